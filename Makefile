@@ -1,0 +1,59 @@
+# Conductor: the two commands of the README are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+RUN_ENV := LMS_ENV=development FLASK_APP=lms
+
+.PHONY: run test test-sqlite test-postgres install install-test browser bench check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+## make run: install, migrate, load courses/, create and print demo accounts, serve on 127.0.0.1:5000 (SQLite)
+run: install
+	$(RUN_ENV) $(BIN)/flask db upgrade
+	$(RUN_ENV) $(BIN)/flask lms sync
+	$(RUN_ENV) $(BIN)/flask lms demo-accounts
+	$(RUN_ENV) $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+## make check: validate courses/ and quizzes/ without loading them
+check: install
+	$(RUN_ENV) $(BIN)/flask lms check
+
+## make test: install, then the whole suite on SQLite and again on PostgreSQL
+test: install-test browser
+	$(MAKE) test-sqlite
+	$(MAKE) test-postgres
+
+test-sqlite: install-test
+	$(BIN)/python -m pytest -p no:cacheprovider
+
+test-postgres: install-test
+	LMS_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -p no:cacheprovider
+
+## make browser: Debian's Chromium for the Playwright tests (Playwright cannot download its own here)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests"; exit 1; fi; }
+
+## make bench: the benchmarks in bench/, figures printed
+bench: install-test
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) *.egg-info instance build

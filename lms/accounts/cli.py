@@ -1,0 +1,50 @@
+"""Account commands: ``flask lms create-user`` and the demo accounts ``make run`` prints."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from ..extensions import db
+from . import services
+from .models import ROLES
+
+DEMO_ACCOUNTS = [
+    ("learner@example.com", "Demo Learner", "learner", "learner-demo-2026"),
+    ("author@example.com", "Demo Author", "author", "author-demo-2026"),
+    ("admin@example.com", "Demo Admin", "admin", "admin-demo-2026"),
+]
+
+
+@click.command("create-user")
+@with_appcontext
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(ROLES), default="learner", show_default=True)
+@click.password_option(help="Asked for when not given (and confirmed).")
+def create_user_command(email: str, name: str, role: str, password: str) -> None:
+    """Create an account with a role (learner, author or admin)."""
+    if len(password) < 10:
+        click.echo("The password needs at least 10 characters.", err=True)
+        sys.exit(1)
+    try:
+        user = services.create_user(email, name, password, role)
+    except services.AccountError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email}.")
+
+
+@click.command("demo-accounts")
+@with_appcontext
+def demo_accounts_command() -> None:
+    """Create the demo learner, author and admin (if missing) and print how to log in."""
+    for email, name, role, password in DEMO_ACCOUNTS:
+        if services.find_user(email) is None:
+            services.create_user(email, name, password, role)
+    db.session.commit()
+    click.echo("Demo accounts (for local use only):")
+    for email, _, role, password in DEMO_ACCOUNTS:
+        click.echo(f"  {role:<8} {email:<22} password: {password}")

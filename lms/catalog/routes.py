@@ -1,0 +1,108 @@
+"""Pages a visitor browses: the catalog, a programme, a course, a lesson, a course's assets."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from ..progress import services as progress
+from ..progress.forms import CompleteForm, EnrolForm
+from ..schools.models import School
+from ..web import get_or_404
+from . import services
+from .models import Course, Programme
+
+bp = Blueprint("catalog", __name__, template_folder="templates")
+
+
+def _user():
+    return current_user if current_user.is_authenticated else None
+
+
+@bp.get("/")
+def home():
+    school = db_school()
+    return render_template("catalog/home.html", programmes=services.programmes_for(school.id) if school else [],
+                           courses=services.visible_courses(_user()))
+
+
+def db_school() -> School | None:
+    """The school, read-only: browsing never creates it (enrolling does)."""
+    return db.session.execute(db.select(School).filter_by(slug=current_app.config["LMS_SCHOOL"])).scalar_one_or_none()
+
+
+@bp.get("/programmes/<slug>")
+def programme(slug: str):
+    school = db_school()
+    if school is None:
+        abort(404)
+    item = get_or_404(Programme, school_id=school.id, slug=slug, retired=False)
+    user = _user()
+    summaries = {}
+    if user is not None:
+        courses, _ = progress.dashboard(user, school)
+        summaries = {summary.course.id: summary for summary in courses}
+    steps = [step for step in item.steps if not step.course.retired and
+             (step.course.published or services.can_see_unpublished(user))]
+    return render_template("catalog/programme.html", programme=item, steps=steps, summaries=summaries, form=EnrolForm())
+
+
+@bp.get("/courses/<slug>/")
+def course(slug: str):
+    user = _user()
+    item = services.course_by_slug(slug, user)
+    if item is None:
+        abort(404)
+    plan = progress.course_outline(user, item)
+    enrolment = progress.enrolment_for(user, item) if user else None
+    first = plan.lessons[0] if plan.lessons else None
+    resume = None
+    if enrolment and enrolment.last_lesson_id:
+        resume = next((lesson for lesson in plan.lessons if lesson.id == enrolment.last_lesson_id), None)
+    return render_template("catalog/course.html", course=item, outline=plan, enrolment=enrolment,
+                           first=first, resume=resume, form=EnrolForm())
+
+
+@bp.get("/courses/<slug>")
+def course_without_slash(slug: str):
+    # Lesson links in rendered Markdown are relative to /courses/<slug>/, so the slash matters.
+    return redirect(url_for("catalog.course", slug=slug), 308)
+
+
+@bp.get("/courses/<slug>/<lesson_slug>")
+def lesson(slug: str, lesson_slug: str):
+    user = _user()
+    found = services.lesson_with_course(slug, lesson_slug, user)
+    if found is None:
+        abort(404)
+    course, item = found
+    plan = services.outline(course.id)
+    enrolment = progress.enrolment_for(user, course) if user else None
+    if user is not None:
+        plan.apply_states(progress.lesson_states(user, course.id))
+    first = plan.lessons[0] if plan.lessons else None
+    is_preview = enrolment is None and not services.can_see_unpublished(user)
+    if is_preview and (first is None or first.id != item.id):
+        if user is None:
+            flash("Log in and enrol to read the rest of this course.", "info")
+            return redirect(url_for("accounts.login", next=request.path))
+        flash("Enrol in the course to read this lesson.", "info")
+        return redirect(url_for("catalog.course", slug=course.slug))
+    current = next(entry for entry in plan.lessons if entry.id == item.id)
+    if enrolment is not None and progress.record_visit(user, item, enrolment, started=current.state != "new"):
+        db.session.commit()
+        current.state = "started" if current.state == "new" else current.state
+    previous, following = plan.neighbours(item.id)
+    module = next(m for m in plan.modules if current in m.lessons)
+    return render_template("catalog/lesson.html", course=course, lesson=item, outline=plan, module=module,
+                           previous=previous, following=following, enrolment=enrolment, state=current.state,
+                           preview=is_preview, complete_form=CompleteForm(), enrol_form=EnrolForm())
+
+
+@bp.get("/courses/<slug>/assets/<path:filename>")
+def asset(slug: str, filename: str):
+    item = get_or_404(Course, slug=slug, retired=False)
+    folder = Path(current_app.config["LMS_CONTENT_DIR"]) / Path(item.source_path).parent / "assets"
+    return send_from_directory(folder, filename, max_age=3600)

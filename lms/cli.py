@@ -1,0 +1,11 @@
+"""The ``flask lms`` command group, gathered from each feature's commands."""
+from __future__ import annotations
+
+from flask.cli import AppGroup
+
+from .accounts.cli import create_user_command, demo_accounts_command
+from .content.cli import check_command, sync_command
+
+lms_cli = AppGroup("lms", help="Conductor: content, accounts and interchange.")
+for command in (check_command, sync_command, create_user_command, demo_accounts_command):
+    lms_cli.add_command(command)

@@ -1,0 +1,44 @@
+"""Configuration: defaults, then ``LMS_*`` environment variables, then the caller's overrides."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+# name -> (default, converter). Every key is documented in the README's configuration table.
+SETTINGS: dict[str, tuple[Any, Any]] = {
+    "LMS_ENV": ("production", str),
+    "LMS_SECRET_KEY": (None, str),
+    "LMS_DATABASE_URL": (None, str),
+    "LMS_CONTENT_DIR": (str(PROJECT_DIR), str),
+    "LMS_REDIS_URL": (None, str),
+    "LMS_SCHOOL": ("default", str),
+    "LMS_SCHOOL_NAME": ("Conductor Academy", str),
+    "LMS_LOGIN_RATE_LIMIT": ("10 per minute;50 per hour", str),
+    "LMS_MAIL_BACKEND": ("log", str),
+    "LMS_MAIL_SENDER": ("conductor@localhost", str),
+    "LMS_SMTP_HOST": ("localhost", str),
+    "LMS_SMTP_PORT": (25, int),
+    "LMS_SMTP_USER": (None, str),
+    "LMS_SMTP_PASSWORD": (None, str),
+    "LMS_SMTP_TLS": (False, lambda v: str(v).lower() in {"1", "true", "yes", "on"}),
+    "LMS_RESET_TOKEN_MAX_AGE": (3600, int),
+    "LMS_PASSWORD_HASH": ("scrypt", str),
+    "LMS_SECURE_COOKIES": (None, lambda v: str(v).lower() in {"1", "true", "yes", "on"}),
+}
+
+
+def env_settings(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Read every known ``LMS_*`` variable, converted, falling back to its default."""
+    environ = os.environ if environ is None else environ
+    values = {}
+    for key, (default, convert) in SETTINGS.items():
+        raw = environ.get(key)
+        values[key] = convert(raw) if raw not in (None, "") else default
+    return values
+
+
+def is_development(config) -> bool:
+    return config.get("LMS_ENV") == "development" or bool(config.get("DEBUG")) or bool(config.get("TESTING"))

@@ -1,0 +1,63 @@
+"""``flask lms check`` and ``flask lms sync``: validate everything first, then load in one transaction."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from flask import current_app
+
+from ..extensions import db
+from ..schools.services import current_school
+from .errors import ContentInvalid
+from .sync import sync_content
+from .tree import read_tree
+
+
+def _content_dir(option: str | None) -> Path:
+    return Path(option or current_app.config["LMS_CONTENT_DIR"]).resolve()
+
+
+def quiz_reader():
+    """The quiz loader, when the quiz feature is installed (it registers itself here)."""
+    return current_app.extensions["lms"].get("quiz_reader")
+
+
+def _report_errors(errors) -> None:
+    for error in errors:
+        click.echo(str(error), err=True)
+    click.echo(f"{len(errors)} error(s); nothing was changed.", err=True)
+
+
+@click.command("check")
+@with_appcontext
+@click.option("--content-dir", help="Folder holding courses/ and quizzes/ (default: LMS_CONTENT_DIR).")
+def check_command(content_dir: str | None) -> None:
+    """Validate the content tree without loading it."""
+    root = _content_dir(content_dir)
+    tree = read_tree(root, None, quiz_reader())
+    if tree.errors:
+        _report_errors(tree.errors)
+        sys.exit(1)
+    lessons = sum(len(course.lessons) for course in tree.courses)
+    click.echo(f"{root}: OK: {len(tree.courses)} courses, {lessons} lessons, {len(tree.quizzes)} quizzes, "
+               f"{len(tree.programmes)} programmes, {len(tree.skills)} skills, no errors.")
+
+
+@click.command("sync")
+@with_appcontext
+@click.option("--content-dir", help="Folder holding courses/ and quizzes/ (default: LMS_CONTENT_DIR).")
+def sync_command(content_dir: str | None) -> None:
+    """Validate the whole content tree, then load it in one transaction (all or nothing)."""
+    root = _content_dir(content_dir)
+    started = time.perf_counter()
+    try:
+        report = sync_content(root, current_school(), quiz_reader())
+    except ContentInvalid as exc:
+        db.session.rollback()
+        _report_errors(exc.errors)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Synced {root}: {report} in {time.perf_counter() - started:.2f}s.")

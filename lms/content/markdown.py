@@ -1,0 +1,160 @@
+"""The one Markdown pipeline: run when content is loaded (and for previews), never per request.
+
+markdown-it-py renders CommonMark with the plugins the content format names, Pygments colours
+code, relative links are resolved by the caller, and nh3 sanitises the result so no script,
+event handler, ``javascript:`` URL or raw HTML can reach a page.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from html import escape
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+from pygments import highlight as pygments_highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+# Bump when the output changes, so the next sync re-renders every file.
+RENDERER_VERSION = "1"
+
+CALLOUT_KINDS = {"note": "Note", "tip": "Tip", "warning": "Warning", "example": "Example", "checklist": "Checklist"}
+CALLOUT_LINE = re.compile(r"^\s*:::\s*([A-Za-z][\w-]*)")
+# Table alignment arrives as inline style, which the Content-Security-Policy forbids: use classes.
+ALIGN_STYLE = re.compile(r'style="text-align:(left|right|center)"')
+URL_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+# (line, message) pairs; the caller adds the file path.
+Problems = list[tuple[int, str]]
+# Maps a relative link target to the href it should have, or raises ValueError with the reason.
+LinkResolver = Callable[[str], str]
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3",
+    "h4", "h5", "h6", "hr", "img", "input", "label", "li", "ol", "p", "pre", "s", "section", "span",
+    "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id"},
+    "a": {"href", "title", "role"},
+    "div": {"role", "aria-label"},
+    "img": {"src", "alt", "title"},
+    "input": {"type", "checked", "disabled"},
+    "ol": {"start"},
+    "th": {"scope"},
+    "section": {"aria-label"},
+}
+
+
+def _highlight(code: str, lang: str, attrs: str) -> str:
+    try:
+        lexer = get_lexer_by_name(lang) if lang else None
+    except ClassNotFound:
+        lexer = None
+    if lexer is None:
+        return ""  # markdown-it escapes and wraps it itself
+    body = pygments_highlight(code, lexer, HtmlFormatter(nowrap=True))
+    return f'<pre class="highlight"><code class="language-{escape(lang)}">{body}</code></pre>\n'
+
+
+def _callout_renderer(kind: str):
+    label = CALLOUT_KINDS[kind]
+
+    def render(self, tokens, idx, options, env):
+        if tokens[idx].nesting == 1:
+            return (f'<div class="callout callout-{kind}" role="note" aria-label="{label}">'
+                    f'<p class="callout-title">{label}</p>\n')
+        return "</div>\n"
+
+    return render
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    md = (
+        MarkdownIt("commonmark", {"html": False, "typographer": False, "highlight": _highlight})
+        .enable(["table", "strikethrough"])
+        .use(footnote_plugin)
+        .use(deflist_plugin)
+        .use(tasklists_plugin, enabled=False, label=True)
+        .use(anchors_plugin, min_level=2, max_level=3)
+    )
+    for kind in CALLOUT_KINDS:
+        md.use(container_plugin, name=kind, render=_callout_renderer(kind))
+    return md
+
+
+def _is_relative(url: str) -> bool:
+    return bool(url) and not URL_SCHEME.match(url) and not url.startswith(("/", "#", "//"))
+
+
+def _rewrite_links(tokens: list[Token], resolve: LinkResolver | None, line_offset: int, problems: Problems) -> None:
+    line = line_offset + 1
+    for token in tokens:
+        if token.map:
+            line = line_offset + token.map[0] + 1
+        for child in token.children or ():
+            attr = "href" if child.type == "link_open" else "src" if child.type == "image" else None
+            if attr is None:
+                continue
+            url = str(child.attrGet(attr) or "")
+            if not _is_relative(url):
+                continue
+            if resolve is None:
+                continue
+            try:
+                child.attrSet(attr, resolve(url))
+            except ValueError as exc:
+                problems.append((line, str(exc)))
+
+
+def _check_callouts(text: str, line_offset: int, problems: Problems) -> None:
+    fenced = False
+    for number, raw in enumerate(text.splitlines(), start=line_offset + 1):
+        if raw.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        match = None if fenced else CALLOUT_LINE.match(raw)
+        if match and match.group(1) not in CALLOUT_KINDS:
+            kinds = ", ".join(CALLOUT_KINDS)
+            problems.append((number, f"unknown callout '{match.group(1)}' (use one of: {kinds})"))
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def render_markdown(text: str, *, resolve: LinkResolver | None = None, line_offset: int = 0) -> tuple[str, Problems]:
+    """Render trusted-format, untrusted-content Markdown to safe HTML, with problems by line."""
+    problems: Problems = []
+    _check_callouts(text, line_offset, problems)
+    md = _parser()
+    env: dict = {}
+    tokens = md.parse(text, env)
+    _rewrite_links(tokens, resolve, line_offset, problems)
+    html = ALIGN_STYLE.sub(r'class="align-\1"', md.renderer.render(tokens, md.options, env))
+    return sanitise(html), problems
+
+
+def render_inline(text: str) -> str:
+    """Render a one-line string (a quiz prompt, a title) without block elements."""
+    md = _parser()
+    return sanitise(md.renderInline(text))
+
+
+def pygments_css() -> str:
+    return HtmlFormatter(style="default").get_style_defs(".highlight")

@@ -1,0 +1,212 @@
+"""Apply a validated content tree to the database: identities by slug, skips by hash, never deletes.
+
+A lesson that disappears from the tree is retired, not deleted, so learners keep their history;
+if it comes back it is reinstated with that history intact.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..catalog.models import Course, Lesson, Module, Programme, ProgrammeCourse, Skill
+from ..extensions import db
+from ..schools.models import School
+from .errors import ContentInvalid
+from .specs import ContentTree, CourseSpec, LessonSpec, ModuleSpec
+from .tree import QuizReader, read_tree
+
+QUIZ_SYNCERS: list[Callable[[ContentTree, dict[str, Course]], dict[str, int]]] = []
+
+
+@dataclass
+class SyncReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    retired: int = 0
+    files: int = 0
+    rendered: int = 0
+    extra: dict[str, int] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        parts = [f"{self.files} files read", f"{self.rendered} rendered", f"{self.created} created",
+                 f"{self.updated} updated", f"{self.unchanged} unchanged", f"{self.retired} retired"]
+        parts += [f"{value} {name}" for name, value in self.extra.items()]
+        return ", ".join(parts)
+
+
+class StaleRender(Exception):
+    """A file was skipped as unchanged but its row needs writing; the tree is re-read in full."""
+
+
+def known_hashes() -> dict[str, str]:
+    known: dict[str, str] = {}
+    for model in (Course, Module, Lesson, Programme):
+        rows = db.session.execute(db.select(model.source_path, model.content_hash).where(model.retired.is_(False)))
+        known.update({path: digest for path, digest in rows})
+    return known
+
+
+def sync_content(root: Path | str, school: School, quiz_reader: QuizReader | None = None) -> SyncReport:
+    """Validate the whole tree, then load it. Raises ContentInvalid with every error; flushes, never commits."""
+    tree = read_tree(root, known_hashes(), quiz_reader)
+    if tree.errors:
+        raise ContentInvalid(tree.errors)
+    try:
+        return _apply(tree, school)
+    except StaleRender:  # pragma: no cover - a guard: hashes cover path, bytes and tree layout
+        db.session.rollback()
+        tree = read_tree(root, None, quiz_reader)
+        if tree.errors:
+            raise ContentInvalid(tree.errors) from None
+        return _apply(tree, school)
+
+
+def _apply(tree: ContentTree, school: School) -> SyncReport:
+    report = SyncReport(files=tree.files, rendered=tree.rendered)
+    skills = _sync_skills(tree, report)
+    courses = {c.slug: c for c in db.session.execute(db.select(Course)).scalars()}
+    modules = {(m.course_id, m.slug): m for m in db.session.execute(db.select(Module)).scalars()}
+    lessons = {(l.course_id, l.slug): l for l in db.session.execute(db.select(Lesson)).scalars()}
+    seen_courses, seen_modules, seen_lessons = set(), set(), set()
+    for spec in tree.courses:
+        course_changed = spec.overview_html is not None
+        course = _sync_course(spec, courses, skills, report)
+        seen_courses.add(course.slug)
+        for module_spec in spec.modules:
+            module = _sync_module(module_spec, course, modules, report)
+            seen_modules.add((course.id, module.slug))
+            for lesson_spec in module_spec.lessons:
+                lesson = _sync_lesson(lesson_spec, course, module, lessons, report)
+                if lesson_spec.body_html is not None or course_changed:
+                    # Lessons without skills of their own inherit the course's, which may have changed.
+                    lesson.skills = [skills[slug] for slug in (lesson_spec.skills or spec.skills)]
+                seen_lessons.add((course.id, lesson_spec.slug))
+    for spec in tree.courses:
+        if spec.overview_html is not None:
+            courses[spec.slug].prerequisites = [courses[slug] for slug in spec.prerequisites]
+    _retire(courses.values(), lambda c: c.slug in seen_courses, report)
+    _retire(modules.values(), lambda m: (m.course_id, m.slug) in seen_modules, report)
+    _retire(lessons.values(), lambda l: (l.course_id, l.slug) in seen_lessons, report)
+    _sync_programmes(tree, school, courses, report)
+    for syncer in QUIZ_SYNCERS:
+        report.extra.update(syncer(tree, courses))
+    db.session.flush()
+    return report
+
+
+def _sync_skills(tree: ContentTree, report: SyncReport) -> dict[str, Skill]:
+    existing = {s.slug: s for s in db.session.execute(db.select(Skill)).scalars()}
+    for spec in tree.skills:
+        skill = existing.get(spec.slug)
+        if skill is None:
+            skill = existing[spec.slug] = Skill(slug=spec.slug)
+            db.session.add(skill)
+        skill.name, skill.description, skill.position, skill.retired = spec.name, spec.description, spec.position, False
+    listed = {spec.slug for spec in tree.skills}
+    for slug, skill in existing.items():
+        if slug not in listed:
+            skill.retired = True
+    return existing
+
+
+def _changed(row, spec, html) -> bool:
+    """Whether a row must be written; raises StaleRender when the skipped render is needed after all."""
+    if row is not None and row.content_hash == spec.hash and not row.retired:
+        return False
+    if html is None:
+        raise StaleRender(spec.path)
+    return True
+
+
+def _count(report: SyncReport, created: bool) -> None:
+    if created:
+        report.created += 1
+    else:
+        report.updated += 1
+
+
+def _sync_course(spec: CourseSpec, courses: dict[str, Course], skills: dict[str, Skill], report: SyncReport) -> Course:
+    course = courses.get(spec.slug)
+    if not _changed(course, spec, spec.overview_html):
+        if course.position != spec.position:
+            course.position = spec.position
+        report.unchanged += 1
+        return course
+    created = course is None
+    if created:
+        course = courses[spec.slug] = Course(slug=spec.slug)
+        db.session.add(course)
+    course.title, course.summary, course.level, course.hours = spec.title, spec.summary, spec.level, spec.hours
+    course.language, course.certificate, course.published = spec.language, spec.certificate, spec.published
+    course.overview_html, course.source_path, course.content_hash = spec.overview_html, spec.path, spec.hash
+    course.position, course.retired = spec.position, False
+    course.skills = [skills[slug] for slug in spec.skills]
+    if created:
+        db.session.flush([course])
+    _count(report, created)
+    return course
+
+
+def _sync_module(spec: ModuleSpec, course: Course, modules: dict, report: SyncReport) -> Module:
+    module = modules.get((course.id, spec.slug))
+    if not _changed(module, spec, spec.intro_html):
+        report.unchanged += 1
+        return module
+    created = module is None
+    if created:
+        module = modules[(course.id, spec.slug)] = Module(course_id=course.id, slug=spec.slug)
+        db.session.add(module)
+    module.title, module.summary, module.objectives = spec.title, spec.summary, spec.objectives
+    module.intro_html, module.source_path, module.content_hash = spec.intro_html, spec.path, spec.hash
+    module.position, module.retired = spec.position, False
+    if created:
+        db.session.flush([module])
+    _count(report, created)
+    return module
+
+
+def _sync_lesson(spec: LessonSpec, course: Course, module: Module, lessons: dict, report: SyncReport) -> Lesson:
+    lesson = lessons.get((course.id, spec.slug))
+    if not _changed(lesson, spec, spec.body_html):
+        report.unchanged += 1
+        return lesson
+    created = lesson is None
+    if created:
+        lesson = lessons[(course.id, spec.slug)] = Lesson(course_id=course.id, slug=spec.slug)
+        db.session.add(lesson)
+    lesson.module_id, lesson.title, lesson.summary, lesson.minutes = module.id, spec.title, spec.summary, spec.minutes
+    lesson.objectives, lesson.body_html = spec.objectives, spec.body_html
+    lesson.source_path, lesson.content_hash, lesson.position, lesson.retired = spec.path, spec.hash, spec.position, False
+    _count(report, created)
+    return lesson
+
+
+def _retire(rows, keep, report: SyncReport) -> None:
+    for row in rows:
+        if not keep(row) and not row.retired:
+            row.retired = True
+            report.retired += 1
+
+
+def _sync_programmes(tree: ContentTree, school: School, courses: dict[str, Course], report: SyncReport) -> None:
+    existing = {p.slug: p for p in db.session.execute(db.select(Programme).filter_by(school_id=school.id)).scalars()}
+    for spec in tree.programmes:
+        programme = existing.get(spec.slug)
+        if not _changed(programme, spec, spec.overview_html):
+            report.unchanged += 1
+            continue
+        created = programme is None
+        if created:
+            programme = existing[spec.slug] = Programme(school_id=school.id, slug=spec.slug)
+            db.session.add(programme)
+        programme.title, programme.summary, programme.certificate = spec.title, spec.summary, spec.certificate
+        programme.overview_html, programme.source_path, programme.content_hash = spec.overview_html, spec.path, spec.hash
+        programme.retired = False
+        if programme.steps:  # the same (programme, course) keys come back: delete the old rows first
+            programme.steps.clear()
+            db.session.flush()
+        programme.steps = [ProgrammeCourse(course=courses[slug], position=index) for index, slug in enumerate(spec.courses)]
+        _count(report, created)
+    _retire(existing.values(), lambda p: p.slug in {s.slug for s in tree.programmes}, report)

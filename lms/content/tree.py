@@ -1,0 +1,386 @@
+"""Read and validate a whole content tree (courses/ and quizzes/) without touching the database.
+
+Every problem is collected as ``path:line: message``; nothing stops at the first one. Markdown is
+rendered here, at load time, except for files whose hash matches what the database already holds.
+"""
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .errors import ContentError
+from .frontmatter import Document, Key, check_keys, did_you_mean, load_yaml_file, split_front_matter
+from .markdown import RENDERER_VERSION, render_markdown
+from .specs import ContentTree, CourseSpec, LessonSpec, ModuleSpec, ProgrammeSpec, SkillSpec
+
+NAME = re.compile(r"^(?:(\d+)-)?([a-z0-9]+(?:-[a-z0-9]+)*)$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Lesson slugs share the URL space of a course's own pages.
+RESERVED_LESSON_SLUGS = {"assets", "enrol", "unenrol", "quiz", "quizzes", "final", "certificate", "complete"}
+
+COURSE_KEYS = [
+    Key("id", "text"), Key("title", "text", True, 200), Key("summary", "text", True, 200),
+    Key("level", "choice", True, choices=("beginner", "intermediate", "advanced")),
+    Key("hours", "number", True), Key("skills", "list", True), Key("prerequisites", "list"),
+    Key("language", "text", max_length=35), Key("certificate", "bool"), Key("published", "bool"),
+]
+MODULE_KEYS = [Key("id", "text"), Key("title", "text", True, 200), Key("summary", "text"), Key("objectives", "list")]
+LESSON_KEYS = [
+    Key("id", "text"), Key("title", "text", True, 200), Key("minutes", "int", True),
+    Key("objectives", "list"), Key("skills", "list"), Key("summary", "text"),
+]
+PROGRAMME_KEYS = [
+    Key("id", "text"), Key("title", "text", True, 200), Key("summary", "text", True, 300),
+    Key("courses", "list", True), Key("certificate", "bool"),
+]
+
+# (course slug, lesson slug) -> stored content hash; files whose hash matches are not rendered again.
+KnownHashes = dict[str, str]
+QuizReader = Callable[[Path, ContentTree, "Reader"], None]
+
+
+def _sort_key(name: str) -> tuple[int, str]:
+    match = NAME.match(name.removesuffix(".md"))
+    return (int(match.group(1)) if match and match.group(1) else 10**6, name)
+
+
+class Reader:
+    """One pass over a tree. ``known`` maps a source path to the hash the database holds for it."""
+
+    def __init__(self, root: Path, known: KnownHashes | None = None):
+        self.root = root
+        self.known = known or {}
+        self.tree = ContentTree(root=str(root))
+        self.context = ""
+        # content path (relative to root) -> URL path of its page, relative to the LMS root
+        self.pages: dict[str, str] = {}
+
+    # -- helpers --------------------------------------------------------------------------
+    def error(self, path: str, line: int, message: str) -> None:
+        self.tree.errors.append(ContentError(path, line, message))
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def file_hash(self, rel: str, data: bytes) -> str:
+        digest = hashlib.sha256()
+        for part in (self.context.encode(), rel.encode(), b"\0", data):
+            digest.update(part)
+        return digest.hexdigest()
+
+    def document(self, path: Path, keys: list[Key]) -> tuple[Document, dict, str, bool]:
+        """Read a Markdown file: its document, checked keys, hash, and whether it must be rendered."""
+        rel = self.rel(path)
+        data = path.read_bytes()
+        self.tree.files += 1
+        digest = self.file_hash(rel, data)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self.error(rel, 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+            text = ""
+        doc = split_front_matter(text, rel, self.tree.errors)
+        values = check_keys(doc, keys, self.tree.errors)
+        return doc, values, digest, self.known.get(rel) != digest
+
+    def slug_for(self, doc: Document, values: dict, fallback: str) -> str:
+        slug = values.get("id", fallback)
+        if not SLUG.match(slug):
+            self.error(doc.path, doc.line_of("id"), f"id '{slug}' must be lowercase a-z, 0-9 and '-'")
+        return slug
+
+    def render(self, doc: Document, page: str) -> str:
+        """Render a body whose links are relative to the URL directory ``page``."""
+        source_dir = posixpath.dirname(doc.path)
+
+        def resolve(url: str) -> str:
+            return self.resolve_link(url, source_dir, page)
+
+        html, problems = render_markdown(doc.body, resolve=resolve, line_offset=doc.body_line - 1)
+        for line, message in problems:
+            self.error(doc.path, line, message)
+        self.tree.rendered += 1
+        return html
+
+    def resolve_link(self, url: str, source_dir: str, page: str) -> str:
+        target, hashmark, fragment = url.partition("#")
+        target = target.split("?", 1)[0]
+        if not target:
+            return url
+        resolved = posixpath.normpath(posixpath.join(source_dir, target))
+        if resolved.endswith(".md"):
+            destination = self.pages.get(resolved)
+            if destination is None:
+                raise ValueError(f"link to '{url}': no lesson, module or course at {resolved}")
+        else:
+            parts = resolved.split("/")
+            if len(parts) < 4 or parts[0] != "courses" or parts[2] != "assets":
+                raise ValueError(f"link to '{url}': files must be in a course's assets/ folder")
+            if not (self.root / resolved).is_file():
+                raise ValueError(f"link to '{url}': no such file {resolved}")
+            course = self.course_slugs_by_folder.get(parts[1], parts[1])
+            destination = posixpath.join("courses", course, "assets", *parts[3:])
+        href = posixpath.relpath(destination.rstrip("/") or ".", page.rstrip("/") or ".")
+        if destination.endswith("/"):
+            href = href.rstrip("/") + "/" if href != "." else "./"
+        return href + (hashmark + fragment if hashmark else "")
+
+    # -- the tree -------------------------------------------------------------------------
+    def read(self, quiz_reader: QuizReader | None = None) -> ContentTree:
+        courses_dir = self.root / "courses"
+        if not courses_dir.is_dir():
+            self.error("courses", 0, "no courses/ folder in the content directory")
+            return self.tree
+        self.context = self._context_digest(courses_dir)
+        skills = self.read_skills(courses_dir / "_skills.yaml")
+        course_dirs = []
+        for entry in sorted(courses_dir.iterdir(), key=lambda p: _sort_key(p.name)):
+            rel = self.rel(entry)
+            if entry.name in ("_skills.yaml", "_programmes"):
+                continue
+            if entry.name.startswith("_"):
+                self.error(rel, 0, "names starting with '_' are reserved (only _skills.yaml and _programmes/ exist)")
+            elif entry.name.startswith("."):
+                continue
+            elif not entry.is_dir():
+                self.error(rel, 0, "unexpected file: courses/ holds course folders, _skills.yaml and _programmes/")
+            elif self.check_name(entry, rel):
+                course_dirs.append(entry)
+        self.course_slugs_by_folder: dict[str, str] = {}
+        self.map_pages(course_dirs)
+        for position, course_dir in enumerate(course_dirs):
+            course = self.read_course(course_dir, position)
+            if course:
+                self.tree.courses.append(course)
+        self.read_programmes(courses_dir / "_programmes")
+        self.check_references(skills)
+        if quiz_reader is not None:
+            quiz_reader(self.root / "quizzes", self.tree, self)
+        return self.tree
+
+    def _context_digest(self, courses_dir: Path) -> str:
+        """What validation and rendering of any one file depends on besides the file itself."""
+        digest = hashlib.sha256(RENDERER_VERSION.encode())
+        for path in sorted(p.relative_to(self.root).as_posix() for p in courses_dir.rglob("*")):
+            digest.update(path.encode() + b"\0")
+        skills = courses_dir / "_skills.yaml"
+        if skills.is_file():
+            digest.update(skills.read_bytes())
+        return digest.hexdigest()
+
+    def check_name(self, path: Path, rel: str) -> bool:
+        stem = path.name.removesuffix(".md") if path.is_file() else path.name
+        if not NAME.match(stem):
+            self.error(rel, 0, "names are lowercase a-z, 0-9 and '-', with an optional 'NN-' order prefix")
+            return False
+        return True
+
+    def map_pages(self, course_dirs: Iterable[Path]) -> None:
+        """Know every page's URL before rendering, so links between lessons resolve in one pass."""
+        for course_dir in course_dirs:
+            folder = course_dir.name
+            course_slug = self._declared_id(course_dir / "course.md") or NAME.match(folder).group(2)
+            self.course_slugs_by_folder[folder] = course_slug
+            base = f"courses/{folder}"
+            self.pages[f"{base}/course.md"] = f"courses/{course_slug}/"
+            for module_dir in course_dir.iterdir():
+                if not module_dir.is_dir() or module_dir.name == "assets" or not NAME.match(module_dir.name):
+                    continue
+                module_slug = self._declared_id(module_dir / "module.md") or NAME.match(module_dir.name).group(2)
+                self.pages[f"{base}/{module_dir.name}/module.md"] = f"courses/{course_slug}/#module-{module_slug}"
+                for lesson in module_dir.glob("*.md"):
+                    match = NAME.match(lesson.name.removesuffix(".md"))
+                    if lesson.name != "module.md" and match:
+                        slug = self._declared_id(lesson) or match.group(2)
+                        self.pages[f"{base}/{module_dir.name}/{lesson.name}"] = f"courses/{course_slug}/{slug}"
+
+    @staticmethod
+    def _declared_id(path: Path) -> str | None:
+        """A front matter ``id:`` read cheaply, for the page map only (full checks come later)."""
+        try:
+            with path.open(encoding="utf-8") as handle:
+                if handle.readline().strip() != "---":
+                    return None
+                for line in handle:
+                    if line.strip() in ("---", "..."):
+                        return None
+                    if line.startswith("id:"):
+                        return line[3:].strip().strip("'\"") or None
+        except (OSError, UnicodeDecodeError):
+            return None
+        return None
+
+    def read_skills(self, path: Path) -> set[str]:
+        rel = "courses/_skills.yaml"
+        if not path.is_file():
+            self.error(rel, 0, "missing: the skills framework (a list of {id, name, description})")
+            return set()
+        data, node = load_yaml_file(path.read_text(encoding="utf-8"), rel, self.tree.errors)
+        if data is None:
+            return set()
+        if not isinstance(data, list):
+            self.error(rel, 1, "must be a list of {id, name, description}")
+            return set()
+        seen: dict[str, int] = {}
+        for index, item in enumerate(data):
+            line = node.value[index].start_mark.line + 1
+            if not isinstance(item, dict):
+                self.error(rel, line, "each skill is a mapping with id, name and description")
+                continue
+            unknown = set(item) - {"id", "name", "description"}
+            for key in sorted(unknown, key=str):
+                self.error(rel, line, f"unknown key '{key}'{did_you_mean(str(key), ['id', 'name', 'description'])}")
+            slug, name = str(item.get("id") or ""), str(item.get("name") or "").strip()
+            if not SLUG.match(slug):
+                self.error(rel, line, f"skill id '{slug}' must be lowercase a-z, 0-9 and '-'")
+                continue
+            if not name:
+                self.error(rel, line, f"skill '{slug}' needs a name")
+            if slug in seen:
+                self.error(rel, line, f"duplicate skill id '{slug}' (first at line {seen[slug]})")
+                continue
+            seen[slug] = line
+            self.tree.skills.append(SkillSpec(slug, name, str(item.get("description") or "").strip(), index))
+        return set(seen)
+
+    def read_course(self, course_dir: Path, position: int) -> CourseSpec | None:
+        folder_rel = self.rel(course_dir)
+        course_md = course_dir / "course.md"
+        if not course_md.is_file():
+            self.error(folder_rel, 0, "a course folder needs a course.md")
+            return None
+        doc, values, digest, changed = self.document(course_md, COURSE_KEYS)
+        slug = self.slug_for(doc, values, NAME.match(course_dir.name).group(2))
+        course = CourseSpec(slug=slug, path=doc.path, hash=digest, position=position, folder=course_dir.name)
+        for key in ("title", "summary", "level", "hours", "skills", "prerequisites", "language", "certificate", "published"):
+            if key in values:
+                setattr(course, key, values[key])
+        if changed:
+            course.overview_html = self.render(doc, f"courses/{slug}/")
+        lesson_position = 0
+        module_slugs: dict[str, str] = {}
+        lesson_slugs: dict[str, str] = {}
+        for entry in sorted(course_dir.iterdir(), key=lambda p: _sort_key(p.name)):
+            rel = self.rel(entry)
+            if entry.name in ("course.md", "assets") or entry.name.startswith("."):
+                continue
+            if not entry.is_dir():
+                self.error(rel, 0, "unexpected file: a course holds course.md, assets/ and module folders")
+                continue
+            if not self.check_name(entry, rel):
+                continue
+            module = self.read_module(entry, len(course.modules), lesson_position, slug)
+            if module is None:
+                continue
+            if module.slug in module_slugs:
+                self.error(module.path, 1, f"module slug '{module.slug}' is already used by {module_slugs[module.slug]}")
+            module_slugs[module.slug] = module.path
+            for lesson in module.lessons:
+                if lesson.slug in lesson_slugs:
+                    self.error(lesson.path, 1, f"lesson slug '{lesson.slug}' is already used by {lesson_slugs[lesson.slug]} in this course")
+                lesson_slugs[lesson.slug] = lesson.path
+            lesson_position += len(module.lessons)
+            course.modules.append(module)
+        if not course.lessons:
+            self.error(doc.path, 1, "the course has no lessons (add a module folder with a module.md and lessons)")
+        return course
+
+    def read_module(self, module_dir: Path, position: int, first_lesson: int, course_slug: str) -> ModuleSpec | None:
+        module_md = module_dir / "module.md"
+        if not module_md.is_file():
+            self.error(self.rel(module_dir), 0, "a module folder needs a module.md")
+            return None
+        doc, values, digest, changed = self.document(module_md, MODULE_KEYS)
+        slug = self.slug_for(doc, values, NAME.match(module_dir.name).group(2))
+        module = ModuleSpec(slug=slug, path=doc.path, hash=digest, position=position, folder=module_dir.name,
+                            title=values.get("title", ""), summary=values.get("summary", ""),
+                            objectives=values.get("objectives", []))
+        if changed:
+            module.intro_html = self.render(doc, f"courses/{course_slug}/")
+        for entry in sorted(module_dir.iterdir(), key=lambda p: _sort_key(p.name)):
+            rel = self.rel(entry)
+            if entry.name == "module.md" or entry.name.startswith("."):
+                continue
+            if entry.is_dir() or not entry.name.endswith(".md"):
+                self.error(rel, 0, "unexpected entry: a module holds module.md and lesson .md files")
+                continue
+            if not self.check_name(entry, rel):
+                continue
+            lesson = self.read_lesson(entry, first_lesson + len(module.lessons), course_slug)
+            module.lessons.append(lesson)
+        if not module.lessons:
+            self.error(doc.path, 1, "the module has no lessons")
+        return module
+
+    def read_lesson(self, path: Path, position: int, course_slug: str) -> LessonSpec:
+        doc, values, digest, changed = self.document(path, LESSON_KEYS)
+        slug = self.slug_for(doc, values, NAME.match(path.name.removesuffix(".md")).group(2))
+        if slug in RESERVED_LESSON_SLUGS:
+            self.error(doc.path, doc.line_of("id"), f"'{slug}' is reserved for the course's own pages; rename the lesson")
+        lesson = LessonSpec(slug=slug, path=doc.path, hash=digest, position=position,
+                            title=values.get("title", ""), minutes=values.get("minutes", 0),
+                            objectives=values.get("objectives", []), skills=values.get("skills", []),
+                            summary=values.get("summary", ""))
+        lesson.skill_line = doc.line_of("skills")  # type: ignore[attr-defined]
+        if changed:
+            lesson.body_html = self.render(doc, f"courses/{course_slug}/")
+        return lesson
+
+    def read_programmes(self, folder: Path) -> None:
+        if not folder.is_dir():
+            return
+        for entry in sorted(folder.iterdir()):
+            rel = self.rel(entry)
+            if not entry.is_file() or not entry.name.endswith(".md"):
+                self.error(rel, 0, "unexpected entry: _programmes/ holds one .md file per programme")
+                continue
+            if not self.check_name(entry, rel):
+                continue
+            doc, values, digest, changed = self.document(entry, PROGRAMME_KEYS)
+            slug = self.slug_for(doc, values, NAME.match(entry.name.removesuffix(".md")).group(2))
+            programme = ProgrammeSpec(slug=slug, path=doc.path, hash=digest, title=values.get("title", ""),
+                                      summary=values.get("summary", ""), courses=values.get("courses", []),
+                                      certificate=values.get("certificate", True))
+            programme.course_line = doc.line_of("courses")  # type: ignore[attr-defined]
+            if changed:
+                programme.overview_html = self.render(doc, "programmes/")
+            self.tree.programmes.append(programme)
+
+    def check_references(self, skills: set[str]) -> None:
+        """Cross-file rules: skills exist, prerequisites and programme courses exist, slugs are unique."""
+        courses = {}
+        for course in self.tree.courses:
+            if course.slug in courses:
+                self.error(course.path, 1, f"course slug '{course.slug}' is already used by {courses[course.slug].path}")
+            courses[course.slug] = course
+        for course in self.tree.courses:
+            for skill in course.skills:
+                if skill not in skills:
+                    self.error(course.path, 1, f"unknown skill '{skill}'{did_you_mean(skill, skills)}")
+            for prerequisite in course.prerequisites:
+                if prerequisite not in courses or prerequisite == course.slug:
+                    self.error(course.path, 1, f"unknown prerequisite course '{prerequisite}'{did_you_mean(prerequisite, courses)}")
+            for lesson in course.lessons:
+                for skill in lesson.skills:
+                    if skill not in skills:
+                        self.error(lesson.path, lesson.skill_line, f"unknown skill '{skill}'{did_you_mean(skill, skills)}")
+        seen_programmes: dict[str, str] = {}
+        for programme in self.tree.programmes:
+            if programme.slug in seen_programmes:
+                self.error(programme.path, 1, f"programme slug '{programme.slug}' is already used by {seen_programmes[programme.slug]}")
+            seen_programmes[programme.slug] = programme.path
+            if not programme.courses:
+                self.error(programme.path, programme.course_line, "a programme lists at least one course")
+            for slug in programme.courses:
+                if slug not in courses:
+                    self.error(programme.path, programme.course_line, f"unknown course '{slug}'{did_you_mean(slug, courses)}")
+            if len(set(programme.courses)) != len(programme.courses):
+                self.error(programme.path, programme.course_line, "a course is listed twice")
+
+
+def read_tree(root: Path | str, known: KnownHashes | None = None, quiz_reader: QuizReader | None = None) -> ContentTree:
+    """Read, validate and render a content tree; ``tree.errors`` lists every problem found."""
+    return Reader(Path(root), known).read(quiz_reader)

@@ -1,0 +1,21 @@
+"""Friendly error pages for the standalone site (a host app keeps its own)."""
+from __future__ import annotations
+
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood. Reload the page and try again."),
+    403: ("Not allowed", "You do not have access to this page."),
+    404: ("Page not found", "There is no page at this address."),
+    405: ("Not allowed", "This address does not accept that kind of request."),
+    429: ("Too many attempts", "Too many attempts in a short time. Wait a minute and try again."),
+    500: ("Something went wrong", "An unexpected error happened. It has been logged."),
+}
+
+
+def register_error_pages(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        title, message = MESSAGES.get(error.code or 500, (error.name, error.description))
+        return render_template("lms/error.html", code=error.code, title=title, message=message), error.code

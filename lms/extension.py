@@ -1,0 +1,114 @@
+"""The ``LMS`` Flask extension: everything Conductor adds to an app, standalone or mounted."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+
+from .config import env_settings, is_development
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+# Shared templates (base layout, errors) and the stylesheet, found by a host app too.
+static_bp = Blueprint("lms_static", __name__, static_folder="static", static_url_path="/lms/static",
+                      template_folder="templates")
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+class LMS:
+    """Mount with ``LMS(app, url_prefix="/learn")`` or ``lms.init_app(app, url_prefix=...)``."""
+
+    def __init__(self, app: Flask | None = None, **options):
+        if app is not None:
+            self.init_app(app, **options)
+
+    def init_app(self, app: Flask, url_prefix: str = "") -> None:
+        for key, value in env_settings().items():
+            app.config.setdefault(key, value)
+        self._configure(app)
+        db.init_app(app)
+        migrate.init_app(app, db, directory=MIGRATIONS_DIR)
+        login_manager.init_app(app)
+        login_manager.login_view = "accounts.login"
+        login_manager.login_message = "Log in to continue."
+        login_manager.login_message_category = "info"
+        csrf.init_app(app)
+        limiter.init_app(app)
+
+        from . import models  # noqa: F401  (registers every table with the metadata)
+        from .accounts.routes import bp as accounts_bp
+        from .catalog.routes import bp as catalog_bp
+        from .cli import lms_cli
+        from .progress.routes import bp as progress_bp
+
+        prefix = url_prefix.rstrip("/")
+        blueprints = (catalog_bp, progress_bp, accounts_bp, static_bp)
+        for blueprint in blueprints:
+            app.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))
+        security_hooks(app, {blueprint.name for blueprint in blueprints})
+        app.cli.add_command(lms_cli)
+        app.extensions["lms"] = {"url_prefix": prefix, "outbox": []}
+
+        from .accounts.services import load_user
+
+        login_manager.user_loader(load_user)
+
+    @staticmethod
+    def _configure(app: Flask) -> None:
+        config = app.config
+        development = is_development(config)
+        if config.get("LMS_SECRET_KEY"):
+            config.setdefault("SECRET_KEY", config["LMS_SECRET_KEY"])
+        if not config.get("SECRET_KEY"):
+            if not development:
+                raise RuntimeError("LMS_SECRET_KEY must be set outside development (LMS_ENV=development)")
+            config["SECRET_KEY"] = "development-only-secret-key"
+        if config.get("LMS_DATABASE_URL"):
+            config.setdefault("SQLALCHEMY_DATABASE_URI", config["LMS_DATABASE_URL"])
+        else:
+            Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+            config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{Path(app.instance_path) / 'conductor.sqlite3'}")
+        if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+            config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+        secure = config.get("LMS_SECURE_COOKIES")
+        secure = (not development) if secure is None else secure
+        config.setdefault("SESSION_COOKIE_SECURE", secure)
+        config.setdefault("REMEMBER_COOKIE_SECURE", secure)
+        config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+        config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+        config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
+        config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+        # The LMS checks CSRF on its own blueprints; a host app keeps its own choice for its views.
+        config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
+        config.setdefault("RATELIMIT_STORAGE_URI", config.get("LMS_REDIS_URL") or "memory://")
+        config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+
+
+def security_hooks(app: Flask, blueprint_names: set[str]) -> None:
+    """CSRF on every unsafe request, and security headers on every response, of the LMS's pages only."""
+
+    @app.before_request
+    def _protect():
+        if request.blueprint in blueprint_names and request.method not in ("GET", "HEAD", "OPTIONS"):
+            try:
+                csrf.protect()
+            except CSRFError as error:
+                return render_template("lms/error.html", code=400, title="Form expired or tampered",
+                                       message=f"{error.description} Go back, reload the page and try again."), 400
+        return None
+
+    @app.after_request
+    def _headers(response):
+        if request.blueprint in blueprint_names:
+            headers = response.headers
+            headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            headers.setdefault("X-Content-Type-Options", "nosniff")
+            headers.setdefault("X-Frame-Options", "DENY")
+            headers.setdefault("Referrer-Policy", "same-origin")
+        return response

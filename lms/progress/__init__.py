@@ -1,0 +1,1 @@
+"""Enrolments and progress: what a learner has started and completed."""

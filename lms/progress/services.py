@@ -1,0 +1,181 @@
+"""Progress rules. Every write is an idempotent upsert or a guarded update, so a double click, two
+tabs or two workers completing the same lesson leave exactly one row and one completion time."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, update
+
+from ..accounts.models import User
+from ..catalog.models import Course, Lesson, Programme, ProgrammeCourse
+from ..catalog.services import Outline, outline
+from ..db import insert_ignore, utcnow
+from ..extensions import db
+from ..schools.models import School
+from .models import Enrolment, LessonProgress, ProgrammeEnrolment
+
+
+def enrolment_for(user: User, course: Course) -> Enrolment | None:
+    return db.session.execute(db.select(Enrolment).filter_by(user_id=user.id, course_id=course.id)).scalars().first()
+
+
+def enrol(user: User, course: Course, school: School) -> Enrolment:
+    db.session.execute(insert_ignore(
+        Enrolment, {"school_id": school.id, "user_id": user.id, "course_id": course.id,
+                    "enrolled_at": utcnow(), "last_activity_at": utcnow()},
+        ["school_id", "user_id", "course_id"]))
+    return db.session.execute(
+        db.select(Enrolment).filter_by(school_id=school.id, user_id=user.id, course_id=course.id)
+    ).scalar_one()
+
+
+def enrol_programme(user: User, programme: Programme, school: School) -> ProgrammeEnrolment:
+    """Enrol in a programme and in each of its courses, so the learner can start anywhere."""
+    db.session.execute(insert_ignore(
+        ProgrammeEnrolment, {"school_id": school.id, "user_id": user.id, "programme_id": programme.id, "enrolled_at": utcnow()},
+        ["school_id", "user_id", "programme_id"]))
+    for step in programme.steps:
+        enrol(user, step.course, school)
+    return db.session.execute(
+        db.select(ProgrammeEnrolment).filter_by(school_id=school.id, user_id=user.id, programme_id=programme.id)
+    ).scalar_one()
+
+
+def lesson_states(user: User, course_id: int) -> dict[int, str]:
+    rows = db.session.execute(
+        db.select(LessonProgress.lesson_id, LessonProgress.completed_at)
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(LessonProgress.user_id == user.id, Lesson.course_id == course_id)
+    )
+    return {lesson_id: "completed" if completed else "started" for lesson_id, completed in rows}
+
+
+def course_outline(user: User | None, course: Course) -> Outline:
+    plan = outline(course.id)
+    if user is not None and user.is_authenticated:
+        plan.apply_states(lesson_states(user, course.id))
+    return plan
+
+
+def record_visit(user: User, lesson: Lesson, enrolment: Enrolment, started: bool) -> bool:
+    """Mark the lesson started once and move the resume pointer; returns whether anything changed,
+    so a repeat visit to the same lesson writes nothing."""
+    changed = False
+    if not started:
+        db.session.execute(insert_ignore(
+            LessonProgress, {"user_id": user.id, "lesson_id": lesson.id, "started_at": utcnow()},
+            ["user_id", "lesson_id"]))
+        changed = True
+    if enrolment.last_lesson_id != lesson.id:
+        enrolment.last_lesson_id = lesson.id
+        enrolment.last_activity_at = utcnow()
+        changed = True
+    return changed
+
+
+def complete_lesson(user: User, lesson: Lesson, enrolment: Enrolment) -> bool:
+    """Complete a lesson; returns whether this call completed the course."""
+    now = utcnow()
+    db.session.execute(insert_ignore(
+        LessonProgress, {"user_id": user.id, "lesson_id": lesson.id, "started_at": now, "completed_at": now},
+        ["user_id", "lesson_id"]))
+    db.session.execute(
+        update(LessonProgress).where(LessonProgress.user_id == user.id, LessonProgress.lesson_id == lesson.id,
+                                     LessonProgress.completed_at.is_(None)).values(completed_at=now))
+    enrolment.last_lesson_id = lesson.id
+    enrolment.last_activity_at = now
+    db.session.flush()
+    return update_course_completion(user, enrolment)
+
+
+def remaining_lessons(user: User, course_id: int) -> int:
+    done = (db.select(LessonProgress.lesson_id)
+            .where(LessonProgress.user_id == user.id, LessonProgress.completed_at.is_not(None)))
+    return db.session.execute(
+        db.select(func.count(Lesson.id))
+        .where(Lesson.course_id == course_id, Lesson.retired.is_(False), Lesson.id.not_in(done))
+    ).scalar_one()
+
+
+def update_course_completion(user: User, enrolment: Enrolment) -> bool:
+    """Set the completion time once, the first time nothing remains; later content is not retroactive."""
+    if enrolment.completed_at is not None or remaining_lessons(user, enrolment.course_id):
+        return False
+    result = db.session.execute(
+        update(Enrolment).where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
+        .values(completed_at=utcnow()).execution_options(synchronize_session=False))
+    db.session.refresh(enrolment)
+    if result.rowcount:
+        update_programme_completion(user, enrolment.school_id)
+    return bool(result.rowcount)
+
+
+def update_programme_completion(user: User, school_id: int) -> None:
+    enrolled = db.session.execute(
+        db.select(ProgrammeEnrolment).filter_by(user_id=user.id, school_id=school_id, completed_at=None)).scalars()
+    completed_courses = set(db.session.execute(
+        db.select(Enrolment.course_id).where(Enrolment.user_id == user.id, Enrolment.completed_at.is_not(None))).scalars())
+    for membership in enrolled:
+        courses = {step.course_id for step in membership.programme.steps}
+        if courses and courses <= completed_courses:
+            db.session.execute(
+                update(ProgrammeEnrolment).where(ProgrammeEnrolment.id == membership.id,
+                                                 ProgrammeEnrolment.completed_at.is_(None))
+                .values(completed_at=utcnow()).execution_options(synchronize_session=False))
+
+
+@dataclass
+class CourseSummary:
+    enrolment: Enrolment
+    course: Course
+    lessons: int
+    completed: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.completed / self.lessons) if self.lessons else 0
+
+
+@dataclass
+class ProgrammeSummary:
+    programme: Programme
+    enrolled: bool
+    courses: list[tuple[Course, int, bool]]  # course, percent, completed
+    completed_at: object = None
+
+    @property
+    def percent(self) -> int:
+        return round(sum(percent for _, percent, _ in self.courses) / len(self.courses)) if self.courses else 0
+
+
+def dashboard(user: User, school: School) -> tuple[list[CourseSummary], list[ProgrammeSummary]]:
+    """Every enrolment with its progress, and programme progress, in a fixed number of queries."""
+    enrolments = list(db.session.execute(
+        db.select(Enrolment).join(Course).where(Enrolment.user_id == user.id, Enrolment.school_id == school.id,
+                                                Course.retired.is_(False))
+        .options(db.selectinload(Enrolment.course), db.selectinload(Enrolment.last_lesson))
+        .order_by(Enrolment.last_activity_at.desc())).scalars())
+    totals = dict(db.session.execute(
+        db.select(Lesson.course_id, func.count(Lesson.id)).where(Lesson.retired.is_(False)).group_by(Lesson.course_id)).all())
+    done = dict(db.session.execute(
+        db.select(Lesson.course_id, func.count(LessonProgress.id))
+        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+        .where(LessonProgress.user_id == user.id, LessonProgress.completed_at.is_not(None), Lesson.retired.is_(False))
+        .group_by(Lesson.course_id)).all())
+    summaries = [CourseSummary(e, e.course, totals.get(e.course_id, 0), done.get(e.course_id, 0)) for e in enrolments]
+    by_course = {s.course.id: s for s in summaries}
+    memberships = {m.programme_id: m for m in db.session.execute(
+        db.select(ProgrammeEnrolment).filter_by(user_id=user.id, school_id=school.id)).scalars()}
+    programmes = []
+    for programme in db.session.execute(
+            db.select(Programme).where(Programme.school_id == school.id, Programme.retired.is_(False))
+            .options(db.selectinload(Programme.steps).selectinload(ProgrammeCourse.course))).scalars():
+        steps = [step.course for step in programme.steps if not step.course.retired]
+        if programme.id not in memberships and not any(course.id in by_course for course in steps):
+            continue
+        courses = [(c, by_course[c.id].percent if c.id in by_course else 0,
+                    bool(c.id in by_course and by_course[c.id].enrolment.completed_at)) for c in steps]
+        membership = memberships.get(programme.id)
+        programmes.append(ProgrammeSummary(programme, membership is not None, courses,
+                                           membership.completed_at if membership else None))
+    return summaries, programmes

@@ -1,0 +1,1 @@
+"""Schools: every programme, enrolment and certificate belongs to one."""

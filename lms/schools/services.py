@@ -1,0 +1,19 @@
+"""Finding the school a request or command acts for."""
+from __future__ import annotations
+
+from flask import current_app
+
+from ..db import insert_ignore
+from ..extensions import db
+from .models import School
+
+
+def current_school() -> School:
+    """The school this app serves (``LMS_SCHOOL``), created on first use so a fresh install works."""
+    slug = current_app.config["LMS_SCHOOL"]
+    school = db.session.execute(db.select(School).filter_by(slug=slug)).scalar_one_or_none()
+    if school is None:
+        name = current_app.config["LMS_SCHOOL_NAME"]
+        db.session.execute(insert_ignore(School, {"slug": slug, "name": name}, ["slug"]))
+        school = db.session.execute(db.select(School).filter_by(slug=slug)).scalar_one()
+    return school

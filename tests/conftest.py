@@ -1,0 +1,160 @@
+"""Fixtures: a fresh app per test on a migrated database (SQLite by default, PostgreSQL when
+LMS_TEST_DATABASE_URL says so), a test client, a CLI runner, and factories."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from lms import create_app
+from lms.extensions import db
+
+from .content_factory import make_tree
+
+FAST_HASH = "pbkdf2:sha256:1000"  # tests create many users; production uses scrypt
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("LMS_TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    if url.startswith("postgresql"):
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()  # the schema comes from the migrations, so they are tested on every run
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture()
+def is_postgres(database_url) -> bool:
+    return database_url.startswith("postgresql")
+
+
+@pytest.fixture()
+def content_dir(tmp_path) -> Path:
+    return make_tree(tmp_path / "content")
+
+
+@pytest.fixture()
+def make_app(database_url, content_dir):
+    apps = []
+
+    def factory(**overrides):
+        config = {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "LMS_CONTENT_DIR": str(content_dir),
+            "LMS_MAIL_BACKEND": "memory",
+            "LMS_PASSWORD_HASH": FAST_HASH,
+            "RATELIMIT_ENABLED": False,
+        }
+        config.update(overrides)
+        application = create_app(config)
+        apps.append(application)
+        return application
+
+    yield factory
+    for application in apps:
+        with application.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    if apps:
+        _empty_tables(apps[0])
+
+
+def _empty_tables(application) -> None:
+    with application.app_context():
+        tables = list(reversed(db.metadata.sorted_tables))
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("TRUNCATE " + ", ".join(t.name for t in tables) + " RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    connection.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture()
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture()
+def synced(app, runner):
+    """The content tree loaded into the database."""
+    result = runner.invoke(args=["lms", "sync"])
+    assert result.exit_code == 0, result.output
+    return app
+
+
+@pytest.fixture()
+def make_user(app):
+    from lms.accounts import services
+
+    def factory(email="learner@example.com", name="Ada Learner", role="learner", password=PASSWORD):
+        with app.app_context():
+            user = services.create_user(email, name, password, role)
+            db.session.commit()
+            return user.id
+
+    return factory
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def csrf(self, path="/account/login") -> str:
+        import re
+
+        page = self.client.get(path).get_data(as_text=True)
+        match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or \
+            re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    def login(self, email="learner@example.com", password=PASSWORD, **extra):
+        data = {"email": email, "password": password, "csrf_token": self.csrf(), **extra}
+        return self.client.post("/account/login", data=data)
+
+    def logout(self):
+        return self.client.post("/account/logout", data={"csrf_token": self.csrf("/")})
+
+    def post(self, path, data=None, token_from="/", **kwargs):
+        """POST a form with a valid CSRF token, as the browser would."""
+        return self.client.post(path, data={"csrf_token": self.csrf(token_from), **(data or {})}, **kwargs)
+
+
+@pytest.fixture()
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture()
+def learner(make_user, auth):
+    """A logged-in learner; returns the user id."""
+    user_id = make_user()
+    response = auth.login()
+    assert response.status_code == 302
+    return user_id
