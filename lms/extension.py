@@ -63,8 +63,8 @@ class LMS:
     def _configure(app: Flask) -> None:
         config = app.config
         development = is_development(config)
-        if config.get("LMS_SECRET_KEY"):
-            config.setdefault("SECRET_KEY", config["LMS_SECRET_KEY"])
+        if config.get("LMS_SECRET_KEY") and not config.get("SECRET_KEY"):
+            config["SECRET_KEY"] = config["LMS_SECRET_KEY"]
         if not config.get("SECRET_KEY"):
             if not development:
                 raise RuntimeError("LMS_SECRET_KEY must be set outside development (LMS_ENV=development)")
@@ -78,10 +78,13 @@ class LMS:
             config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
         secure = config.get("LMS_SECURE_COOKIES")
         secure = (not development) if secure is None else secure
-        config.setdefault("SESSION_COOKIE_SECURE", secure)
+        # Flask ships these keys with weak defaults (False, None), so setdefault would never apply.
+        if not config.get("SESSION_COOKIE_SECURE"):
+            config["SESSION_COOKIE_SECURE"] = secure
+        if not config.get("SESSION_COOKIE_SAMESITE"):
+            config["SESSION_COOKIE_SAMESITE"] = "Lax"
         config.setdefault("REMEMBER_COOKIE_SECURE", secure)
-        config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-        config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+        config["SESSION_COOKIE_HTTPONLY"] = True
         config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
         config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
         # The LMS checks CSRF on its own blueprints; a host app keeps its own choice for its views.

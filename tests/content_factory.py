@@ -81,3 +81,63 @@ def make_tree(root: Path, courses: tuple[str, ...] = ("intro-course",), programm
         write(root, "courses/_programmes/pathway.md",
               f"---\ntitle: Test Pathway\nsummary: Every test course in order.\ncourses:\n{listed}\n---\n\nThe pathway.\n")
     return root
+
+
+BIG_LESSON = """\
+---
+title: Lesson {n}
+minutes: 12
+objectives: [Compute precision for a fraud model, Choose a threshold]
+skills: [ai-literacy]
+---
+
+## A worked scenario
+
+A bank screens 10,000 card payments a day; 40 are fraud. The model flags 120 payments, 30 of them
+fraud. Precision is 30 / 120 = 25%; recall is 30 / 40 = 75%. See [the next lesson]({link}).
+
+| | Flagged | Not flagged |
+|---|--:|--:|
+| Fraud | 30 | 10 |
+| Legitimate | 90 | 9,870 |
+
+::: tip
+Report precision and recall together: accuracy hides the rare class.
+:::
+
+```python
+precision = 30 / 120
+recall = 30 / 40
+```
+
+{filler}
+
+- [ ] Ask for the confusion matrix
+- [ ] Ask for the baseline
+"""
+
+FILLER = ("Read the evaluation report with the business cost of each error in mind, and ask how the "
+          "numbers would change with a different threshold. ") * 40
+
+
+def make_big_tree(root: Path, lessons: int, per_course: int = 100, modules_per_course: int = 4) -> Path:
+    """A realistic tree of ``lessons`` lessons (about 900 words each) for benchmarks and scale tests."""
+    write(root, "courses/_skills.yaml", SKILLS)
+    courses = max(1, -(-lessons // per_course))
+    made = 0
+    for c in range(courses):
+        slug = f"course-{c:03d}"
+        write(root, f"courses/{slug}/course.md", COURSE.replace(
+            "Start with [the first lesson](01-basics/01-what-is-ai.md).", "").format(title=f"Course {c}"))
+        count = min(per_course, lessons - made)
+        per_module = -(-count // modules_per_course)
+        for index in range(count):
+            m, position = divmod(index, per_module)
+            folder = f"courses/{slug}/{m + 1:02d}-module-{m}"
+            if position == 0:
+                write(root, f"{folder}/module.md", MODULE.format(title=f"Module {m}"))
+            link = f"{position + 2:03d}-lesson-{index + 1}.md" if position + 1 < per_module and index + 1 < count else "module.md"
+            body = BIG_LESSON.replace("{filler}", FILLER).format(n=index, link=link)
+            write(root, f"{folder}/{position + 1:03d}-lesson-{index}.md", body)
+        made += count
+    return root

@@ -144,7 +144,7 @@ def _sync_course(spec: CourseSpec, courses: dict[str, Course], skills: dict[str,
     course.position, course.retired = spec.position, False
     course.skills = [skills[slug] for slug in spec.skills]
     if created:
-        db.session.flush([course])
+        db.session.flush()
     _count(report, created)
     return course
 
@@ -162,7 +162,7 @@ def _sync_module(spec: ModuleSpec, course: Course, modules: dict, report: SyncRe
     module.intro_html, module.source_path, module.content_hash = spec.intro_html, spec.path, spec.hash
     module.position, module.retired = spec.position, False
     if created:
-        db.session.flush([module])
+        db.session.flush()
     _count(report, created)
     return module
 

@@ -1,0 +1,207 @@
+"""Accounts as a user meets them, and as an attacker probes them."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from lms.accounts.models import User
+from lms.extensions import db
+
+from .conftest import PASSWORD
+
+
+def users(app) -> list[User]:
+    with app.app_context():
+        return list(db.session.execute(db.select(User)).scalars())
+
+
+def register(auth, **fields):
+    data = {"name": "Grace Hopper", "email": "Grace@Example.com", "password": PASSWORD, "confirm": PASSWORD, **fields}
+    return auth.post("/account/register", data, token_from="/account/register")
+
+
+def test_register_logs_in_and_stores_a_hashed_password(app, client, auth):
+    response = register(auth)
+    assert response.status_code == 302
+    [user] = users(app)
+    assert (user.email, user.name, user.role) == ("grace@example.com", "Grace Hopper", "learner")
+    assert PASSWORD not in user.password_hash and user.password_hash.startswith("pbkdf2:")
+    assert "My learning" in client.get("/").get_data(as_text=True)
+
+
+def test_production_hashes_with_scrypt(make_app):
+    application = make_app(LMS_PASSWORD_HASH="scrypt")
+    with application.app_context():
+        from lms.accounts.services import create_user
+
+        assert create_user("s@example.com", "S", PASSWORD).password_hash.startswith("scrypt:")
+
+
+@pytest.mark.parametrize("fields, message", [
+    ({"email": "not-an-email"}, "Invalid email address."),
+    ({"password": "short", "confirm": "short"}, "Use 10 to 128 characters."),
+    ({"confirm": "something-else-entirely"}, "The passwords do not match."),
+    ({"name": ""}, "This field is required."),
+])
+def test_register_rejects_bad_input_and_stores_nothing(app, auth, fields, message):
+    response = register(auth, **fields)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert users(app) == []
+
+
+def test_register_refuses_a_taken_email(app, make_user, auth):
+    make_user(email="grace@example.com")
+    response = register(auth)
+    assert "already exists" in response.get_data(as_text=True)
+    assert len(users(app)) == 1
+
+
+def test_forms_without_csrf_token_are_refused(app, client, make_user):
+    response = client.post("/account/register", data={"name": "X", "email": "x@example.com",
+                                                      "password": PASSWORD, "confirm": PASSWORD})
+    assert response.status_code == 400
+    assert users(app) == []
+    make_user()
+    assert client.post("/account/login", data={"email": "learner@example.com", "password": PASSWORD}).status_code == 400
+    assert client.post("/account/login", data={"email": "learner@example.com", "password": PASSWORD,
+                                               "csrf_token": "forged"}).status_code == 400
+
+
+def test_login_logout(client, make_user, auth):
+    make_user()
+    assert "E-mail or password is not correct." in auth.login(password="wrong-password!").get_data(as_text=True)
+    assert "E-mail or password is not correct." in auth.login(email="nobody@example.com").get_data(as_text=True)
+    response = auth.login()
+    assert response.status_code == 302 and response.headers["Location"] == "/dashboard"
+    assert client.get("/dashboard").status_code == 200
+    auth.logout()
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_deactivated_account_cannot_log_in(app, make_user, auth):
+    user_id = make_user()
+    with app.app_context():
+        db.session.get(User, user_id).active = False
+        db.session.commit()
+    assert auth.login().status_code == 200
+
+
+@pytest.mark.parametrize("target, expected", [
+    ("/courses/intro-course/", "/courses/intro-course/"),
+    ("https://evil.example/phish", "/dashboard"),
+    ("//evil.example/phish", "/dashboard"),
+    ("/\\evil.example", "/dashboard"),
+    ("javascript:alert(1)", "/dashboard"),
+])
+def test_next_redirects_only_to_local_paths(client, make_user, auth, target, expected):
+    make_user()
+    response = auth.login(next=target)
+    assert response.headers["Location"] == expected
+
+
+def test_change_password_ends_other_sessions(app, make_user, auth):
+    make_user()
+    other = app.test_client()
+    from .conftest import Auth
+
+    Auth(other).login()
+    auth.login()
+    new = "a-brand-new-password"
+    response = auth.post("/account/password", {"current": PASSWORD, "password": new, "confirm": new},
+                         token_from="/account/password")
+    assert response.status_code == 302
+    assert auth.client.get("/dashboard").status_code == 200  # this session goes on
+    assert other.get("/dashboard").status_code == 302  # the other device is logged out
+    auth.logout()
+    assert auth.login(password=new).status_code == 302
+
+
+def test_change_password_needs_the_current_one(app, make_user, auth):
+    make_user()
+    auth.login()
+    response = auth.post("/account/password", {"current": "wrong-password!", "password": "x" * 12, "confirm": "x" * 12},
+                         token_from="/account/password")
+    assert "The current password is not correct." in response.get_data(as_text=True)
+
+
+def request_reset(app, auth, email="learner@example.com") -> str | None:
+    auth.post("/account/reset", {"email": email}, token_from="/account/reset")
+    outbox = app.extensions["lms"]["outbox"]
+    if not outbox:
+        return None
+    body = outbox[-1].get_content()
+    return re.search(r"http://localhost(/account/reset/\S+)", body).group(1)
+
+
+def test_password_reset_is_single_use(app, make_user, auth, client):
+    make_user()
+    link = request_reset(app, auth)
+    assert link is not None
+    new = "reset-password-2026"
+    response = auth.post(link, {"password": new, "confirm": new}, token_from=link)
+    assert response.status_code == 302
+    assert auth.login(password=new).status_code == 302
+    auth.logout()
+    reused = client.get(link, follow_redirects=True)
+    assert "already been used" in reused.get_data(as_text=True)
+
+
+def test_reset_does_not_reveal_unknown_addresses(app, auth):
+    response = auth.post("/account/reset", {"email": "nobody@example.com"}, token_from="/account/reset", follow_redirects=True)
+    assert "If an account uses that address" in response.get_data(as_text=True)
+    assert app.extensions["lms"]["outbox"] == []
+
+
+def test_expired_and_forged_reset_tokens_are_refused(make_app, make_user, client):
+    application = make_app(LMS_RESET_TOKEN_MAX_AGE=-1)
+    make_user()
+    with application.app_context():
+        from lms.accounts.services import make_reset_token
+
+        token = make_reset_token(db.session.execute(db.select(User)).scalar_one())
+    expired = application.test_client().get(f"/account/reset/{token}", follow_redirects=True)
+    assert "expired" in expired.get_data(as_text=True)
+    forged = client.get(f"/account/reset/{token[:-2]}xx", follow_redirects=True)
+    assert "not valid" in forged.get_data(as_text=True)
+
+
+def test_login_is_rate_limited(make_app, make_user):
+    application = make_app(RATELIMIT_ENABLED=True, LMS_LOGIN_RATE_LIMIT="3 per minute")
+    make_user()
+    from .conftest import Auth
+
+    auth = Auth(application.test_client())
+    codes = [auth.login(password="wrong-password!").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert auth.login().status_code == 429  # even the right password waits
+
+
+def test_successful_logins_do_not_use_up_the_limit(make_app, make_user):
+    application = make_app(RATELIMIT_ENABLED=True, LMS_LOGIN_RATE_LIMIT="2 per minute")
+    make_user()
+    from .conftest import Auth
+
+    auth = Auth(application.test_client())
+    for _ in range(3):
+        assert auth.login().status_code == 302
+        auth.logout()
+
+
+def test_create_user_command(app, runner):
+    result = runner.invoke(args=["lms", "create-user", "--email", "boss@example.com", "--name", "Boss",
+                                 "--role", "admin", "--password", "admin-password-1"])
+    assert result.exit_code == 0, result.output
+    assert [(u.email, u.role) for u in users(app)] == [("boss@example.com", "admin")]
+    again = runner.invoke(args=["lms", "create-user", "--email", "boss@example.com", "--name", "B", "--password", "admin-password-1"])
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_demo_accounts_command_prints_logins(app, runner):
+    result = runner.invoke(args=["lms", "demo-accounts"])
+    assert result.exit_code == 0
+    assert "learner@example.com" in result.output and "admin@example.com" in result.output
+    assert sorted(u.role for u in users(app)) == ["admin", "author", "learner"]
+    assert runner.invoke(args=["lms", "demo-accounts"]).exit_code == 0  # idempotent
+    assert len(users(app)) == 3
