@@ -61,6 +61,8 @@ class Course(db.Model):
     overview_html: Mapped[str] = mapped_column(Text, default="")
     source_path: Mapped[str] = mapped_column(String(500))
     content_hash: Mapped[str] = mapped_column(String(64))
+    # Changes whenever a module or lesson of the course changes: the key of the cached outline.
+    outline_hash: Mapped[str] = mapped_column(String(64), default="")
     position: Mapped[int] = mapped_column(default=0)
     retired: Mapped[bool] = mapped_column(default=False)
 

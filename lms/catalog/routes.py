@@ -55,14 +55,15 @@ def course(slug: str):
     item = services.course_by_slug(slug, user)
     if item is None:
         abort(404)
-    plan = progress.course_outline(user, item)
+    progress_view = progress.course_progress(user, item)
     enrolment = progress.enrolment_for(user, item) if user else None
-    first = plan.lessons[0] if plan.lessons else None
+    lessons = progress_view.outline.lessons
     resume = None
     if enrolment and enrolment.last_lesson_id:
-        resume = next((lesson for lesson in plan.lessons if lesson.id == enrolment.last_lesson_id), None)
-    return render_template("catalog/course.html", course=item, outline=plan, enrolment=enrolment,
-                           first=first, resume=resume, form=EnrolForm())
+        resume = next((lesson for lesson in lessons if lesson.id == enrolment.last_lesson_id), None)
+    return render_template("catalog/course.html", course=item, outline=progress_view.outline, progress=progress_view,
+                           enrolment=enrolment, first=lessons[0] if lessons else None, resume=resume, form=EnrolForm(),
+                           base=url_for("catalog.course", slug=item.slug))
 
 
 @bp.get("/courses/<slug>")
@@ -78,10 +79,9 @@ def lesson(slug: str, lesson_slug: str):
     if found is None:
         abort(404)
     course, item = found
-    plan = services.outline(course.id)
+    plan = services.outline(course)
     enrolment = progress.enrolment_for(user, course) if user else None
-    if user is not None:
-        plan.apply_states(progress.lesson_states(user, course.id))
+    view = services.Progress(plan, progress.lesson_states(user, course.id) if user else {})
     first = plan.lessons[0] if plan.lessons else None
     is_preview = enrolment is None and not services.can_see_unpublished(user)
     if is_preview and (first is None or first.id != item.id):
@@ -90,15 +90,16 @@ def lesson(slug: str, lesson_slug: str):
             return redirect(url_for("accounts.login", next=request.path))
         flash("Enrol in the course to read this lesson.", "info")
         return redirect(url_for("catalog.course", slug=course.slug))
-    current = next(entry for entry in plan.lessons if entry.id == item.id)
-    if enrolment is not None and progress.record_visit(user, item, enrolment, started=current.state != "new"):
+    state = view.state(item.id)
+    if enrolment is not None and progress.record_visit(user, item, enrolment, started=state != "new"):
         db.session.commit()
-        current.state = "started" if current.state == "new" else current.state
+        view.states.setdefault(item.id, "started")
     previous, following = plan.neighbours(item.id)
-    module = next(m for m in plan.modules if current in m.lessons)
-    return render_template("catalog/lesson.html", course=course, lesson=item, outline=plan, module=module,
-                           previous=previous, following=following, enrolment=enrolment, state=current.state,
-                           preview=is_preview, complete_form=CompleteForm(), enrol_form=EnrolForm())
+    module = plan.find(item.id)[0]
+    return render_template("catalog/lesson.html", course=course, lesson=item, outline=plan, progress=view, module=module,
+                           previous=previous, following=following, enrolment=enrolment, state=view.state(item.id),
+                           preview=is_preview, complete_form=CompleteForm(), enrol_form=EnrolForm(),
+                           base=url_for("catalog.course", slug=course.slug))
 
 
 @bp.get("/courses/<slug>/assets/<path:filename>")

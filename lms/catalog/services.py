@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
@@ -35,13 +36,16 @@ def course_by_slug(slug: str, user: User | None) -> Course | None:
     return course
 
 
+_LESSON_QUERY = (
+    db.select(Lesson, Course).join(Course, Lesson.course_id == Course.id)
+    .where(Course.slug == bindparam("course"), Course.retired.is_(False),
+           Lesson.slug == bindparam("lesson"), Lesson.retired.is_(False))
+)
+
+
 def lesson_with_course(course_slug: str, lesson_slug: str, user: User | None) -> tuple[Course, Lesson] | None:
-    """The lesson and its course in one query."""
-    row = db.session.execute(
-        db.select(Lesson, Course).join(Course, Lesson.course_id == Course.id)
-        .where(Course.slug == course_slug, Course.retired.is_(False),
-               Lesson.slug == lesson_slug, Lesson.retired.is_(False))
-    ).first()
+    """The lesson and its course in one query (the statement is built once, at import)."""
+    row = db.session.execute(_LESSON_QUERY, {"course": course_slug, "lesson": lesson_slug}).first()
     if row is None:
         return None
     lesson, course = row
@@ -50,55 +54,39 @@ def lesson_with_course(course_slug: str, lesson_slug: str, user: User | None) ->
     return course, lesson
 
 
-@dataclass
+@dataclass(frozen=True)
 class OutlineLesson:
     id: int
     slug: str
     title: str
     minutes: int
     position: int
-    state: str = "new"  # new, started, completed
 
 
-@dataclass
+@dataclass(frozen=True)
 class OutlineModule:
     id: int
     slug: str
     title: str
     summary: str
-    objectives: list[str]
+    objectives: tuple[str, ...]
     intro_html: str
-    lessons: list[OutlineLesson] = field(default_factory=list)
-
-    @property
-    def completed(self) -> int:
-        return sum(lesson.state == "completed" for lesson in self.lessons)
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.completed / len(self.lessons)) if self.lessons else 0
+    lessons: tuple[OutlineLesson, ...]
 
     @property
     def minutes(self) -> int:
         return sum(lesson.minutes for lesson in self.lessons)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Outline:
-    modules: list[OutlineModule]
+    """A course's modules and lessons: the same for every learner, so it is cached per process."""
 
-    @property
-    def lessons(self) -> list[OutlineLesson]:
-        return [lesson for module in self.modules for lesson in module.lessons]
+    modules: tuple[OutlineModule, ...]
+    lessons: tuple[OutlineLesson, ...] = field(init=False)
 
-    @property
-    def completed(self) -> int:
-        return sum(module.completed for module in self.modules)
-
-    @property
-    def percent(self) -> int:
-        total = len(self.lessons)
-        return round(100 * self.completed / total) if total else 0
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lessons", tuple(lesson for module in self.modules for lesson in module.lessons))
 
     def neighbours(self, lesson_id: int) -> tuple[OutlineLesson | None, OutlineLesson | None]:
         lessons = self.lessons
@@ -107,24 +95,64 @@ class Outline:
                 return (lessons[index - 1] if index else None, lessons[index + 1] if index + 1 < len(lessons) else None)
         return None, None
 
-    def apply_states(self, states: dict[int, str]) -> None:
-        for lesson in self.lessons:
-            lesson.state = states.get(lesson.id, "new")
+    def find(self, lesson_id: int) -> tuple[OutlineModule, OutlineLesson] | None:
+        for module in self.modules:
+            for lesson in module.lessons:
+                if lesson.id == lesson_id:
+                    return module, lesson
+        return None
 
 
-def outline(course_id: int) -> Outline:
-    """Modules and lessons of a course, without lesson bodies, in one query."""
-    rows = db.session.execute(
-        db.select(Module.id, Module.slug, Module.title, Module.summary, Module.objectives, Module.intro_html,
-                  Lesson.id, Lesson.slug, Lesson.title, Lesson.minutes, Lesson.position)
-        .join(Lesson, (Lesson.module_id == Module.id) & Lesson.retired.is_(False))
-        .where(Module.course_id == course_id, Module.retired.is_(False))
-        .order_by(Module.position, Lesson.position)
-    ).all()
-    modules: dict[int, OutlineModule] = {}
-    for m_id, m_slug, m_title, m_summary, m_objectives, m_intro, l_id, l_slug, l_title, l_minutes, l_position in rows:
-        module = modules.get(m_id)
-        if module is None:
-            module = modules[m_id] = OutlineModule(m_id, m_slug, m_title, m_summary, m_objectives or [], m_intro)
-        module.lessons.append(OutlineLesson(l_id, l_slug, l_title, l_minutes, l_position))
-    return Outline(list(modules.values()))
+@dataclass
+class Progress:
+    """One learner's states over an outline: new, started or completed per lesson."""
+
+    outline: Outline
+    states: dict[int, str] = field(default_factory=dict)
+
+    def state(self, lesson_id: int) -> str:
+        return self.states.get(lesson_id, "new")
+
+    def completed_in(self, module: OutlineModule) -> int:
+        return sum(self.states.get(lesson.id) == "completed" for lesson in module.lessons)
+
+    def module_percent(self, module: OutlineModule) -> int:
+        return round(100 * self.completed_in(module) / len(module.lessons)) if module.lessons else 0
+
+    @property
+    def completed(self) -> int:
+        return sum(self.states.get(lesson.id) == "completed" for lesson in self.outline.lessons)
+
+    @property
+    def percent(self) -> int:
+        total = len(self.outline.lessons)
+        return round(100 * self.completed / total) if total else 0
+
+
+_OUTLINE_QUERY = (
+    db.select(Module.id, Module.slug, Module.title, Module.summary, Module.objectives, Module.intro_html,
+              Lesson.id, Lesson.slug, Lesson.title, Lesson.minutes, Lesson.position)
+    .join(Lesson, (Lesson.module_id == Module.id) & Lesson.retired.is_(False))
+    .where(Module.course_id == bindparam("course_id"), Module.retired.is_(False))
+    .order_by(Module.position, Lesson.position)
+)
+_OUTLINES: dict[tuple[int, str], Outline] = {}
+_OUTLINE_CACHE_SIZE = 512
+
+
+def outline(course: Course) -> Outline:
+    """The course outline, read once per process for each version of the course's content."""
+    key = (course.id, course.outline_hash)
+    cached = _OUTLINES.get(key)
+    if cached is not None:
+        return cached
+    rows = db.session.execute(_OUTLINE_QUERY, {"course_id": course.id}).all()
+    modules: dict[int, tuple[tuple, list[OutlineLesson]]] = {}
+    for m_id, m_slug, m_title, m_summary, m_objectives, m_intro, *lesson in rows:
+        modules.setdefault(m_id, ((m_id, m_slug, m_title, m_summary, tuple(m_objectives or ()), m_intro), []))[1].append(
+            OutlineLesson(*lesson))
+    plan = Outline(tuple(OutlineModule(*head, tuple(lessons)) for head, lessons in modules.values()))
+    if len(_OUTLINES) >= _OUTLINE_CACHE_SIZE:
+        _OUTLINES.clear()
+    _OUTLINES[key] = plan
+    return plan

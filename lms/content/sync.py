@@ -5,6 +5,7 @@ if it comes back it is reinstated with that history intact.
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,11 +90,25 @@ def _apply(tree: ContentTree, school: School) -> SyncReport:
     _retire(courses.values(), lambda c: c.slug in seen_courses, report)
     _retire(modules.values(), lambda m: (m.course_id, m.slug) in seen_modules, report)
     _retire(lessons.values(), lambda l: (l.course_id, l.slug) in seen_lessons, report)
+    _update_outline_hashes(courses.values(), modules.values(), lessons.values())
     _sync_programmes(tree, school, courses, report)
     for syncer in QUIZ_SYNCERS:
         report.extra.update(syncer(tree, courses))
     db.session.flush()
     return report
+
+
+def _update_outline_hashes(courses, modules, lessons) -> None:
+    """Give each course a hash of its modules and lessons: the key of its cached outline."""
+    digests = {course.id: hashlib.sha256() for course in courses}
+    for row in sorted(modules, key=lambda m: (m.course_id, m.slug)):
+        digests[row.course_id].update(f"m|{row.slug}|{row.position}|{row.content_hash}|{row.retired}\n".encode())
+    for row in sorted(lessons, key=lambda l: (l.course_id, l.slug)):
+        digests[row.course_id].update(f"l|{row.slug}|{row.module_id}|{row.position}|{row.content_hash}|{row.retired}\n".encode())
+    for course in courses:
+        digest = digests[course.id].hexdigest()
+        if course.outline_hash != digest:
+            course.outline_hash = digest
 
 
 def _sync_skills(tree: ContentTree, report: SyncReport) -> dict[str, Skill]:

@@ -36,7 +36,7 @@ def enrol(slug: str):
     services.enrol(current_user, course, current_school())
     db.session.commit()
     flash(f"You are enrolled in {course.title}.", "success")
-    first = catalog.outline(course.id).lessons
+    first = catalog.outline(course).lessons
     if first:
         return redirect(url_for("catalog.lesson", slug=course.slug, lesson_slug=first[0].slug))
     return redirect(url_for("catalog.course", slug=course.slug))
@@ -72,7 +72,7 @@ def complete(slug: str, lesson_slug: str):
     if finished:
         flash(f"Course complete: {course.title}. Well done.", "success")
         return redirect(url_for("catalog.course", slug=course.slug))
-    _, following = catalog.outline(course.id).neighbours(lesson.id)
+    _, following = catalog.outline(course).neighbours(lesson.id)
     if following is not None:
         return redirect(url_for("catalog.lesson", slug=course.slug, lesson_slug=following.slug))
     return redirect(url_for("catalog.course", slug=course.slug))

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 
 from ..accounts.models import User
 from ..catalog.models import Course, Lesson, Programme, ProgrammeCourse
-from ..catalog.services import Outline, outline
+from ..catalog.services import Progress, outline
 from ..db import insert_ignore, utcnow
 from ..extensions import db
 from ..schools.models import School
 from .models import Enrolment, LessonProgress, ProgrammeEnrolment
 
 
+_ENROLMENT_QUERY = db.select(Enrolment).where(Enrolment.user_id == bindparam("user"), Enrolment.course_id == bindparam("course"))
+_STATES_QUERY = (
+    db.select(LessonProgress.lesson_id, LessonProgress.completed_at)
+    .join(Lesson, Lesson.id == LessonProgress.lesson_id)
+    .where(LessonProgress.user_id == bindparam("user"), Lesson.course_id == bindparam("course"))
+)
+
+
 def enrolment_for(user: User, course: Course) -> Enrolment | None:
-    return db.session.execute(db.select(Enrolment).filter_by(user_id=user.id, course_id=course.id)).scalars().first()
+    return db.session.execute(_ENROLMENT_QUERY, {"user": user.id, "course": course.id}).scalars().first()
 
 
 def enrol(user: User, course: Course, school: School) -> Enrolment:
@@ -42,19 +50,14 @@ def enrol_programme(user: User, programme: Programme, school: School) -> Program
 
 
 def lesson_states(user: User, course_id: int) -> dict[int, str]:
-    rows = db.session.execute(
-        db.select(LessonProgress.lesson_id, LessonProgress.completed_at)
-        .join(Lesson, Lesson.id == LessonProgress.lesson_id)
-        .where(LessonProgress.user_id == user.id, Lesson.course_id == course_id)
-    )
+    rows = db.session.execute(_STATES_QUERY, {"user": user.id, "course": course_id})
     return {lesson_id: "completed" if completed else "started" for lesson_id, completed in rows}
 
 
-def course_outline(user: User | None, course: Course) -> Outline:
-    plan = outline(course.id)
-    if user is not None and user.is_authenticated:
-        plan.apply_states(lesson_states(user, course.id))
-    return plan
+def course_progress(user: User | None, course: Course) -> Progress:
+    """The course outline with this learner's states (none for a visitor)."""
+    states = lesson_states(user, course.id) if user is not None and user.is_authenticated else {}
+    return Progress(outline(course), states)
 
 
 def record_visit(user: User, lesson: Lesson, enrolment: Enrolment, started: bool) -> bool:
