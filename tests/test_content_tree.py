@@ -153,3 +153,40 @@ def test_check_command_accepts_a_valid_tree(runner):
     result = runner.invoke(args=["lms", "check"])
     assert result.exit_code == 0, result.output
     assert "1 courses, 4 lessons" in result.output
+
+
+QUIZ = """\
+---
+title: Check the basics
+pass_mark: 70
+---
+
+## Which task is supervised learning? {#supervised skills=ai-literacy}
+
+- [ ] Grouping customers without labels
+  > That is clustering.
+- [x] Predicting churn from labelled history
+  > Yes: labelled outcomes.
+
+> Supervised learning learns from labelled examples.
+"""
+
+
+def test_quizzes_are_validated_with_the_tree(content_dir):
+    write(content_dir, "quizzes/intro-course/01-basics.md", QUIZ)
+    write(content_dir, "quizzes/intro-course/final.md", QUIZ.replace("skills=ai-literacy", "skills=ai-literasy"))
+    write(content_dir, "quizzes/intro-course/03-missing.md", QUIZ)
+    write(content_dir, "quizzes/no-course/01-basics.md", QUIZ)
+    tree = read_tree(content_dir)
+    errors = [str(e) for e in tree.errors]
+    assert "quizzes/intro-course/final.md:6: unknown skill 'ai-literasy' in question 'supervised' (did you mean 'ai-literacy'?)" in errors
+    assert any(e.startswith("quizzes/intro-course/03-missing.md:0: no module folder '03-missing'") for e in errors)
+    assert any(e.startswith("quizzes/no-course:0: no course folder named 'no-course'") for e in errors)
+    assert ("intro-course", "basics") in tree.quizzes
+
+
+def test_quiz_syntax_errors_reach_check_with_their_line(content_dir, runner):
+    write(content_dir, "quizzes/intro-course/01-basics.md", QUIZ.replace("- [x] Predicting", "- [ ] Predicting"))
+    result = runner.invoke(args=["lms", "check"])
+    assert result.exit_code == 1
+    assert "quizzes/intro-course/01-basics.md:8: no option is marked [x]: mark the right answer" in result.output

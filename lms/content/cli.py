@@ -20,11 +20,6 @@ def _content_dir(option: str | None) -> Path:
     return Path(option or current_app.config["LMS_CONTENT_DIR"]).resolve()
 
 
-def quiz_reader():
-    """The quiz loader, when the quiz feature is installed (it registers itself here)."""
-    return current_app.extensions["lms"].get("quiz_reader")
-
-
 def _report_errors(errors) -> None:
     for error in errors:
         click.echo(str(error), err=True)
@@ -37,7 +32,7 @@ def _report_errors(errors) -> None:
 def check_command(content_dir: str | None) -> None:
     """Validate the content tree without loading it."""
     root = _content_dir(content_dir)
-    tree = read_tree(root, None, quiz_reader())
+    tree = read_tree(root)
     if tree.errors:
         _report_errors(tree.errors)
         sys.exit(1)
@@ -54,7 +49,7 @@ def sync_command(content_dir: str | None) -> None:
     root = _content_dir(content_dir)
     started = time.perf_counter()
     try:
-        report = sync_content(root, current_school(), quiz_reader())
+        report = sync_content(root, current_school())
     except ContentInvalid as exc:
         db.session.rollback()
         _report_errors(exc.errors)

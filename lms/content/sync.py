@@ -6,7 +6,6 @@ if it comes back it is reinstated with that history intact.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,9 +14,7 @@ from ..extensions import db
 from ..schools.models import School
 from .errors import ContentInvalid
 from .specs import ContentTree, CourseSpec, LessonSpec, ModuleSpec
-from .tree import QuizReader, read_tree
-
-QUIZ_SYNCERS: list[Callable[[ContentTree, dict[str, Course]], dict[str, int]]] = []
+from .tree import read_tree
 
 
 @dataclass
@@ -49,16 +46,16 @@ def known_hashes() -> dict[str, str]:
     return known
 
 
-def sync_content(root: Path | str, school: School, quiz_reader: QuizReader | None = None) -> SyncReport:
+def sync_content(root: Path | str, school: School) -> SyncReport:
     """Validate the whole tree, then load it. Raises ContentInvalid with every error; flushes, never commits."""
-    tree = read_tree(root, known_hashes(), quiz_reader)
+    tree = read_tree(root, known_hashes())
     if tree.errors:
         raise ContentInvalid(tree.errors)
     try:
         return _apply(tree, school)
     except StaleRender:  # pragma: no cover - a guard: hashes cover path, bytes and tree layout
         db.session.rollback()
-        tree = read_tree(root, None, quiz_reader)
+        tree = read_tree(root, None)
         if tree.errors:
             raise ContentInvalid(tree.errors) from None
         return _apply(tree, school)
@@ -92,8 +89,6 @@ def _apply(tree: ContentTree, school: School) -> SyncReport:
     _retire(lessons.values(), lambda l: (l.course_id, l.slug) in seen_lessons, report)
     _update_outline_hashes(courses.values(), modules.values(), lessons.values())
     _sync_programmes(tree, school, courses, report)
-    for syncer in QUIZ_SYNCERS:
-        report.extra.update(syncer(tree, courses))
     db.session.flush()
     return report
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import ContentError
@@ -39,7 +39,6 @@ PROGRAMME_KEYS = [
 
 # (course slug, lesson slug) -> stored content hash; files whose hash matches are not rendered again.
 KnownHashes = dict[str, str]
-QuizReader = Callable[[Path, ContentTree, "Reader"], None]
 
 
 def _sort_key(name: str) -> tuple[int, str]:
@@ -129,7 +128,7 @@ class Reader:
         return href + (hashmark + fragment if hashmark else "")
 
     # -- the tree -------------------------------------------------------------------------
-    def read(self, quiz_reader: QuizReader | None = None) -> ContentTree:
+    def read(self) -> ContentTree:
         courses_dir = self.root / "courses"
         if not courses_dir.is_dir():
             self.error("courses", 0, "no courses/ folder in the content directory")
@@ -157,8 +156,9 @@ class Reader:
                 self.tree.courses.append(course)
         self.read_programmes(courses_dir / "_programmes")
         self.check_references(skills)
-        if quiz_reader is not None:
-            quiz_reader(self.root / "quizzes", self.tree, self)
+        from ..quizzes.loading import read_quizzes
+
+        read_quizzes(self)
         return self.tree
 
     def _context_digest(self, courses_dir: Path) -> str:
@@ -381,6 +381,6 @@ class Reader:
                 self.error(programme.path, programme.course_line, "a course is listed twice")
 
 
-def read_tree(root: Path | str, known: KnownHashes | None = None, quiz_reader: QuizReader | None = None) -> ContentTree:
-    """Read, validate and render a content tree; ``tree.errors`` lists every problem found."""
-    return Reader(Path(root), known).read(quiz_reader)
+def read_tree(root: Path | str, known: KnownHashes | None = None) -> ContentTree:
+    """Read, validate and render a content tree, quizzes included; ``tree.errors`` lists every problem."""
+    return Reader(Path(root), known).read()

@@ -1,0 +1,1 @@
+"""Quizzes: the Markdown quiz format, its question types, and GIFT/Aiken interchange."""

@@ -1,0 +1,171 @@
+"""Matching (``- left => right``) and ordering (a numbered list in the right order)."""
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from typing import Any
+
+from lms.content.errors import ContentError
+from lms.quizzes import gift_text
+from lms.quizzes.registry import (
+    CHECKBOX_RE,
+    AnswerBlock,
+    InvalidResponse,
+    NotRepresentable,
+    QuestionType,
+    option_id,
+    rank_ids,
+    register,
+    require_ids,
+)
+
+MIN_PAIRS = 3
+MIN_ITEMS = 3
+
+
+def _no_feedback(block: AnswerBlock, errors: list[ContentError], path: str, what: str) -> None:
+    for item in block.items:
+        if item.feedback:
+            errors.append(ContentError(path, item.feedback_line, f"feedback is not supported under {what}"))
+
+
+def matching_data(pairs: list[tuple[str, str]], extra: list[str]) -> dict[str, Any]:
+    """Pairs point at choice ids numbered in alphabetical order, so ids never give the pairing away."""
+    texts = sorted({right for _, right in pairs} | set(extra), key=lambda t: (t.casefold(), t))
+    choice_id = {text: str(i + 1) for i, text in enumerate(texts)}
+    return {
+        "pairs": [{"id": option_id(i), "left": left, "right": choice_id[right]} for i, (left, right) in enumerate(pairs)],
+        "choices": [{"id": choice_id[text], "text": text} for text in texts],
+    }
+
+
+@register
+class Matching(QuestionType):
+    """One share of the points per correct pair; ``- => text`` adds a distractor choice."""
+
+    name = "matching"
+    label = "matching"
+
+    @classmethod
+    def detect(cls, block: AnswerBlock) -> bool:
+        return (
+            block.kind == "bullet"
+            and not any(CHECKBOX_RE.match(item.text) for item in block.items)
+            and any("=>" in item.text for item in block.items)
+        )
+
+    @classmethod
+    def parse(cls, block: AnswerBlock, errors: list[ContentError], path: str) -> dict[str, Any]:
+        _no_feedback(block, errors, path, "matching pairs")
+        lefts: list[tuple[str, str, int]] = []
+        extra: list[str] = []
+        for item in block.items:
+            if "=>" not in item.text:
+                errors.append(ContentError(path, item.line, "a matching line needs 'left => right'"))
+                continue
+            left, right = (part.strip() for part in item.text.split("=>", 1))
+            if not right:
+                errors.append(ContentError(path, item.line, "the pair has nothing after '=>'"))
+            elif not left:
+                extra.append(right)
+            elif any(left == seen for seen, _, _ in lefts):
+                errors.append(ContentError(path, item.line, f"{left!r} appears twice on the left"))
+            else:
+                lefts.append((left, right, item.line))
+        if len(lefts) < MIN_PAIRS:
+            errors.append(ContentError(path, block.line, f"a matching question needs at least {MIN_PAIRS} pairs"))
+        return matching_data([(left, right) for left, right, _ in lefts], extra)
+
+    @classmethod
+    def public(cls, data: Mapping[str, Any], rng: random.Random | None) -> dict[str, Any]:
+        choices = [{"id": c["id"], "text": c["text"]} for c in data["choices"]]
+        if rng is not None:
+            rng.shuffle(choices)
+        left = [{"id": p["id"], "text": p["left"]} for p in data["pairs"]]
+        return {"type": cls.name, "left": left, "choices": choices}
+
+    @classmethod
+    def grade(cls, data: Mapping[str, Any], response: Any) -> float:
+        if response is None:
+            return 0.0
+        if not isinstance(response, Mapping):
+            raise InvalidResponse(f"matching: expected left id -> choice id, got {response!r}")
+        lefts = {p["id"] for p in data["pairs"]}
+        choices = {c["id"] for c in data["choices"]}
+        for left, right in response.items():
+            if left not in lefts or (right is not None and right not in choices):
+                raise InvalidResponse(f"matching: unknown pair {left!r} -> {right!r}")
+        right_pairs = sum(1 for p in data["pairs"] if response.get(p["id"]) == p["right"])
+        return right_pairs / len(data["pairs"])
+
+    @classmethod
+    def to_markdown(cls, data: Mapping[str, Any]) -> str:
+        text = {c["id"]: c["text"] for c in data["choices"]}
+        used = {p["right"] for p in data["pairs"]}
+        lines = [f"- {p['left']} => {text[p['right']]}" for p in data["pairs"]]
+        lines += [f"- => {c['text']}" for c in data["choices"] if c["id"] not in used]
+        return "\n".join(lines)
+
+    @classmethod
+    def gift_answers(cls, data: Mapping[str, Any]) -> str:
+        text = {c["id"]: gift_text.escape(c["text"]) for c in data["choices"]}
+        used = {p["right"] for p in data["pairs"]}
+        lines = [f"={gift_text.escape(p['left'])} -> {text[p['right']]}\n" for p in data["pairs"]]
+        lines += [f"= -> {text[c['id']]}\n" for c in data["choices"] if c["id"] not in used]
+        return "".join(lines)
+
+
+@register
+class Ordering(QuestionType):
+    """Right only when every item is in its place."""
+
+    name = "ordering"
+    label = "ordering"
+
+    @classmethod
+    def detect(cls, block: AnswerBlock) -> bool:
+        return block.kind == "ordered"
+
+    @classmethod
+    def parse(cls, block: AnswerBlock, errors: list[ContentError], path: str) -> dict[str, Any]:
+        _no_feedback(block, errors, path, "ordering items")
+        texts = [item.text for item in block.items]
+        for index, item in enumerate(block.items):
+            if not item.text:
+                errors.append(ContentError(path, item.line, "item has no text"))
+            elif item.text in texts[:index]:
+                errors.append(ContentError(path, item.line, f"{item.text!r} appears twice"))
+        if len(texts) < MIN_ITEMS:
+            errors.append(ContentError(path, block.line, f"an ordering question needs at least {MIN_ITEMS} items"))
+        # Ids follow alphabetical order: a learner cannot read the right order from them.
+        return {"items": [{"id": i, "text": t} for i, t in zip(rank_ids(texts), texts)]}
+
+    @classmethod
+    def public(cls, data: Mapping[str, Any], rng: random.Random | None) -> dict[str, Any]:
+        items = [{"id": i["id"], "text": i["text"]} for i in data["items"]]
+        right = [i["id"] for i in items]
+        if rng is None:
+            items.sort(key=lambda i: i["id"])
+        else:
+            rng.shuffle(items)
+        if len(items) > 1 and [i["id"] for i in items] == right:
+            items.reverse()  # the starting order must never be the answer
+        return {"type": cls.name, "items": items}
+
+    @classmethod
+    def grade(cls, data: Mapping[str, Any], response: Any) -> float:
+        if response is None:
+            return 0.0
+        right = [i["id"] for i in data["items"]]
+        given = require_ids(response, set(right), "ordering")
+        if len(given) != len(right):
+            raise InvalidResponse(f"ordering: expected all {len(right)} items, got {len(given)}")
+        return 1.0 if given == right else 0.0
+
+    @classmethod
+    def to_markdown(cls, data: Mapping[str, Any]) -> str:
+        return "\n".join(f"{n}. {item['text']}" for n, item in enumerate(data["items"], 1))
+
+    @classmethod
+    def gift_answers(cls, data: Mapping[str, Any]) -> str:
+        raise NotRepresentable("ordering has no GIFT equivalent")

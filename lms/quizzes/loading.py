@@ -1,0 +1,61 @@
+"""Reads quizzes/ beside courses/: one quiz per module (same name as its folder) and a final exam."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..content.frontmatter import did_you_mean
+from .parsing import parse_quiz
+
+if TYPE_CHECKING:  # the content reader imports this module, not the other way round at run time
+    from ..content.tree import Reader
+
+
+def read_quizzes(reader: Reader) -> None:
+    """Validate every quiz file against the course tree, filling ``reader.tree.quizzes``."""
+    folder = reader.root / "quizzes"
+    if not folder.is_dir():
+        return
+    tree = reader.tree
+    courses = {course.folder: course for course in tree.courses}
+    courses.update({course.slug: course for course in tree.courses})
+    skills = {skill.slug for skill in tree.skills}
+    for course_dir in sorted(folder.iterdir()):
+        rel = reader.rel(course_dir)
+        if course_dir.name.startswith("."):
+            continue
+        course = courses.get(course_dir.name)
+        if not course_dir.is_dir() or course is None:
+            reader.error(rel, 0, f"no course folder named '{course_dir.name}' in courses/{did_you_mean(course_dir.name, courses)}")
+            continue
+        modules = {module.folder: module for module in course.modules}
+        for path in sorted(course_dir.iterdir()):
+            _read_quiz(reader, path, course, modules, skills)
+
+
+def _read_quiz(reader: Reader, path: Path, course, modules, skills: set[str]) -> None:
+    rel = reader.rel(path)
+    name = path.name.removesuffix(".md")
+    if path.is_dir() or not path.name.endswith(".md"):
+        reader.error(rel, 0, "unexpected entry: a course's quiz folder holds <module folder>.md files and final.md")
+        return
+    if name != "final" and name not in modules:
+        reader.error(rel, 0, f"no module folder '{name}' in {course.folder}/ (a module quiz has its module's folder name)"
+                             f"{did_you_mean(name, list(modules) + ['final'])}")
+        return
+    reader.tree.files += 1
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        reader.error(rel, 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return
+    spec, errors = parse_quiz(text, rel)
+    reader.tree.errors.extend(errors)
+    if spec is None:
+        return
+    for question in spec.questions:
+        for skill in question.skills:
+            if skill not in skills:
+                reader.error(rel, question.line, f"unknown skill '{skill}' in question '{question.id}'{did_you_mean(skill, skills)}")
+    key = "final" if name == "final" else modules[name].slug
+    reader.tree.quizzes[(course.slug, key)] = spec

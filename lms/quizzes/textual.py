@@ -1,0 +1,202 @@
+"""Short answer and numeric: the ``= answer`` lines, told apart by whether they are numbers."""
+from __future__ import annotations
+
+import math
+import random
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from lms.content.errors import ContentError
+from lms.quizzes import gift_text
+from lms.quizzes.registry import AnswerBlock, InvalidResponse, QuestionType, fold, register
+
+NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+TOLERANCE_SIGNS = ("±", "+/-", "+-")
+_LOOKS_NUMERIC = re.compile(r"\s*[+\-\u2212]?\.?\d")
+_COMMA_DECIMAL = re.compile(r"\s*[+\-\u2212]?\d+,\d+\s*")
+
+
+def parse_number(text: str) -> float | None:
+    """A number as an author writes it: plain decimal or exponent notation, finite."""
+    text = text.strip().replace("\u2212", "-")
+    if not NUMBER_RE.fullmatch(text):
+        return None
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def read_learner_number(text: str) -> float | None:
+    """A learner's number, leniently: spaces and thousands separators, comma or point decimals."""
+    text = re.sub(r"[\s_'\u00a0\u2009\u202f]", "", text)
+    if "," in text and "." in text:
+        # The separator that comes last is the decimal one ("1,234.5" or "1.234,5").
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+    elif text.count(",") == 1:
+        text = text.replace(",", ".")
+    elif text.count(",") > 1:
+        text = text.replace(",", "")
+    return parse_number(text)
+
+
+def read_numeric_answer(text: str) -> dict[str, float]:
+    """``42``, ``42 ± 0.5`` (or ``+-``) or ``40..44``; raises ValueError saying what is wrong."""
+    if ".." in text:
+        low, high = (parse_number(part) for part in text.split("..", 1))
+        if low is None or high is None:
+            raise ValueError(f"cannot read the range {text.strip()!r}: write it as 40..44")
+        if low > high:
+            raise ValueError(f"the range {text.strip()!r} is empty: the smaller number comes first")
+        return {"min": low, "max": high}
+    for sign in TOLERANCE_SIGNS:
+        if sign in text:
+            value, tolerance = (parse_number(part) for part in text.split(sign, 1))
+            if value is None or tolerance is None:
+                raise ValueError(f"cannot read {text.strip()!r}: write it as 42 ± 0.5")
+            if tolerance < 0:
+                raise ValueError(f"the tolerance in {text.strip()!r} is negative")
+            return {"value": value, "tolerance": tolerance}
+    value = parse_number(text)
+    if value is None:
+        hint = ": use a decimal point" if _COMMA_DECIMAL.fullmatch(text) else ""
+        raise ValueError(f"cannot read the number {text.strip()!r}{hint}")
+    return {"value": value, "tolerance": 0.0}
+
+
+def classify(text: str) -> str:
+    """"number", "bad" (meant as a number but unreadable) or "text"."""
+    try:
+        read_numeric_answer(text)
+        return "number"
+    except ValueError:
+        pass
+    meant_numeric = any(sign in text for sign in ("..", *TOLERANCE_SIGNS)) or bool(_COMMA_DECIMAL.fullmatch(text))
+    return "bad" if _LOOKS_NUMERIC.match(text) and meant_numeric else "text"
+
+
+def format_number(value: float) -> str:
+    """Shortest text that reads back as the same float."""
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return repr(value)
+
+
+def matches(answer: Mapping[str, float], x: float) -> bool:
+    """Inclusive range, or within the tolerance allowing for binary rounding of decimals."""
+    if "min" in answer:
+        return answer["min"] <= x <= answer["max"]
+    distance, tolerance = abs(x - answer["value"]), answer["tolerance"]
+    return distance <= tolerance or math.isclose(distance, tolerance, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def answer_text(answer: Mapping[str, float], gift: bool = False) -> str:
+    """An accepted number in Markdown (``42 ± 0.5``) or GIFT (``42:0.5``) notation."""
+    if "min" in answer:
+        return f"{format_number(answer['min'])}..{format_number(answer['max'])}"
+    value = format_number(answer["value"])
+    if not answer["tolerance"]:
+        return value
+    return f"{value}{':' if gift else ' ± '}{format_number(answer['tolerance'])}"
+
+
+class _Typed(QuestionType):
+    """Shared by answers the learner types: no options to show, no per-answer feedback."""
+
+    @classmethod
+    def public(cls, data: Mapping[str, Any], rng: random.Random | None) -> dict[str, Any]:
+        return {"type": cls.name}
+
+
+@register
+class ShortAnswer(_Typed):
+    """Any listed answer, ignoring case, spacing and punctuation."""
+
+    name = "short"
+    label = "short answer"
+
+    @classmethod
+    def detect(cls, block: AnswerBlock) -> bool:
+        return block.kind == "equals" and all(classify(item.text) == "text" for item in block.items)
+
+    @classmethod
+    def parse(cls, block: AnswerBlock, errors: list[ContentError], path: str) -> dict[str, Any]:
+        # A leading backslash keeps a number-like answer as text: `= \4` accepts the text "4".
+        answers = [item.text[1:] if item.text.startswith("\\") else item.text for item in block.items]
+        for item, answer in zip(block.items, answers):
+            if not fold(answer):
+                errors.append(ContentError(path, item.line, "answer has no letters or digits to compare"))
+        return {"answers": answers}
+
+    @classmethod
+    def grade(cls, data: Mapping[str, Any], response: Any) -> float:
+        if response is None:
+            return 0.0
+        if not isinstance(response, str):
+            raise InvalidResponse(f"short answer: expected text, got {response!r}")
+        given = fold(response)
+        return 1.0 if given and any(given == fold(a) for a in data["answers"]) else 0.0
+
+    @classmethod
+    def to_markdown(cls, data: Mapping[str, Any]) -> str:
+        return "\n".join(f"= {_literal(a)}" for a in data["answers"])
+
+    @classmethod
+    def gift_answers(cls, data: Mapping[str, Any]) -> str:
+        return "".join(f"={gift_text.escape(a)}\n" for a in data["answers"])
+
+
+def _literal(answer: str) -> str:
+    """Escape a short answer that would otherwise read as a number (or start with a backslash)."""
+    return "\\" + answer if answer.startswith("\\") or classify(answer) != "text" else answer
+
+
+@register
+class Numeric(_Typed):
+    """A number within a tolerance or a range; several accepted answers allowed."""
+
+    name = "numeric"
+    label = "numeric"
+
+    @classmethod
+    def detect(cls, block: AnswerBlock) -> bool:
+        return block.kind == "equals" and any(classify(item.text) != "text" for item in block.items)
+
+    @classmethod
+    def parse(cls, block: AnswerBlock, errors: list[ContentError], path: str) -> dict[str, Any]:
+        answers = []
+        for item in block.items:
+            if classify(item.text) == "text":
+                errors.append(ContentError(
+                    path, item.line, f"{item.text!r} is not a number: a question mixes numeric and short answers"
+                ))
+                continue
+            try:
+                answers.append(read_numeric_answer(item.text))
+            except ValueError as exc:
+                errors.append(ContentError(path, item.line, str(exc)))
+        return {"answers": answers}
+
+    @classmethod
+    def grade(cls, data: Mapping[str, Any], response: Any) -> float:
+        if response is None:
+            return 0.0
+        if isinstance(response, bool) or not isinstance(response, (str, int, float)):
+            raise InvalidResponse(f"numeric: expected a number or text, got {response!r}")
+        x = read_learner_number(response) if isinstance(response, str) else float(response)
+        if x is None or not math.isfinite(x):
+            return 0.0
+        return 1.0 if any(matches(a, x) for a in data["answers"]) else 0.0
+
+    @classmethod
+    def to_markdown(cls, data: Mapping[str, Any]) -> str:
+        return "\n".join(f"= {answer_text(a)}" for a in data["answers"])
+
+    @classmethod
+    def gift_answers(cls, data: Mapping[str, Any]) -> str:
+        answers = [answer_text(a, gift=True) for a in data["answers"]]
+        if len(answers) == 1:
+            return f"#{answers[0]}\n"
+        return "#\n" + "".join(f"={a}\n" for a in answers)
