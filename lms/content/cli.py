@@ -13,6 +13,7 @@ from ..extensions import db
 from ..schools.services import current_school
 from .errors import ContentInvalid
 from .sync import sync_content
+from .skillmap import curriculum_map
 from .tree import read_tree
 
 
@@ -56,3 +57,15 @@ def sync_command(content_dir: str | None) -> None:
         sys.exit(1)
     db.session.commit()
     click.echo(f"Synced {root}: {report} in {time.perf_counter() - started:.2f}s.")
+
+
+@click.command("curriculum-map")
+@with_appcontext
+@click.option("--content-dir", help="Folder holding courses/ and quizzes/ (default: LMS_CONTENT_DIR).")
+def curriculum_map_command(content_dir: str | None) -> None:
+    """Print the skills map (docs/curriculum.md): lessons and questions per skill."""
+    tree = read_tree(_content_dir(content_dir))
+    if tree.errors:
+        _report_errors(tree.errors)
+        sys.exit(1)
+    click.echo(curriculum_map(tree), nl=False)
