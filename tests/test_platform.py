@@ -81,12 +81,13 @@ def test_configuration_comes_from_the_environment(monkeypatch, tmp_path):
     assert app.config["SESSION_COOKIE_SECURE"] is True  # production default
 
 
-def test_sqlite_runs_with_foreign_keys_and_wal(app, database_url):
-    if not database_url.startswith("sqlite"):
-        pytest.skip("SQLite pragmas")  # the PostgreSQL run checks nothing here
+def test_database_connections_are_configured_for_their_engine(app, is_postgres):
     with app.app_context(), db.engine.connect() as connection:
-        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        if is_postgres:
+            assert db.engine.pool._pre_ping is True  # dropped connections are replaced, not raised
+        else:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
 
 
 def test_security_headers_and_cookie_flags(synced, make_user, make_app):
