@@ -51,8 +51,11 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests"; exit 1; fi; }
 
-## make bench: the benchmarks in bench/, figures printed
+## make bench: the benchmarks in bench/, figures printed (wrk is the load tool)
 bench: install-test
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "Install wrk (sudo apt-get install wrk) for the throughput benchmark"; exit 1; fi; }
 	$(BIN)/python bench/run_all.py
 
 clean:

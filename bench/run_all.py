@@ -1,0 +1,28 @@
+"""Run every benchmark and print its figures (nothing is asserted: the figures go in the notes)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+RUNS = [
+    ["sync.py"],
+    ["sync.py", "--database", POSTGRES],
+    ["queries.py"],
+    ["lesson_page.py"],
+    ["lesson_page.py", "--database", POSTGRES],
+]
+
+if __name__ == "__main__":
+    failed = 0
+    for args in RUNS:
+        result = subprocess.run([sys.executable, str(HERE / args[0]), *args[1:]], cwd=HERE, capture_output=True, text=True)
+        print("".join(line + "\n" for line in result.stdout.splitlines() if not line.startswith("INFO")), end="")
+        if result.returncode:
+            failed += 1
+            print(f"{' '.join(args)} failed:\n{result.stderr[-2000:]}")
+    sys.exit(1 if failed else 0)
