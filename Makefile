@@ -35,7 +35,7 @@ check: install
 	$(RUN_ENV) $(BIN)/flask lms check
 
 ## make test: install, then the whole suite on SQLite and again on PostgreSQL
-test: install-test browser
+test: install-test browser node_modules/axe-core
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
@@ -50,6 +50,11 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests"; exit 1; fi; }
+
+## axe-core, injected into pages by the accessibility tests (from the npm registry)
+node_modules/axe-core: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
 
 ## make bench: the benchmarks in bench/, figures printed (wrk is the load tool)
 bench: install-test

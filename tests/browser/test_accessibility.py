@@ -1,0 +1,89 @@
+"""axe-core finds no serious or critical violation on any page type; a keyboard alone is enough."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+ANONYMOUS_PAGES = ["/", "/programmes/pathway", "/courses/intro-course/", "/courses/intro-course/what-is-ai",
+                   "/account/login", "/account/register", "/account/reset"]
+LEARNER_PAGES = ["/dashboard", "/courses/intro-course/", "/courses/intro-course/models", "/account/password"]
+
+
+def violations(page) -> list[str]:
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `npm install` (make test does)")
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}" for v in result["violations"]
+            if v["impact"] in ("serious", "critical")]
+
+
+def log_in(page, base):
+    page.goto(base + "/account/login")
+    page.get_by_label("E-mail").fill("learner@example.com")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Log in").click()
+
+
+@pytest.fixture()
+def context(browser):
+    # axe is injected from the test, so the page's own Content-Security-Policy is bypassed for it only.
+    ctx = browser.new_context(bypass_csp=True)
+    yield ctx
+    ctx.close()
+
+
+def test_anonymous_pages_have_no_serious_violations(live_server, context):
+    page = context.new_page()
+    found = {}
+    for path in ANONYMOUS_PAGES:
+        page.goto(live_server + path)
+        found[path] = violations(page)
+    assert found == {path: [] for path in ANONYMOUS_PAGES}
+
+
+def test_learner_pages_have_no_serious_violations(live_server, context, make_user):
+    make_user()
+    page = context.new_page()
+    log_in(page, live_server)
+    page.goto(live_server + "/courses/intro-course/")
+    page.get_by_role("button", name="Enrol in this course").click()
+    page.get_by_role("button", name="Mark as complete and continue").click()
+    found = {}
+    for path in LEARNER_PAGES:
+        page.goto(live_server + path)
+        found[path] = violations(page)
+    assert found == {path: [] for path in LEARNER_PAGES}
+
+
+def test_a_lesson_can_be_completed_with_the_keyboard_alone(live_server, browser, make_user):
+    make_user()
+    page = browser.new_page()
+    log_in(page, live_server)
+    page.goto(live_server + "/courses/intro-course/")
+    page.get_by_role("button", name="Enrol in this course").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/what-is-ai")
+    for _ in range(80):  # tab through the page until the completion button has focus
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()").startswith("Mark as complete"):
+            break
+    else:
+        pytest.fail("the completion button is not reachable with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/models")
+    page.keyboard.press("Tab")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"  # focus is visible
+
+
+def test_skip_link_is_the_first_stop_and_reaches_the_content(live_server, browser):
+    page = browser.new_page()
+    page.goto(live_server + "/courses/intro-course/what-is-ai")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
