@@ -7,13 +7,19 @@ DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "style", "form", "base"
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href"}
 
 
+# A whole page has its own layout: a stylesheet link, meta tags and forms, and scripts only as files.
+PAGE_TAGS = {"meta", "link", "form"}
+
+
 class _Collector(HTMLParser):
-    def __init__(self):
+    def __init__(self, whole_page: bool):
         super().__init__(convert_charrefs=True)
         self.problems: list[str] = []
+        self.whole_page = whole_page
 
     def handle_starttag(self, tag, attrs):
-        if tag in DANGEROUS_TAGS:
+        allowed = self.whole_page and (tag in PAGE_TAGS or (tag == "script" and dict(attrs).get("src", "").startswith("/")))
+        if tag in DANGEROUS_TAGS and not allowed:
             self.problems.append(f"<{tag}> element")
         for name, value in attrs:
             if name.startswith("on"):
@@ -26,8 +32,9 @@ class _Collector(HTMLParser):
                     self.problems.append(f"{name}={value!r} on <{tag}>")
 
 
-def unsafe_parts(html: str) -> list[str]:
-    collector = _Collector()
+def unsafe_parts(html: str, whole_page: bool = False) -> list[str]:
+    """What in ``html`` could run script; a whole page may hold its layout's own tags."""
+    collector = _Collector(whole_page)
     collector.feed(html)
     collector.close()
     return collector.problems
