@@ -2,9 +2,10 @@
 from .accounts.models import User
 from .catalog.models import Course, Lesson, Module, Programme, ProgrammeCourse, Skill
 from .progress.models import Enrolment, LessonProgress, ProgrammeEnrolment
+from .quizzes.models import Attempt, AttemptAnswer, AttemptQuestion, QuestionVersion, Quiz
 from .schools.models import School
 
 __all__ = [
-    "Course", "Enrolment", "Lesson", "LessonProgress", "Module", "Programme",
-    "ProgrammeCourse", "ProgrammeEnrolment", "School", "Skill", "User",
+    "Attempt", "AttemptAnswer", "AttemptQuestion", "Course", "Enrolment", "Lesson", "LessonProgress", "Module",
+    "Programme", "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion", "Quiz", "School", "Skill", "User",
 ]

@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..progress import services as progress
 from ..progress.forms import CompleteForm, EnrolForm
+from ..quizzes import summary as quizzes
 from ..schools.models import School
 from ..web import get_or_404
 from . import services
@@ -63,7 +64,7 @@ def course(slug: str):
         resume = next((lesson for lesson in lessons if lesson.id == enrolment.last_lesson_id), None)
     return render_template("catalog/course.html", course=item, outline=progress_view.outline, progress=progress_view,
                            enrolment=enrolment, first=lessons[0] if lessons else None, resume=resume, form=EnrolForm(),
-                           base=url_for("catalog.course", slug=item.slug))
+                           base=url_for("catalog.course", slug=item.slug), quizzes=quizzes.course_quizzes(user, item))
 
 
 @bp.get("/courses/<slug>")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..catalog.models import Course, Lesson, Module, Programme, ProgrammeCourse, Skill
 from ..extensions import db
+from ..quizzes.models import Quiz
 from ..schools.models import School
 from .errors import ContentInvalid
 from .specs import ContentTree, CourseSpec, LessonSpec, ModuleSpec
@@ -40,7 +41,7 @@ class StaleRender(Exception):
 
 def known_hashes() -> dict[str, str]:
     known: dict[str, str] = {}
-    for model in (Course, Module, Lesson, Programme):
+    for model in (Course, Module, Lesson, Programme, Quiz):
         rows = db.session.execute(db.select(model.source_path, model.content_hash).where(model.retired.is_(False)))
         known.update({path: digest for path, digest in rows})
     return known
@@ -89,6 +90,9 @@ def _apply(tree: ContentTree, school: School) -> SyncReport:
     _retire(lessons.values(), lambda l: (l.course_id, l.slug) in seen_lessons, report)
     _update_outline_hashes(courses.values(), modules.values(), lessons.values())
     _sync_programmes(tree, school, courses, report)
+    from ..quizzes.syncing import sync_quizzes  # the quiz feature builds on this module
+
+    sync_quizzes(tree, courses, modules, report)
     db.session.flush()
     return report
 

@@ -11,6 +11,7 @@ from ..catalog.models import Course, Lesson, Programme, ProgrammeCourse
 from ..catalog.services import Progress, outline
 from ..db import insert_ignore, utcnow
 from ..extensions import db
+from ..quizzes.models import Attempt, Quiz
 from ..schools.models import School
 from .models import Enrolment, LessonProgress, ProgrammeEnrolment
 
@@ -100,9 +101,23 @@ def remaining_lessons(user: User, course_id: int) -> int:
     ).scalar_one()
 
 
+def _passed_quizzes(user: User):
+    return db.select(Attempt.quiz_id).where(Attempt.user_id == user.id, Attempt.passed.is_(True))
+
+
+def quizzes_to_pass(user: User, course_id: int) -> int:
+    """Module quizzes and the final exam of the course the learner has not passed yet."""
+    return db.session.execute(
+        db.select(func.count(Quiz.id))
+        .where(Quiz.course_id == course_id, Quiz.retired.is_(False), Quiz.id.not_in(_passed_quizzes(user)))
+    ).scalar_one()
+
+
 def update_course_completion(user: User, enrolment: Enrolment) -> bool:
-    """Set the completion time once, the first time nothing remains; later content is not retroactive."""
-    if enrolment.completed_at is not None or remaining_lessons(user, enrolment.course_id):
+    """Set the completion time once, the first time no lesson is left and every quiz is passed;
+    later content is not retroactive."""
+    if (enrolment.completed_at is not None or remaining_lessons(user, enrolment.course_id)
+            or quizzes_to_pass(user, enrolment.course_id)):
         return False
     result = db.session.execute(
         update(Enrolment).where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
@@ -133,6 +148,7 @@ class CourseSummary:
     course: Course
     lessons: int
     completed: int
+    quizzes_left: int = 0  # module quizzes and final exam not passed yet
 
     @property
     def percent(self) -> int:
@@ -153,11 +169,16 @@ class ProgrammeSummary:
 
 def dashboard(user: User, school: School) -> tuple[list[CourseSummary], list[ProgrammeSummary]]:
     """Every enrolment with its progress, and programme progress, in a fixed number of queries."""
-    enrolments = list(db.session.execute(
-        db.select(Enrolment).join(Course).where(Enrolment.user_id == user.id, Enrolment.school_id == school.id,
-                                                Course.retired.is_(False))
+    # Quizzes left to pass ride along with each enrolment, so the page keeps its query count.
+    quizzes_left = (db.select(func.count(Quiz.id))
+                    .where(Quiz.course_id == Enrolment.course_id, Quiz.retired.is_(False),
+                           Quiz.id.not_in(_passed_quizzes(user)))
+                    .correlate(Enrolment).scalar_subquery())
+    enrolments = db.session.execute(
+        db.select(Enrolment, quizzes_left).join(Course).where(Enrolment.user_id == user.id, Enrolment.school_id == school.id,
+                                                              Course.retired.is_(False))
         .options(db.selectinload(Enrolment.course), db.selectinload(Enrolment.last_lesson))
-        .order_by(Enrolment.last_activity_at.desc())).scalars())
+        .order_by(Enrolment.last_activity_at.desc())).all()
     totals = dict(db.session.execute(
         db.select(Lesson.course_id, func.count(Lesson.id)).where(Lesson.retired.is_(False)).group_by(Lesson.course_id)).all())
     done = dict(db.session.execute(
@@ -165,7 +186,8 @@ def dashboard(user: User, school: School) -> tuple[list[CourseSummary], list[Pro
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
         .where(LessonProgress.user_id == user.id, LessonProgress.completed_at.is_not(None), Lesson.retired.is_(False))
         .group_by(Lesson.course_id)).all())
-    summaries = [CourseSummary(e, e.course, totals.get(e.course_id, 0), done.get(e.course_id, 0)) for e in enrolments]
+    summaries = [CourseSummary(e, e.course, totals.get(e.course_id, 0), done.get(e.course_id, 0), left)
+                 for e, left in enrolments]
     by_course = {s.course.id: s for s in summaries}
     memberships = {m.programme_id: m for m in db.session.execute(
         db.select(ProgrammeEnrolment).filter_by(user_id=user.id, school_id=school.id)).scalars()}

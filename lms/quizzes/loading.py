@@ -1,11 +1,15 @@
 """Reads quizzes/ beside courses/: one quiz per module (same name as its folder) and a final exam."""
 from __future__ import annotations
 
+import dataclasses
+import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..content.frontmatter import did_you_mean
+from ..content.markdown import render_markdown
 from .parsing import parse_quiz
+from .rendering import BlockRenderer, render_quiz
 
 if TYPE_CHECKING:  # the content reader imports this module, not the other way round at run time
     from ..content.tree import Reader
@@ -44,8 +48,9 @@ def _read_quiz(reader: Reader, path: Path, course, modules, skills: set[str]) ->
                              f"{did_you_mean(name, list(modules) + ['final'])}")
         return
     reader.tree.files += 1
+    data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         reader.error(rel, 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
         return
@@ -58,4 +63,26 @@ def _read_quiz(reader: Reader, path: Path, course, modules, skills: set[str]) ->
             if skill not in skills:
                 reader.error(rel, question.line, f"unknown skill '{skill}' in question '{question.id}'{did_you_mean(skill, skills)}")
     key = "final" if name == "final" else modules[name].slug
-    reader.tree.quizzes[(course.slug, key)] = spec
+    if name != "final" and key == "final":
+        reader.error(rel, 0, "a module with the slug 'final' cannot have a quiz: 'final' names the course's final exam")
+        return
+    digest = reader.file_hash(rel, data)
+    html = None
+    if reader.known.get(rel) != digest:  # a file unchanged since the last sync is not rendered again
+        html = render_quiz(spec, _renderer(reader, rel), course.slug, key)
+        reader.tree.rendered += 1
+    reader.tree.quizzes[(course.slug, key)] = dataclasses.replace(spec, source=rel, hash=digest, html=html)
+
+
+def _renderer(reader: Reader, rel: str) -> BlockRenderer:
+    """Markdown to HTML with links resolved like a lesson's, problems reported against the quiz file."""
+    source_dir = posixpath.dirname(rel)
+
+    def render(text: str, page: str, line: int) -> str:
+        html, problems = render_markdown(text, resolve=lambda url: reader.resolve_link(url, source_dir, page),
+                                         line_offset=line)
+        for number, message in problems:
+            reader.error(rel, number, message)
+        return html
+
+    return render

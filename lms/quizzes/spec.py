@@ -50,3 +50,8 @@ class QuizSpec:
     review: str = "after_submit"
     questions: list[QuestionSpec] = field(default_factory=list)
     body: str = ""
+    # Where the quiz was read from, set by the content loader; none of it is part of the quiz itself.
+    source: str = field(default="", compare=False)
+    hash: str = field(default="", compare=False)
+    # The rendered HTML (a rendering.QuizHtml), or None when the file is unchanged since the last sync.
+    html: Any = field(default=None, compare=False, repr=False)

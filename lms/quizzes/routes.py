@@ -1,0 +1,144 @@
+"""Quiz pages: the start page with the learner's history, the attempt form, and the result."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..catalog import services as catalog
+from ..catalog.models import Course
+from ..extensions import db
+from ..schools.services import current_school
+from . import forms, services, summary
+from .models import Attempt, Quiz
+from .qtypes import InvalidResponse
+from .textual import answer_text
+
+bp = Blueprint("quizzes", __name__, template_folder="templates")
+
+REVIEW_LABELS = {"after_submit": "after you submit", "after_pass": "once you pass", "never": "never"}
+
+
+def _load(course_slug: str, quiz_slug: str, include_retired: bool = False) -> tuple[Course, Quiz]:
+    course = catalog.course_by_slug(course_slug, current_user)
+    quiz = services.quiz_for(course, quiz_slug, include_retired) if course is not None else None
+    if quiz is None:
+        abort(404)
+    return course, quiz
+
+
+def _attempt(quiz: Quiz, attempt_id: int, viewing: bool = False) -> Attempt:
+    """The attempt, for its learner only; an admin may look at anyone's but never answer for them."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.quiz_id != quiz.id:
+        abort(404)
+    if attempt.user_id != current_user.id and not (viewing and current_user.is_admin):
+        abort(403)
+    return attempt
+
+
+def _attempt_url(course: Course, quiz: Quiz, attempt: Attempt) -> str:
+    return url_for("quizzes.attempt", course_slug=course.slug, quiz_slug=quiz.slug, attempt_id=attempt.id)
+
+
+@bp.get("/courses/<course_slug>/quiz/<quiz_slug>")
+@login_required
+def quiz(course_slug: str, quiz_slug: str):
+    course, item = _load(course_slug, quiz_slug)
+    if not services.can_take(current_user, course):
+        flash("Enrol in the course to take its quizzes.", "info")
+        return redirect(url_for("catalog.course", slug=course.slug))
+    attempts = services.attempts_of(current_user, item)
+    pool = len(services.question_pool(item))
+    return render_template("quizzes/quiz.html", course=course, quiz=item, attempts=attempts,
+                           state=summary.quiz_state(current_user, item, attempts),
+                           current=next((a for a in attempts if a.is_open), None),
+                           questions=min(item.draw or pool, pool), review_label=REVIEW_LABELS[item.review],
+                           form=forms.StartForm())
+
+
+@bp.post("/courses/<course_slug>/quiz/<quiz_slug>/start")
+@login_required
+def start(course_slug: str, quiz_slug: str):
+    course, item = _load(course_slug, quiz_slug)
+    if not services.can_take(current_user, course):
+        abort(403)
+    if not forms.StartForm().validate_on_submit():
+        abort(400)
+    try:
+        attempt = services.start_attempt(current_user, item, current_school())
+    except services.QuizRefused as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+        return redirect(url_for("quizzes.quiz", course_slug=course.slug, quiz_slug=item.slug))
+    db.session.commit()
+    return redirect(_attempt_url(course, item, attempt))
+
+
+@bp.get("/courses/<course_slug>/quiz/<quiz_slug>/attempts/<int:attempt_id>")
+@login_required
+def attempt(course_slug: str, quiz_slug: str, attempt_id: int):
+    course, item = _load(course_slug, quiz_slug, include_retired=True)
+    found = _attempt(item, attempt_id, viewing=True)
+    if found.is_open and found.user_id == current_user.id:
+        return _attempt_page(course, item, found)
+    return _result_page(course, item, found)
+
+
+@bp.post("/courses/<course_slug>/quiz/<quiz_slug>/attempts/<int:attempt_id>")
+@login_required
+def answer(course_slug: str, quiz_slug: str, attempt_id: int):
+    course, item = _load(course_slug, quiz_slug, include_retired=True)
+    found = _attempt(item, attempt_id)
+    action = request.form.get("action")
+    if action not in ("save", "submit"):
+        abort(400)
+    if not found.is_open:
+        flash("This attempt was already submitted.", "info")
+        return redirect(_attempt_url(course, item, found))
+    questions = services.attempt_questions(found)
+    closed = False
+    try:
+        responses, mistakes = forms.read_responses(request.form, questions)
+        services.save_answers(found, {key: value for key, value in responses.items() if key not in mistakes})
+    except InvalidResponse:
+        db.session.rollback()
+        abort(400)
+    except services.AttemptClosed:  # time is up: a submit still grades what was saved in time
+        db.session.rollback()
+        closed = True
+    if closed and action == "save":
+        flash("Time is up: answers can no longer be changed. Submit to see your result.", "error")
+        return redirect(_attempt_url(course, item, found))
+    if mistakes and not closed:
+        db.session.commit()
+        return _attempt_page(course, item, found, mistakes, forms.posted_values(request.form))
+    if action == "submit":
+        services.submit_attempt(found)
+    else:
+        flash("Your answers are saved.", "success")
+    db.session.commit()
+    return redirect(_attempt_url(course, item, found))
+
+
+def _attempt_page(course: Course, quiz: Quiz, attempt: Attempt, mistakes=None, values=None):
+    questions = services.attempt_questions(attempt)
+    if values is None:
+        answers = services.saved_answers(attempt)
+        values = {}
+        for question in questions:
+            answer = answers.get(question.id)
+            values.update(forms.form_values(question, answer.response if answer else None))
+    items = [(question, services.public_question(attempt, question)) for question in questions]
+    left = services.time_left(attempt)
+    return render_template("quizzes/attempt.html", course=course, quiz=quiz, attempt=attempt, items=items,
+                           values=values, mistakes=mistakes or {}, time_left=left,
+                           time_up=left is not None and not left, field_name=forms.field_name)
+
+
+def _result_page(course: Course, quiz: Quiz, attempt: Attempt):
+    passed_quiz = services.has_passed(attempt.user, quiz)
+    allowed = services.review_allowed(attempt, passed_quiz)
+    state = summary.quiz_state(attempt.user, quiz, services.attempts_of(attempt.user, quiz))
+    return render_template("quizzes/result.html", course=course, quiz=quiz, attempt=attempt, state=state,
+                           review=allowed, items=summary.review_items(attempt) if allowed else [],
+                           mine=attempt.user_id == current_user.id, numeric_answer=answer_text)
