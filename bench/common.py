@@ -82,10 +82,11 @@ def session_cookie(client) -> str:
 
 
 @contextmanager
-def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2, threads: int = 4):
+def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2, worker_class: str = "gthread", threads: int = 4):
     port = free_port()
+    threading = ["--threads", str(threads)] if worker_class == "gthread" else []
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", str(workers), "-k", "gthread", "--threads", str(threads), "-b", f"127.0.0.1:{port}",
+        [str(BIN / "gunicorn"), "-w", str(workers), "-k", worker_class, *threading, "-b", f"127.0.0.1:{port}",
          "--log-level", "warning", app_spec],
         cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:

@@ -13,6 +13,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database", default=None, help="database URL (default: a fresh SQLite file)")
     parser.add_argument("--seconds", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class: sync (its default) or gthread")
     args = parser.parse_args()
     work = temp_dir()
     database = args.database or f"sqlite:///{work / 'bench.sqlite3'}"
@@ -25,14 +27,15 @@ def main() -> None:
     cookie = session_cookie(client)
     env = {"LMS_DATABASE_URL": database, "LMS_SECRET_KEY": SECRET, "LMS_CONTENT_DIR": str(ROOT), "LMS_ENV": "production",
            "LMS_SECURE_COOKIES": "false", "BENCH_HTML": str(work / "lesson.html")}
-    with gunicorn("lms:create_app()", env) as base:
+    server = {"workers": args.workers, "worker_class": args.worker_class}
+    with gunicorn("lms:create_app()", env, **server) as base:
         load(base + path, cookie, seconds=2)  # warm up
         lesson = load(base + path, cookie, seconds=args.seconds)
-    with gunicorn("bench.bare_app:app", env) as base:
+    with gunicorn("bench.bare_app:app", env, **server) as base:
         load(base + "/", seconds=2)
         bare = load(base + "/", seconds=args.seconds)
     kind = database.split(":", 1)[0]
-    print(f"lesson page ({kind}, gunicorn 2 workers x 4 threads, {len(html.get_data())} bytes)")
+    print(f"lesson page ({kind}, gunicorn {args.workers} {args.worker_class} workers, {len(html.get_data())} bytes)")
     print(f"  lesson page: {lesson['rps']:8.0f} req/s  p50 {lesson['p50_ms']:.2f} ms  p99 {lesson['p99_ms']:.2f} ms  non-2xx {lesson['non_2xx']}")
     print(f"  bare Flask : {bare['rps']:8.0f} req/s  p50 {bare['p50_ms']:.2f} ms  p99 {bare['p99_ms']:.2f} ms")
     print(f"  ratio      : {lesson['rps'] / bare['rps']:.0%} of the bare page (target: at least 60%)")
