@@ -53,9 +53,11 @@ def insert_ignore(model: Any, values: dict[str, Any], conflict: list[str]):
     return insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
 
 
-def upsert(model: Any, values: dict[str, Any], conflict: list[str], update: list[str]):
-    """``INSERT ... ON CONFLICT DO UPDATE`` for the current dialect: write the latest value, race-free."""
+def upsert(model: Any, conflict: list[str], update: list[str]):
+    """``INSERT ... ON CONFLICT DO UPDATE`` for the current dialect: write the latest value, race-free.
+
+    Execute it with a list of row dicts to write many rows in one round trip."""
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    statement = insert(model).values(**values)
+    statement = insert(model)
     return statement.on_conflict_do_update(index_elements=conflict,
                                            set_={name: statement.excluded[name] for name in update})

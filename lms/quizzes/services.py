@@ -143,14 +143,14 @@ def save_answers(attempt: Attempt, responses: Mapping[int, Any]) -> None:
     check_responses(attempt_questions(attempt), responses)
     now = utcnow()
     _lock_open(attempt, now)
-    for question_id, response in responses.items():
-        if response is None:
-            db.session.execute(delete(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id,
-                                                           AttemptAnswer.question_version_id == question_id))
-        else:
-            db.session.execute(upsert(
-                AttemptAnswer, {"attempt_id": attempt.id, "question_version_id": question_id, "response": response,
-                                "saved_at": now}, ["attempt_id", "question_version_id"], ["response", "saved_at"]))
+    cleared = [question_id for question_id, response in responses.items() if response is None]
+    if cleared:
+        db.session.execute(delete(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id,
+                                                       AttemptAnswer.question_version_id.in_(cleared)))
+    rows = [{"attempt_id": attempt.id, "question_version_id": question_id, "response": response, "saved_at": now}
+            for question_id, response in responses.items() if response is not None]
+    if rows:  # one statement for every answer of the form
+        db.session.execute(upsert(AttemptAnswer, ["attempt_id", "question_version_id"], ["response", "saved_at"]), rows)
 
 
 def submit_attempt(attempt: Attempt) -> bool:
