@@ -15,6 +15,9 @@ RUNS = [
     ["queries.py"],
     ["lesson_page.py"],
     ["lesson_page.py", "--database", POSTGRES],
+    ["lesson_page.py", "--worker-class", "gthread", "--workers", "2"],
+    ["quiz_submit.py"],
+    ["quiz_submit.py", "--database", POSTGRES],
 ]
 
 if __name__ == "__main__":
