@@ -12,7 +12,7 @@ __all__ = ["LMS", "create_app"]
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """A thin host around the extension: the standalone Conductor site."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, static_folder=None)  # the LMS serves /lms/static
     if config:
         app.config.update(config)
     LMS(app)

@@ -99,7 +99,8 @@ def security_hooks(app: Flask, blueprint_names: set[str]) -> None:
 
     @app.before_request
     def _protect():
-        if request.blueprint in blueprint_names and request.method not in ("GET", "HEAD", "OPTIONS"):
+        if (request.blueprint in blueprint_names and request.method not in ("GET", "HEAD", "OPTIONS")
+                and app.config.get("WTF_CSRF_ENABLED", True)):
             try:
                 csrf.protect()
             except CSRFError as error:

@@ -1,0 +1,116 @@
+"""The access-control audit: every route of the app, who may use it, exercised with every role.
+
+A route missing from ROUTES fails the suite, so a new page cannot ship without a decision about
+who may open it. Expected answers: 200/302/308 as written; LOGIN is a redirect to the log-in page.
+"""
+from __future__ import annotations
+
+import pytest
+
+from lms.extensions import db
+
+from .content_factory import write
+from .quiz_support import write_quiz
+
+ROLES = ("anonymous", "owner", "other", "author", "admin")
+LOGIN = "login"  # a redirect to the log-in page
+COURSE = "/courses/intro-course/"
+QUIZ = COURSE + "quiz/basics"
+
+
+def everyone(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status, anonymous=LOGIN, **overrides):
+    return {"anonymous": anonymous, **dict.fromkeys(ROLES[1:], status), **overrides}
+
+
+# (endpoint, method, url, expected answer per role). "owner" is an enrolled learner who owns the
+# attempt below; "other" is another learner, not enrolled. Rows that enrol run last.
+ROUTES = [
+    ("catalog.home", "GET", "/", everyone(200)),
+    ("catalog.programme", "GET", "/programmes/pathway", everyone(200)),
+    ("catalog.course", "GET", COURSE, everyone(200)),
+    ("catalog.course_without_slash", "GET", "/courses/intro-course", everyone(308)),
+    ("catalog.lesson", "GET", COURSE + "what-is-ai", everyone(200)),  # the free preview
+    ("catalog.lesson", "GET", COURSE + "models", {"anonymous": LOGIN, "owner": 200, "other": 302, "author": 200, "admin": 200}),
+    ("catalog.asset", "GET", COURSE + "assets/notes.txt", everyone(200)),
+    ("lms_static.static", "GET", "/lms/static/lms.css", everyone(200)),
+    ("accounts.register", "GET", "/account/register", signed_in(302, anonymous=200)),
+    ("accounts.login", "GET", "/account/login", signed_in(302, anonymous=200)),
+    ("accounts.logout", "POST", "/account/logout", everyone(302)),
+    ("accounts.change_password", "GET", "/account/password", signed_in(200)),
+    ("accounts.reset_request", "GET", "/account/reset", everyone(200)),
+    ("accounts.reset", "GET", "/account/reset/not-a-token", everyone(302)),
+    ("progress.dashboard", "GET", "/dashboard", signed_in(200)),
+    ("progress.complete", "POST", COURSE + "models/complete", signed_in(403, owner=302)),
+    ("quizzes.quiz", "GET", QUIZ, signed_in(200, other=302)),  # not enrolled: sent to the course page to enrol
+    ("quizzes.attempt", "GET", QUIZ + "/attempts/{attempt}", signed_in(403, owner=200, admin=200)),
+    ("quizzes.answer", "POST", QUIZ + "/attempts/{attempt}", signed_in(403, owner=302)),
+    ("quizzes.start", "POST", QUIZ + "/start", signed_in(302, other=403)),
+    ("progress.enrol", "POST", COURSE + "enrol", signed_in(302)),
+    ("progress.enrol_programme", "POST", "/programmes/pathway/enrol", signed_in(302)),
+]
+FORMS = {"quizzes.answer": {"action": "save"}}
+
+
+@pytest.fixture()
+def audit_app(make_app, content_dir, make_user):
+    write(content_dir, "courses/intro-course/assets/notes.txt", "notes")
+    write_quiz(content_dir)
+    # CSRF has its own tests; here every request carries the rights of its role and nothing else.
+    app = make_app(WTF_CSRF_ENABLED=False)
+    assert app.test_cli_runner().invoke(args=["lms", "sync"]).exit_code == 0
+    for role in ROLES[1:]:
+        make_user(email=f"{role}@example.com", name=role.title(), role={"author": "author", "admin": "admin"}.get(role, "learner"))
+    return app
+
+
+def client_for(app, role):
+    client = app.test_client()
+    if role != "anonymous":
+        response = client.post("/account/login", data={"email": f"{role}@example.com", "password": "correct-horse-battery"})
+        assert response.status_code == 302, role
+    return client
+
+
+def test_every_route_is_in_the_audit_table(app):
+    listed = {endpoint for endpoint, *_ in ROUTES}
+    routed = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert routed - listed == set(), "add these routes to ROUTES with who may use them"
+    assert listed - routed == set(), "these rows name routes that no longer exist"
+
+
+def test_every_route_answers_each_role_as_the_table_says(audit_app):
+    clients = {role: client_for(audit_app, role) for role in ROLES}
+    clients["owner"].post(COURSE + "enrol")
+    attempt = clients["owner"].post(QUIZ + "/start").headers["Location"].rsplit("/", 1)[1]
+    observed, expected = {}, {}
+    for endpoint, method, url, answers in ROUTES:
+        url = url.format(attempt=attempt)
+        for role in ROLES:
+            if endpoint == "accounts.logout":
+                client = client_for(audit_app, role)  # a fresh session, so the others stay logged in
+            else:
+                client = clients[role]
+            response = client.open(url, method=method, data=FORMS.get(endpoint, {}))
+            status = response.status_code
+            location = response.headers.get("Location", "")
+            got = LOGIN if status == 302 and location.startswith("/account/login") and answers[role] == LOGIN else status
+            observed[(url, method, role)] = got
+            expected[(url, method, role)] = answers[role]
+            response.close()
+    mismatches = {key: (observed[key], expected[key]) for key in expected if observed[key] != expected[key]}
+    assert mismatches == {}, "(observed, expected) per (url, method, role)"
+
+
+def test_a_removed_check_turns_the_audit_red(audit_app, monkeypatch):
+    """The audit is able to fail: with the attempt owner check gone, another learner gets in."""
+    import lms.quizzes.routes as routes
+
+    monkeypatch.setattr(routes, "_attempt", lambda quiz, attempt_id, viewing=False: db.session.get(routes.Attempt, attempt_id))
+    owner, other = client_for(audit_app, "owner"), client_for(audit_app, "other")
+    owner.post(COURSE + "enrol")
+    attempt = owner.post(QUIZ + "/start").headers["Location"].rsplit("/", 1)[1]
+    assert other.get(f"{QUIZ}/attempts/{attempt}").status_code == 200  # the hole the audit would catch
