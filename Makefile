@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 RUN_ENV := LMS_ENV=development FLASK_APP=lms
 
-.PHONY: run test test-sqlite test-postgres install install-test browser bench check clean
+.PHONY: run test test-sqlite test-postgres install install-test browser bench load check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ browser:
 node_modules/axe-core: package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $@
+
+## make load: 50 learners complete a course on gunicorn (4 workers), one worker killed mid-run; rows checked
+load: install-test
+	cd bench && ../$(BIN)/python load.py
+	cd bench && ../$(BIN)/python load.py --database $(PG_TEST_URL)
 
 ## make bench: the benchmarks in bench/, figures printed (wrk is the load tool)
 bench: install-test
