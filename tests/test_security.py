@@ -1,6 +1,7 @@
 """What an attacker would try: stored XSS through names and content, and hostile files for the parser."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -53,3 +54,49 @@ def test_the_quiz_reader_never_crashes(tmp_path_factory, text):
     write(root, "quizzes/intro-course/01-basics.md", text)
     tree = read_tree(root)
     assert all(error.path.startswith("quizzes/") for error in tree.errors) or not tree.errors
+
+
+FIELD_VALUES = st.one_of(st.text(max_size=30), st.sampled_from(["a", "b", "z", "1", "0", "-1", "999999", "1e308", "nan",
+                                                                "' OR 1=1 --", "<script>", "\x00", "", " ", "[]", "{}"]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_hostile_quiz_answers_never_crash_and_never_store_half(quiz_attempt, data):
+    """Random field names and values: a 400 or a re-shown form, never a 500; a refused post stores nothing."""
+    client, url, names, app = quiz_attempt
+    keys = st.one_of(st.sampled_from(names), st.text(max_size=12), st.sampled_from(["q0", "q-1", "q99999", "qx", "q1-zz"]))
+    form = data.draw(st.dictionaries(keys, st.one_of(FIELD_VALUES, st.lists(FIELD_VALUES, max_size=3)), max_size=6))
+    # "submit" would close the attempt for the examples after it; it shares the save path checked here.
+    form.update({"action": data.draw(st.sampled_from(["save", "save", "save", "bogus"]))})
+    before = answers_stored(app)
+    response = client.post(url, data=form)
+    assert response.status_code in (200, 302, 400), response.status_code
+    if response.status_code == 400:
+        assert answers_stored(app) == before  # all or nothing
+
+
+def answers_stored(app):
+    from lms.extensions import db
+    from lms.quizzes.models import AttemptAnswer
+
+    with app.app_context():
+        return sorted((a.question_version_id, repr(a.response)) for a in db.session.execute(db.select(AttemptAnswer)).scalars())
+
+
+@pytest.fixture()
+def quiz_attempt(make_app, content_dir, make_user):
+    import re
+
+    from .quiz_support import write_quiz
+
+    write_quiz(content_dir)
+    app = make_app(WTF_CSRF_ENABLED=False)
+    assert app.test_cli_runner().invoke(args=["lms", "sync"]).exit_code == 0
+    make_user()
+    client = app.test_client()
+    client.post("/account/login", data={"email": "learner@example.com", "password": PASSWORD})
+    client.post("/courses/intro-course/enrol")
+    url = client.post("/courses/intro-course/quiz/basics/start").headers["Location"]
+    names = sorted(set(re.findall(r'name="(q[\w-]+)"', client.get(url).get_data(as_text=True))))
+    return client, url, names, app
