@@ -63,9 +63,14 @@ def prepare(database_url: str, content_dir: Path):
     return app
 
 
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
 def csrf(client, path: str) -> str:
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    """The CSRF token of a page, through the Flask test client or a requests session."""
+    response = client.get(path)
+    page = response.get_data(as_text=True) if hasattr(response, "get_data") else response.text
+    return CSRF_FIELD.search(page).group(1)
 
 
 def logged_in_client(app, course_slug: str):

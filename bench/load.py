@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import signal
 import subprocess
 import threading
@@ -14,7 +13,7 @@ import time
 from collections import Counter
 
 import requests
-from common import ROOT, SECRET, gunicorn, prepare, temp_dir
+from common import CSRF_FIELD, ROOT, SECRET, gunicorn, prepare, temp_dir
 
 from tests.quiz_support import answers_form, questions
 
@@ -47,8 +46,7 @@ class Learner:
         raise RuntimeError(f"{method} {path}: no answer after 5 tries")
 
     def csrf(self, path: str) -> str:
-        page = self.request("GET", path).text
-        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        return CSRF_FIELD.search(self.request("GET", path).text).group(1)
 
     def run(self, app, lessons: list[str], quizzes: list[str]) -> None:
         self.request("POST", "/account/login", data={"email": self.email, "password": PASSWORD,

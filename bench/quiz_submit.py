@@ -6,22 +6,17 @@ unlimited attempts), then submit every answer with one POST, which saves, grades
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import threading
 import time
 
 import requests
-from common import ROOT, SECRET, gunicorn, prepare, temp_dir
+from common import ROOT, SECRET, csrf, gunicorn, prepare, temp_dir
 
 from tests.quiz_support import answers_form, questions
 
 COURSE, QUIZ = "ai-foundations", "reading-model-results"
 LEARNERS = 8
-
-
-def csrf(session, url: str) -> str:
-    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', session.get(url).text).group(1)
 
 
 def learner(base: str, email: str) -> requests.Session:

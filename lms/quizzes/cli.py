@@ -63,19 +63,22 @@ def _import(reader: Importer, file: Path, output: Path | None, title: str | None
     _emit(markdown, output)
 
 
+def _import_options(command):
+    """The arguments every importer takes: the file, where to write, and the quiz title."""
+    command = click.option("--title", help="Quiz title (default: from the file name).")(command)
+    command = click.option("-o", "--output", type=OUTPUT, help="Markdown quiz to write (default: stdout).")(command)
+    return click.argument("file", type=FILE)(command)
+
+
 @interchange_cli.command("gift-import")
-@click.argument("file", type=FILE)
-@click.option("-o", "--output", type=OUTPUT, help="Markdown quiz to write (default: stdout).")
-@click.option("--title", help="Quiz title (default: from the file name).")
+@_import_options
 def gift_import(file: Path, output: Path | None, title: str | None) -> None:
     """Convert a Moodle GIFT file into a Markdown quiz."""
     _import(gift_to_quiz, file, output, title)
 
 
 @interchange_cli.command("aiken-import")
-@click.argument("file", type=FILE)
-@click.option("-o", "--output", type=OUTPUT, help="Markdown quiz to write (default: stdout).")
-@click.option("--title", help="Quiz title (default: from the file name).")
+@_import_options
 def aiken_import(file: Path, output: Path | None, title: str | None) -> None:
     """Convert an Aiken file into a Markdown quiz."""
     _import(aiken_to_quiz, file, output, title)
