@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..extensions import db
+from ..quizzes.models import Quiz
 from .models import Course, Lesson, Module, Programme, ProgrammeCourse
 
 
@@ -64,6 +65,12 @@ class OutlineLesson:
 
 
 @dataclass(frozen=True)
+class OutlineQuiz:
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
 class OutlineModule:
     id: int
     slug: str
@@ -72,6 +79,7 @@ class OutlineModule:
     objectives: tuple[str, ...]
     intro_html: str
     lessons: tuple[OutlineLesson, ...]
+    quiz: OutlineQuiz | None = None
 
     @property
     def minutes(self) -> int:
@@ -83,6 +91,7 @@ class Outline:
     """A course's modules and lessons: the same for every learner, so it is cached per process."""
 
     modules: tuple[OutlineModule, ...]
+    final: OutlineQuiz | None = None
     lessons: tuple[OutlineLesson, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -136,6 +145,8 @@ _OUTLINE_QUERY = (
     .where(Module.course_id == bindparam("course_id"), Module.retired.is_(False))
     .order_by(Module.position, Lesson.position)
 )
+_QUIZ_QUERY = (db.select(Quiz.module_id, Quiz.slug, Quiz.title)
+               .where(Quiz.course_id == bindparam("course_id"), Quiz.retired.is_(False)))
 _OUTLINES: dict[tuple[int, str], Outline] = {}
 _OUTLINE_CACHE_SIZE = 512
 
@@ -147,11 +158,14 @@ def outline(course: Course) -> Outline:
     if cached is not None:
         return cached
     rows = db.session.execute(_OUTLINE_QUERY, {"course_id": course.id}).all()
+    quizzes = {module_id: OutlineQuiz(slug, title)
+               for module_id, slug, title in db.session.execute(_QUIZ_QUERY, {"course_id": course.id})}
     modules: dict[int, tuple[tuple, list[OutlineLesson]]] = {}
     for m_id, m_slug, m_title, m_summary, m_objectives, m_intro, *lesson in rows:
         modules.setdefault(m_id, ((m_id, m_slug, m_title, m_summary, tuple(m_objectives or ()), m_intro), []))[1].append(
             OutlineLesson(*lesson))
-    plan = Outline(tuple(OutlineModule(*head, tuple(lessons)) for head, lessons in modules.values()))
+    plan = Outline(tuple(OutlineModule(*head, tuple(lessons), quizzes.get(head[0])) for head, lessons in modules.values()),
+                   final=quizzes.get(None))
     if len(_OUTLINES) >= _OUTLINE_CACHE_SIZE:
         _OUTLINES.clear()
     _OUTLINES[key] = plan

@@ -88,22 +88,25 @@ def _apply(tree: ContentTree, school: School) -> SyncReport:
     _retire(courses.values(), lambda c: c.slug in seen_courses, report)
     _retire(modules.values(), lambda m: (m.course_id, m.slug) in seen_modules, report)
     _retire(lessons.values(), lambda l: (l.course_id, l.slug) in seen_lessons, report)
-    _update_outline_hashes(courses.values(), modules.values(), lessons.values())
     _sync_programmes(tree, school, courses, report)
     from ..quizzes.syncing import sync_quizzes  # the quiz feature builds on this module
 
-    sync_quizzes(tree, courses, modules, report)
+    quizzes = sync_quizzes(tree, courses, modules, report)
+    db.session.flush()
+    _update_outline_hashes(courses.values(), modules.values(), lessons.values(), quizzes)
     db.session.flush()
     return report
 
 
-def _update_outline_hashes(courses, modules, lessons) -> None:
-    """Give each course a hash of its modules and lessons: the key of its cached outline."""
+def _update_outline_hashes(courses, modules, lessons, quizzes) -> None:
+    """Give each course a hash of its modules, lessons and quizzes: the key of its cached outline."""
     digests = {course.id: hashlib.sha256() for course in courses}
     for row in sorted(modules, key=lambda m: (m.course_id, m.slug)):
         digests[row.course_id].update(f"m|{row.slug}|{row.position}|{row.content_hash}|{row.retired}\n".encode())
     for row in sorted(lessons, key=lambda l: (l.course_id, l.slug)):
         digests[row.course_id].update(f"l|{row.slug}|{row.module_id}|{row.position}|{row.content_hash}|{row.retired}\n".encode())
+    for row in sorted(quizzes, key=lambda q: (q.course_id, q.slug)):
+        digests[row.course_id].update(f"q|{row.slug}|{row.module_id}|{row.title}|{row.retired}\n".encode())
     for course in courses:
         digest = digests[course.id].hexdigest()
         if course.outline_hash != digest:

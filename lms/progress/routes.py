@@ -72,7 +72,12 @@ def complete(slug: str, lesson_slug: str):
     if finished:
         flash(f"Course complete: {course.title}. Well done.", "success")
         return redirect(url_for("catalog.course", slug=course.slug))
-    _, following = catalog.outline(course).neighbours(lesson.id)
+    plan = catalog.outline(course)
+    module, _ = plan.find(lesson.id)
+    if module.quiz is not None and module.lessons[-1].id == lesson.id:
+        # The module's last lesson: its quiz comes next, before the next module.
+        return redirect(url_for("quizzes.quiz", course_slug=course.slug, quiz_slug=module.quiz.slug))
+    _, following = plan.neighbours(lesson.id)
     if following is not None:
         return redirect(url_for("catalog.lesson", slug=course.slug, lesson_slug=following.slug))
     return redirect(url_for("catalog.course", slug=course.slug))

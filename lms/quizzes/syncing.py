@@ -27,8 +27,10 @@ def question_hash(question: QuestionSpec) -> str:
     return hashlib.sha256(json.dumps(source, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def sync_quizzes(tree: ContentTree, courses: dict[str, Course], modules: dict, report: SyncReport) -> None:
-    """Create, update and retire quizzes; files unchanged since the last sync are skipped by hash."""
+def sync_quizzes(tree: ContentTree, courses: dict[str, Course], modules: dict, report: SyncReport) -> list[Quiz]:
+    """Create, update and retire quizzes; files unchanged since the last sync are skipped by hash.
+
+    Returns every quiz row, so course outline hashes can cover them."""
     quizzes = {(q.course_id, q.slug): q for q in db.session.execute(db.select(Quiz)).scalars()}
     seen = set()
     for (course_slug, slug), spec in tree.quizzes.items():
@@ -46,6 +48,7 @@ def sync_quizzes(tree: ContentTree, courses: dict[str, Course], modules: dict, r
         _store_quiz(quiz, spec, report)
         _count(report, created)
     _retire(quizzes.values(), lambda q: (q.course_id, q.slug) in seen, report)
+    return list(quizzes.values())
 
 
 def _store_quiz(quiz: Quiz, spec: QuizSpec, report: SyncReport) -> None:
