@@ -15,6 +15,7 @@ RUNS = [
     ["queries.py"],
     ["lesson_page.py"],
     ["lesson_page.py", "--database", POSTGRES],
+    ["certificates.py"],
 ]
 
 if __name__ == "__main__":
