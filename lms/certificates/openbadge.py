@@ -19,7 +19,6 @@ from .urls import public_url
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-OB_SCHEMA = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 STATUS_LIST_BITS = 131072  # the Bitstring Status List minimum: hides how many credentials a school issued
 STATUS_LIST_LIFETIME = timedelta(days=1)  # a copy older than this is stale, so a replay cannot un-revoke
 
@@ -61,7 +60,7 @@ def credential(certificate: Certificate, links: Links) -> dict:
         "description": f"{certificate.description} ({hours} hours of study)".strip(),
         "criteria": {"narrative": certificate.criteria},
     }
-    document = {
+    return {
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": links.credential,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
@@ -82,9 +81,7 @@ def credential(certificate: Certificate, links: Links) -> dict:
             "statusPurpose": "revocation", "statusListIndex": str(certificate.id),
             "statusListCredential": links.status_list,
         },
-        "credentialSchema": [{"id": OB_SCHEMA, "type": "1EdTechJsonSchemaValidator2019"}],
     }
-    return document
 
 
 def jwt_claims(document: dict, issued: datetime) -> dict:

@@ -49,7 +49,7 @@ def verify_json(credential_id: str):
         "id": public_url("verification.verify", credential_id=certificate.credential_id),
         "credentialId": certificate.credential_id, "status": certificate.status,
         "revokedAt": iso(certificate.revoked_at) if certificate.revoked_at else None,
-        "revocationReason": certificate.revocation_reason or None if certificate.revoked_at else None,
+        "revocationReason": (certificate.revocation_reason or None) if certificate.revoked_at else None,
         "replacedBy": public_url("verification.verify", credential_id=replacement.credential_id) if replacement else None,
         "holder": certificate.holder_name, "achievement": certificate.title, "kind": certificate.kind,
         "hours": float(certificate.hours), "completedAt": iso(certificate.completed_at),

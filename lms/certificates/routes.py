@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, render_template
@@ -44,6 +45,7 @@ def _own(credential_id: str) -> Certificate:
 
 
 def _download(body: bytes | str, mimetype: str, filename: str) -> Response:
+    filename = re.sub(r"[^A-Za-z0-9._-]", "-", filename)  # slugs come from file names: keep the header plain
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from flask import current_app
 from sqlalchemy import func, or_, update
+from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..catalog.models import Course, Lesson, Programme
@@ -144,12 +145,14 @@ def reissue(certificate: Certificate, admin: User, reason: str) -> Certificate:
         raise CertificateError("This certificate was reissued a moment ago by someone else.")
     replacement = by_credential_id(values["credential_id"])
     now = utcnow()
-    db.session.execute(
-        update(Certificate).where(Certificate.id == certificate.id)
+    replaced = db.session.execute(
+        update(Certificate).where(Certificate.id == certificate.id, Certificate.replaced_by_id.is_(None))
         .values(revoked_at=func.coalesce(Certificate.revoked_at, now), replaced_by_id=replacement.id,
                 revoked_by_id=func.coalesce(Certificate.revoked_by_id, admin.id),
                 revocation_reason=f"Reissued as a new certificate. {reason.strip()}".strip())
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)).rowcount
+    if not replaced:  # the caller rolls back, which drops the replacement inserted above
+        raise CertificateError("This certificate was reissued a moment ago by someone else.")
     db.session.refresh(certificate)
     return replacement
 
@@ -168,7 +171,7 @@ def search(school: School, query: str = "", status: str = "all", limit: int = 50
         statement = statement.where(Certificate.revoked_at.is_not(None))
     total = db.session.execute(db.select(func.count()).select_from(statement.subquery())).scalar_one()
     rows = db.session.execute(statement.order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-                              .limit(limit).offset(offset)).scalars().all()
+                              .options(selectinload(Certificate.user)).limit(limit).offset(offset)).scalars().all()
     return list(rows), total
 
 
