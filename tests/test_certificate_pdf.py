@@ -119,6 +119,8 @@ def test_logo_and_signatory_come_from_the_configuration(make_app, make_user, tmp
     auth = Auth(configured.test_client())
     auth.login()
     finish_course(auth)
-    pdf = download(auth.client, only_certificate(configured).credential_id).data
+    credential_id = only_certificate(configured).credential_id
+    pdf = download(auth.client, credential_id).data
     assert "Dr Grace Hopper, Dean" in text_of(pdf)
     assert len(PdfReader(io.BytesIO(pdf)).pages[0].images) == 1
+    assert download(auth.client, credential_id).data == pdf  # a logo keeps the bytes stable too

@@ -201,3 +201,64 @@ def test_keys_are_made_on_first_use(synced, runner):
 def test_identical_input_signs_to_an_identical_token(badge, client):
     certificate, token = badge
     assert client.get(f"/certificates/{certificate.credential_id}.jwt").get_data(as_text=True) == token
+
+
+def expanded_terms(document: dict) -> set[str]:
+    """Every property and type IRI of the document after JSON-LD expansion with the pinned VC 2.0 and
+    OB 3.0.3 contexts that openbadgeslib bundles (no network)."""
+    from openbadgeslib.ob3.contexts import document_loader
+    from pyld import jsonld
+
+    found: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@type" and isinstance(value, list):
+                    found.update(value)
+                elif not key.startswith("@"):
+                    found.add(key)
+                walk(value)
+
+    walk(jsonld.expand(document, {"documentLoader": document_loader()}))
+    return found
+
+
+def test_every_term_is_defined_by_the_vc_and_open_badges_contexts(badge, client):
+    """Nothing falls back to VC 2.0's "issuer-dependent" vocabulary: every property and type we write
+    means what the standards say it means."""
+    certificate, token = badge
+    document = client.get(f"/certificates/{certificate.credential_id}.json").get_json()
+    listed = client.get("/issuers/default/status/revocation").get_data(as_text=True)
+    status_list = json.loads(b64decode(listed.split(".")[1]))
+    profile = client.get("/issuers/default").get_json()
+    for item in (document, {k: v for k, v in status_list.items() if k not in ("iss", "jti", "nbf", "iat")}, profile):
+        terms = expanded_terms(item)
+        assert terms and all(term.startswith(("https://purl.imsglobal.org/spec/vc/ob/vocab.html#",
+                                              "https://www.w3.org/2018/credentials#",
+                                              "https://www.w3.org/ns/credentials/status#", "https://schema.org/"))
+                             for term in terms), sorted(terms)
+
+
+def test_the_base_url_setting_names_every_link(make_app, make_user):
+    app = make_app(LMS_BASE_URL="https://learn.example.org/school")
+    assert app.test_cli_runner().invoke(args=["lms", "sync"]).exit_code == 0
+    make_user()
+    auth = Auth(app.test_client())
+    auth.login()
+    finish_course(auth)
+    certificate = only_certificate(app)
+    token = auth.client.get(f"/certificates/{certificate.credential_id}.jwt").get_data(as_text=True)
+    header = json.loads(b64decode(token.split(".")[0]))
+    claims = json.loads(b64decode(token.split(".")[1]))
+    base = "https://learn.example.org/school"
+    assert claims["id"] == f"{base}/verify/{certificate.credential_id}"
+    assert claims["issuer"]["id"] == f"{base}/issuers/default" and header["kid"].startswith(f"{base}/issuers/default/keys/")
+    assert claims["credentialStatus"]["statusListCredential"] == f"{base}/issuers/default/status/revocation"
+    with app.app_context():
+        from lms.certificates.urls import public_url
+
+        assert public_url("catalog.home") == f"{base}/"  # outside a request too
