@@ -18,6 +18,7 @@ RUNS = [
     ["lesson_page.py", "--worker-class", "gthread", "--workers", "2"],
     ["quiz_submit.py"],
     ["quiz_submit.py", "--database", POSTGRES],
+    ["certificates.py"],
 ]
 
 if __name__ == "__main__":

@@ -27,6 +27,10 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LMS_RESET_TOKEN_MAX_AGE": (3600, int),
     "LMS_PASSWORD_HASH": ("scrypt", str),
     "LMS_SECURE_COOKIES": (None, lambda v: str(v).lower() in {"1", "true", "yes", "on"}),
+    "LMS_BASE_URL": (None, str),
+    "LMS_KEYS_DIR": (None, str),
+    "LMS_SCHOOL_LOGO": (None, str),
+    "LMS_CERTIFICATE_SIGNATORY": ("Programme Director", str),
 }
 
 

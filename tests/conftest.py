@@ -46,7 +46,7 @@ def content_dir(tmp_path) -> Path:
 
 
 @pytest.fixture()
-def make_app(database_url, content_dir):
+def make_app(database_url, content_dir, tmp_path):
     apps = []
 
     def factory(**overrides):
@@ -58,6 +58,7 @@ def make_app(database_url, content_dir):
             "LMS_MAIL_BACKEND": "memory",
             "LMS_PASSWORD_HASH": FAST_HASH,
             "RATELIMIT_ENABLED": False,
+            "LMS_KEYS_DIR": str(tmp_path / "keys"),  # never the instance folder of the working tree
         }
         config.update(overrides)
         application = create_app(config)

@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, func, update
 from ..accounts.models import User
 from ..catalog.models import Course, Lesson, Programme, ProgrammeCourse
 from ..catalog.services import Progress, outline
+from ..certificates.services import issue_course_certificate, issue_programme_certificate
 from ..db import insert_ignore, utcnow
 from ..extensions import db
 from ..quizzes.models import Attempt, Quiz
@@ -123,23 +124,30 @@ def update_course_completion(user: User, enrolment: Enrolment) -> bool:
         update(Enrolment).where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
         .values(completed_at=utcnow()).execution_options(synchronize_session=False))
     db.session.refresh(enrolment)
-    if result.rowcount:
+    if result.rowcount:  # only the one call that completed the course issues its certificate
+        issue_course_certificate(user, enrolment)
         update_programme_completion(user, enrolment.school_id)
     return bool(result.rowcount)
 
 
 def update_programme_completion(user: User, school_id: int) -> None:
+    # FOR UPDATE (PostgreSQL): two workers finishing a programme's last two courses take turns here, so the
+    # second sees the first's completed course instead of both missing each other's.
     enrolled = db.session.execute(
-        db.select(ProgrammeEnrolment).filter_by(user_id=user.id, school_id=school_id, completed_at=None)).scalars()
+        db.select(ProgrammeEnrolment).filter_by(user_id=user.id, school_id=school_id, completed_at=None)
+        .with_for_update()).scalars().all()
     completed_courses = set(db.session.execute(
         db.select(Enrolment.course_id).where(Enrolment.user_id == user.id, Enrolment.completed_at.is_not(None))).scalars())
     for membership in enrolled:
         courses = {step.course_id for step in membership.programme.steps}
         if courses and courses <= completed_courses:
-            db.session.execute(
+            now = utcnow()
+            done = db.session.execute(
                 update(ProgrammeEnrolment).where(ProgrammeEnrolment.id == membership.id,
                                                  ProgrammeEnrolment.completed_at.is_(None))
-                .values(completed_at=utcnow()).execution_options(synchronize_session=False))
+                .values(completed_at=now).execution_options(synchronize_session=False)).rowcount
+            if done:
+                issue_programme_certificate(user, membership, now)
 
 
 @dataclass

@@ -10,7 +10,8 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 ANONYMOUS_PAGES = ["/", "/programmes/pathway", "/courses/intro-course/", "/courses/intro-course/what-is-ai",
                    "/account/login", "/account/register", "/account/reset"]
-LEARNER_PAGES = ["/dashboard", "/courses/intro-course/", "/courses/intro-course/models", "/account/password"]
+LEARNER_PAGES = ["/dashboard", "/courses/intro-course/", "/courses/intro-course/models", "/account/password",
+                 "/certificates"]
 
 
 def violations(page) -> list[str]:
@@ -22,9 +23,9 @@ def violations(page) -> list[str]:
             if v["impact"] in ("serious", "critical")]
 
 
-def log_in(page, base):
+def log_in(page, base, email="learner@example.com"):
     page.goto(base + "/account/login")
-    page.get_by_label("E-mail").fill("learner@example.com")
+    page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill("correct-horse-battery")
     page.get_by_role("button", name="Log in").click()
 
@@ -58,6 +59,40 @@ def test_learner_pages_have_no_serious_violations(live_server, context, make_use
         page.goto(live_server + path)
         found[path] = violations(page)
     assert found == {path: [] for path in LEARNER_PAGES}
+
+
+def test_certificate_pages_have_no_serious_violations(live_server, context, synced, make_user):
+    from lms.accounts.models import User
+    from lms.catalog.models import Lesson
+    from lms.certificates.models import Certificate
+    from lms.extensions import db
+    from lms.progress import services as progress
+    from lms.schools.services import current_school
+
+    learner_id = make_user()
+    make_user(email="admin@example.com", name="Site Admin", role="admin")
+    with synced.app_context():  # a finished course, so there is a certificate to show
+        user = db.session.get(User, learner_id)
+        lessons = db.session.execute(db.select(Lesson).order_by(Lesson.position)).scalars().all()
+        enrolment = progress.enrol(user, lessons[0].course, current_school())
+        for lesson in lessons:
+            progress.complete_lesson(user, lesson, enrolment)
+        db.session.commit()
+        credential_id = db.session.execute(db.select(Certificate.credential_id)).scalar_one()
+    page = context.new_page()
+    found = {}
+    page.goto(live_server + f"/verify/{credential_id}")  # the public page, logged out
+    found["verify"] = violations(page)
+    log_in(page, live_server)
+    page.goto(live_server + "/certificates")
+    found["mine"] = violations(page)
+    admin = context.browser.new_context(bypass_csp=True).new_page()
+    log_in(admin, live_server, "admin@example.com")
+    for path in ("/admin/certificates/", f"/admin/certificates/{credential_id}"):
+        admin.goto(live_server + path)
+        found[path] = violations(admin)
+    admin.context.close()
+    assert found == {key: [] for key in found}
 
 
 def test_a_lesson_can_be_completed_with_the_keyboard_alone(live_server, browser, make_user):

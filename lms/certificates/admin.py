@@ -1,0 +1,86 @@
+"""Admin pages: find certificates, revoke one with a public reason, reissue one. Admins only."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..extensions import db, login_manager
+from ..schools.services import current_school
+from . import services
+from .forms import ReissueForm, RevokeForm
+from .models import Certificate
+
+bp = Blueprint("certificates_admin", __name__, template_folder="templates", url_prefix="/admin/certificates")
+PAGE_SIZE = 50
+
+
+@bp.before_request
+def _admins_only():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not current_user.is_admin:
+        abort(403)
+    return None
+
+
+def _load(credential_id: str) -> Certificate:
+    certificate = services.by_credential_id(credential_id)
+    if certificate is None or certificate.school_id != current_school().id:
+        abort(404)
+    return certificate
+
+
+@bp.get("/")
+def index():
+    query = request.args.get("q", "")[:200]
+    status = request.args.get("status", "all")
+    if status not in services.STATUSES:
+        status = "all"
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    rows, total = services.search(current_school(), query, status, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    db.session.commit()  # current_school() may have created the school on a fresh install
+    return render_template("certificates/admin/index.html", rows=rows, total=total, query=query, status=status,
+                           page=page, pages=max(1, -(-total // PAGE_SIZE)), statuses=services.STATUSES)
+
+
+@bp.get("/<credential_id>")
+def detail(credential_id: str):
+    certificate = _load(credential_id)
+    return render_template("certificates/admin/detail.html", certificate=certificate,
+                           history=services.history(certificate), revoke_form=RevokeForm(), reissue_form=ReissueForm())
+
+
+@bp.post("/<credential_id>/revoke")
+def revoke(credential_id: str):
+    certificate = _load(credential_id)
+    form = RevokeForm()
+    if not form.validate_on_submit():
+        return render_template("certificates/admin/detail.html", certificate=certificate,
+                               history=services.history(certificate), revoke_form=form, reissue_form=ReissueForm()), 400
+    try:
+        services.revoke(certificate, current_user, form.reason.data)
+    except services.CertificateError as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+        return redirect(url_for(".detail", credential_id=credential_id))
+    db.session.commit()
+    flash("The certificate is revoked; its verification page and status list say so.", "success")
+    return redirect(url_for(".detail", credential_id=credential_id))
+
+
+@bp.post("/<credential_id>/reissue")
+def reissue(credential_id: str):
+    certificate = _load(credential_id)
+    form = ReissueForm()
+    if not form.validate_on_submit():
+        return render_template("certificates/admin/detail.html", certificate=certificate,
+                               history=services.history(certificate), revoke_form=RevokeForm(), reissue_form=form), 400
+    try:
+        replacement = services.reissue(certificate, current_user, form.note.data or "")
+    except services.CertificateError as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+        return redirect(url_for(".detail", credential_id=credential_id))
+    db.session.commit()
+    flash("A new certificate was issued; the old one is revoked and points to it.", "success")
+    return redirect(url_for(".detail", credential_id=replacement.credential_id))

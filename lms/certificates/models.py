@@ -1,0 +1,75 @@
+"""A certificate is a snapshot of what was achieved when it was issued: later edits to the learner,
+the course or the school never change it; a reissue adds a new row and marks the old one replaced."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..accounts.models import User
+from ..db import UTCDateTime, utcnow
+from ..extensions import db
+
+KINDS = ("course", "programme")
+
+
+class Certificate(db.Model):
+    __tablename__ = "certificates"
+    # One certificate per learner and course (or programme) and generation: completion issues
+    # generation 1 with an insert-ignore, so racing workers issue it once; a reissue adds the next.
+    __table_args__ = (
+        UniqueConstraint("school_id", "user_id", "course_id", "generation"),
+        UniqueConstraint("school_id", "user_id", "programme_id", "generation"),
+        CheckConstraint("kind IN ('course', 'programme')", name="kind"),
+        CheckConstraint("(kind = 'course' AND programme_id IS NULL) OR (kind = 'programme' AND course_id IS NULL)",
+                        name="one_achievement"),
+        CheckConstraint("generation >= 1", name="generation"),
+        CheckConstraint("hours >= 0", name="hours"),
+        CheckConstraint("replaced_by_id IS NULL OR revoked_at IS NOT NULL", name="replaced_is_revoked"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # also the certificate's index in the revocation list
+    credential_id: Mapped[str] = mapped_column(String(64), unique=True)  # public, 128 random bits
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    # Links to the learner and the content; SET NULL keeps the record verifiable if they are deleted.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"))
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id", ondelete="SET NULL"))
+    generation: Mapped[int] = mapped_column(default=1)
+
+    # What was achieved, as it stood at issue.
+    holder_name: Mapped[str] = mapped_column(String(120))
+    achievement_slug: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    criteria: Mapped[str] = mapped_column(Text, default="")
+    hours: Mapped[Decimal] = mapped_column(Numeric(6, 1))
+    content_version: Mapped[str] = mapped_column(String(64))
+    school_name: Mapped[str] = mapped_column(String(200))
+    signatory: Mapped[str] = mapped_column(String(200))
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))  # None: on completion
+
+    # Revocation (a reissue revokes the old certificate and points at its replacement).
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revocation_reason: Mapped[str] = mapped_column(Text, default="")
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="SET NULL"))
+
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    replaced_by: Mapped[Certificate | None] = relationship(remote_side=[id], foreign_keys=[replaced_by_id])
+
+    def __repr__(self) -> str:
+        return f"<Certificate {self.credential_id} {self.kind}:{self.achievement_slug} user={self.user_id}>"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def status(self) -> str:
+        return "valid" if self.revoked_at is None else "revoked"

@@ -1,0 +1,136 @@
+"""Open Badges 3.0: each certificate as an OpenBadgeCredential (W3C VC 2.0 data model) secured as a
+VC-JWT (RS256), and the school's revocation list as a Bitstring Status List credential."""
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding
+
+from ..extensions import db
+from ..schools.models import School
+from .formatting import hours_label, long_date
+from .keys import SigningKey, b64url, key_store
+from .models import Certificate
+from .urls import public_url
+
+VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+STATUS_LIST_BITS = 131072  # the Bitstring Status List minimum: hides how many credentials a school issued
+STATUS_LIST_LIFETIME = timedelta(days=1)  # a copy older than this is stale, so a replay cannot un-revoke
+
+
+@dataclass(frozen=True)
+class Links:
+    credential: str  # the verification page, also the credential's id
+    issuer: str
+    achievement: str
+    status_list: str
+
+
+def links_for(certificate: Certificate) -> Links:
+    school = db.session.get(School, certificate.school_id)
+    page = "catalog.course" if certificate.kind == "course" else "catalog.programme"
+    return Links(credential=public_url("verification.verify", credential_id=certificate.credential_id),
+                 issuer=public_url("verification.issuer", slug=school.slug),
+                 achievement=public_url(page, slug=certificate.achievement_slug),
+                 status_list=public_url("verification.status_list", slug=school.slug))
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def issuer_profile(school: School) -> dict:
+    """The issuer's public Profile, served at the URL every credential names as its issuer."""
+    return {"@context": [VC_CONTEXT, OB_CONTEXT], "id": public_url("verification.issuer", slug=school.slug),
+            "type": ["Profile"], "name": school.name, "url": public_url("catalog.home")}
+
+
+def credential(certificate: Certificate, links: Links) -> dict:
+    """The OpenBadgeCredential: what the certificate says, as it was issued."""
+    what = "course" if certificate.kind == "course" else "programme"
+    hours = hours_label(certificate.hours)
+    achievement = {
+        "id": links.achievement, "type": ["Achievement"], "achievementType": "CertificateOfCompletion",
+        "name": certificate.title,
+        "description": f"{certificate.description} ({hours} hours of study)".strip(),
+        "criteria": {"narrative": certificate.criteria},
+    }
+    return {
+        "@context": [VC_CONTEXT, OB_CONTEXT],
+        "id": links.credential,
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": links.issuer, "type": ["Profile"], "name": certificate.school_name},
+        "validFrom": iso(certificate.issued_at),
+        "awardedDate": iso(certificate.completed_at),
+        "name": f"Certificate of completion: {certificate.title}",
+        "description": f"{certificate.holder_name} completed the {what} {certificate.title} "
+                       f"on {long_date(certificate.completed_at)}.",
+        "credentialSubject": {
+            "type": ["AchievementSubject"], "name": certificate.holder_name,
+            "identifier": [{"type": "IdentityObject", "identityType": "name", "hashed": False,
+                            "identityHash": certificate.holder_name}],
+            "achievement": achievement,
+        },
+        "credentialStatus": {
+            "id": f"{links.status_list}#{certificate.id}", "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation", "statusListIndex": str(certificate.id),
+            "statusListCredential": links.status_list,
+        },
+    }
+
+
+def jwt_claims(document: dict, issued: datetime) -> dict:
+    """VC-JWT: the credential is the payload, with the registered claims OB 3.0 asks for."""
+    issuer = document["issuer"]
+    seconds = int(issued.timestamp())
+    return {**document, "iss": issuer["id"] if isinstance(issuer, dict) else issuer, "jti": document["id"],
+            "nbf": seconds, "iat": seconds}
+
+
+def sign(claims: dict, key: SigningKey, kid: str) -> str:
+    """A compact JWS (RS256); deterministic for a given key and payload (PKCS#1 v1.5)."""
+    header = {"alg": "RS256", "typ": "JWT", "kid": kid}
+    signing_input = ".".join(b64url(json.dumps(part, separators=(",", ":"), ensure_ascii=False).encode())
+                             for part in (header, claims))
+    signature = key.private_key.sign(signing_input.encode("ascii"), padding.PKCS1v15(), hashes.SHA256())
+    return f"{signing_input}.{b64url(signature)}"
+
+
+def key_url(school: School, key: SigningKey) -> str:
+    """The JWT ``kid``: a URL that dereferences to the public key (JWK), as OB 3.0 asks."""
+    return public_url("verification.issuer_key", slug=school.slug, kid=key.kid)
+
+
+def signed_credential(certificate: Certificate) -> str:
+    school = db.session.get(School, certificate.school_id)
+    key = key_store().current()
+    claims = jwt_claims(credential(certificate, links_for(certificate)), certificate.issued_at)
+    return sign(claims, key, key_url(school, key))
+
+
+def encoded_list(indexes: list[int]) -> str:
+    """The Bitstring Status List ``encodedList``: GZIP of the bits (first bit = index 0), multibase base64url."""
+    size = max(STATUS_LIST_BITS, (max(indexes, default=0) // STATUS_LIST_BITS + 1) * STATUS_LIST_BITS)
+    bits = bytearray(size // 8)
+    for index in indexes:
+        bits[index // 8] |= 0x80 >> (index % 8)
+    return "u" + b64url(gzip.compress(bytes(bits), mtime=0))
+
+
+def status_list_credential(school: School, revoked: list[int], now: datetime) -> str:
+    """The signed revocation list every credential of the school points at; re-signed on each request."""
+    url = public_url("verification.status_list", slug=school.slug)
+    document = {
+        "@context": [VC_CONTEXT], "id": url, "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": public_url("verification.issuer", slug=school.slug),
+        "validFrom": iso(now), "validUntil": iso(now + STATUS_LIST_LIFETIME),
+        "credentialSubject": {"id": url + "#list", "type": "BitstringStatusList", "statusPurpose": "revocation",
+                              "encodedList": encoded_list(revoked)},
+    }
+    key = key_store().current()
+    return sign(jwt_claims(document, now), key, key_url(school, key))

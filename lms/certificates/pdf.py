@@ -1,0 +1,131 @@
+"""The printable certificate: landscape A4 drawn with fpdf2, an embedded open-licence font (Latin, Greek,
+Cyrillic) and a vector QR code of the verification link. Same certificate in, same bytes out."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import segno
+from fpdf import FPDF
+from fpdf.enums import MethodReturnValue
+
+from .formatting import hours_label, long_date
+from .models import Certificate
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+FAMILY = "DejaVuSans"
+INK, MUTED, BRAND = (28, 36, 48), (79, 91, 107), (31, 79, 184)
+WIDTH, HEIGHT = 297, 210  # A4 landscape, millimetres
+TEXT_WIDTH = 245
+QR_SIZE = 34
+
+
+class CertificatePDF(FPDF):
+    def __init__(self):
+        super().__init__(orientation="L", unit="mm", format="A4")
+        self.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
+        self.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        self.set_auto_page_break(False)
+        self.set_margins(0, 0, 0)
+
+    def centred(self, y: float, text: str, size: float, style: str = "", colour=INK, width: float = TEXT_WIDTH,
+                min_size: float = 10, max_lines: int = 1) -> float:
+        """Write centred text, shrinking the type until it fits in ``max_lines`` (it wraps further only if
+        even the smallest size is too wide). Returns the y below the text."""
+        while size > min_size:
+            self.set_font(FAMILY, style, size)
+            lines = self.multi_cell(width, size * 0.45, text, align="C", dry_run=True, output=MethodReturnValue.LINES)
+            if len(lines) <= max_lines:
+                break
+            size -= 1
+        self.set_font(FAMILY, style, size)
+        self.set_text_color(*colour)
+        self.set_xy((WIDTH - width) / 2, y)
+        self.multi_cell(width, size * 0.45, text, align="C")
+        return self.get_y()
+
+    def frame(self) -> None:
+        self.set_draw_color(*BRAND)
+        self.set_line_width(1.2)
+        self.rect(8, 8, WIDTH - 16, HEIGHT - 16)
+        self.set_line_width(0.3)
+        self.rect(11.5, 11.5, WIDTH - 23, HEIGHT - 23)
+
+    def qr(self, url: str, x: float, y: float, size: float) -> None:
+        """The QR code as filled rectangles (one per run of dark modules), so it prints sharp at any size."""
+        code = segno.make(url, error="m", micro=False)
+        rows = [list(row) for row in code.matrix]
+        border = 2
+        module = size / (len(rows) + 2 * border)
+        self.set_fill_color(0, 0, 0)
+        for r, row in enumerate(rows):
+            c = 0
+            while c < len(row):
+                if not row[c]:
+                    c += 1
+                    continue
+                start = c
+                while c < len(row) and row[c]:
+                    c += 1
+                self.rect(x + (border + start) * module, y + (border + r) * module, (c - start) * module, module,
+                          style="F")
+
+
+def render_pdf(certificate: Certificate, verify_url: str, logo: str | None = None) -> bytes:
+    """The certificate as PDF bytes; the creation date is the issue date, so re-rendering is byte-identical."""
+    pdf = CertificatePDF()
+    pdf.set_creation_date(certificate.issued_at)
+    pdf.set_title(f"Certificate of completion: {certificate.title}")
+    pdf.set_author(certificate.school_name)
+    pdf.set_subject(f"Awarded to {certificate.holder_name}; verify at {verify_url}")
+    pdf.set_creator("Conductor")
+    pdf.set_lang("en")
+    pdf.add_page()
+    pdf.frame()
+
+    y = 26.0
+    if logo:
+        pdf.image(logo, x="C", y=19, h=16)
+        y += 14
+    pdf.centred(y, certificate.school_name, 14, "B", BRAND)
+    pdf.set_draw_color(*BRAND)
+    pdf.set_line_width(0.6)
+    pdf.line(WIDTH / 2 - 15, y + 9, WIDTH / 2 + 15, y + 9)
+    pdf.centred(y + 15, "Certificate of Completion", 30, "B")
+    pdf.centred(y + 37, "This certifies that", 12, colour=MUTED)
+    below = pdf.centred(y + 46, certificate.holder_name, 30, "B", width=230)
+    pdf.set_draw_color(*MUTED)
+    pdf.set_line_width(0.3)
+    pdf.line(73, below + 2, WIDTH - 73, below + 2)
+    what = "course" if certificate.kind == "course" else "programme"
+    pdf.centred(below + 6, f"has successfully completed the {what}", 12, colour=MUTED)
+    below = pdf.centred(below + 16, certificate.title, 20, "B", BRAND, min_size=13, max_lines=2)
+    facts = f"{hours_label(certificate.hours)} hours of study  ·  completed on {long_date(certificate.completed_at)}"
+    pdf.centred(below + 6, facts, 12)
+
+    # Signature, bottom left.
+    pdf.set_draw_color(*INK)
+    pdf.line(28, 172, 112, 172)
+    pdf.set_xy(28, 174)
+    pdf.set_font(FAMILY, "B", 11)
+    pdf.set_text_color(*INK)
+    pdf.multi_cell(84, 5, certificate.signatory, align="L")
+    pdf.set_x(28)
+    pdf.set_font(FAMILY, "", 9)
+    pdf.set_text_color(*MUTED)
+    pdf.multi_cell(84, 4.5, f"{certificate.school_name}\nIssued {long_date(certificate.issued_at)}", align="L")
+
+    # Verification, bottom right: the QR code and the link it encodes, in words for those who type.
+    qr_x, qr_y = WIDTH - 20 - QR_SIZE, HEIGHT - 19 - QR_SIZE
+    pdf.qr(verify_url, qr_x, qr_y, QR_SIZE)
+    block = 110
+    pdf.set_text_color(*INK)
+    pdf.set_font(FAMILY, "B", 9)
+    pdf.set_xy(qr_x - block - 2, qr_y + 9)
+    pdf.cell(block, 5, "Verify this certificate", align="R")
+    pdf.set_font(FAMILY, "", 8)
+    pdf.set_text_color(*MUTED)
+    pdf.set_xy(qr_x - block - 2, qr_y + 14)
+    pdf.multi_cell(block, 4, verify_url, align="R")
+    pdf.set_x(qr_x - block - 2)
+    pdf.multi_cell(block, 4, f"Credential ID: {certificate.credential_id}", align="R")
+    return bytes(pdf.output())

@@ -1,0 +1,89 @@
+"""What anyone may check without logging in: a certificate's verification page and status, and the
+issuer's profile, public keys and revocation list that a verifier needs to check a signed badge."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, jsonify, render_template
+
+from ..db import utcnow
+from ..extensions import db
+from ..schools.models import School
+from ..web import get_or_404
+from . import services
+from .keys import key_store
+from .models import Certificate
+from .openbadge import issuer_profile, iso, key_url, status_list_credential
+from .urls import public_url
+
+bp = Blueprint("verification", __name__, template_folder="templates")
+
+
+def _public(response: Response, max_age: int = 300) -> Response:
+    """Verifiers (wallets, other sites' scripts) fetch these from anywhere; they hold only public data."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    return response
+
+
+def _certificate(credential_id: str) -> Certificate:
+    certificate = services.by_credential_id(credential_id)
+    if certificate is None:
+        abort(404)  # the standard page: an unknown id reveals nothing
+    return certificate
+
+
+@bp.get("/verify/<credential_id>")
+def verify(credential_id: str):
+    certificate = _certificate(credential_id)
+    replacement = db.session.get(Certificate, certificate.replaced_by_id) if certificate.replaced_by_id else None
+    school = db.session.get(School, certificate.school_id)
+    return render_template("certificates/verify.html", certificate=certificate, replacement=replacement,
+                           issuer_slug=school.slug)
+
+
+@bp.get("/verify/<credential_id>.json")
+def verify_json(credential_id: str):
+    certificate = _certificate(credential_id)
+    school = db.session.get(School, certificate.school_id)
+    replacement = db.session.get(Certificate, certificate.replaced_by_id) if certificate.replaced_by_id else None
+    return _public(jsonify({
+        "id": public_url("verification.verify", credential_id=certificate.credential_id),
+        "credentialId": certificate.credential_id, "status": certificate.status,
+        "revokedAt": iso(certificate.revoked_at) if certificate.revoked_at else None,
+        "revocationReason": (certificate.revocation_reason or None) if certificate.revoked_at else None,
+        "replacedBy": public_url("verification.verify", credential_id=replacement.credential_id) if replacement else None,
+        "holder": certificate.holder_name, "achievement": certificate.title, "kind": certificate.kind,
+        "hours": float(certificate.hours), "completedAt": iso(certificate.completed_at),
+        "issuedAt": iso(certificate.issued_at),
+        "issuer": {"id": public_url("verification.issuer", slug=school.slug), "name": certificate.school_name},
+    }), max_age=60)
+
+
+@bp.get("/issuers/<slug>")
+def issuer(slug: str):
+    return _public(jsonify(issuer_profile(get_or_404(School, slug=slug))))
+
+
+@bp.get("/issuers/<slug>/jwks.json")
+def jwks(slug: str):
+    """Every signing key ever used, newest last, so credentials signed before a rotation still verify."""
+    school = get_or_404(School, slug=slug)
+    keys = [key.public_jwk() | {"kid": key_url(school, key)} for key in key_store().keys()]
+    return _public(jsonify({"keys": keys}))
+
+
+@bp.get("/issuers/<slug>/keys/<kid>")
+def issuer_key(slug: str, kid: str):
+    """One public key as a JWK: what a credential's ``kid`` header points at."""
+    school = get_or_404(School, slug=slug)
+    key = next((key for key in key_store().keys() if key.kid == kid), None)
+    if key is None:
+        abort(404)
+    return _public(jsonify(key.public_jwk() | {"kid": key_url(school, key)}), max_age=86400)
+
+
+@bp.get("/issuers/<slug>/status/revocation")
+def status_list(slug: str):
+    """The school's Bitstring Status List: bit N is set when certificate N is revoked."""
+    school = get_or_404(School, slug=slug)
+    body = status_list_credential(school, services.revoked_indexes(school), utcnow())
+    return _public(Response(body, mimetype="application/vc+jwt"), max_age=60)

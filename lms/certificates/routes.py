@@ -1,0 +1,87 @@
+"""The learner's certificates: the list, and the PDF and Open Badge downloads of their own certificates."""
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, abort, current_app, render_template
+from flask_login import current_user, login_required
+
+from . import services
+from .formatting import hours_label, long_date
+from .models import Certificate
+from .openbadge import credential, links_for, signed_credential
+from .pdf import render_pdf
+from .urls import public_url
+
+bp = Blueprint("certificates", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/certificates/static")
+bp.add_app_template_filter(hours_label, "certificate_hours")
+bp.add_app_template_filter(long_date, "certificate_date")
+
+
+def verify_url(certificate: Certificate) -> str:
+    return public_url("verification.verify", credential_id=certificate.credential_id)
+
+
+def linkedin_url(certificate: Certificate, link: str) -> str:
+    """LinkedIn's documented add-to-profile link, filled in so the learner only confirms."""
+    return "https://www.linkedin.com/profile/add?" + urlencode({
+        "startTask": "CERTIFICATION_NAME", "name": certificate.title, "organizationName": certificate.school_name,
+        "issueYear": certificate.issued_at.year, "issueMonth": certificate.issued_at.month, "certUrl": link,
+        "certId": certificate.credential_id})
+
+
+def _own(credential_id: str) -> Certificate:
+    """The learner's own certificate (an admin may fetch any); someone else's is not found, and a revoked
+    one can no longer be downloaded by its holder."""
+    certificate = services.by_credential_id(credential_id)
+    if certificate is None or (certificate.user_id != current_user.id and not current_user.is_admin):
+        abort(404)
+    if not certificate.is_valid and not current_user.is_admin:
+        abort(410)
+    return certificate
+
+
+def _download(body: bytes | str, mimetype: str, filename: str) -> Response:
+    filename = re.sub(r"[^A-Za-z0-9._-]", "-", filename)  # slugs come from file names: keep the header plain
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/certificates")
+@login_required
+def mine():
+    items = []
+    for certificate in services.certificates_of(current_user):
+        link = verify_url(certificate)
+        items.append((certificate, link, linkedin_url(certificate, link)))
+    return render_template("certificates/mine.html", items=items)
+
+
+@bp.get("/certificates/<credential_id>.pdf")
+@login_required
+def pdf(credential_id: str):
+    certificate = _own(credential_id)
+    body = render_pdf(certificate, verify_url(certificate), current_app.config.get("LMS_SCHOOL_LOGO"))
+    return _download(body, "application/pdf", f"certificate-{certificate.achievement_slug}.pdf")
+
+
+@bp.get("/certificates/<credential_id>.jwt")
+@login_required
+def badge_jwt(credential_id: str):
+    certificate = _own(credential_id)
+    return _download(signed_credential(certificate), "application/vc+jwt",
+                     f"open-badge-{certificate.achievement_slug}.jwt")
+
+
+@bp.get("/certificates/<credential_id>.json")
+@login_required
+def badge_json(credential_id: str):
+    certificate = _own(credential_id)
+    document = credential(certificate, links_for(certificate))
+    return _download(json.dumps(document, indent=2, ensure_ascii=False), "application/json",
+                     f"open-badge-{certificate.achievement_slug}.json")

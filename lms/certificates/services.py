@@ -1,0 +1,194 @@
+"""Certificate rules: issue once on completion (race-safe), revoke, reissue. Services flush, never commit."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import func, or_, update
+from sqlalchemy.orm import selectinload
+
+from ..accounts.models import User
+from ..catalog.models import Course, Lesson, Programme
+from ..db import insert_ignore, utcnow
+from ..extensions import db
+from ..progress.models import Enrolment, ProgrammeEnrolment
+from ..quizzes.models import Quiz
+from ..schools.models import School
+from .models import Certificate
+
+STATUSES = ("all", "valid", "revoked")
+
+
+class CertificateError(Exception):
+    """An action the certificate's state does not allow; the message says why, for the admin."""
+
+
+def new_credential_id() -> str:
+    """128 random bits, URL-safe: unguessable, so a verification link reveals only its own certificate."""
+    return secrets.token_urlsafe(16)
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def course_version(course: Course) -> str:
+    """The course file and its outline (every module and lesson) as they were completed."""
+    return _digest(course.content_hash, course.outline_hash)
+
+
+def _course_criteria(course: Course) -> str:
+    lessons = db.session.execute(db.select(func.count(Lesson.id)).filter_by(course_id=course.id, retired=False)).scalar_one()
+    quizzes = db.session.execute(db.select(func.count(Quiz.id)).filter_by(course_id=course.id, retired=False)).scalar_one()
+    text = f"Completed all {lessons} lesson{'s' if lessons != 1 else ''} of the course"
+    if quizzes:
+        text += f" and passed its {quizzes} quiz{'zes' if quizzes != 1 else ''} and final assessment" if quizzes > 1 \
+            else " and passed its assessment"
+    return text + "."
+
+
+def _issue(values: dict, conflict: str) -> Certificate | None:
+    """Insert generation 1 unless it exists (another worker may have issued it a moment ago)."""
+    db.session.execute(insert_ignore(Certificate, values, ["school_id", "user_id", conflict, "generation"]))
+    return db.session.execute(db.select(Certificate).filter_by(
+        school_id=values["school_id"], user_id=values["user_id"], generation=1,
+        **{conflict: values[conflict]})).scalar_one()
+
+
+def _common(user: User, school: School, completed_at: datetime) -> dict:
+    return {"credential_id": new_credential_id(), "school_id": school.id, "user_id": user.id, "generation": 1,
+            "holder_name": user.name, "school_name": school.name, "completed_at": completed_at, "issued_at": utcnow(),
+            "signatory": current_app.config["LMS_CERTIFICATE_SIGNATORY"], "revocation_reason": ""}
+
+
+def issue_course_certificate(user: User, enrolment: Enrolment) -> Certificate | None:
+    """Called where course completion is set; issues nothing when the course gives no certificate."""
+    course = db.session.get(Course, enrolment.course_id)
+    if course is None or not course.certificate or enrolment.completed_at is None:
+        return None
+    school = db.session.get(School, enrolment.school_id)
+    values = _common(user, school, enrolment.completed_at) | {
+        "kind": "course", "course_id": course.id, "programme_id": None, "achievement_slug": course.slug,
+        "title": course.title, "description": course.summary, "criteria": _course_criteria(course),
+        "hours": course.hours, "content_version": course_version(course)}
+    return _issue(values, "course_id")
+
+
+def issue_programme_certificate(user: User, membership: ProgrammeEnrolment, completed_at: datetime) -> Certificate | None:
+    """Called where programme completion is set; the hours are the sum of its courses'."""
+    programme = db.session.get(Programme, membership.programme_id)
+    if programme is None or not programme.certificate:
+        return None
+    courses = [step.course for step in programme.steps]
+    school = db.session.get(School, membership.school_id)
+    values = _common(user, school, completed_at) | {
+        "kind": "programme", "course_id": None, "programme_id": programme.id, "achievement_slug": programme.slug,
+        "title": programme.title, "description": programme.summary,
+        "criteria": "Completed every course of the programme: " + "; ".join(c.title for c in courses) + ".",
+        "hours": sum((c.hours for c in courses), Decimal(0)),
+        "content_version": _digest(programme.content_hash, *(course_version(c) for c in courses))}
+    return _issue(values, "programme_id")
+
+
+def by_credential_id(credential_id: str) -> Certificate | None:
+    return db.session.execute(db.select(Certificate).filter_by(credential_id=credential_id)).scalar_one_or_none()
+
+
+def certificates_of(user: User) -> list[Certificate]:
+    """The learner's current certificates (replaced ones live on only for verification), newest first."""
+    return list(db.session.execute(
+        db.select(Certificate).filter_by(user_id=user.id, replaced_by_id=None)
+        .order_by(Certificate.completed_at.desc(), Certificate.id.desc())).scalars())
+
+
+def history(certificate: Certificate) -> list[Certificate]:
+    """Every generation of the same award to the same learner, oldest first: the audit trail of reissues."""
+    achievement = {"course_id": certificate.course_id} if certificate.kind == "course" else \
+        {"programme_id": certificate.programme_id}
+    return list(db.session.execute(
+        db.select(Certificate).filter_by(school_id=certificate.school_id, user_id=certificate.user_id,
+                                         kind=certificate.kind, **achievement)
+        .order_by(Certificate.generation)).scalars())
+
+
+def revoke(certificate: Certificate, admin: User, reason: str) -> None:
+    """Revoke once; the reason is shown publicly on the verification page."""
+    done = db.session.execute(
+        update(Certificate).where(Certificate.id == certificate.id, Certificate.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revocation_reason=reason.strip(), revoked_by_id=admin.id)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(certificate)
+    if not done:
+        raise CertificateError("This certificate is already revoked.")
+
+
+def reissue(certificate: Certificate, admin: User, reason: str) -> Certificate:
+    """A new credential for the same achievement, with the holder's current name and the school's current
+    name and signatory; the achievement (title, hours, content version, completion date) is kept. The old
+    certificate is revoked and points at the new one, so it stays verifiable and auditable."""
+    if certificate.replaced_by_id is not None:
+        raise CertificateError("This certificate was already reissued; reissue its replacement instead.")
+    holder = db.session.get(User, certificate.user_id) if certificate.user_id else None
+    school = db.session.get(School, certificate.school_id)
+    keep = ("school_id", "user_id", "kind", "course_id", "programme_id", "achievement_slug", "title", "description",
+            "criteria", "hours", "content_version", "completed_at")
+    values = {name: getattr(certificate, name) for name in keep} | {
+        "credential_id": new_credential_id(), "generation": certificate.generation + 1, "issued_at": utcnow(),
+        "issued_by_id": admin.id, "holder_name": holder.name if holder else certificate.holder_name,
+        "school_name": school.name, "signatory": current_app.config["LMS_CERTIFICATE_SIGNATORY"],
+        "revocation_reason": ""}
+    conflict = "course_id" if certificate.kind == "course" else "programme_id"
+    if not db.session.execute(insert_ignore(Certificate, values, ["school_id", "user_id", conflict, "generation"])).rowcount:
+        raise CertificateError("This certificate was reissued a moment ago by someone else.")
+    replacement = by_credential_id(values["credential_id"])
+    now = utcnow()
+    replaced = db.session.execute(
+        update(Certificate).where(Certificate.id == certificate.id, Certificate.replaced_by_id.is_(None))
+        .values(revoked_at=func.coalesce(Certificate.revoked_at, now), replaced_by_id=replacement.id,
+                revoked_by_id=func.coalesce(Certificate.revoked_by_id, admin.id),
+                revocation_reason=f"Reissued as a new certificate. {reason.strip()}".strip())
+        .execution_options(synchronize_session=False)).rowcount
+    if not replaced:  # the caller rolls back, which drops the replacement inserted above
+        raise CertificateError("This certificate was reissued a moment ago by someone else.")
+    db.session.refresh(certificate)
+    return replacement
+
+
+def search(school: School, query: str = "", status: str = "all", limit: int = 50, offset: int = 0) -> tuple[list, int]:
+    """Certificates of the school matching a holder name, e-mail, title or credential id; and the total."""
+    statement = db.select(Certificate).outerjoin(User, User.id == Certificate.user_id).where(
+        Certificate.school_id == school.id)
+    if query.strip():
+        pattern = "%" + query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        statement = statement.where(or_(*(column.ilike(pattern, escape="\\") for column in (
+            Certificate.holder_name, Certificate.title, Certificate.credential_id, User.email))))
+    if status == "valid":
+        statement = statement.where(Certificate.revoked_at.is_(None))
+    elif status == "revoked":
+        statement = statement.where(Certificate.revoked_at.is_not(None))
+    total = db.session.execute(db.select(func.count()).select_from(statement.subquery())).scalar_one()
+    rows = db.session.execute(statement.order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+                              .options(selectinload(Certificate.user)).limit(limit).offset(offset)).scalars().all()
+    return list(rows), total
+
+
+def revoked_indexes(school: School) -> list[int]:
+    """Positions set in the school's revocation list: the ids of its revoked certificates."""
+    return list(db.session.execute(db.select(Certificate.id).where(
+        Certificate.school_id == school.id, Certificate.revoked_at.is_not(None))).scalars())
+
+
+def backfill(school: School) -> int:
+    """Issue the certificates of completions made before certificates existed; returns how many were new."""
+    before = db.session.execute(db.select(func.count(Certificate.id))).scalar_one()
+    for enrolment in db.session.execute(db.select(Enrolment).where(
+            Enrolment.school_id == school.id, Enrolment.completed_at.is_not(None))).scalars():
+        issue_course_certificate(enrolment.user, enrolment)
+    for membership in db.session.execute(db.select(ProgrammeEnrolment).where(
+            ProgrammeEnrolment.school_id == school.id, ProgrammeEnrolment.completed_at.is_not(None))).scalars():
+        user = db.session.get(User, membership.user_id)
+        issue_programme_certificate(user, membership, membership.completed_at)
+    return db.session.execute(db.select(func.count(Certificate.id))).scalar_one() - before
