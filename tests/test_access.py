@@ -49,10 +49,26 @@ ROUTES = [
     ("quizzes.attempt", "GET", QUIZ + "/attempts/{attempt}", signed_in(403, owner=200, admin=200)),
     ("quizzes.answer", "POST", QUIZ + "/attempts/{attempt}", signed_in(403, owner=302)),
     ("quizzes.start", "POST", QUIZ + "/start", signed_in(302, other=403)),
+    ("certificates.mine", "GET", "/certificates", signed_in(200)),
+    ("certificates.pdf", "GET", "/certificates/{credential}.pdf", signed_in(404, owner=200, admin=200)),  # admins support learners
+    ("certificates.badge_jwt", "GET", "/certificates/{credential}.jwt", signed_in(404, owner=200, admin=200)),  # admins support learners
+    ("certificates.badge_json", "GET", "/certificates/{credential}.json", signed_in(404, owner=200, admin=200)),  # admins support learners
+    ("certificates.static", "GET", "/certificates/static/certificates.css", everyone(200)),
+    ("verification.verify", "GET", "/verify/{credential}", everyone(200)),  # public by design
+    ("verification.verify_json", "GET", "/verify/{credential}.json", everyone(200)),
+    ("verification.issuer", "GET", "/issuers/default", everyone(200)),
+    ("verification.jwks", "GET", "/issuers/default/jwks.json", everyone(200)),
+    ("verification.issuer_key", "GET", "/issuers/default/keys/{kid}", everyone(200)),
+    ("verification.status_list", "GET", "/issuers/default/status/revocation", everyone(200)),
+    ("certificates_admin.index", "GET", "/admin/certificates/", signed_in(403, admin=200)),
+    ("certificates_admin.detail", "GET", "/admin/certificates/{credential}", signed_in(403, admin=200)),
+    ("certificates_admin.revoke", "POST", "/admin/certificates/{credential}/revoke", signed_in(403, admin=302)),
+    ("certificates_admin.reissue", "POST", "/admin/certificates/{other_credential}/reissue", signed_in(403, admin=302)),
     ("progress.enrol", "POST", COURSE + "enrol", signed_in(302)),
     ("progress.enrol_programme", "POST", "/programmes/pathway/enrol", signed_in(302)),
 ]
-FORMS = {"quizzes.answer": {"action": "save"}}
+FORMS = {"quizzes.answer": {"action": "save"}, "certificates_admin.revoke": {"reason": "Audit"},
+         "certificates_admin.reissue": {"reason": "Audit"}}
 
 
 @pytest.fixture()
@@ -86,9 +102,10 @@ def test_every_route_answers_each_role_as_the_table_says(audit_app):
     clients = {role: client_for(audit_app, role) for role in ROLES}
     clients["owner"].post(COURSE + "enrol")
     attempt = clients["owner"].post(QUIZ + "/start").headers["Location"].rsplit("/", 1)[1]
+    names = {"attempt": attempt, **owner_certificates(audit_app)}
     observed, expected = {}, {}
     for endpoint, method, url, answers in ROUTES:
-        url = url.format(attempt=attempt)
+        url = url.format(**names)
         for role in ROLES:
             if endpoint == "accounts.logout":
                 client = client_for(audit_app, role)  # a fresh session, so the others stay logged in
@@ -103,6 +120,31 @@ def test_every_route_answers_each_role_as_the_table_says(audit_app):
             response.close()
     mismatches = {key: (observed[key], expected[key]) for key in expected if observed[key] != expected[key]}
     assert mismatches == {}, "(observed, expected) per (url, method, role)"
+
+
+def owner_certificates(app) -> dict[str, str]:
+    """The owner's course certificate (revoked by the audit) and programme certificate (reissued by
+    it), and the issuer's signing key id."""
+    from lms.accounts.models import User
+    from lms.catalog.models import Programme
+    from lms.certificates.keys import key_store
+    from lms.certificates.services import issue_course_certificate, issue_programme_certificate
+    from lms.db import utcnow
+    from lms.progress.models import Enrolment, ProgrammeEnrolment
+
+    with app.app_context():
+        owner = db.session.execute(db.select(User).filter_by(email="owner@example.com")).scalar_one()
+        enrolment = db.session.execute(db.select(Enrolment).filter_by(user_id=owner.id)).scalar_one()
+        enrolment.completed_at = utcnow()
+        programme = db.session.execute(db.select(Programme)).scalar_one()
+        membership = ProgrammeEnrolment(user_id=owner.id, programme_id=programme.id, school_id=enrolment.school_id)
+        db.session.add(membership)
+        db.session.flush()
+        course = issue_course_certificate(owner, enrolment).credential_id
+        programme_certificate = issue_programme_certificate(owner, membership, utcnow()).credential_id
+        db.session.commit()
+        kid = key_store().current().kid
+    return {"credential": course, "other_credential": programme_certificate, "kid": kid}
 
 
 def test_a_removed_check_turns_the_audit_red(audit_app, monkeypatch):
