@@ -1,6 +1,6 @@
 """Load and faults: 50 learners complete a course at once against gunicorn (4 workers); a worker is
-killed with SIGKILL mid-run. Afterwards every lesson completion and passed attempt exists exactly
-once, no attempt is left half-written, and no response was a 500. Loopback only, bounded in time.
+killed with SIGKILL mid-run. Afterwards every lesson completion, passed attempt and certificate
+exists exactly once, no attempt is left half-written, and no response was a 500. Loopback only, bounded in time.
 """
 from __future__ import annotations
 
@@ -133,17 +133,22 @@ def main() -> None:
                                     .group_by(Attempt.user_id, Attempt.quiz_id)).all()
         open_attempts = db.session.execute(db.select(func.count(Attempt.id)).where(Attempt.submitted_at.is_(None))).scalar_one()
         finished = db.session.execute(db.select(func.count(Enrolment.id)).where(Enrolment.completed_at.is_not(None))).scalar_one()
+        from lms.certificates.models import Certificate
+
+        certificates = Counter(db.session.execute(db.select(Certificate.user_id).where(Certificate.course_id.is_not(None))).scalars())
     latencies.sort()
     p = lambda q: latencies[max(0, round(len(latencies) * q) - 1)]  # noqa: E731
     rows_ok = (len(completions) == args.learners and set(completions.values()) == {len(lessons)}
-               and len(passed) == args.learners * len(quizzes) and all(count == 1 for *_, count in passed))
+               and len(passed) == args.learners * len(quizzes) and all(count == 1 for *_, count in passed)
+               and len(certificates) == args.learners and set(certificates.values()) == {1})
     print(f"load ({database.split(':', 1)[0]}): {args.learners} learners complete {COURSE} "
           f"({len(lessons)} lessons, {len(quizzes)} quizzes) on gunicorn 4 sync workers, in {elapsed:.1f} s")
     print(f"  requests {stats['requests']}, p50 {p(0.5):.1f} ms, p99 {p(0.99):.1f} ms, 500s {stats['status 500']}, "
           f"dropped connections retried {stats['dropped connections (retried)']}, workers killed {stats['workers killed with SIGKILL']}")
     print(f"  rows: {sum(completions.values())} lesson completions for {len(completions)} learners, "
           f"{len(passed)} passed (learner, quiz) pairs each once: {rows_ok}; open attempts left {open_attempts}; "
-          f"courses completed {finished}; learner failures {len(failures)}")
+          f"courses completed {finished}; certificates {sum(certificates.values())} for {len(certificates)} learners; "
+          f"learner failures {len(failures)}")
     for failure in failures[:5]:
         print("   ", failure)
     if not rows_ok or stats["status 500"] or failures or finished != args.learners:
