@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask.cli import AppGroup
 
 from .accounts.cli import create_user_command, demo_accounts_command
-from .content.cli import check_command, curriculum_map_command, sync_command
+from .authoring.cli import export_command, sync_command
+from .content.cli import check_command, curriculum_map_command
 from .quizzes.cli import interchange_cli
 
 lms_cli = AppGroup("lms", help="Conductor: content, accounts and interchange.")
-for command in (check_command, sync_command, curriculum_map_command, create_user_command, demo_accounts_command,
-                *interchange_cli.commands.values()):
+for command in (check_command, sync_command, export_command, curriculum_map_command, create_user_command,
+                demo_accounts_command, *interchange_cli.commands.values()):
     lms_cli.add_command(command)

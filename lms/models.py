@@ -1,11 +1,14 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 from .accounts.models import User
+from .admin.models import AuditEntry
+from .authoring.models import CourseAuthor, SourceFile, SourceRevision
 from .catalog.models import Course, Lesson, Module, Programme, ProgrammeCourse, Skill
 from .progress.models import Enrolment, LessonProgress, ProgrammeEnrolment
 from .quizzes.models import Attempt, AttemptAnswer, AttemptQuestion, QuestionVersion, Quiz
 from .schools.models import School
 
 __all__ = [
-    "Attempt", "AttemptAnswer", "AttemptQuestion", "Course", "Enrolment", "Lesson", "LessonProgress", "Module",
-    "Programme", "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion", "Quiz", "School", "Skill", "User",
+    "Attempt", "AttemptAnswer", "AttemptQuestion", "AuditEntry", "Course", "CourseAuthor", "Enrolment", "Lesson",
+    "LessonProgress", "Module", "Programme", "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion", "Quiz",
+    "School", "Skill", "SourceFile", "SourceRevision", "User",
 ]
