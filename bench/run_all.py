@@ -15,6 +15,8 @@ RUNS = [
     ["queries.py"],
     ["lesson_page.py"],
     ["lesson_page.py", "--database", POSTGRES],
+    ["csv_export.py"],
+    ["csv_export.py", "--database", POSTGRES],
 ]
 
 if __name__ == "__main__":
