@@ -54,10 +54,10 @@ def test_an_author_writes_a_lesson_and_a_quiz_that_a_learner_then_sees(synced, a
     broken = submit(auth, NEW_LESSON, "---\ntitle: Writing prompts\nminutes: many\n---\n\nBody.\n", "preview")
     page = broken.get_data(as_text=True)
     assert broken.status_code == 200
-    assert "<strong>Line 3</strong>: &#39;minutes&#39; must be a whole number" in page
+    assert 'data-line="3"><strong>Line 3</strong></a>: &#39;minutes&#39; must be a whole number' in page
     assert head_text(synced, NEW_LESSON).startswith("---\ntitle: Prompting")  # a preview saves nothing
     bad_link = submit(auth, NEW_LESSON, GOOD_LESSON.replace("02-models.md", "09-nowhere.md"), "preview")
-    assert "<strong>Line 8</strong>: link to &#39;09-nowhere.md&#39;" in bad_link.get_data(as_text=True)
+    assert "<strong>Line 8</strong></a>: link to &#39;09-nowhere.md&#39;" in bad_link.get_data(as_text=True)
     preview = submit(auth, NEW_LESSON, GOOD_LESSON, "preview").get_data(as_text=True)
     assert "No problems: this text validates." in preview and "<strong>good</strong>" in preview
     assert 'href="/courses/intro-course/models"' in preview  # links point at the real pages
@@ -67,7 +67,7 @@ def test_an_author_writes_a_lesson_and_a_quiz_that_a_learner_then_sees(synced, a
 
     assert auth.post(WORKSPACE + "quizzes", {"folder": "01-basics"}, token_from=WORKSPACE).status_code == 302
     no_answers = submit(auth, NEW_QUIZ, "---\ntitle: Basics check\n---\n\n## A question without answers\n", "preview")
-    assert "<strong>Line 5</strong>: question has no answer block" in no_answers.get_data(as_text=True)
+    assert "<strong>Line 5</strong></a>: question has no answer block" in no_answers.get_data(as_text=True)
     quiz_preview = submit(auth, NEW_QUIZ, GOOD_QUIZ, "preview").get_data(as_text=True)
     assert "Right:</strong> Its audience" in quiz_preview
     assert submit(auth, NEW_QUIZ, GOOD_QUIZ, "publish").status_code == 302

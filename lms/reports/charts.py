@@ -7,7 +7,7 @@ from markupsafe import Markup, escape
 
 WIDTH = 640
 ROW = 30
-LABEL_WIDTH = 260
+LABEL_WIDTH = 330
 
 
 def _frame(chart_id: str, title: str, description: str, width: int, height: int, body: list[str]) -> Markup:
@@ -19,7 +19,7 @@ def _frame(chart_id: str, title: str, description: str, width: int, height: int,
     return Markup(head + "".join(body) + "</svg>")
 
 
-def _shorten(label: str, limit: int = 38) -> str:
+def _shorten(label: str, limit: int = 42) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
@@ -28,7 +28,7 @@ def horizontal_bars(chart_id: str, title: str, bars: list[tuple[str, float]], un
     """One bar per row, label on the left and the value at the bar's end (a funnel, a ranking)."""
     top = max([maximum or 0] + [value for _, value in bars]) or 1
     height = ROW * len(bars) + 10
-    span = WIDTH - LABEL_WIDTH - 70
+    span = WIDTH - LABEL_WIDTH - 100
     body = []
     for index, (label, value) in enumerate(bars):
         y = 5 + index * ROW
