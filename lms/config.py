@@ -27,6 +27,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LMS_RESET_TOKEN_MAX_AGE": (3600, int),
     "LMS_PASSWORD_HASH": ("scrypt", str),
     "LMS_SECURE_COOKIES": (None, lambda v: str(v).lower() in {"1", "true", "yes", "on"}),
+    "LMS_UPLOAD_MAX_BYTES": (2 * 1024 * 1024, int),
 }
 
 

@@ -24,9 +24,6 @@ from .store import belongs_to, file_at, head_revision, revision_of
 bp = Blueprint("authoring", __name__, url_prefix="/author", template_folder="templates")
 bp.before_request(require_author)
 
-MAX_UPLOAD = 2 * 1024 * 1024
-
-
 def _file_or_404(course, path: str, markdown: bool = True):
     file = file_at(path) if belongs_to(course, path) else None
     if file is None or file.head_number == 0 or (markdown and not path.endswith(".md")):
@@ -73,12 +70,14 @@ def new_course():
     return render_template("authoring/new_course.html", form=form, errors=errors)
 
 
+def _workspace_page(course, errors=(), status: int = 200):
+    return render_template("authoring/course.html", course=course, outline=course_outline(course), errors=list(errors),
+                           upload_limit=current_app.config["LMS_UPLOAD_MAX_BYTES"]), status
+
+
 @bp.get("/courses/<slug>/")
 def course(slug: str):
-    item = authored_course_or_abort(slug)
-    return render_template("authoring/course.html", course=item, outline=course_outline(item),
-                           module_form=NewModuleForm(), lesson_form=NewLessonForm(), quiz_form=NewQuizForm(),
-                           move_form=MoveForm(), upload_form=UploadForm(), confirm=ConfirmForm(), errors=[])
+    return _workspace_page(authored_course_or_abort(slug))
 
 
 @bp.post("/courses/<slug>/publish")
@@ -92,10 +91,7 @@ def publish_all(slug: str):
     except ContentInvalid as exc:
         db.session.rollback()
         flash("Nothing was published: the drafts do not validate together. Fix the errors listed below.", "error")
-        return render_template("authoring/course.html", course=item, outline=course_outline(item),
-                               module_form=NewModuleForm(), lesson_form=NewLessonForm(), quiz_form=NewQuizForm(),
-                               move_form=MoveForm(), upload_form=UploadForm(), confirm=ConfirmForm(),
-                               errors=exc.errors), 422
+        return _workspace_page(item, exc.errors, 422)
     db.session.commit()
     flash(f"Published {len(files)} file(s).", "success")
     return redirect(_workspace(item.slug))
@@ -173,7 +169,7 @@ def move(slug: str):
 @bp.post("/courses/<slug>/assets")
 def upload(slug: str):
     item = authored_course_or_abort(slug)
-    limit = current_app.config.get("LMS_UPLOAD_MAX_BYTES", MAX_UPLOAD)
+    limit = current_app.config["LMS_UPLOAD_MAX_BYTES"]
     if request.content_length is not None and request.content_length > limit + 64 * 1024:
         abort(413)
     form = UploadForm()
