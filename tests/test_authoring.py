@@ -83,6 +83,17 @@ def test_an_author_writes_a_lesson_and_a_quiz_that_a_learner_then_sees(synced, a
     assert "Basics check" in client.get(f"/courses/{COURSE}/quiz/basics").get_data(as_text=True)
 
 
+def test_a_preview_validates_the_whole_tree_but_renders_only_its_file(synced):
+    from lms.authoring.preview import preview
+
+    with synced.app_context():
+        result = preview(LESSON_PATH, head_text(synced, LESSON_PATH).replace("minutes: 10", "minutes: ten").encode())
+        assert result.rendered == 1 and result.kind == "lesson" and "Body of Models" in result.html
+        assert [str(e) for e in result.errors] == [f"{LESSON_PATH}:3: 'minutes' must be a whole number, 0 or more"]
+        clash = preview("courses/intro-course/02-practice/05-models.md", b"---\ntitle: Twin\nminutes: 1\n---\n")
+        assert "lesson slug 'models' is already used by" in clash.own_errors[0].message
+
+
 def test_invalid_text_is_saved_as_a_draft_but_not_published(synced, author, auth, client):
     response = submit(auth, LESSON_PATH, "---\ntitle: Models\nminutez: 3\n---\n", "publish")
     page = response.get_data(as_text=True)

@@ -28,7 +28,8 @@ class PreviewReader(Reader):
     must not cost a render of the whole tree."""
 
     def __init__(self, root: Path, target: str):
-        super().__init__(root, _Unchanged())
+        super().__init__(root)
+        self.known = _Unchanged()  # set after: the reader replaces an empty (falsy) mapping with {}
         self.target = target
 
     def file_hash(self, rel: str, data: bytes) -> str:
@@ -44,6 +45,7 @@ class Preview:
     quiz: Any = None  # the QuizSpec, with .html holding the rendered questions
     errors: list[ContentError] = field(default_factory=list)
     course_slug: str = ""
+    rendered: int = 0  # files the reader rendered: the previewed one only
 
     @property
     def own_errors(self) -> list[ContentError]:
@@ -58,7 +60,7 @@ def preview(path: str, data: bytes | None) -> Preview:
     """Read the published tree with ``data`` at ``path`` (None: as if deleted) and report on that file."""
     with live_tree({path: data}) as root:
         tree = PreviewReader(root, path).read()
-    result = Preview(path, "other", errors=sorted(set(tree.errors)))
+    result = Preview(path, "other", errors=sorted(set(tree.errors)), rendered=tree.rendered)
     _fill(result, tree)
     return result
 
