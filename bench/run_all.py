@@ -19,6 +19,8 @@ RUNS = [
     ["quiz_submit.py"],
     ["quiz_submit.py", "--database", POSTGRES],
     ["certificates.py"],
+    ["csv_export.py"],
+    ["csv_export.py", "--database", POSTGRES],
 ]
 
 if __name__ == "__main__":

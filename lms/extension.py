@@ -43,6 +43,8 @@ class LMS:
 
         from . import models  # noqa: F401  (registers every table with the metadata)
         from .accounts.routes import bp as accounts_bp
+        from .admin.routes import bp as admin_bp
+        from .authoring.routes import bp as authoring_bp
         from .catalog.routes import bp as catalog_bp
         from .certificates.admin import bp as certificates_admin_bp
         from .certificates.public import bp as verification_bp
@@ -50,10 +52,11 @@ class LMS:
         from .cli import lms_cli
         from .progress.routes import bp as progress_bp
         from .quizzes.routes import bp as quizzes_bp
+        from .reports.routes import bp as reports_bp
 
         prefix = url_prefix.rstrip("/")
         blueprints = (catalog_bp, progress_bp, quizzes_bp, accounts_bp, certificates_bp, verification_bp,
-                      certificates_admin_bp, static_bp)
+                      certificates_admin_bp, authoring_bp, reports_bp, admin_bp, static_bp)
         for blueprint in blueprints:
             app.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))
         security_hooks(app, {blueprint.name for blueprint in blueprints})

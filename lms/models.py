@@ -1,5 +1,7 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 from .accounts.models import User
+from .admin.models import AuditEntry
+from .authoring.models import CourseAuthor, SourceFile, SourceRevision
 from .catalog.models import Course, Lesson, Module, Programme, ProgrammeCourse, Skill
 from .certificates.models import Certificate
 from .progress.models import Enrolment, LessonProgress, ProgrammeEnrolment
@@ -7,6 +9,7 @@ from .quizzes.models import Attempt, AttemptAnswer, AttemptQuestion, QuestionVer
 from .schools.models import School
 
 __all__ = [
-    "Attempt", "AttemptAnswer", "AttemptQuestion", "Certificate", "Course", "Enrolment", "Lesson", "LessonProgress",
-    "Module", "Programme", "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion", "Quiz", "School", "Skill", "User",
+    "Attempt", "AttemptAnswer", "AttemptQuestion", "AuditEntry", "Certificate", "Course", "CourseAuthor", "Enrolment",
+    "Lesson", "LessonProgress", "Module", "Programme", "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion",
+    "Quiz", "School", "Skill", "SourceFile", "SourceRevision", "User",
 ]

@@ -14,8 +14,11 @@ from .quiz_support import write_quiz
 
 ROLES = ("anonymous", "owner", "other", "author", "admin")
 LOGIN = "login"  # a redirect to the log-in page
+ALLOWED = "allowed"  # past the access check: any answer but 403, a log-in redirect or a server error
 COURSE = "/courses/intro-course/"
 QUIZ = COURSE + "quiz/basics"
+LESSON_FILE = "courses/intro-course/01-basics/02-models.md"
+SPARE_FILE = "courses/intro-course/02-practice/03-spare.md"
 
 
 def everyone(status):
@@ -64,22 +67,66 @@ ROUTES = [
     ("certificates_admin.detail", "GET", "/admin/certificates/{credential}", signed_in(403, admin=200)),
     ("certificates_admin.revoke", "POST", "/admin/certificates/{credential}/revoke", signed_in(403, admin=302)),
     ("certificates_admin.reissue", "POST", "/admin/certificates/{other_credential}/reissue", signed_in(403, admin=302)),
+    # Authoring: any author may start a course; only its authors (and admins) may touch it. The
+    # "author" account authors no course here.
+    ("authoring.home", "GET", "/author/", signed_in(403, author=200, admin=200)),
+    ("authoring.new_course", "GET", "/author/courses/new", signed_in(403, author=200, admin=200)),
+    ("authoring.course", "GET", "/author/courses/intro-course/", signed_in(403, admin=200)),
+    ("authoring.edit", "GET", "/author/courses/intro-course/files/" + LESSON_FILE, signed_in(403, admin=200)),
+    ("authoring.history", "GET", "/author/courses/intro-course/history/" + LESSON_FILE, signed_in(403, admin=200)),
+    ("authoring.revision", "GET", "/author/courses/intro-course/revisions/{revision}", signed_in(403, admin=200)),
+    ("reports.home", "GET", "/reports/", signed_in(403, author=200, admin=200)),
+    ("reports.home_csv", "GET", "/reports/courses.csv", signed_in(403, author=200, admin=200)),
+    ("reports.course", "GET", "/reports/courses/intro-course/", signed_in(403, admin=200)),
+    ("reports.course_csv", "GET", "/reports/courses/intro-course/funnel.csv", signed_in(403, admin=200)),
+    ("reports.quiz", "GET", "/reports/courses/intro-course/quizzes/basics", signed_in(403, admin=200)),
+    ("reports.quiz_csv", "GET", "/reports/courses/intro-course/quizzes/basics/items.csv", signed_in(403, admin=200)),
+    ("reports.learner", "GET", "/reports/learners/{owner_id}", signed_in(403, admin=200)),
+    ("reports.learner_csv", "GET", "/reports/learners/{owner_id}/progress.csv", signed_in(403, admin=200)),
+    ("admin.index", "GET", "/admin/", signed_in(403, admin=ALLOWED)),
+    ("admin.learners", "GET", "/admin/learners", signed_in(403, admin=200)),
+    ("admin.learners_csv", "GET", "/admin/learners.csv", signed_in(403, admin=200)),
+    ("admin.learner", "GET", "/admin/learners/{victim_id}", signed_in(403, admin=200)),
+    ("admin.audit", "GET", "/admin/audit", signed_in(403, admin=200)),
+    ("admin.audit_csv", "GET", "/admin/audit.csv", signed_in(403, admin=200)),
+    ("admin.authors", "GET", "/admin/courses/intro-course/authors", signed_in(403, admin=200)),
+    # Changes: made last, by admins on a dedicated account, so no other row depends on them.
+    ("authoring.new_module", "POST", "/author/courses/intro-course/modules", signed_in(403, admin=ALLOWED)),
+    ("authoring.new_lesson", "POST", "/author/courses/intro-course/lessons", signed_in(403, admin=ALLOWED)),
+    ("authoring.new_quiz", "POST", "/author/courses/intro-course/quizzes", signed_in(403, admin=ALLOWED)),
+    ("authoring.upload", "POST", "/author/courses/intro-course/assets", signed_in(403, admin=ALLOWED)),
+    ("authoring.move", "POST", "/author/courses/intro-course/move", signed_in(403, admin=ALLOWED)),
+    ("authoring.restore", "POST", "/author/courses/intro-course/revisions/{revision}/restore", signed_in(403, admin=ALLOWED)),
+    ("authoring.publish_all", "POST", "/author/courses/intro-course/publish", signed_in(403, admin=ALLOWED)),
+    ("authoring.delete", "POST", "/author/courses/intro-course/files/" + SPARE_FILE + "/delete", signed_in(403, admin=ALLOWED)),
+    ("admin.enrol", "POST", "/admin/learners/{victim_id}/enrol", signed_in(403, admin=ALLOWED)),
+    ("admin.unenrol", "POST", "/admin/learners/{victim_id}/unenrol/{course_id}", signed_in(403, admin=ALLOWED)),
+    ("admin.set_role", "POST", "/admin/learners/{victim_id}/role", signed_in(403, admin=ALLOWED)),
+    ("admin.set_active", "POST", "/admin/learners/{victim_id}/deactivate", signed_in(403, admin=ALLOWED)),
+    ("admin.remove_author", "POST", "/admin/courses/intro-course/authors/{victim_id}/remove", signed_in(403, admin=ALLOWED)),
+    ("admin.reset_attempt", "POST", "/admin/learners/{owner_id}/attempts/{attempt}/reset", signed_in(403, admin=ALLOWED)),
     ("progress.enrol", "POST", COURSE + "enrol", signed_in(302)),
     ("progress.enrol_programme", "POST", "/programmes/pathway/enrol", signed_in(302)),
 ]
-FORMS = {"quizzes.answer": {"action": "save"}, "certificates_admin.revoke": {"reason": "Audit"},
-         "certificates_admin.reissue": {"reason": "Audit"}}
+REASON = {"reason": "Access audit"}
+FORMS = {"quizzes.answer": {"action": "save"}, "certificates_admin.revoke": REASON, "certificates_admin.reissue": REASON,
+         "admin.enrol": {**REASON, "course": "intro-course"}, "admin.unenrol": REASON, "admin.set_active": REASON,
+         "admin.set_role": {**REASON, "role": "learner"}, "admin.remove_author": REASON, "admin.reset_attempt": REASON,
+         "authoring.new_module": {"title": "Audit module"}, "authoring.new_lesson": {"title": "Audit lesson"},
+         "authoring.new_quiz": {"title": "Audit quiz"}}
 
 
 @pytest.fixture()
 def audit_app(make_app, content_dir, make_user):
     write(content_dir, "courses/intro-course/assets/notes.txt", "notes")
+    write(content_dir, SPARE_FILE, "---\ntitle: Spare\nminutes: 1\n---\n\nA lesson the audit deletes.\n")
     write_quiz(content_dir)
     # CSRF has its own tests; here every request carries the rights of its role and nothing else.
     app = make_app(WTF_CSRF_ENABLED=False)
     assert app.test_cli_runner().invoke(args=["lms", "sync"]).exit_code == 0
     for role in ROLES[1:]:
         make_user(email=f"{role}@example.com", name=role.title(), role={"author": "author", "admin": "admin"}.get(role, "learner"))
+    make_user(email="victim@example.com", name="Victim")  # the account the admin rows change
     return app
 
 
@@ -102,7 +149,7 @@ def test_every_route_answers_each_role_as_the_table_says(audit_app):
     clients = {role: client_for(audit_app, role) for role in ROLES}
     clients["owner"].post(COURSE + "enrol")
     attempt = clients["owner"].post(QUIZ + "/start").headers["Location"].rsplit("/", 1)[1]
-    names = {"attempt": attempt, **owner_certificates(audit_app)}
+    names = {"attempt": attempt, **owner_certificates(audit_app), **ids(audit_app)}
     observed, expected = {}, {}
     for endpoint, method, url, answers in ROUTES:
         url = url.format(**names)
@@ -114,12 +161,32 @@ def test_every_route_answers_each_role_as_the_table_says(audit_app):
             response = client.open(url, method=method, data=FORMS.get(endpoint, {}))
             status = response.status_code
             location = response.headers.get("Location", "")
-            got = LOGIN if status == 302 and location.startswith("/account/login") and answers[role] == LOGIN else status
+            to_login = status == 302 and location.startswith("/account/login")
+            if answers[role] == LOGIN and to_login:
+                got = LOGIN
+            elif answers[role] == ALLOWED and status != 403 and not to_login and status < 500:
+                got = ALLOWED
+            else:
+                got = status
             observed[(url, method, role)] = got
             expected[(url, method, role)] = answers[role]
             response.close()
     mismatches = {key: (observed[key], expected[key]) for key in expected if observed[key] != expected[key]}
     assert mismatches == {}, "(observed, expected) per (url, method, role)"
+
+
+def ids(app) -> dict[str, int]:
+    """Database ids the URLs name: the owner, the victim account, the course and a content revision."""
+    from lms.accounts.models import User
+    from lms.authoring.models import SourceFile, SourceRevision
+    from lms.catalog.models import Course
+
+    with app.app_context():
+        users = {u.email.split("@")[0]: u.id for u in db.session.execute(db.select(User)).scalars()}
+        course = db.session.execute(db.select(Course).filter_by(slug="intro-course")).scalar_one()
+        revision = db.session.execute(db.select(SourceRevision.id).join(SourceFile, SourceFile.id == SourceRevision.file_id)
+                                      .where(SourceFile.path == LESSON_FILE)).scalars().first()
+        return {"owner_id": users["owner"], "victim_id": users["victim"], "course_id": course.id, "revision": revision}
 
 
 def owner_certificates(app) -> dict[str, str]:

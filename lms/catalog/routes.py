@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 
+from ..authoring.assets import asset_response
 from ..extensions import db
 from ..progress import services as progress
 from ..progress.forms import CompleteForm, EnrolForm
@@ -106,5 +107,8 @@ def lesson(slug: str, lesson_slug: str):
 @bp.get("/courses/<slug>/assets/<path:filename>")
 def asset(slug: str, filename: str):
     item = get_or_404(Course, slug=slug, retired=False)
+    stored = asset_response(item, filename)  # uploads and synced assets live in the database
+    if stored is not None:
+        return stored
     folder = Path(current_app.config["LMS_CONTENT_DIR"]) / Path(item.source_path).parent / "assets"
     return send_from_directory(folder, filename, max_age=3600)

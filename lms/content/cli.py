@@ -1,18 +1,14 @@
-"""``flask lms check`` and ``flask lms sync``: validate everything first, then load in one transaction."""
+"""``flask lms check`` and ``flask lms curriculum-map``; ``flask lms sync`` lives in lms.authoring.cli,
+which merges the folder with browser edits before the same validation and load."""
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 from flask import current_app
 
-from ..extensions import db
-from ..schools.services import current_school
-from .errors import ContentInvalid
-from .sync import sync_content
 from .skillmap import curriculum_map
 from .tree import read_tree
 
@@ -40,23 +36,6 @@ def check_command(content_dir: str | None) -> None:
     lessons = sum(len(course.lessons) for course in tree.courses)
     click.echo(f"{root}: OK: {len(tree.courses)} courses, {lessons} lessons, {len(tree.quizzes)} quizzes, "
                f"{len(tree.programmes)} programmes, {len(tree.skills)} skills, no errors.")
-
-
-@click.command("sync")
-@with_appcontext
-@click.option("--content-dir", help="Folder holding courses/ and quizzes/ (default: LMS_CONTENT_DIR).")
-def sync_command(content_dir: str | None) -> None:
-    """Validate the whole content tree, then load it in one transaction (all or nothing)."""
-    root = _content_dir(content_dir)
-    started = time.perf_counter()
-    try:
-        report = sync_content(root, current_school())
-    except ContentInvalid as exc:
-        db.session.rollback()
-        _report_errors(exc.errors)
-        sys.exit(1)
-    db.session.commit()
-    click.echo(f"Synced {root}: {report} in {time.perf_counter() - started:.2f}s.")
 
 
 @click.command("curriculum-map")

@@ -12,6 +12,14 @@ ANONYMOUS_PAGES = ["/", "/programmes/pathway", "/courses/intro-course/", "/cours
                    "/account/login", "/account/register", "/account/reset"]
 LEARNER_PAGES = ["/dashboard", "/courses/intro-course/", "/courses/intro-course/models", "/account/password",
                  "/certificates"]
+LESSON = "courses/intro-course/01-basics/02-models.md"
+QUIZ = "quizzes/intro-course/01-basics.md"
+# Authoring, report and admin page types, seen as an admin (who is an author of every course).
+STAFF_PAGES = ["/author/", "/author/courses/new", "/author/courses/intro-course/",
+               f"/author/courses/intro-course/files/{LESSON}", f"/author/courses/intro-course/files/{QUIZ}",
+               f"/author/courses/intro-course/history/{LESSON}", "/reports/", "/reports/courses/intro-course/",
+               "/reports/courses/intro-course/quizzes/basics", "/admin/learners", "/admin/audit",
+               "/admin/courses/intro-course/authors"]
 
 
 def violations(page) -> list[str]:
@@ -93,6 +101,27 @@ def test_certificate_pages_have_no_serious_violations(live_server, context, sync
         found[path] = violations(admin)
     admin.context.close()
     assert found == {key: [] for key in found}
+@pytest.fixture()
+def basics_quiz(content_dir):
+    """A module quiz in the tree before it is synced, so the quiz editor and report have one."""
+    from ..quiz_support import write_quiz
+
+    write_quiz(content_dir)
+
+
+def test_authoring_report_and_admin_pages_have_no_serious_violations(basics_quiz, live_server, context, make_user):
+    make_user(email="admin@example.com", name="Ada Admin", role="admin")
+    learner = make_user()
+    page = context.new_page()
+    log_in(page, live_server, "admin@example.com")
+    page.goto(f"{live_server}/author/courses/intro-course/history/{LESSON}")
+    page.get_by_role("link", name="1", exact=True).click()  # the revision page with its diff
+    paths = [page.url.removeprefix(live_server), *STAFF_PAGES, f"/admin/learners/{learner}", f"/reports/learners/{learner}"]
+    found = {}
+    for path in paths:
+        assert page.goto(live_server + path).status == 200, path
+        found[path] = violations(page)
+    assert found == {path: [] for path in paths}
 
 
 def test_a_lesson_can_be_completed_with_the_keyboard_alone(live_server, browser, make_user):

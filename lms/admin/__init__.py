@@ -1,0 +1,1 @@
+"""Learner management for admins, with an audit log of every action."""

@@ -1,0 +1,230 @@
+"""Admin pages: find learners, enrol and unenrol them, reset an attempt, deactivate an account,
+assign course authors, and read the audit log. Admins only, checked before every view."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func
+from wtforms import SelectChoice
+
+from ..accounts.models import ROLES, User
+from ..authoring.access import course_or_404, require_admin
+from ..catalog.models import Course
+from ..extensions import db
+from ..progress.models import Enrolment
+from ..quizzes.models import Attempt, Quiz
+from ..reports.csvstream import csv_response
+from ..schools.services import current_school
+from . import services
+from .forms import AuthorForm, EnrolForm, ReasonForm, RemoveAuthorForm, RoleForm
+from .models import AuditEntry
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+bp.before_request(require_admin)
+
+ACTIONS = ("enrol", "unenrol", "reset_attempt", "deactivate", "reactivate", "set_role", "add_author", "remove_author")
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _back(user: User):
+    return redirect(url_for("admin.learner", user_id=user.id))
+
+
+def _page() -> int:
+    return max(request.args.get("page", 1, type=int), 1)
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for("admin.learners"))
+
+
+@bp.get("/learners")
+def learners():
+    query, role = request.args.get("q", "")[:200], request.args.get("role", "")
+    users, total = services.search_users(query, role, _page())
+    return render_template("admin/learners.html", users=users, total=total, query=query, role=role, roles=ROLES,
+                           page=_page(), pages=max(1, -(-total // services.PAGE_SIZE)))
+
+
+@bp.get("/learners.csv")
+def learners_csv():
+    """Every matching account with its enrolment figures, streamed from a server-side cursor."""
+    conditions = services.search_filter(request.args.get("q", "")[:200], request.args.get("role", ""))
+    school = current_school()
+    figures = (db.select(Enrolment.user_id, func.count(Enrolment.id).label("enrolments"),
+                         func.count(Enrolment.completed_at).label("completed"),
+                         func.max(Enrolment.last_activity_at).label("last_activity"))
+               .where(Enrolment.school_id == school.id).group_by(Enrolment.user_id).subquery())
+    query = (db.select(User.id, User.name, User.email, User.role, User.active, User.created_at,
+                       func.coalesce(figures.c.enrolments, 0), func.coalesce(figures.c.completed, 0),
+                       figures.c.last_activity)
+             .outerjoin(figures, figures.c.user_id == User.id).where(*conditions).order_by(User.id))
+
+    def rows():
+        yield from db.session.execute(query.execution_options(yield_per=2000))
+
+    return csv_response("learners.csv", ("id", "name", "e-mail", "role", "active", "created", "enrolments",
+                                         "completed courses", "last activity"), rows())
+
+
+@bp.get("/learners/<int:user_id>")
+def learner(user_id: int):
+    user = _user_or_404(user_id)
+    enrolments = db.session.execute(db.select(Enrolment).filter_by(user_id=user.id).join(Course)
+                                    .options(db.selectinload(Enrolment.course)).order_by(Course.title)).scalars().all()
+    enrolled = {e.course_id for e in enrolments}
+    form = EnrolForm()
+    form.course.choices = [SelectChoice(str(c.id), c.title) for c in db.session.execute(
+        db.select(Course).filter_by(retired=False).order_by(Course.title)).scalars() if c.id not in enrolled]
+    attempts = db.session.execute(db.select(Attempt).filter_by(user_id=user.id).join(Quiz)
+                                  .options(db.selectinload(Attempt.quiz).selectinload(Quiz.course))
+                                  .order_by(Attempt.started_at.desc())).scalars().all()
+    role_form = RoleForm(role=user.role)
+    history = db.session.execute(db.select(AuditEntry).filter_by(target_type="user", target_id=user.id)
+                                 .order_by(AuditEntry.id.desc()).limit(20)).scalars().all()
+    return render_template("admin/learner.html", learner=user, enrolments=enrolments, attempts=attempts,
+                           enrol_form=form, role_form=role_form, history=history)
+
+
+def _act(user: User, action) -> object:
+    try:
+        action()
+    except services.AdminError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash("Done, and written to the audit log.", "success")
+    return _back(user)
+
+
+def _reason_or_back(user: User) -> str | None:
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        flash("Say why: the reason goes in the audit log.", "error")
+        return None
+    return form.reason.data.strip()
+
+
+@bp.post("/learners/<int:user_id>/enrol")
+def enrol(user_id: int):
+    user = _user_or_404(user_id)
+    form = EnrolForm()
+    form.course.choices = [SelectChoice(str(c.id), c.title) for c in db.session.execute(db.select(Course)).scalars()]
+    if not form.validate_on_submit():
+        abort(400)
+    course = db.session.get(Course, int(form.course.data))
+    if course is None or course.retired:
+        abort(404)
+    return _act(user, lambda: services.enrol(current_user, user, course, current_school(), form.reason.data or ""))
+
+
+@bp.post("/learners/<int:user_id>/unenrol/<int:course_id>")
+def unenrol(user_id: int, course_id: int):
+    user = _user_or_404(user_id)
+    course = db.session.get(Course, course_id) or abort(404)
+    reason = _reason_or_back(user)
+    if reason is None:
+        return _back(user)
+    return _act(user, lambda: services.unenrol(current_user, user, course, reason))
+
+
+@bp.post("/learners/<int:user_id>/attempts/<int:attempt_id>/reset")
+def reset_attempt(user_id: int, attempt_id: int):
+    user = _user_or_404(user_id)
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != user.id:
+        abort(404)
+    reason = _reason_or_back(user)
+    if reason is None:
+        return _back(user)
+    return _act(user, lambda: services.reset_attempt(current_user, attempt, reason))
+
+
+@bp.post("/learners/<int:user_id>/<any(deactivate, reactivate):action>")
+def set_active(user_id: int, action: str):
+    user = _user_or_404(user_id)
+    reason = _reason_or_back(user)
+    if reason is None:
+        return _back(user)
+    return _act(user, lambda: services.set_active(current_user, user, action == "reactivate", reason))
+
+
+@bp.post("/learners/<int:user_id>/role")
+def set_role(user_id: int):
+    user = _user_or_404(user_id)
+    form = RoleForm()
+    if not form.validate_on_submit():
+        flash("Choose a role and say why.", "error")
+        return _back(user)
+    return _act(user, lambda: services.set_role(current_user, user, form.role.data, form.reason.data))
+
+
+@bp.route("/courses/<slug>/authors", methods=["GET", "POST"])
+def authors(slug: str):
+    course = course_or_404(slug)
+    form = AuthorForm()
+    if form.validate_on_submit():
+        user = db.session.execute(db.select(User).filter_by(email=form.email.data.strip().lower())).scalar_one_or_none()
+        if user is None:
+            form.email.errors.append("No account uses this e-mail address.")
+        else:
+            try:
+                services.add_author(current_user, course, user, form.reason.data or "")
+            except services.AdminError as exc:
+                db.session.rollback()
+                form.email.errors.append(str(exc))
+            else:
+                db.session.commit()
+                flash(f"{user.name} is now an author of {course.title}.", "success")
+                return redirect(url_for("admin.authors", slug=course.slug))
+    return render_template("admin/authors.html", course=course, authors=services.course_authors(course), form=form)
+
+
+@bp.post("/courses/<slug>/authors/<int:user_id>/remove")
+def remove_author(slug: str, user_id: int):
+    course = course_or_404(slug)
+    user = _user_or_404(user_id)
+    form = RemoveAuthorForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.remove_author(current_user, course, user, form.reason.data or "")
+    except services.AdminError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(f"{user.name} is no longer an author of {course.title}.", "success")
+    return redirect(url_for("admin.authors", slug=course.slug))
+
+
+@bp.get("/audit")
+def audit():
+    action = request.args.get("action", "")
+    entries, total = services.audit_page(action if action in ACTIONS else "", _page())
+    return render_template("admin/audit.html", entries=entries, total=total, action=action, actions=ACTIONS,
+                           page=_page(), pages=max(1, -(-total // services.PAGE_SIZE)))
+
+
+@bp.get("/audit.csv")
+def audit_csv():
+    query = (db.select(AuditEntry.created_at, User.email, AuditEntry.action, AuditEntry.target_type,
+                       AuditEntry.target_id, AuditEntry.target_label, AuditEntry.reason, AuditEntry.details)
+             .outerjoin(User, User.id == AuditEntry.actor_id).order_by(AuditEntry.id))
+
+    def rows():
+        for *values, details in db.session.execute(query.execution_options(yield_per=2000)):
+            yield *values, json.dumps(details, ensure_ascii=False, sort_keys=True)
+
+    return csv_response("audit-log.csv", ("when", "who", "action", "target type", "target id", "target",
+                                          "reason", "details"), rows())

@@ -1,0 +1,297 @@
+"""Authoring pages: the course workspace, the editor with its preview, history and restore, reorder
+and uploads. Views load (404), check the author (403), then act; services hold the rules."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+from sqlalchemy.orm import defer, selectinload
+
+from ..catalog.models import Skill
+from ..content.errors import ContentInvalid
+from ..extensions import db
+from ..quizzes.rendering import attempt_page, quiz_page
+from ..schools.services import current_school
+from . import moves, services, uploads
+from .access import authored_course_or_abort, authored_courses, require_author
+from .diffs import diff_lines
+from .forms import ConfirmForm, EditorForm, MoveForm, NewCourseForm, NewLessonForm, NewModuleForm, NewQuizForm, UploadForm
+from .models import SourceRevision
+from .outline import course_outline
+from .preview import absolutise, preview
+from .store import belongs_to, file_at, head_revision, revision_of
+
+bp = Blueprint("authoring", __name__, url_prefix="/author", template_folder="templates")
+bp.before_request(require_author)
+
+def _file_or_404(course, path: str, markdown: bool = True):
+    file = file_at(path) if belongs_to(course, path) else None
+    if file is None or file.head_number == 0 or (markdown and not path.endswith(".md")):
+        abort(404)
+    return file
+
+
+def _workspace(slug: str) -> str:
+    return url_for("authoring.course", slug=slug)
+
+
+def _editor(slug: str, path: str) -> str:
+    return url_for("authoring.edit", slug=slug, path=path)
+
+
+@bp.get("/")
+def home():
+    courses = authored_courses(current_user)
+    return render_template("authoring/home.html", courses=[(c, len(services.drafts(c))) for c in courses])
+
+
+@bp.route("/courses/new", methods=["GET", "POST"])
+def new_course():
+    form = NewCourseForm()
+    skills = list(db.session.execute(db.select(Skill).filter_by(retired=False).order_by(Skill.position)).scalars())
+    form.skills.choices = [SelectChoice(skill.slug, skill.name) for skill in skills]
+    errors = []
+    if form.validate_on_submit():
+        chosen = [skill for skill in skills if skill.slug in form.skills.data]
+        try:
+            course = services.create_course(current_school(), current_user, form.slug.data, form.title.data.strip(),
+                                            form.summary.data.strip(), form.level.data, float(form.hours.data), chosen)
+        except services.AuthoringError as exc:
+            db.session.rollback()
+            form.slug.errors.append(str(exc))
+        except ContentInvalid as exc:
+            db.session.rollback()
+            errors = exc.errors
+        else:
+            db.session.commit()
+            flash(f"{course.title} is created and unpublished: learners see it once course.md says "
+                  "'published: true'.", "success")
+            return redirect(_workspace(course.slug))
+    return render_template("authoring/new_course.html", form=form, errors=errors)
+
+
+def _workspace_page(course, errors=(), status: int = 200):
+    return render_template("authoring/course.html", course=course, outline=course_outline(course), errors=list(errors),
+                           upload_limit=current_app.config["LMS_UPLOAD_MAX_BYTES"]), status
+
+
+@bp.get("/courses/<slug>/")
+def course(slug: str):
+    return _workspace_page(authored_course_or_abort(slug))
+
+
+@bp.post("/courses/<slug>/publish")
+def publish_all(slug: str):
+    item = authored_course_or_abort(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    files = services.drafts(item)
+    try:
+        services.publish(files, current_school())
+    except ContentInvalid as exc:
+        db.session.rollback()
+        flash("Nothing was published: the drafts do not validate together. Fix the errors listed below.", "error")
+        return _workspace_page(item, exc.errors, 422)
+    db.session.commit()
+    flash(f"Published {len(files)} file(s).", "success")
+    return redirect(_workspace(item.slug))
+
+
+@bp.post("/courses/<slug>/modules")
+def new_module(slug: str):
+    item = authored_course_or_abort(slug)
+    form = NewModuleForm()
+    if not form.validate_on_submit():
+        flash("A module needs a title and a slug of lowercase letters, digits and '-'.", "error")
+        return redirect(_workspace(item.slug))
+    return _created(item, lambda: services.create_module(item, current_user, form.slug.data, form.title.data.strip()))
+
+
+@bp.post("/courses/<slug>/lessons")
+def new_lesson(slug: str):
+    item = authored_course_or_abort(slug)
+    form = NewLessonForm()
+    if not form.validate_on_submit():
+        flash("A lesson needs a title, a slug of lowercase letters, digits and '-', and minutes.", "error")
+        return redirect(_workspace(item.slug))
+    return _created(item, lambda: services.create_lesson(item, services.folder_of(item, form.folder.data), current_user,
+                                                         form.slug.data, form.title.data.strip(), form.minutes.data))
+
+
+@bp.post("/courses/<slug>/quizzes")
+def new_quiz(slug: str):
+    item = authored_course_or_abort(slug)
+    form = NewQuizForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _created(item, lambda: services.create_quiz(
+        item, services.folder_of(item, form.folder.data) if form.folder.data else None, current_user))
+
+
+def _created(course, create):
+    try:
+        file = create()
+    except services.AuthoringError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(_workspace(course.slug))
+    db.session.commit()
+    flash(f"Created {file.path} as a draft.", "success")
+    return redirect(_editor(course.slug, file.path))
+
+
+@bp.post("/courses/<slug>/move")
+def move(slug: str):
+    item = authored_course_or_abort(slug)
+    form = MoveForm()
+    if not form.validate_on_submit() or form.direction.data not in ("up", "down"):
+        abort(400)
+    file = _file_or_404(item, form.path.data)
+    step = -1 if form.direction.data == "up" else 1
+    try:
+        if file.name == "module.md":
+            moves.move_module(item, services.folder_of(item, file.path.rsplit("/", 2)[1]), step, current_user,
+                              current_school())
+        else:
+            moves.move_lesson(item, file, step, current_user, current_school())
+    except services.AuthoringError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    except ContentInvalid as exc:
+        db.session.rollback()
+        flash("The new order does not validate: " + "; ".join(str(e) for e in exc.errors[:5]), "error")
+    else:
+        db.session.commit()
+        flash("The new order is published.", "success")
+    return redirect(_workspace(item.slug))
+
+
+@bp.post("/courses/<slug>/assets")
+def upload(slug: str):
+    item = authored_course_or_abort(slug)
+    limit = current_app.config["LMS_UPLOAD_MAX_BYTES"]
+    if request.content_length is not None and request.content_length > limit + 64 * 1024:
+        abort(413)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        flash("Choose an image to upload.", "error")
+        return redirect(_workspace(item.slug))
+    data = form.image.data.stream.read(limit + 1)
+    try:
+        file = uploads.store_image(item, form.image.data.filename or "", data, current_user, limit)
+    except services.AuthoringError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(f"Uploaded {file.name}: link it from a lesson as ../assets/{file.name}.", "success")
+    return redirect(_workspace(item.slug))
+
+
+@bp.route("/courses/<slug>/files/<path:path>", methods=["GET", "POST"])
+def edit(slug: str, path: str):
+    item = authored_course_or_abort(slug)
+    file = _file_or_404(item, path)
+    form = EditorForm()
+    publish_errors, status = [], 200
+    if request.method == "GET":
+        head = head_revision(file)
+        form.text.data, form.base.data = (head.text if head else ""), str(file.head_number)
+    elif not form.validate_on_submit() or not (form.base.data or "").isdigit():
+        abort(400)
+    elif form.save.data or form.publish.data:
+        try:
+            services.save_draft(file, form.text.data or "", current_user, services.clean_note(form.note.data),
+                                base=int(form.base.data))
+        except services.StaleEdit as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            status = 409
+        except services.AuthoringError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            status = 422
+        else:
+            db.session.commit()
+            if not form.publish.data:
+                flash("Draft saved.", "success")
+                return redirect(_editor(item.slug, path))
+            try:
+                services.publish([file], current_school())
+            except ContentInvalid as exc:
+                db.session.rollback()
+                publish_errors, status = exc.errors, 422
+                flash("The draft is saved but not published: fix the errors listed below.", "error")
+                form.base.data = str(file.head_number)
+            else:
+                db.session.commit()
+                flash("Published: learners see this version now.", "success")
+                return redirect(_editor(item.slug, path))
+    text = (form.text.data or "").replace("\r\n", "\n")
+    try:
+        result = preview(path, text.encode("utf-8"))
+    except UnicodeEncodeError:
+        abort(400)
+    return render_template("authoring/editor.html", course=item, file=file, form=form, preview=result,
+                           html=absolutise(result.html, url_for("catalog.home") + f"courses/{item.slug}/"),
+                           bases=_quiz_bases(result), publish_errors=publish_errors, confirm=ConfirmForm(),
+                           live=revision_of(file, file.live_number), absolutise=absolutise), status
+
+
+def _quiz_bases(result) -> dict[str, str]:
+    if result.kind != "quiz":
+        return {}
+    root, key = url_for("catalog.home"), result.path.rsplit("/", 1)[1].removesuffix(".md")
+    return {"intro": root + quiz_page(result.course_slug, key), "questions": root + attempt_page(result.course_slug, key)}
+
+
+@bp.post("/courses/<slug>/files/<path:path>/delete")
+def delete(slug: str, path: str):
+    item = authored_course_or_abort(slug)
+    file = _file_or_404(item, path)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if file.name in ("course.md", "module.md"):
+        flash("A course or module file cannot be deleted here; remove the module's lessons instead.", "error")
+        return redirect(_editor(item.slug, path))
+    services.delete_file(file, current_user)
+    db.session.commit()
+    flash(f"{file.name} is deleted in a draft: publish the course's drafts to remove it for learners.", "success")
+    return redirect(_workspace(item.slug))
+
+
+@bp.get("/courses/<slug>/history/<path:path>")
+def history(slug: str, path: str):
+    item = authored_course_or_abort(slug)
+    file = _file_or_404(item, path, markdown=False)
+    revisions = db.session.execute(
+        db.select(SourceRevision).filter_by(file_id=file.id).order_by(SourceRevision.number.desc())
+        .options(defer(SourceRevision.data), selectinload(SourceRevision.author))).scalars().all()
+    return render_template("authoring/history.html", course=item, file=file, revisions=revisions)
+
+
+@bp.get("/courses/<slug>/revisions/<int:revision_id>")
+def revision(slug: str, revision_id: int):
+    item = authored_course_or_abort(slug)
+    found = db.session.get(SourceRevision, revision_id)
+    if found is None or not belongs_to(item, found.file.path):
+        abort(404)
+    against = request.args.get("against", type=int)
+    older = revision_of(found.file, against if against is not None else found.number - 1)
+    return render_template("authoring/revision.html", course=item, file=found.file, revision=found, older=older,
+                           lines=diff_lines(older.text if older else "", found.text), confirm=ConfirmForm())
+
+
+@bp.post("/courses/<slug>/revisions/<int:revision_id>/restore")
+def restore(slug: str, revision_id: int):
+    item = authored_course_or_abort(slug)
+    found = db.session.get(SourceRevision, revision_id)
+    if found is None or not belongs_to(item, found.file.path):
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    created = services.restore(found, current_user)
+    db.session.commit()
+    flash(f"Revision {found.number} is restored as a new draft." if created else "That text is already the latest.",
+          "success")
+    return redirect(_editor(item.slug, found.file.path))

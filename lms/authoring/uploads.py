@@ -1,0 +1,65 @@
+"""Images uploaded to a course's assets/: the type comes from the bytes and must match the file's
+extension, the size is capped, and SVG (which can carry script) is refused."""
+from __future__ import annotations
+
+import re
+import struct
+from pathlib import PurePosixPath
+
+from ..accounts.models import User
+from ..catalog.models import Course
+from .models import SourceFile
+from .services import AuthoringError
+from .store import add_revision, course_folder, file_for_update
+
+EXTENSIONS = {"png": ("png",), "jpeg": ("jpg", "jpeg"), "gif": ("gif",), "webp": ("webp",)}
+MIME_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "gif": "image/gif", "webp": "image/webp"}
+
+
+def sniff(data: bytes) -> str | None:
+    """The image type the bytes really are, checked past the magic number where the format allows."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR" and len(data) > 33:
+        width, height = struct.unpack(">II", data[16:24])
+        return "png" if width and height else None
+    if data.startswith(b"\xff\xd8\xff") and len(data) > 4:
+        return "jpeg"
+    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) > 13:
+        width, height = struct.unpack("<HH", data[6:10])
+        return "gif" if width and height else None
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP" and struct.unpack("<I", data[4:8])[0] + 8 == len(data):
+        return "webp"
+    return None
+
+
+def clean_name(filename: str) -> tuple[str, str]:
+    """A safe lowercase file name (a-z, 0-9, '-') and its extension."""
+    name = PurePosixPath(filename.replace("\\", "/")).name.lower()
+    stem, dot, extension = name.rpartition(".")
+    stem = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")[:80]
+    if not dot or not stem:
+        raise AuthoringError("Give the image a name with an extension, such as chart.png.")
+    return f"{stem}.{extension}", extension
+
+
+def check_image(filename: str, data: bytes, max_bytes: int) -> tuple[str, str]:
+    """(stored name, image type), or AuthoringError saying what is wrong."""
+    if len(data) > max_bytes:
+        raise AuthoringError(f"The image is {len(data) // 1024} KB; at most {max_bytes // 1024} KB are allowed.")
+    if not data:
+        raise AuthoringError("The file is empty.")
+    name, extension = clean_name(filename)
+    kind = sniff(data)
+    if kind is None:
+        raise AuthoringError("Only PNG, JPEG, GIF and WebP images can be uploaded (SVG is not accepted).")
+    if extension not in EXTENSIONS[kind]:
+        raise AuthoringError(f"The file is a {kind.upper()} image but its name ends in .{extension}: "
+                             f"use .{EXTENSIONS[kind][0]}.")
+    return name, kind
+
+
+def store_image(course: Course, filename: str, data: bytes, author: User, max_bytes: int) -> SourceFile:
+    """Checked, then stored and published at once: an asset is only seen once a page links to it."""
+    name, _ = check_image(filename, data, max_bytes)
+    file = file_for_update(f"courses/{course_folder(course)}/assets/{name}")
+    add_revision(file, data, "upload", author, f"uploaded {filename[:200]}", publish=True)
+    return file

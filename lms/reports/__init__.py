@@ -1,0 +1,1 @@
+"""Reports on courses, quizzes and learners, as pages, SVG charts and streamed CSV."""

@@ -1,0 +1,67 @@
+"""Bar charts drawn on the server as SVG: no script, no CDN, no inline style (the Content-Security-
+Policy forbids both), colours from the stylesheet's classes. Each chart is an image with a title and a
+description for screen readers, and the page shows the same numbers as a table."""
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+WIDTH = 640
+ROW = 30
+LABEL_WIDTH = 330
+
+
+def _frame(chart_id: str, title: str, description: str, width: int, height: int, body: list[str]) -> Markup:
+    head = (f'<svg class="chart" id="{escape(chart_id)}" role="img" viewBox="0 0 {width} {height}" '
+            f'width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg" '
+            f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc">'
+            f'<title id="{escape(chart_id)}-title">{escape(title)}</title>'
+            f'<desc id="{escape(chart_id)}-desc">{escape(description)}</desc>')
+    return Markup(head + "".join(body) + "</svg>")
+
+
+def _shorten(label: str, limit: int = 42) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def horizontal_bars(chart_id: str, title: str, bars: list[tuple[str, float]], unit: str = "",
+                    maximum: float | None = None) -> Markup:
+    """One bar per row, label on the left and the value at the bar's end (a funnel, a ranking)."""
+    top = max([maximum or 0] + [value for _, value in bars]) or 1
+    height = ROW * len(bars) + 10
+    span = WIDTH - LABEL_WIDTH - 100
+    body = []
+    for index, (label, value) in enumerate(bars):
+        y = 5 + index * ROW
+        length = max(0.0, span * value / top)
+        body.append(f'<text class="chart-label" x="{LABEL_WIDTH - 8}" y="{y + 19}" text-anchor="end">'
+                    f'{escape(_shorten(label))}</text>'
+                    f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y + 4}" width="{length:.1f}" height="{ROW - 10}"/>'
+                    f'<text class="chart-value" x="{LABEL_WIDTH + length + 6:.1f}" y="{y + 19}">'
+                    f'{escape(_number(value))}{escape(unit)}</text>')
+    description = "; ".join(f"{label}: {_number(value)}{unit}" for label, value in bars)
+    return _frame(chart_id, title, description, WIDTH, height, body)
+
+
+def columns(chart_id: str, title: str, bars: list[tuple[str, float]], unit: str = "") -> Markup:
+    """Vertical columns with labels underneath (a distribution over ordered bins)."""
+    height, base, left = 240, 200, 40
+    top = max([value for _, value in bars] + [1])
+    slot = (WIDTH - left) / max(len(bars), 1)
+    body = [f'<line class="chart-axis" x1="{left}" y1="{base}" x2="{WIDTH}" y2="{base}"/>',
+            f'<text class="chart-value" x="{left - 6}" y="{base - 160 + 4}" text-anchor="end">{escape(_number(top))}</text>',
+            f'<text class="chart-value" x="{left - 6}" y="{base + 4}" text-anchor="end">0</text>']
+    for index, (label, value) in enumerate(bars):
+        x = left + index * slot
+        size = 160 * value / top
+        body.append(f'<rect class="chart-bar" x="{x + slot * 0.15:.1f}" y="{base - size:.1f}" '
+                    f'width="{slot * 0.7:.1f}" height="{size:.1f}"/>'
+                    f'<text class="chart-value" x="{x + slot / 2:.1f}" y="{base - size - 5:.1f}" text-anchor="middle">'
+                    f'{escape(_number(value))}</text>'
+                    f'<text class="chart-label small" x="{x + slot / 2:.1f}" y="{base + 18}" text-anchor="middle">'
+                    f'{escape(label)}</text>')
+    description = "; ".join(f"{label}: {_number(value)}{unit}" for label, value in bars)
+    return _frame(chart_id, title, description, WIDTH, height, body)
+
+
+def _number(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"

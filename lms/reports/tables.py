@@ -1,0 +1,152 @@
+"""Every report table defined once, as columns and lazily produced rows: the page shows it and the
+CSV export streams it, so the two can never disagree."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+from sqlalchemy import MetaData, Table as SqlTable, inspect
+
+from ..accounts.models import User
+from ..catalog.models import Course
+from ..extensions import db
+from ..progress import services as progress
+from ..quizzes.models import Attempt, Quiz
+from ..schools.models import School
+from . import services
+from .items import item_analysis
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[str, ...]
+    rows: Callable[[], Iterator[tuple[Any, ...]]]  # called when the rows are needed, so a CSV streams them
+
+    def filename(self, prefix: str) -> str:
+        return f"{prefix}-{self.name}.csv"
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else round(100 * value, 1)
+
+
+def courses_table(courses: list[Course], school: School) -> Table:
+    def rows():
+        for course in courses:
+            figures = services.course_figures(course, school)
+            median = figures.median_seconds / 86400 if figures.median_seconds is not None else None
+            yield (course.title, course.slug, course.published, figures.enrolments, figures.active, figures.completed,
+                   _percent(figures.completion_rate), None if median is None else round(median, 1))
+    return Table("courses", ("course", "slug", "published", "enrolments", "active learners (30 days)", "completed",
+                             "completion rate %", "median days to complete"), rows)
+
+
+def funnel_table(course: Course, school: School) -> Table:
+    def rows():
+        stages = services.funnel(course, school)
+        enrolled = stages[0].learners
+        for stage in stages:
+            yield stage.label, stage.learners, _percent(stage.learners / enrolled if enrolled else None)
+    return Table("funnel", ("stage", "learners", "% of enrolled"), rows)
+
+
+def learners_table(course: Course, school: School, limit: int | None = None) -> Table:
+    def rows():
+        for row in services.course_learners(course, school, limit):
+            yield row[1:]
+    return Table("learners", ("name", "e-mail", "enrolled", "last activity", "lessons completed", "lessons",
+                              "progress %", "completed"), rows)
+
+
+def quizzes_table(course: Course, school: School) -> Table:
+    def rows():
+        for quiz in services.course_quizzes(course):
+            figures = services.quiz_figures(quiz, school)
+            yield (quiz.title, quiz.slug, figures.attempts, figures.learners, _percent(figures.pass_rate),
+                   _percent(figures.mean))
+    return Table("quizzes", ("quiz", "slug", "attempts", "learners", "pass rate %", "mean score %"), rows)
+
+
+def distribution_table(quiz: Quiz, school: School) -> Table:
+    def rows():
+        yield from services.quiz_figures(quiz, school).distribution
+    return Table("distribution", ("score", "attempts"), rows)
+
+
+def items_table(quiz: Quiz, school: School, first_only: bool = False) -> Table:
+    def rows():
+        for item in item_analysis(quiz, school, first_only):
+            q = item.question
+            yield (q.key, q.version, "retired" if q.retired else "current", q.type, item.prompt_text, item.n,
+                   _percent(item.facility), _percent(item.sd), _percent(item.discrimination), "; ".join(item.flags))
+    return Table("items", ("question", "version", "state", "type", "prompt", "attempts", "facility index %",
+                           "standard deviation %", "discrimination index %", "flags"), rows)
+
+
+def options_table(quiz: Quiz, school: School, first_only: bool = False) -> Table:
+    def rows():
+        for item in item_analysis(quiz, school, first_only):
+            for option_id, text, correct, chosen in item.options:
+                yield (item.question.key, item.question.version, option_id, Markup(text).striptags(), correct,
+                       chosen, _percent(chosen / item.n if item.n else None))
+            for answer, count in item.top_answers:
+                yield item.question.key, item.question.version, "", str(answer), None, count, _percent(count / item.n)
+            if item.blank:
+                yield item.question.key, item.question.version, "", "(no answer)", None, item.blank, \
+                    _percent(item.blank / item.n)
+    return Table("options", ("question", "version", "option", "answer", "correct", "chosen", "% of attempts"), rows)
+
+
+def attempts_table(quiz: Quiz, school: School) -> Table:
+    def rows():
+        query = (db.select(User.name, User.email, Attempt.number, Attempt.started_at, Attempt.submitted_at,
+                           Attempt.score, Attempt.passed, Attempt.late)
+                 .join(User, User.id == Attempt.user_id)
+                 .where(Attempt.quiz_id == quiz.id, Attempt.school_id == school.id).order_by(Attempt.id))
+        for name, email, number, started, submitted, score, passed, late in \
+                db.session.execute(query.execution_options(yield_per=services.BATCH)):
+            yield name, email, number, started, submitted, _percent(score), passed, late
+    return Table("attempts", ("name", "e-mail", "attempt", "started", "submitted", "score %", "passed", "late"), rows)
+
+
+def learner_progress_table(user: User, school: School) -> Table:
+    def rows():
+        summaries, _ = progress.dashboard(user, school)
+        for summary in summaries:
+            yield (summary.course.title, summary.enrolment.enrolled_at, summary.completed, summary.lessons,
+                   summary.percent, summary.quizzes_left, summary.enrolment.completed_at)
+    return Table("progress", ("course", "enrolled", "lessons completed", "lessons", "progress %", "quizzes to pass",
+                              "completed"), rows)
+
+
+def learner_attempts_table(user: User) -> Table:
+    def rows():
+        query = (db.select(Course.title, Quiz.title, Attempt.id, Attempt.number, Attempt.started_at,
+                           Attempt.submitted_at, Attempt.score, Attempt.passed)
+                 .join(Quiz, Quiz.id == Attempt.quiz_id).join(Course, Course.id == Quiz.course_id)
+                 .where(Attempt.user_id == user.id).order_by(Attempt.started_at.desc(), Attempt.id.desc()))
+        for course, quiz, _, number, started, submitted, score, passed in db.session.execute(query):
+            yield course, quiz, number, started, submitted, _percent(score), passed
+    return Table("attempts", ("course", "quiz", "attempt", "started", "submitted", "score %", "passed"), rows)
+
+
+def certificates_table(user: User) -> Table | None:
+    """Certificates come from another feature; read its table when it exists, whatever its columns."""
+    table = db.metadata.tables.get("certificates")
+    if table is None:
+        reflected = MetaData()
+        if not inspect(db.engine).has_table("certificates"):
+            return None
+        table = SqlTable("certificates", reflected, autoload_with=db.engine)
+    if "user_id" not in table.c:
+        return None
+    shown = tuple(c.name for c in table.c if c.name not in ("user_id",))
+
+    def rows():
+        query = db.select(*(table.c[name] for name in shown)).where(table.c.user_id == user.id)
+        yield from (tuple(row) for row in db.session.execute(query))
+    return Table("certificates", shown, rows)
+
