@@ -9,6 +9,11 @@ pytestmark = pytest.mark.browser
 
 
 def test_new_learner_signs_up_enrols_reads_and_completes_a_course(live_server, browser, shot):
+    complete_the_course_as_a_new_learner(live_server, browser, shot)
+
+
+def complete_the_course_as_a_new_learner(live_server, browser, shot):
+    """Ada Lovelace signs up, enrols, reads every lesson and completes Intro Course; returns her page."""
     page = browser.new_page()
     page.goto(live_server + "/")
     shot(page, "catalog")
@@ -34,6 +39,7 @@ def test_new_learner_signs_up_enrols_reads_and_completes_a_course(live_server, b
     page.get_by_role("link", name="My learning").click()
     assert "4 of 4 lessons" in page.content()
     shot(page, "dashboard")
+    return page
 
 
 def test_links_between_lessons_work_in_the_browser(live_server, browser, make_user):
