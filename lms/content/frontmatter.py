@@ -51,10 +51,19 @@ def split_front_matter(text: str, path: str, errors: list[ContentError]) -> Docu
     return Document(path, meta, body, index + 2, key_lines)
 
 
+def _compose_and_construct(text: str):
+    """Parse once: the node tree gives line numbers, and the data is constructed from that tree."""
+    loader = SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def _load_yaml(text: str, path: str, errors: list[ContentError], first_line: int = 1):
     try:
-        node = yaml.compose(text, Loader=SafeLoader)
-        data = yaml.load(text, Loader=SafeLoader)
+        node, data = _compose_and_construct(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)
@@ -70,8 +79,8 @@ def _load_yaml(text: str, path: str, errors: list[ContentError], first_line: int
 def load_yaml_file(text: str, path: str, errors: list[ContentError]):
     """Parse a whole YAML file, returning the data and the node tree for line numbers."""
     try:
-        node = yaml.compose(text, Loader=SafeLoader)
-        return yaml.load(text, Loader=SafeLoader), node
+        node, data = _compose_and_construct(text)
+        return data, node
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         errors.append(ContentError(path, 1 + (mark.line if mark else 0), f"invalid YAML: {getattr(exc, 'problem', None) or exc}"))
