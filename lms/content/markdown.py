@@ -55,14 +55,23 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
-def _highlight(code: str, lang: str, attrs: str) -> str:
+# Building a formatter compiles its whole stylesheet, and finding a lexer scans a registry: do each once.
+_FORMATTER = HtmlFormatter(nowrap=True)
+
+
+@lru_cache(maxsize=128)
+def _lexer(lang: str):
     try:
-        lexer = get_lexer_by_name(lang) if lang else None
+        return get_lexer_by_name(lang)
     except ClassNotFound:
-        lexer = None
+        return None
+
+
+def _highlight(code: str, lang: str, attrs: str) -> str:
+    lexer = _lexer(lang) if lang else None
     if lexer is None:
         return ""  # markdown-it escapes and wraps it itself
-    body = pygments_highlight(code, lexer, HtmlFormatter(nowrap=True))
+    body = pygments_highlight(code, lexer, _FORMATTER)
     return f'<pre class="highlight"><code class="language-{escape(lang)}">{body}</code></pre>\n'
 
 
