@@ -70,11 +70,10 @@ def classify(text: str) -> str:
     """"number", "bad" (meant as a number but unreadable) or "text"."""
     try:
         read_numeric_answer(text)
-        return "number"
     except ValueError:
-        pass
-    meant_numeric = any(sign in text for sign in ("..", *TOLERANCE_SIGNS)) or bool(_COMMA_DECIMAL.fullmatch(text))
-    return "bad" if _LOOKS_NUMERIC.match(text) and meant_numeric else "text"
+        meant_numeric = any(sign in text for sign in ("..", *TOLERANCE_SIGNS)) or bool(_COMMA_DECIMAL.fullmatch(text))
+        return "bad" if _LOOKS_NUMERIC.match(text) and meant_numeric else "text"
+    return "number"
 
 
 def format_number(value: float) -> str:

@@ -107,7 +107,8 @@ def quizzes(draw: st.DrawFn, types: tuple[str, ...], gift: bool) -> QuizSpec:
 def moodle() -> Path:
     """Moodle's own GIFT and Aiken example files (never copied into the project)."""
     if not MOODLE.is_dir():
-        pytest.skip(f"Moodle fixtures not found at {MOODLE} (set CONDUCTOR_MOODLE_FIXTURES)")
+        pytest.fail(f"Moodle fixtures not found at {MOODLE}: ../shared/ must sit beside the checkout "
+                    "(or set CONDUCTOR_MOODLE_FIXTURES)")
     return MOODLE
 
 
