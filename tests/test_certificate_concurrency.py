@@ -2,8 +2,6 @@
 overlap; on SQLite they queue on the write lock. Both must end with one certificate per achievement."""
 from __future__ import annotations
 
-import threading
-
 from lms.accounts.models import User
 from lms.certificates import services
 from lms.extensions import db
@@ -12,24 +10,7 @@ from lms.progress.models import Enrolment, ProgrammeEnrolment
 from .certificate_support import COURSE, certificates
 from .conftest import Auth
 from .content_factory import make_tree
-from .test_concurrency import THREADS, logged_in_clients, run_together
-
-
-def together(count: int, work) -> list:
-    """Run ``work(i)`` in ``count`` threads released at the same moment; returns what each returned."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-
-    def worker(index: int) -> None:
-        barrier.wait()
-        results[index] = work(index)
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+from .test_concurrency import THREADS, logged_in_clients, run_together, together
 
 
 def test_concurrent_last_lessons_issue_one_course_and_one_programme_certificate(synced, make_user):

@@ -25,24 +25,27 @@ def logged_in_clients(app, count):
     return clients
 
 
-def run_together(clients, path, token_from):
-    tokens = [Auth(client).csrf(token_from) for client in clients]
-    barrier = threading.Barrier(len(clients))
-    statuses: list[int] = []
-    lock = threading.Lock()
+def together(count: int, work) -> list:
+    """Run ``work(i)`` in ``count`` threads released at the same moment; returns what each returned."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
 
-    def worker(client, token):
+    def worker(index: int) -> None:
         barrier.wait()
-        response = client.post(path, data={"csrf_token": token})
-        with lock:
-            statuses.append(response.status_code)
+        results[index] = work(index)
 
-    threads = [threading.Thread(target=worker, args=pair) for pair in zip(clients, tokens)]
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
-    return statuses
+    return results
+
+
+def run_together(clients, path, token_from):
+    """Each client POSTs ``path`` (with its own CSRF token) at the same moment; their status codes."""
+    tokens = [Auth(client).csrf(token_from) for client in clients]
+    return together(len(clients), lambda i: clients[i].post(path, data={"csrf_token": tokens[i]}).status_code)
 
 
 def test_concurrent_enrolments_make_one_enrolment(synced, make_user):

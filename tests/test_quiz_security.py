@@ -3,7 +3,6 @@ someone else's answer, a second grading of one attempt, or an attempt outside th
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
 
@@ -16,7 +15,7 @@ from .content_factory import write
 from .quiz_support import (
     COURSE, FINAL, QUIZ, answers_form, attempt_url, enrol, post_answers, questions, right_answers, start, sync, write_quiz,
 )
-from .test_concurrency import logged_in_clients
+from .test_concurrency import logged_in_clients, together
 
 THREADS = 8
 # Every piece of the quiz file that only a review may show.
@@ -157,23 +156,10 @@ def test_a_replayed_submit_changes_nothing(quiz_app, learner, auth):
 
 
 def run_together(clients, path, forms):
+    """Each client POSTs its own form to ``path`` at the same moment; their status codes."""
     tokens = [Auth(client).csrf(COURSE) for client in clients]
-    barrier = threading.Barrier(len(clients))
-    statuses: list[int] = []
-    lock = threading.Lock()
-
-    def worker(client, token, form):
-        barrier.wait()
-        response = client.post(path, data={"csrf_token": token, **form})
-        with lock:
-            statuses.append(response.status_code)
-
-    threads = [threading.Thread(target=worker, args=args) for args in zip(clients, tokens, forms)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return statuses
+    return together(len(clients),
+                    lambda i: clients[i].post(path, data={"csrf_token": tokens[i], **forms[i]}).status_code)
 
 
 def test_concurrent_submits_grade_once(quiz_app, make_user, monkeypatch):
