@@ -17,6 +17,10 @@ sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 SECRET = "bench-secret-key"
 PASSWORD = "bench-password-2026"
+# One browser: the log-in and the load tool send the same User-Agent. Flask-Login binds a session to
+# the client's address and agent, and a replayed cookie from another agent would be re-issued
+# (Set-Cookie) on every request, a path no real browser takes more than once.
+USER_AGENT = "conductor-bench/1"
 
 
 def free_port() -> int:
@@ -75,6 +79,7 @@ def csrf(client, path: str) -> str:
 
 def logged_in_client(app, course_slug: str):
     client = app.test_client()
+    client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
     client.post("/account/login", data={"email": "bench@example.com", "password": PASSWORD, "csrf_token": csrf(client, "/account/login")})
     course = f"/courses/{course_slug}/"
     client.post(course + "enrol", data={"csrf_token": csrf(client, course)})
@@ -118,7 +123,7 @@ def load(url: str, cookie: str | None = None, seconds: int = 8, connections: int
     wrk = shutil.which("wrk")
     if wrk is None:
         raise SystemExit("wrk is missing: `make bench` installs it (apt-get install wrk)")
-    command = [wrk, "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", url]
+    command = [wrk, "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s", "--latency", "-H", f"User-Agent: {USER_AGENT}", url]
     if cookie:
         command[1:1] = ["-H", f"Cookie: {cookie}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout

@@ -19,6 +19,13 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+# Set on every LMS response unless the view set its own.
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+)
 
 
 class LMS:
@@ -61,7 +68,7 @@ class LMS:
             app.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))
         security_hooks(app, {blueprint.name for blueprint in blueprints})
         app.cli.add_command(lms_cli)
-        app.extensions["lms"] = {"url_prefix": prefix, "outbox": []}
+        app.extensions["lms"] = {"url_prefix": prefix, "outbox": [], "caches": {}}
 
         from .accounts.services import load_user
 
@@ -119,8 +126,6 @@ def security_hooks(app: Flask, blueprint_names: set[str]) -> None:
     def _headers(response):
         if request.blueprint in blueprint_names:
             headers = response.headers
-            headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-            headers.setdefault("X-Content-Type-Options", "nosniff")
-            headers.setdefault("X-Frame-Options", "DENY")
-            headers.setdefault("Referrer-Policy", "same-origin")
+            present = {name.lower() for name in headers.keys()}
+            headers.extend([(name, value) for name, value in SECURITY_HEADERS if name.lower() not in present])
         return response

@@ -5,16 +5,18 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
+from ..accounts.services import session_user_id
 from ..authoring.assets import asset_response
+from .. import shells
 from ..extensions import db
 from ..progress import services as progress
-from ..progress.forms import CompleteForm, EnrolForm
 from ..quizzes import summary as quizzes
 from ..schools.models import School
 from ..web import get_or_404
 from . import services
-from .models import Course, Programme
+from .models import Course, Lesson, Programme
 
 bp = Blueprint("catalog", __name__, template_folder="templates")
 
@@ -48,7 +50,7 @@ def programme(slug: str):
         summaries = {summary.course.id: summary for summary in courses}
     steps = [step for step in item.steps if not step.course.retired and
              (step.course.published or services.can_see_unpublished(user))]
-    return render_template("catalog/programme.html", programme=item, steps=steps, summaries=summaries, form=EnrolForm())
+    return render_template("catalog/programme.html", programme=item, steps=steps, summaries=summaries)
 
 
 @bp.get("/courses/<slug>/")
@@ -64,7 +66,7 @@ def course(slug: str):
     if enrolment and enrolment.last_lesson_id:
         resume = next((lesson for lesson in lessons if lesson.id == enrolment.last_lesson_id), None)
     return render_template("catalog/course.html", course=item, outline=progress_view.outline, progress=progress_view,
-                           enrolment=enrolment, first=lessons[0] if lessons else None, resume=resume, form=EnrolForm(),
+                           enrolment=enrolment, first=lessons[0] if lessons else None, resume=resume,
                            base=url_for("catalog.course", slug=item.slug), quizzes=quizzes.course_quizzes(user, item))
 
 
@@ -76,14 +78,15 @@ def course_without_slash(slug: str):
 
 @bp.get("/courses/<slug>/<lesson_slug>")
 def lesson(slug: str, lesson_slug: str):
+    visit = progress.lesson_visit(slug, lesson_slug, session_user_id())  # reads the user too
     user = _user()
-    found = services.lesson_with_course(slug, lesson_slug, user)
-    if found is None:
+    if visit is not None and visit.user_id != (user.id if user else None):  # the session named someone else
+        visit = progress.lesson_visit(slug, lesson_slug, user.id if user else None)
+    if visit is None or not (visit.course.published or services.can_see_unpublished(user)):
         abort(404)
-    course, item = found
+    course, item, enrolment = visit.course, visit.lesson, visit.enrolment
     plan = services.outline(course)
-    enrolment = progress.enrolment_for(user, course) if user else None
-    view = services.Progress(plan, progress.lesson_states(user, course.id) if user else {})
+    view = services.Progress(plan, visit.states)
     first = plan.lessons[0] if plan.lessons else None
     is_preview = enrolment is None and not services.can_see_unpublished(user)
     if is_preview and (first is None or first.id != item.id):
@@ -93,15 +96,26 @@ def lesson(slug: str, lesson_slug: str):
         flash("Enrol in the course to read this lesson.", "info")
         return redirect(url_for("catalog.course", slug=course.slug))
     state = view.state(item.id)
-    if enrolment is not None and progress.record_visit(user, item, enrolment, started=state != "new"):
+    if enrolment is not None and progress.record_visit(user, item.id, enrolment, started=state != "new"):
         db.session.commit()
         view.states.setdefault(item.id, "started")
+        state = view.state(item.id)
     previous, following = plan.neighbours(item.id)
     module = plan.find(item.id)[0]
-    return render_template("catalog/lesson.html", course=course, lesson=item, outline=plan, progress=view, module=module,
-                           previous=previous, following=following, enrolment=enrolment, state=view.state(item.id),
-                           preview=is_preview, complete_form=CompleteForm(), enrol_form=EnrolForm(),
-                           base=url_for("catalog.course", slug=course.slug))
+
+    def shared() -> dict:  # the same for every learner who gets this shape of the page
+        return {"course": course, "lesson": db.session.get(Lesson, item.id), "outline": plan, "module": module,
+                "previous": previous, "following": following, "enrolled": enrolment is not None, "state": state,
+                "preview": is_preview, "base": url_for("catalog.course", slug=course.slug)}
+
+    viewer = current_user._get_current_object()
+    key = ("lesson", item.id, item.slug, item.content_hash, course.id, course.slug, course.content_hash,
+           course.outline_hash, enrolment is not None, is_preview, state)
+    flags = {"is_authenticated": viewer.is_authenticated, "is_admin": bool(user and user.is_admin),
+             "is_author": bool(user and user.is_author)}
+    return shells.render_page("catalog/lesson.html", key, shared,
+                              live={"current_user": viewer, "progress": view, "csrf_token": generate_csrf},
+                              fixed={"current_user": flags})
 
 
 @bp.get("/courses/<slug>/assets/<path:filename>")

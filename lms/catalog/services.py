@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import User
 from ..extensions import db
 from ..quizzes.models import Quiz
+from ..shells import app_cache
 from .models import Course, Lesson, Module, Programme, ProgrammeCourse
 
 
@@ -112,6 +113,9 @@ class Outline:
         return None
 
 
+_LABELS = {"new": "", "started": "Started", "completed": "Completed"}
+
+
 @dataclass
 class Progress:
     """One learner's states over an outline: new, started or completed per lesson."""
@@ -121,6 +125,10 @@ class Progress:
 
     def state(self, lesson_id: int) -> str:
         return self.states.get(lesson_id, "new")
+
+    def label(self, lesson_id: int) -> str:
+        """The state in words for screen readers; empty for a lesson not opened yet."""
+        return _LABELS[self.states.get(lesson_id, "new")]
 
     def completed_in(self, module: OutlineModule) -> int:
         return sum(self.states.get(lesson.id) == "completed" for lesson in module.lessons)
@@ -147,14 +155,13 @@ _OUTLINE_QUERY = (
 )
 _QUIZ_QUERY = (db.select(Quiz.module_id, Quiz.slug, Quiz.title)
                .where(Quiz.course_id == bindparam("course_id"), Quiz.retired.is_(False)))
-_OUTLINES: dict[tuple[int, str], Outline] = {}
-_OUTLINE_CACHE_SIZE = 512
 
 
 def outline(course: Course) -> Outline:
-    """The course outline, read once per process for each version of the course's content."""
+    """The course outline, read once per worker for each version of the course's content."""
+    cache = app_cache("outlines")
     key = (course.id, course.outline_hash)
-    cached = _OUTLINES.get(key)
+    cached = cache.get(key)
     if cached is not None:
         return cached
     rows = db.session.execute(_OUTLINE_QUERY, {"course_id": course.id}).all()
@@ -166,7 +173,5 @@ def outline(course: Course) -> Outline:
             OutlineLesson(*lesson))
     plan = Outline(tuple(OutlineModule(*head, tuple(lessons), quizzes.get(head[0])) for head, lessons in modules.values()),
                    final=quizzes.get(None))
-    if len(_OUTLINES) >= _OUTLINE_CACHE_SIZE:
-        _OUTLINES.clear()
-    _OUTLINES[key] = plan
+    cache.put(key, plan)
     return plan

@@ -52,8 +52,7 @@ def quiz(course_slug: str, quiz_slug: str):
     return render_template("quizzes/quiz.html", course=course, quiz=item, attempts=attempts,
                            state=summary.quiz_state(current_user, item, attempts),
                            current=next((a for a in attempts if a.is_open), None),
-                           questions=min(item.draw or pool, pool), review_label=REVIEW_LABELS[item.review],
-                           form=forms.StartForm())
+                           questions=min(item.draw or pool, pool), review_label=REVIEW_LABELS[item.review])
 
 
 @bp.post("/courses/<course_slug>/quiz/<quiz_slug>/start")
