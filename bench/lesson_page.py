@@ -15,6 +15,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--worker-class", default="sync", help="gunicorn worker class: sync (its default) or gthread")
+    parser.add_argument("--floors", action="store_true",
+                        help="also measure the bare page plus only a session, a log-in and one query (bench/floor_app.py)")
     args = parser.parse_args()
     work = temp_dir()
     database = args.database or f"sqlite:///{work / 'bench.sqlite3'}"
@@ -34,11 +36,22 @@ def main() -> None:
     with gunicorn("bench.bare_app:app", env, **server) as base:
         load(base + "/", seconds=2)
         bare = load(base + "/", seconds=args.seconds)
+    floors = {}
+    if args.floors:
+        for floor in ("session", "login", "query"):
+            with gunicorn("bench.floor_app:app", {**env, "FLOOR": floor, "BENCH_COURSE": COURSE, "BENCH_LESSON": LESSON},
+                          **server) as base:
+                load(base + "/", cookie, seconds=2)
+                floors[floor] = load(base + "/", cookie, seconds=args.seconds)
     kind = database.split(":", 1)[0]
     print(f"lesson page ({kind}, gunicorn {args.workers} {args.worker_class} workers, {len(html.get_data())} bytes)")
     print(f"  lesson page: {lesson['rps']:8.0f} req/s  p50 {lesson['p50_ms']:.2f} ms  p99 {lesson['p99_ms']:.2f} ms  non-2xx {lesson['non_2xx']}")
     print(f"  bare Flask : {bare['rps']:8.0f} req/s  p50 {bare['p50_ms']:.2f} ms  p99 {bare['p99_ms']:.2f} ms")
     print(f"  ratio      : {lesson['rps'] / bare['rps']:.0%} of the bare page (target: at least 60%)")
+    labels = {"session": "bare + signed session cookie", "login": "  + Flask-Login user (no query)",
+              "query": "  + the page's one SQL query"}
+    for floor, result in floors.items():
+        print(f"  floor, {labels[floor]:32s}: {result['rps']:8.0f} req/s  {result['rps'] / bare['rps']:.0%} of the bare page")
 
 
 if __name__ == "__main__":

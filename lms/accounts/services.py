@@ -6,7 +6,6 @@ import hashlib
 from flask import current_app, g, session
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import make_transient_to_detached
-from sqlalchemy.orm.util import identity_key
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -83,6 +82,8 @@ def load_user(user_id: str) -> User | None:
 # A busy page can read the logged-in user along with its own data, saving a query: it reads the id
 # Flask-Login will ask for, joins the user's columns, and offers the row to the loader above. The
 # loader still decides who is logged in and checks the row; an offer for anyone else is ignored.
+# The user it makes is detached from the ORM session (every column loaded, nothing to lazy-load):
+# right for a page that only shows who is reading; a view that changes the user must not offer.
 
 def session_user_id() -> int | None:
     """The id of the user the session names, before Flask-Login has checked it."""
@@ -105,12 +106,8 @@ def _offered_user(user_id: int) -> User | None:
     values = g.pop("_lms_offered_user", None)
     if values is None or values["id"] != user_id:
         return None
-    present = db.session.identity_map.get(identity_key(User, user_id))
-    if present is not None:
-        return present
     user = User(**values)
-    make_transient_to_detached(user)  # as if loaded by a query: no pending changes
-    db.session.add(user)
+    make_transient_to_detached(user)  # as if loaded by a query, without opening an ORM session
     return user
 
 

@@ -5,7 +5,6 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 
 from ..accounts.services import session_user_id
 from ..authoring.assets import asset_response
@@ -14,7 +13,7 @@ from ..extensions import db
 from ..progress import services as progress
 from ..quizzes import summary as quizzes
 from ..schools.models import School
-from ..web import get_or_404
+from ..web import csrf_token, get_or_404
 from . import services
 from .models import Course, Lesson, Programme
 
@@ -114,7 +113,7 @@ def lesson(slug: str, lesson_slug: str):
     flags = {"is_authenticated": viewer.is_authenticated, "is_admin": bool(user and user.is_admin),
              "is_author": bool(user and user.is_author)}
     return shells.render_page("catalog/lesson.html", key, shared,
-                              live={"current_user": viewer, "progress": view, "csrf_token": generate_csrf},
+                              live={"current_user": viewer, "progress": view, "csrf_token": csrf_token},
                               fixed={"current_user": flags})
 
 

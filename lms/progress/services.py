@@ -86,9 +86,9 @@ class LessonVisit:
 
 def lesson_visit(course_slug: str, lesson_slug: str, user_id: int | None) -> LessonVisit | None:
     """The page's data for the learner ``user_id``; their user row is offered to the log-in loader."""
-    # A Core statement on the session's connection: no ORM entities, so none of the ORM's execute steps.
-    rows = db.session.connection().execute(_VISIT_QUERY, {"course": course_slug, "lesson": lesson_slug,
-                                                          "user": user_id}).all()
+    # Core, on a connection of its own: the ORM session is not opened when the visit writes nothing.
+    with db.engine.connect() as connection:
+        rows = connection.execute(_VISIT_QUERY, {"course": course_slug, "lesson": lesson_slug, "user": user_id}).all()
     if not rows:
         return None
     first = rows[0]
