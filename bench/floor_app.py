@@ -24,7 +24,7 @@ login_manager.user_loader(Learner)
 if FLOOR == "query":
     from sqlalchemy import create_engine
 
-    from lms.progress.services import _VISIT_QUERY
+    from lms.progress.visits import _VISIT_QUERY
 
     engine = create_engine(os.environ["LMS_DATABASE_URL"])
     PARAMS = {"course": os.environ["BENCH_COURSE"], "lesson": os.environ["BENCH_LESSON"]}

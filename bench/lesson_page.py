@@ -47,11 +47,13 @@ def main() -> None:
     print(f"lesson page ({kind}, gunicorn {args.workers} {args.worker_class} workers, {len(html.get_data())} bytes)")
     print(f"  lesson page: {lesson['rps']:8.0f} req/s  p50 {lesson['p50_ms']:.2f} ms  p99 {lesson['p99_ms']:.2f} ms  non-2xx {lesson['non_2xx']}")
     print(f"  bare Flask : {bare['rps']:8.0f} req/s  p50 {bare['p50_ms']:.2f} ms  p99 {bare['p99_ms']:.2f} ms")
-    print(f"  ratio      : {lesson['rps'] / bare['rps']:.0%} of the bare page (target: at least 60%)")
+    print(f"  ratio      : {lesson['rps'] / bare['rps']:.0%} of the bare page")
     labels = {"session": "bare + signed session cookie", "login": "  + Flask-Login user (no query)",
               "query": "  + the page's one SQL query"}
     for floor, result in floors.items():
         print(f"  floor, {labels[floor]:32s}: {result['rps']:8.0f} req/s  {result['rps'] / bare['rps']:.0%} of the bare page")
+    if "query" in floors:
+        print(f"  lesson page: {lesson['rps'] / floors['query']['rps']:.0%} of the floor with its one query (target: at least 50%)")
 
 
 if __name__ == "__main__":

@@ -80,7 +80,7 @@ def main() -> None:
     with app.app_context():
         from lms.accounts.services import create_user
         from lms.catalog.models import Course
-        from lms.catalog.services import outline
+        from lms.progress.outline import outline
         from lms.extensions import db
         from lms.quizzes.models import Quiz
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
+from .caching import init_cache
 from .config import env_settings, is_development
 from .extensions import csrf, db, limiter, login_manager, migrate
 
@@ -39,6 +40,7 @@ class LMS:
         for key, value in env_settings().items():
             app.config.setdefault(key, value)
         self._configure(app)
+        init_cache(app)
         db.init_app(app)
         migrate.init_app(app, db, directory=MIGRATIONS_DIR)
         login_manager.init_app(app)
@@ -49,6 +51,8 @@ class LMS:
         limiter.init_app(app)
 
         from . import models  # noqa: F401  (registers every table with the metadata)
+        from .certificates import receivers as _certificates  # noqa: F401  (connects to completion signals)
+        from .progress import receivers as _progress  # noqa: F401  (connects to quiz signals)
         from .accounts.routes import bp as accounts_bp
         from .admin.routes import bp as admin_bp
         from .authoring.routes import bp as authoring_bp
@@ -68,7 +72,7 @@ class LMS:
             app.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))
         security_hooks(app, {blueprint.name for blueprint in blueprints})
         app.cli.add_command(lms_cli)
-        app.extensions["lms"] = {"url_prefix": prefix, "outbox": [], "caches": {}}
+        app.extensions["lms"] = {"url_prefix": prefix, "outbox": []}
 
         from .accounts.services import load_user
 

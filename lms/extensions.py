@@ -1,6 +1,7 @@
 """Shared extension objects, kept apart from the package ``__init__`` so that imports never cycle."""
 from __future__ import annotations
 
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -30,3 +31,6 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+# Fragments that are the same for every reader (see lms/caching.py); configured from LMS_* keys only,
+# so a host's own Flask-Caching settings never apply to it.
+cache = Cache()

@@ -36,8 +36,8 @@ ROUTES = [
     ("catalog.programme", "GET", "/programmes/pathway", everyone(200)),
     ("catalog.course", "GET", COURSE, everyone(200)),
     ("catalog.course_without_slash", "GET", "/courses/intro-course", everyone(308)),
-    ("catalog.lesson", "GET", COURSE + "what-is-ai", everyone(200)),  # the free preview
-    ("catalog.lesson", "GET", COURSE + "models", {"anonymous": LOGIN, "owner": 200, "other": 302, "author": 200, "admin": 200}),
+    ("progress.lesson", "GET", COURSE + "what-is-ai", everyone(200)),  # the free preview
+    ("progress.lesson", "GET", COURSE + "models", {"anonymous": LOGIN, "owner": 200, "other": 302, "author": 200, "admin": 200}),
     ("catalog.asset", "GET", COURSE + "assets/notes.txt", everyone(200)),
     ("lms_static.static", "GET", "/lms/static/lms.css", everyone(200)),
     ("accounts.register", "GET", "/account/register", signed_in(302, anonymous=200)),

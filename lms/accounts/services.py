@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import current_app, g, session
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy.orm import make_transient_to_detached
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -73,41 +72,9 @@ def load_user(user_id: str) -> User | None:
     ident, _, version = user_id.partition(".")
     if not ident.isdigit() or not version.isdigit():
         return None
-    user = _offered_user(int(ident)) or db.session.get(User, int(ident))
+    user = db.session.get(User, int(ident))
     if user is None or user.session_version != int(version) or not user.active:
         return None
-    return user
-
-
-# A busy page can read the logged-in user along with its own data, saving a query: it reads the id
-# Flask-Login will ask for, joins the user's columns, and offers the row to the loader above. The
-# loader still decides who is logged in and checks the row; an offer for anyone else is ignored.
-# The user it makes is detached from the ORM session (every column loaded, nothing to lazy-load):
-# right for a page that only shows who is reading; a view that changes the user must not offer.
-
-def session_user_id() -> int | None:
-    """The id of the user the session names, before Flask-Login has checked it."""
-    ident = str(session.get("_user_id", "")).partition(".")[0]
-    return int(ident) if ident.isdigit() else None
-
-
-def user_columns() -> list:
-    """Every column of the user, labelled ``user_<name>``, to add to a page's query."""
-    return [column.label(f"user_{column.key}") for column in User.__table__.c]
-
-
-def offer_user(row) -> None:
-    """Offer Flask-Login's loader the user's columns read by :func:`user_columns` (NULLs: no user)."""
-    values = {column.key: getattr(row, f"user_{column.key}") for column in User.__table__.c}
-    g._lms_offered_user = values if values["id"] is not None else None
-
-
-def _offered_user(user_id: int) -> User | None:
-    values = g.pop("_lms_offered_user", None)
-    if values is None or values["id"] != user_id:
-        return None
-    user = User(**values)
-    make_transient_to_detached(user)  # as if loaded by a query, without opening an ORM session
     return user
 
 

@@ -1,4 +1,4 @@
-"""Pages a visitor browses: the catalog, a programme, a course, a lesson, a course's assets."""
+"""Pages a visitor browses: the catalog, a programme, a course, a course's assets."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,16 +6,14 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_from_directory, url_for
 from flask_login import current_user
 
-from ..accounts.services import session_user_id
 from ..authoring.assets import asset_response
-from .. import shells
 from ..extensions import db
 from ..progress import services as progress
 from ..quizzes import summary as quizzes
 from ..schools.models import School
-from ..web import csrf_token, get_or_404
+from ..web import get_or_404
 from . import services
-from .models import Course, Lesson, Programme
+from .models import Course, Programme
 
 bp = Blueprint("catalog", __name__, template_folder="templates")
 
@@ -73,48 +71,6 @@ def course(slug: str):
 def course_without_slash(slug: str):
     # Lesson links in rendered Markdown are relative to /courses/<slug>/, so the slash matters.
     return redirect(url_for("catalog.course", slug=slug), 308)
-
-
-@bp.get("/courses/<slug>/<lesson_slug>")
-def lesson(slug: str, lesson_slug: str):
-    visit = progress.lesson_visit(slug, lesson_slug, session_user_id())  # reads the user too
-    user = _user()
-    if visit is not None and visit.user_id != (user.id if user else None):  # the session named someone else
-        visit = progress.lesson_visit(slug, lesson_slug, user.id if user else None)
-    if visit is None or not (visit.course.published or services.can_see_unpublished(user)):
-        abort(404)
-    course, item, enrolment = visit.course, visit.lesson, visit.enrolment
-    plan = services.outline(course)
-    view = services.Progress(plan, visit.states)
-    first = plan.lessons[0] if plan.lessons else None
-    is_preview = enrolment is None and not services.can_see_unpublished(user)
-    if is_preview and (first is None or first.id != item.id):
-        if user is None:
-            flash("Log in and enrol to read the rest of this course.", "info")
-            return redirect(url_for("accounts.login", next=request.path))
-        flash("Enrol in the course to read this lesson.", "info")
-        return redirect(url_for("catalog.course", slug=course.slug))
-    state = view.state(item.id)
-    if enrolment is not None and progress.record_visit(user, item.id, enrolment, started=state != "new"):
-        db.session.commit()
-        view.states.setdefault(item.id, "started")
-        state = view.state(item.id)
-    previous, following = plan.neighbours(item.id)
-    module = plan.find(item.id)[0]
-
-    def shared() -> dict:  # the same for every learner who gets this shape of the page
-        return {"course": course, "lesson": db.session.get(Lesson, item.id), "outline": plan, "module": module,
-                "previous": previous, "following": following, "enrolled": enrolment is not None, "state": state,
-                "preview": is_preview, "base": url_for("catalog.course", slug=course.slug)}
-
-    viewer = current_user._get_current_object()
-    key = ("lesson", item.id, item.slug, item.content_hash, course.id, course.slug, course.content_hash,
-           course.outline_hash, enrolment is not None, is_preview, state)
-    flags = {"is_authenticated": viewer.is_authenticated, "is_admin": bool(user and user.is_admin),
-             "is_author": bool(user and user.is_author)}
-    return shells.render_page("catalog/lesson.html", key, shared,
-                              live={"current_user": viewer, "progress": view, "csrf_token": csrf_token},
-                              fixed={"current_user": flags})
 
 
 @bp.get("/courses/<slug>/assets/<path:filename>")

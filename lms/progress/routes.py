@@ -1,7 +1,7 @@
-"""Actions that change a learner's progress, and the dashboard that shows it."""
+"""The learner's path: lesson pages, the actions that change progress, and the dashboard."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..catalog import services as catalog
@@ -9,8 +9,9 @@ from ..catalog.models import Programme
 from ..extensions import db
 from ..schools.services import current_school
 from ..web import get_or_404
-from . import services
+from . import services, visits
 from .forms import CompleteForm, EnrolForm
+from .outline import outline
 
 bp = Blueprint("progress", __name__, template_folder="templates")
 
@@ -36,9 +37,9 @@ def enrol(slug: str):
     services.enrol(current_user, course, current_school())
     db.session.commit()
     flash(f"You are enrolled in {course.title}.", "success")
-    first = catalog.outline(course).lessons
+    first = outline(course).lessons
     if first:
-        return redirect(url_for("catalog.lesson", slug=course.slug, lesson_slug=first[0].slug))
+        return redirect(url_for("progress.lesson", slug=course.slug, lesson_slug=first[0].slug))
     return redirect(url_for("catalog.course", slug=course.slug))
 
 
@@ -72,12 +73,33 @@ def complete(slug: str, lesson_slug: str):
     if finished:
         flash(f"Course complete: {course.title}. Well done.", "success")
         return redirect(url_for("catalog.course", slug=course.slug))
-    plan = catalog.outline(course)
-    module, _ = plan.find(lesson.id)
-    if module.quiz is not None and module.lessons[-1].id == lesson.id:
-        # The module's last lesson: its quiz comes next, before the next module.
-        return redirect(url_for("quizzes.quiz", course_slug=course.slug, quiz_slug=module.quiz.slug))
-    _, following = plan.neighbours(lesson.id)
-    if following is not None:
-        return redirect(url_for("catalog.lesson", slug=course.slug, lesson_slug=following.slug))
+    step = outline(course).after(lesson.id)
+    if step.kind in ("quiz", "final"):  # a module's quiz comes before the next module
+        return redirect(url_for("quizzes.quiz", course_slug=course.slug, quiz_slug=step.slug))
+    if step.kind == "lesson":
+        return redirect(url_for("progress.lesson", slug=course.slug, lesson_slug=step.slug))
     return redirect(url_for("catalog.course", slug=course.slug))
+
+
+@bp.get("/courses/<slug>/<lesson_slug>")
+def lesson(slug: str, lesson_slug: str):
+    user = current_user if current_user.is_authenticated else None
+    visit = visits.lesson_visit(slug, lesson_slug, user)
+    author = catalog.can_see_unpublished(user)
+    if visit is None or not (visit.course.published or author):
+        abort(404)
+    preview = visits.is_preview(visit, author)
+    if preview and not visits.preview_allows(visit):
+        if user is None:
+            flash("Log in and enrol to read the rest of this course.", "info")
+            return redirect(url_for("accounts.login", next=request.path))
+        flash("Enrol in the course to read this lesson.", "info")
+        return redirect(url_for("catalog.course", slug=visit.course.slug))
+    if user is not None and visits.record_visit(user, visit):
+        db.session.commit()
+    plan, item = visit.outline, visit.lesson
+    previous, following = plan.neighbours(item.id)
+    return render_template("progress/lesson.html", course=visit.course, lesson=item, outline=plan, module=visit.module,
+                           progress=visit.progress, state=visit.state, enrolled=visit.enrolment is not None,
+                           preview=preview, previous=previous, following=following, after=plan.after(item.id),
+                           base=url_for("catalog.course", slug=visit.course.slug))

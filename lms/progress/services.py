@@ -1,5 +1,6 @@
 """Progress rules. Every write is an idempotent upsert or a guarded update, so a double click, two
-tabs or two workers completing the same lesson leave exactly one row and one completion time."""
+tabs or two workers completing the same lesson leave exactly one row and one completion time.
+Completions are announced with signals (``lms.signals``): certificates react to them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,16 +8,14 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, func, update
 
 from ..accounts.models import User
-from ..accounts.services import offer_user, user_columns
 from ..catalog.models import Course, Lesson, Programme, ProgrammeCourse
-from ..catalog.services import Progress, outline
-from ..certificates.services import issue_course_certificate, issue_programme_certificate
 from ..db import insert_ignore, utcnow
 from ..extensions import db
 from ..quizzes.models import Attempt, Quiz
 from ..schools.models import School
+from ..signals import course_completed, programme_completed
 from .models import Enrolment, LessonProgress, ProgrammeEnrolment
-
+from .outline import Progress, outline
 
 _ENROLMENT_QUERY = db.select(Enrolment).where(Enrolment.user_id == bindparam("user"), Enrolment.course_id == bindparam("course"))
 _STATES_QUERY = (
@@ -24,80 +23,6 @@ _STATES_QUERY = (
     .join(Lesson, Lesson.id == LessonProgress.lesson_id)
     .where(LessonProgress.user_id == bindparam("user"), Lesson.course_id == bindparam("course"))
 )
-
-
-# A lesson page in one query: the lesson and its course, with the learner, their enrolment and the
-# state of each lesson of the course they have opened (a row each; one row of NULLs if none).
-_lessons, _courses = Lesson.__table__, Course.__table__
-_opened = Lesson.__table__.alias("opened")
-_progress = LessonProgress.__table__
-_enrolments = Enrolment.__table__
-_users = User.__table__
-_VISIT_QUERY = (
-    db.select(_lessons.c.id, _lessons.c.slug, _lessons.c.content_hash,
-              _courses.c.id.label("course_id"), _courses.c.slug.label("course_slug"), _courses.c.title.label("course_title"),
-              _courses.c.published, _courses.c.content_hash.label("course_hash"), _courses.c.outline_hash,
-              _enrolments.c.id.label("enrolment_id"), _enrolments.c.last_lesson_id,
-              _progress.c.lesson_id.label("opened_id"), _progress.c.completed_at, *user_columns())
-    .select_from(
-        _lessons.join(_courses, _courses.c.id == _lessons.c.course_id)
-        .outerjoin(_users, _users.c.id == bindparam("user"))
-        .outerjoin(_enrolments, (_enrolments.c.course_id == _courses.c.id) & (_enrolments.c.user_id == bindparam("user")))
-        .outerjoin(_progress.join(_opened, _opened.c.id == _progress.c.lesson_id),
-                   (_opened.c.course_id == _courses.c.id) & (_progress.c.user_id == bindparam("user"))))
-    .where(_courses.c.slug == bindparam("course"), _courses.c.retired.is_(False),
-           _lessons.c.slug == bindparam("lesson"), _lessons.c.retired.is_(False))
-)
-
-
-@dataclass(frozen=True)
-class CourseRef:
-    id: int
-    slug: str
-    title: str
-    published: bool
-    content_hash: str
-    outline_hash: str
-
-
-@dataclass(frozen=True)
-class LessonRef:
-    id: int
-    slug: str
-    content_hash: str
-
-
-@dataclass(frozen=True)
-class EnrolmentRef:
-    id: int
-    last_lesson_id: int | None
-
-
-@dataclass(frozen=True)
-class LessonVisit:
-    """What a lesson page needs from the database; the lesson's text comes from the page cache."""
-
-    course: CourseRef
-    lesson: LessonRef
-    enrolment: EnrolmentRef | None
-    states: dict[int, str]
-    user_id: int | None
-
-
-def lesson_visit(course_slug: str, lesson_slug: str, user_id: int | None) -> LessonVisit | None:
-    """The page's data for the learner ``user_id``; their user row is offered to the log-in loader."""
-    # Core, on a connection of its own: the ORM session is not opened when the visit writes nothing.
-    with db.engine.connect() as connection:
-        rows = connection.execute(_VISIT_QUERY, {"course": course_slug, "lesson": lesson_slug, "user": user_id}).all()
-    if not rows:
-        return None
-    first = rows[0]
-    offer_user(first)
-    enrolment = EnrolmentRef(first.enrolment_id, first.last_lesson_id) if first.enrolment_id is not None else None
-    states = {row.opened_id: "completed" if row.completed_at else "started" for row in rows if row.opened_id is not None}
-    return LessonVisit(CourseRef(first.course_id, first.course_slug, first.course_title, first.published, first.course_hash,
-                                 first.outline_hash),
-                       LessonRef(first.id, first.slug, first.content_hash), enrolment, states, user_id)
 
 
 def enrolment_for(user: User, course: Course) -> Enrolment | None:
@@ -135,23 +60,6 @@ def course_progress(user: User | None, course: Course) -> Progress:
     """The course outline with this learner's states (none for a visitor)."""
     states = lesson_states(user, course.id) if user is not None and user.is_authenticated else {}
     return Progress(outline(course), states)
-
-
-def record_visit(user: User, lesson_id: int, enrolment: EnrolmentRef, started: bool) -> bool:
-    """Mark the lesson started once and move the resume pointer; returns whether anything changed,
-    so a repeat visit to the same lesson writes nothing."""
-    changed = False
-    if not started:
-        db.session.execute(insert_ignore(
-            LessonProgress, {"user_id": user.id, "lesson_id": lesson_id, "started_at": utcnow()},
-            ["user_id", "lesson_id"]))
-        changed = True
-    if enrolment.last_lesson_id != lesson_id:
-        db.session.execute(update(Enrolment).where(Enrolment.id == enrolment.id)
-                           .values(last_lesson_id=lesson_id, last_activity_at=utcnow())
-                           .execution_options(synchronize_session=False))
-        changed = True
-    return changed
 
 
 def complete_lesson(user: User, lesson: Lesson, enrolment: Enrolment) -> bool:
@@ -200,8 +108,8 @@ def update_course_completion(user: User, enrolment: Enrolment) -> bool:
         update(Enrolment).where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
         .values(completed_at=utcnow()).execution_options(synchronize_session=False))
     db.session.refresh(enrolment)
-    if result.rowcount:  # only the one call that completed the course issues its certificate
-        issue_course_certificate(user, enrolment)
+    if result.rowcount:  # only the one call that completed the course announces it
+        course_completed.send(enrolment)
         update_programme_completion(user, enrolment.school_id)
     return bool(result.rowcount)
 
@@ -223,7 +131,7 @@ def update_programme_completion(user: User, school_id: int) -> None:
                                                  ProgrammeEnrolment.completed_at.is_(None))
                 .values(completed_at=now).execution_options(synchronize_session=False)).rowcount
             if done:
-                issue_programme_certificate(user, membership, now)
+                programme_completed.send(membership, completed_at=now)
 
 
 @dataclass

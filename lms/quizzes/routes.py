@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from ..catalog import services as catalog
+from ..progress.services import enrolment_for
 from ..catalog.models import Course
 from ..extensions import db
 from ..schools.services import current_school
@@ -44,7 +45,7 @@ def _attempt_url(course: Course, quiz: Quiz, attempt: Attempt) -> str:
 @login_required
 def quiz(course_slug: str, quiz_slug: str):
     course, item = _load(course_slug, quiz_slug)
-    if not services.can_take(current_user, course):
+    if not services.can_take(current_user, enrolled=enrolment_for(current_user, course) is not None):
         flash("Enrol in the course to take its quizzes.", "info")
         return redirect(url_for("catalog.course", slug=course.slug))
     attempts = services.attempts_of(current_user, item)
@@ -59,7 +60,7 @@ def quiz(course_slug: str, quiz_slug: str):
 @login_required
 def start(course_slug: str, quiz_slug: str):
     course, item = _load(course_slug, quiz_slug)
-    if not services.can_take(current_user, course):
+    if not services.can_take(current_user, enrolled=enrolment_for(current_user, course) is not None):
         abort(403)
     if not forms.StartForm().validate_on_submit():
         abort(400)
@@ -95,27 +96,18 @@ def answer(course_slug: str, quiz_slug: str, attempt_id: int):
         flash("This attempt was already submitted.", "info")
         return redirect(_attempt_url(course, item, found))
     questions = services.attempt_questions(found)
-    closed = False
     try:
         responses, mistakes = forms.read_responses(request.form, questions)
-        services.save_answers(found, {key: value for key, value in responses.items() if key not in mistakes})
+        outcome = services.answer_attempt(found, responses, mistakes, submit=action == "submit")
     except InvalidResponse:
-        db.session.rollback()
         abort(400)
-    except services.AttemptClosed:  # time is up: a submit still grades what was saved in time
-        db.session.rollback()
-        closed = True
-    if closed and action == "save":
-        flash("Time is up: answers can no longer be changed. Submit to see your result.", "error")
-        return redirect(_attempt_url(course, item, found))
-    if mistakes and not closed:
-        db.session.commit()
-        return _attempt_page(course, item, found, mistakes, forms.posted_values(request.form))
-    if action == "submit":
-        services.submit_attempt(found)
-    else:
-        flash("Your answers are saved.", "success")
     db.session.commit()
+    if outcome.time_up and not outcome.submitted:
+        flash("Time is up: answers can no longer be changed. Submit to see your result.", "error")
+    elif outcome.mistakes:
+        return _attempt_page(course, item, found, outcome.mistakes, forms.posted_values(request.form))
+    elif not outcome.submitted:
+        flash("Your answers are saved.", "success")
     return redirect(_attempt_url(course, item, found))
 
 

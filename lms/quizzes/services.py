@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,8 +15,8 @@ from ..accounts.models import User
 from ..catalog.models import Course
 from ..db import insert_ignore, upsert, utcnow
 from ..extensions import db
-from ..progress import services as progress
 from ..schools.models import School
+from ..signals import attempt_graded
 from .models import Attempt, AttemptAnswer, AttemptQuestion, QuestionVersion, Quiz
 from .qtypes import InvalidResponse, get_type
 
@@ -47,9 +48,9 @@ def attempts_of(user: User, quiz: Quiz) -> list[Attempt]:
         db.select(Attempt).filter_by(user_id=user.id, quiz_id=quiz.id).order_by(Attempt.number)).scalars())
 
 
-def can_take(user: User, course: Course) -> bool:
+def can_take(user: User, enrolled: bool) -> bool:
     """Enrolled learners take quizzes; authors and admins may try any quiz."""
-    return user.is_author or progress.enrolment_for(user, course) is not None
+    return user.is_author or enrolled
 
 
 def question_pool(quiz: Quiz) -> list[QuestionVersion]:
@@ -153,6 +154,30 @@ def save_answers(attempt: Attempt, responses: Mapping[int, Any]) -> None:
         db.session.execute(upsert(AttemptAnswer, ["attempt_id", "question_version_id"], ["response", "saved_at"]), rows)
 
 
+@dataclass(frozen=True)
+class Answering:
+    """What became of a posted attempt form."""
+
+    submitted: bool = False
+    time_up: bool = False  # nothing could be saved: the attempt's time is up (or it was submitted meanwhile)
+    mistakes: Mapping[int, str] = field(default_factory=dict)
+
+
+def answer_attempt(attempt: Attempt, responses: Mapping[int, Any], mistakes: Mapping[int, str], submit: bool) -> Answering:
+    """Save every response that reads, then submit when asked. A learner's mistake keeps the attempt
+    open so it can be fixed, unless time is up: then a submit grades what was saved in time."""
+    time_up = False
+    try:
+        save_answers(attempt, {key: value for key, value in responses.items() if key not in mistakes})
+    except AttemptClosed:
+        time_up = True
+    if mistakes and not time_up:
+        return Answering(mistakes=mistakes)
+    if submit:
+        submit_attempt(attempt)  # a replay or a racing submit grades nothing more
+    return Answering(submitted=submit, time_up=time_up)
+
+
 def submit_attempt(attempt: Attempt) -> bool:
     """Close and grade the attempt; True only for the one call that did, so replays grade nothing."""
     now = utcnow()
@@ -163,10 +188,7 @@ def submit_attempt(attempt: Attempt) -> bool:
     if not closed:
         return False
     grade_attempt(attempt)
-    if attempt.passed:
-        enrolment = progress.enrolment_for(attempt.user, attempt.quiz.course)
-        if enrolment is not None:
-            progress.update_course_completion(attempt.user, enrolment)
+    attempt_graded.send(attempt, passed=attempt.passed)  # progress completes the course on a pass
     return True
 
 

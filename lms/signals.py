@@ -1,0 +1,20 @@
+"""What one feature announces and others react to, without importing each other.
+
+A lower package sends; a higher one connects a receiver in its own package (see each package's
+``receivers`` module, connected when the extension starts). Receivers run in the sender's
+transaction: they flush, never commit.
+"""
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+#: An attempt was graded, once. Sender: the ``Attempt``; it carries ``passed``.
+attempt_graded = _signals.signal("lms.attempt-graded")
+
+#: A learner completed a course, once. Sender: the ``Enrolment`` (its ``user`` completed it).
+course_completed = _signals.signal("lms.course-completed")
+
+#: A learner completed a programme, once. Sender: the ``ProgrammeEnrolment``; ``completed_at`` is given.
+programme_completed = _signals.signal("lms.programme-completed")
