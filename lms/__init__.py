@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Flask
 
+from . import quizzes as _quizzes  # noqa: F401  (built-in features register their content steps)
 from .extension import LMS
 
 __all__ = ["LMS", "create_app"]

@@ -218,7 +218,9 @@ def test_a_removed_check_turns_the_audit_red(audit_app, monkeypatch):
     """The audit is able to fail: with the attempt owner check gone, another learner gets in."""
     import lms.quizzes.routes as routes
 
-    monkeypatch.setattr(routes, "_attempt", lambda quiz, attempt_id, viewing=False: db.session.get(routes.Attempt, attempt_id))
+    from lms.quizzes.models import Attempt
+
+    monkeypatch.setattr(routes, "attempt_or_abort", lambda quiz, attempt_id, viewing=False: db.session.get(Attempt, attempt_id))
     owner, other = client_for(audit_app, "owner"), client_for(audit_app, "other")
     owner.post(COURSE + "enrol")
     attempt = owner.post(QUIZ + "/start").headers["Location"].rsplit("/", 1)[1]

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from wtforms import SelectChoice
 
 from ..accounts.models import ROLES, User
-from ..authoring.access import course_or_404, require_admin
+from ..access import course_or_404, require_admin
 from ..catalog.models import Course
 from ..extensions import db
 from ..progress.models import Enrolment

@@ -13,7 +13,7 @@ from ..extensions import db
 from ..quizzes.rendering import attempt_page, quiz_page
 from ..schools.services import current_school
 from . import moves, services, uploads
-from .access import authored_course_or_abort, authored_courses, require_author
+from ..access import authored_course_or_abort, authored_courses, require_author
 from .diffs import diff_lines
 from .forms import ConfirmForm, EditorForm, MoveForm, NewCourseForm, NewLessonForm, NewModuleForm, NewQuizForm, UploadForm
 from .models import SourceRevision

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..extensions import db, login_manager
+from ..access import require_admin
+from ..extensions import db
 from ..schools.services import current_school
 from . import services
 from .forms import ReissueForm, RevokeForm
@@ -14,13 +15,7 @@ bp = Blueprint("certificates_admin", __name__, template_folder="templates", url_
 PAGE_SIZE = 50
 
 
-@bp.before_request
-def _admins_only():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.is_admin:
-        abort(403)
-    return None
+bp.before_request(require_admin)
 
 
 def _load(credential_id: str) -> Certificate:

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from ..catalog.models import Course, Lesson, Module, Programme, ProgrammeCourse, Skill
 from ..extensions import db
-from ..quizzes.models import Quiz
 from ..schools.models import School
 from .errors import ContentInvalid
 from .specs import ContentTree, CourseSpec, LessonSpec, ModuleSpec
+from .steps import content_steps
 from .tree import read_tree
 
 
@@ -41,9 +41,11 @@ class StaleRender(Exception):
 
 def known_hashes() -> dict[str, str]:
     known: dict[str, str] = {}
-    for model in (Course, Module, Lesson, Programme, Quiz):
+    for model in (Course, Module, Lesson, Programme):
         rows = db.session.execute(db.select(model.source_path, model.content_hash).where(model.retired.is_(False)))
         known.update({path: digest for path, digest in rows})
+    for step in content_steps():
+        known.update(step.known())
     return known
 
 
@@ -85,28 +87,27 @@ def _apply(tree: ContentTree, school: School) -> SyncReport:
     for spec in tree.courses:
         if spec.overview_html is not None:
             courses[spec.slug].prerequisites = [courses[slug] for slug in spec.prerequisites]
-    _retire(courses.values(), lambda c: c.slug in seen_courses, report)
-    _retire(modules.values(), lambda m: (m.course_id, m.slug) in seen_modules, report)
-    _retire(lessons.values(), lambda l: (l.course_id, l.slug) in seen_lessons, report)
+    retire(courses.values(), lambda c: c.slug in seen_courses, report)
+    retire(modules.values(), lambda m: (m.course_id, m.slug) in seen_modules, report)
+    retire(lessons.values(), lambda l: (l.course_id, l.slug) in seen_lessons, report)
     _sync_programmes(tree, school, courses, report)
-    from ..quizzes.syncing import sync_quizzes  # the quiz feature builds on this module
-
-    quizzes = sync_quizzes(tree, courses, modules, report)
+    extra = [part for step in content_steps() for part in step.store(tree, courses, modules, report)]
     db.session.flush()
-    _update_outline_hashes(courses.values(), modules.values(), lessons.values(), quizzes)
+    _update_outline_hashes(courses.values(), modules.values(), lessons.values(), extra)
     db.session.flush()
     return report
 
 
-def _update_outline_hashes(courses, modules, lessons, quizzes) -> None:
-    """Give each course a hash of its modules, lessons and quizzes: the key of its cached outline."""
+def _update_outline_hashes(courses, modules, lessons, extra: list[tuple[int, str]]) -> None:
+    """Give each course a hash of its modules, lessons and what the content steps add to its outline
+    (quizzes): the key of its cached outline."""
     digests = {course.id: hashlib.sha256() for course in courses}
     for row in sorted(modules, key=lambda m: (m.course_id, m.slug)):
         digests[row.course_id].update(f"m|{row.slug}|{row.position}|{row.content_hash}|{row.retired}\n".encode())
     for row in sorted(lessons, key=lambda l: (l.course_id, l.slug)):
         digests[row.course_id].update(f"l|{row.slug}|{row.module_id}|{row.position}|{row.content_hash}|{row.retired}\n".encode())
-    for row in sorted(quizzes, key=lambda q: (q.course_id, q.slug)):
-        digests[row.course_id].update(f"q|{row.slug}|{row.module_id}|{row.title}|{row.retired}\n".encode())
+    for course_id, line in sorted(extra, key=lambda part: part[0]):  # each step gives its lines in order
+        digests[course_id].update(f"{line}\n".encode())
     for course in courses:
         digest = digests[course.id].hexdigest()
         if course.outline_hash != digest:
@@ -128,7 +129,7 @@ def _sync_skills(tree: ContentTree, report: SyncReport) -> dict[str, Skill]:
     return existing
 
 
-def _changed(row, spec, html) -> bool:
+def changed(row, spec, html) -> bool:
     """Whether a row must be written; raises StaleRender when the skipped render is needed after all."""
     if row is not None and row.content_hash == spec.hash and not row.retired:
         return False
@@ -137,7 +138,7 @@ def _changed(row, spec, html) -> bool:
     return True
 
 
-def _count(report: SyncReport, created: bool) -> None:
+def count(report: SyncReport, created: bool) -> None:
     if created:
         report.created += 1
     else:
@@ -146,7 +147,7 @@ def _count(report: SyncReport, created: bool) -> None:
 
 def _sync_course(spec: CourseSpec, courses: dict[str, Course], skills: dict[str, Skill], report: SyncReport) -> Course:
     course = courses.get(spec.slug)
-    if not _changed(course, spec, spec.overview_html):
+    if not changed(course, spec, spec.overview_html):
         if course.position != spec.position:
             course.position = spec.position
         report.unchanged += 1
@@ -162,13 +163,13 @@ def _sync_course(spec: CourseSpec, courses: dict[str, Course], skills: dict[str,
     course.skills = [skills[slug] for slug in spec.skills]
     if created:
         db.session.flush()
-    _count(report, created)
+    count(report, created)
     return course
 
 
 def _sync_module(spec: ModuleSpec, course: Course, modules: dict, report: SyncReport) -> Module:
     module = modules.get((course.id, spec.slug))
-    if not _changed(module, spec, spec.intro_html):
+    if not changed(module, spec, spec.intro_html):
         report.unchanged += 1
         return module
     created = module is None
@@ -180,13 +181,13 @@ def _sync_module(spec: ModuleSpec, course: Course, modules: dict, report: SyncRe
     module.position, module.retired = spec.position, False
     if created:
         db.session.flush()
-    _count(report, created)
+    count(report, created)
     return module
 
 
 def _sync_lesson(spec: LessonSpec, course: Course, module: Module, lessons: dict, report: SyncReport) -> Lesson:
     lesson = lessons.get((course.id, spec.slug))
-    if not _changed(lesson, spec, spec.body_html):
+    if not changed(lesson, spec, spec.body_html):
         report.unchanged += 1
         return lesson
     created = lesson is None
@@ -196,11 +197,11 @@ def _sync_lesson(spec: LessonSpec, course: Course, module: Module, lessons: dict
     lesson.module_id, lesson.title, lesson.summary, lesson.minutes = module.id, spec.title, spec.summary, spec.minutes
     lesson.objectives, lesson.body_html = spec.objectives, spec.body_html
     lesson.source_path, lesson.content_hash, lesson.position, lesson.retired = spec.path, spec.hash, spec.position, False
-    _count(report, created)
+    count(report, created)
     return lesson
 
 
-def _retire(rows, keep, report: SyncReport) -> None:
+def retire(rows, keep, report: SyncReport) -> None:
     for row in rows:
         if not keep(row) and not row.retired:
             row.retired = True
@@ -211,7 +212,7 @@ def _sync_programmes(tree: ContentTree, school: School, courses: dict[str, Cours
     existing = {p.slug: p for p in db.session.execute(db.select(Programme).filter_by(school_id=school.id)).scalars()}
     for spec in tree.programmes:
         programme = existing.get(spec.slug)
-        if not _changed(programme, spec, spec.overview_html):
+        if not changed(programme, spec, spec.overview_html):
             report.unchanged += 1
             continue
         created = programme is None
@@ -225,5 +226,5 @@ def _sync_programmes(tree: ContentTree, school: School, courses: dict[str, Cours
             programme.steps.clear()
             db.session.flush()
         programme.steps = [ProgrammeCourse(course=courses[slug], position=index) for index, slug in enumerate(spec.courses)]
-        _count(report, created)
-    _retire(existing.values(), lambda p: p.slug in {s.slug for s in tree.programmes}, report)
+        count(report, created)
+    retire(existing.values(), lambda p: p.slug in {s.slug for s in tree.programmes}, report)

@@ -15,6 +15,7 @@ from .errors import ContentError
 from .frontmatter import Document, Key, check_keys, did_you_mean, load_yaml_file, split_front_matter
 from .markdown import RENDERER_VERSION, render_markdown
 from .specs import ContentTree, CourseSpec, LessonSpec, ModuleSpec, ProgrammeSpec, SkillSpec
+from .steps import content_steps
 
 NAME = re.compile(r"^(?:(\d+)-)?([a-z0-9]+(?:-[a-z0-9]+)*)$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -156,9 +157,8 @@ class Reader:
                 self.tree.courses.append(course)
         self.read_programmes(courses_dir / "_programmes")
         self.check_references(skills)
-        from ..quizzes.loading import read_quizzes
-
-        read_quizzes(self)
+        for step in content_steps():
+            step.read(self)
         return self.tree
 
     def _context_digest(self, courses_dir: Path) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..access import attempt_or_abort
 from ..catalog import services as catalog
 from ..progress.services import enrolment_for
 from ..catalog.models import Course
@@ -25,16 +26,6 @@ def _load(course_slug: str, quiz_slug: str, include_retired: bool = False) -> tu
     if quiz is None:
         abort(404)
     return course, quiz
-
-
-def _attempt(quiz: Quiz, attempt_id: int, viewing: bool = False) -> Attempt:
-    """The attempt, for its learner only; an admin may look at anyone's but never answer for them."""
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.quiz_id != quiz.id:
-        abort(404)
-    if attempt.user_id != current_user.id and not (viewing and current_user.is_admin):
-        abort(403)
-    return attempt
 
 
 def _attempt_url(course: Course, quiz: Quiz, attempt: Attempt) -> str:
@@ -78,7 +69,7 @@ def start(course_slug: str, quiz_slug: str):
 @login_required
 def attempt(course_slug: str, quiz_slug: str, attempt_id: int):
     course, item = _load(course_slug, quiz_slug, include_retired=True)
-    found = _attempt(item, attempt_id, viewing=True)
+    found = attempt_or_abort(item, attempt_id, viewing=True)
     if found.is_open and found.user_id == current_user.id:
         return _attempt_page(course, item, found)
     return _result_page(course, item, found)
@@ -88,7 +79,7 @@ def attempt(course_slug: str, quiz_slug: str, attempt_id: int):
 @login_required
 def answer(course_slug: str, quiz_slug: str, attempt_id: int):
     course, item = _load(course_slug, quiz_slug, include_retired=True)
-    found = _attempt(item, attempt_id)
+    found = attempt_or_abort(item, attempt_id)
     action = request.form.get("action")
     if action not in ("save", "submit"):
         abort(400)

@@ -7,8 +7,10 @@ import hashlib
 import json
 from typing import TYPE_CHECKING
 
-from ..content.sync import SyncReport, _changed, _count, _retire
+from ..content.steps import ContentStep, register_step
+from ..content.sync import SyncReport, changed, count, retire
 from ..extensions import db
+from .loading import read_quizzes
 from .models import FINAL, QuestionVersion, Quiz
 from .rendering import QuestionHtml
 from .spec import QuestionSpec, QuizSpec
@@ -37,7 +39,7 @@ def sync_quizzes(tree: ContentTree, courses: dict[str, Course], modules: dict, r
         course = courses[course_slug]
         seen.add((course.id, slug))
         quiz = quizzes.get((course.id, slug))
-        if not _changed(quiz, spec, spec.html):
+        if not changed(quiz, spec, spec.html):
             report.unchanged += 1
             continue
         created = quiz is None
@@ -46,8 +48,8 @@ def sync_quizzes(tree: ContentTree, courses: dict[str, Course], modules: dict, r
             db.session.add(quiz)
         quiz.module_id = None if slug == FINAL else modules[(course.id, slug)].id
         _store_quiz(quiz, spec, report)
-        _count(report, created)
-    _retire(quizzes.values(), lambda q: (q.course_id, q.slug) in seen, report)
+        count(report, created)
+    retire(quizzes.values(), lambda q: (q.course_id, q.slug) in seen, report)
     return list(quizzes.values())
 
 
@@ -86,3 +88,16 @@ def _store_question(quiz: Quiz, question: QuestionSpec, html: QuestionHtml, posi
     latest.prompt_html, latest.body_html, latest.explanation_html = html.prompt_html, html.body_html, html.explanation_html
     latest.data, latest.position = html.data, position
     return latest
+
+
+def _known() -> list[tuple[str, str]]:
+    return list(db.session.execute(db.select(Quiz.source_path, Quiz.content_hash).where(Quiz.retired.is_(False))))
+
+
+def _store(tree: ContentTree, courses: dict[str, Course], modules: dict, report: SyncReport) -> list[tuple[int, str]]:
+    """Store the quizzes; what each course's outline shows of them is its quizzes' slugs, modules and titles."""
+    rows = sorted(sync_quizzes(tree, courses, modules, report), key=lambda q: (q.course_id, q.slug))
+    return [(q.course_id, f"q|{q.slug}|{q.module_id}|{q.title}|{q.retired}") for q in rows]
+
+
+register_step(ContentStep("quizzes", read=read_quizzes, known=_known, store=_store))

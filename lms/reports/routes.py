@@ -6,7 +6,7 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from ..accounts.models import User
-from ..authoring.access import authored_course_or_abort, authored_courses, require_author
+from ..access import require_admin_or_abort, authored_course_or_abort, authored_courses, require_author
 from ..extensions import db
 from ..quizzes import services as quizzes
 from ..schools.services import current_school
@@ -91,8 +91,7 @@ def quiz_csv(slug: str, quiz_slug: str, name: str):
 
 
 def _learner_or_abort(user_id: int) -> User:
-    if not current_user.is_admin:
-        abort(403)
+    require_admin_or_abort()
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)

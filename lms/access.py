@@ -1,14 +1,20 @@
-"""Who may do what: every authoring page is for authors and admins, and an author edits only the
-courses they are an author of; admins edit all of them."""
+"""Who may do what, in one place. Views load (404), then check here (403), then act.
+
+- Authoring and reports pages are for authors and admins; an author edits, and sees reports of,
+  only the courses they are an author of; admins all of them.
+- Admin pages (learners, certificates) are for admins only.
+- A quiz attempt is its learner's; an admin may look at anyone's but never answer for them.
+"""
 from __future__ import annotations
 
 from flask import abort, current_app
 from flask_login import current_user
 
-from ..accounts.models import User
-from ..catalog.models import Course
-from ..extensions import db
-from .models import CourseAuthor
+from .accounts.models import User
+from .catalog.models import Course
+from .extensions import db
+from .authoring.models import CourseAuthor
+from .quizzes.models import Attempt, Quiz
 
 
 def require_author():
@@ -58,3 +64,20 @@ def authored_course_or_abort(slug: str) -> Course:
     if not can_author(current_user, course):
         abort(403)
     return course
+
+
+def attempt_or_abort(quiz: Quiz, attempt_id: int, viewing: bool = False) -> Attempt:
+    """The attempt (404 unless it belongs to this quiz), for its learner only (403); with ``viewing``,
+    an admin may look at anyone's."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.quiz_id != quiz.id:
+        abort(404)
+    if attempt.user_id != current_user.id and not (viewing and current_user.is_admin):
+        abort(403)
+    return attempt
+
+
+def require_admin_or_abort() -> None:
+    """Inside a view already behind log-in: admins only."""
+    if not current_user.is_admin:
+        abort(403)
