@@ -1,9 +1,11 @@
-"""Helpers shared by the views: safe redirects, lookups."""
+"""Helpers shared by the views: safe redirects, lookups, and the one transaction helper."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-from flask import abort, url_for
+from flask import abort, flash, url_for
 
 from .extensions import db
 
@@ -23,3 +25,50 @@ def get_or_404(model, **filters):
     if row is None:
         abort(404)
     return row
+
+
+class Outcome:
+    """What a :func:`transaction` block came to: ``error`` is the refusal that undid it, or None."""
+
+    def __init__(self) -> None:
+        self.error: Exception | None = None
+        self.success: str | None = None  # the block may set the message to flash once committed
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@contextmanager
+def transaction(*refusals: type[Exception], success: str | None = None,
+                failure: Callable[[Exception], str | None] = str) -> Iterator[Outcome]:
+    """The one place a view's change is committed or undone.
+
+    The block calls services. When it finishes, the session is committed and ``success`` (or the
+    block's ``outcome.success``) is flashed. When a service raises one of ``refusals`` (rules the
+    user can act on), the session is rolled back, ``failure(error)`` is flashed as an error (nothing
+    when it returns None) and the block's outcome carries the error; any other exception rolls back
+    and propagates.
+    """
+    outcome = Outcome()
+    outcome.success = success
+    try:
+        yield outcome
+    except refusals as error:
+        db.session.rollback()
+        outcome.error = error
+        message = failure(error)
+        if message:
+            flash(message, "error")
+        return
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    if outcome.success:
+        flash(outcome.success, "success")
+
+
+def silently(error: Exception) -> None:
+    """A ``failure`` for refusals the page shows itself (next to a field, or as a list)."""
+    return None

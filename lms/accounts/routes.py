@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..mail import send_mail
-from ..web import safe_next
+from ..web import safe_next, silently, transaction
 from . import services
 from .forms import ChangePasswordForm, LoginForm, LogoutForm, RegisterForm, ResetForm, ResetRequestForm
 
@@ -23,15 +23,13 @@ def register():
         return redirect(url_for("progress.dashboard"))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
+        with transaction(services.AccountError, failure=silently) as done:
             user = services.create_user(form.email.data, form.name.data, form.password.data)
-        except services.AccountError as exc:
-            form.email.errors.append(str(exc))
-        else:
-            db.session.commit()
+            done.success = f"Welcome, {user.name}. Pick a course to start."
+        if done.ok:
             login_user(user)
-            flash(f"Welcome, {user.name}. Pick a course to start.", "success")
             return redirect(url_for("catalog.home"))
+        form.email.errors.append(str(done.error))
     return render_template("accounts/register.html", form=form)
 
 
@@ -63,15 +61,13 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with transaction(services.AccountError, success="Your password is changed. Other devices have been logged out.",
+                         failure=silently) as done:
             services.change_password(current_user, form.current.data, form.password.data)
-        except services.AccountError as exc:
-            form.current.errors.append(str(exc))
-        else:
-            db.session.commit()
+        if done.ok:
             login_user(current_user)  # keep this session; the version bump ended the others
-            flash("Your password is changed. Other devices have been logged out.", "success")
             return redirect(url_for("progress.dashboard"))
+        form.current.errors.append(str(done.error))
     return render_template("accounts/change_password.html", form=form)
 
 
@@ -102,8 +98,7 @@ def reset(token: str):
         return redirect(url_for("accounts.reset_request"))
     form = ResetForm()
     if form.validate_on_submit():
-        services.set_password(user, form.password.data)
-        db.session.commit()
-        flash("Your password is set. Log in with it now.", "success")
+        with transaction(success="Your password is set. Log in with it now."):
+            services.set_password(user, form.password.data)
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form)

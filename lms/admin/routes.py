@@ -13,6 +13,7 @@ from ..accounts.models import ROLES, User
 from ..access import course_or_404, require_admin
 from ..catalog.models import Course
 from ..extensions import db
+from ..web import silently, transaction
 from ..progress.models import Enrolment
 from ..quizzes.models import Attempt, Quiz
 from ..reports.csvstream import csv_response
@@ -96,14 +97,8 @@ def learner(user_id: int):
 
 
 def _act(user: User, action) -> object:
-    try:
+    with transaction(services.AdminError, success="Done, and written to the audit log."):
         action()
-    except services.AdminError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash("Done, and written to the audit log.", "success")
     return _back(user)
 
 
@@ -178,15 +173,12 @@ def authors(slug: str):
         if user is None:
             form.email.errors.append("No account uses this e-mail address.")
         else:
-            try:
+            with transaction(services.AdminError, success=f"{user.name} is now an author of {course.title}.",
+                             failure=silently) as done:
                 services.add_author(current_user, course, user, form.reason.data or "")
-            except services.AdminError as exc:
-                db.session.rollback()
-                form.email.errors.append(str(exc))
-            else:
-                db.session.commit()
-                flash(f"{user.name} is now an author of {course.title}.", "success")
+            if done.ok:
                 return redirect(url_for("admin.authors", slug=course.slug))
+            form.email.errors.append(str(done.error))
     return render_template("admin/authors.html", course=course, authors=services.course_authors(course), form=form)
 
 
@@ -197,14 +189,8 @@ def remove_author(slug: str, user_id: int):
     form = RemoveAuthorForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with transaction(services.AdminError, success=f"{user.name} is no longer an author of {course.title}."):
         services.remove_author(current_user, course, user, form.reason.data or "")
-    except services.AdminError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(f"{user.name} is no longer an author of {course.title}.", "success")
     return redirect(url_for("admin.authors", slug=course.slug))
 
 

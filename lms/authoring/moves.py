@@ -10,11 +10,11 @@ from collections.abc import Callable
 from ..accounts.models import User
 from ..catalog.models import Course
 from ..content.sync import SyncReport
-from ..content.tree import NAME, _sort_key
+from ..content.tree import NAME, order_key
 from ..extensions import db
 from ..schools.models import School
 from .models import SourceFile
-from .services import AuthoringError, Folder, module_folders, quiz_folder
+from .services import AuthoringError, Folder, folder_of, module_folders, quiz_folder
 from .store import (
     add_revision, apply_live, content_hash, course_files, file_for_update, head_revision, live_revision, lock_content,
 )
@@ -41,6 +41,13 @@ def _renumbered(names: list[str], index: int, step: int) -> dict[str, str]:
     return {old: new for old, new in renamed.items() if old != new}
 
 
+def move_file(course: Course, file: SourceFile, step: int, author: User, school: School) -> SyncReport:
+    """Move a module (given its module.md) or a lesson one place up (-1) or down (1), and publish the order."""
+    if file.name == "module.md":
+        return move_module(course, folder_of(course, file.path.rsplit("/", 2)[1]), step, author, school)
+    return move_lesson(course, file, step, author, school)
+
+
 def move_module(course: Course, folder: Folder, step: int, author: User, school: School) -> SyncReport:
     folders = module_folders(course)
     names = [f.name for f in folders]
@@ -62,7 +69,7 @@ def move_module(course: Course, folder: Folder, step: int, author: User, school:
 def move_lesson(course: Course, file: SourceFile, step: int, author: User, school: School) -> SyncReport:
     folder = file.path.rsplit("/", 1)[0]
     siblings = sorted((f.name for f in course_files(course) if f.path.rsplit("/", 1)[0] == folder
-                       and f.name != "module.md" and f.head_hash is not None), key=_sort_key)
+                       and f.name != "module.md" and f.head_hash is not None), key=order_key)
     renamed = {f"{folder}/{old}": f"{folder}/{new}"
                for old, new in _renumbered(siblings, siblings.index(file.name), step).items()}
     return _apply(course, lambda path: renamed.get(path, path), author, school, f"lesson order in {course.slug}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..catalog.models import Course
-from ..content.tree import _sort_key
+from ..content.tree import order_key
 from .models import SourceFile
 from .services import Folder, module_folders, quiz_folder, title_of
 from .store import course_files, course_folder, head_revision
@@ -71,7 +71,7 @@ def course_outline(course: Course) -> CourseOutline:
     modules = []
     for folder in module_folders(course):
         lessons = sorted((p for p in files if p.startswith(folder.path + "/") and p.count("/") == 3
-                          and not p.endswith("/module.md")), key=lambda p: _sort_key(p.rsplit("/", 1)[1]))
+                          and not p.endswith("/module.md")), key=lambda p: order_key(p.rsplit("/", 1)[1]))
         modules.append(ModuleOutline(folder, entry(f"{folder.path}/module.md"),
                                      [e for e in (entry(p) for p in lessons) if e],
                                      entry(f"{quizzes}/{folder.name}.md")))

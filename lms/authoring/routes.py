@@ -12,8 +12,9 @@ from ..content.errors import ContentInvalid
 from ..extensions import db
 from ..quizzes.rendering import attempt_page, quiz_page
 from ..schools.services import current_school
-from . import moves, services, uploads
 from ..access import authored_course_or_abort, authored_courses, require_author
+from ..web import silently, transaction
+from . import moves, services, uploads
 from .diffs import diff_lines
 from .forms import ConfirmForm, EditorForm, MoveForm, NewCourseForm, NewLessonForm, NewModuleForm, NewQuizForm, UploadForm
 from .models import SourceRevision
@@ -53,20 +54,17 @@ def new_course():
     errors = []
     if form.validate_on_submit():
         chosen = [skill for skill in skills if skill.slug in form.skills.data]
-        try:
+        with transaction(services.AuthoringError, ContentInvalid, failure=silently) as done:
             course = services.create_course(current_school(), current_user, form.slug.data, form.title.data.strip(),
                                             form.summary.data.strip(), form.level.data, float(form.hours.data), chosen)
-        except services.AuthoringError as exc:
-            db.session.rollback()
-            form.slug.errors.append(str(exc))
-        except ContentInvalid as exc:
-            db.session.rollback()
-            errors = exc.errors
-        else:
-            db.session.commit()
-            flash(f"{course.title} is created and unpublished: learners see it once course.md says "
-                  "'published: true'.", "success")
+            done.success = (f"{course.title} is created and unpublished: learners see it once course.md says "
+                            "'published: true'.")
+        if done.ok:
             return redirect(_workspace(course.slug))
+        if isinstance(done.error, ContentInvalid):
+            errors = done.error.errors
+        else:
+            form.slug.errors.append(str(done.error))
     return render_template("authoring/new_course.html", form=form, errors=errors)
 
 
@@ -86,14 +84,12 @@ def publish_all(slug: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     files = services.drafts(item)
-    try:
+    with transaction(ContentInvalid, success=f"Published {len(files)} file(s).",
+                     failure=lambda _: "Nothing was published: the drafts do not validate together. "
+                                       "Fix the errors listed below.") as done:
         services.publish(files, current_school())
-    except ContentInvalid as exc:
-        db.session.rollback()
-        flash("Nothing was published: the drafts do not validate together. Fix the errors listed below.", "error")
-        return _workspace_page(item, exc.errors, 422)
-    db.session.commit()
-    flash(f"Published {len(files)} file(s).", "success")
+    if not done.ok:
+        return _workspace_page(item, done.error.errors, 422)
     return redirect(_workspace(item.slug))
 
 
@@ -129,14 +125,11 @@ def new_quiz(slug: str):
 
 
 def _created(course, create):
-    try:
+    with transaction(services.AuthoringError) as done:
         file = create()
-    except services.AuthoringError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
+        done.success = f"Created {file.path} as a draft."
+    if not done.ok:
         return redirect(_workspace(course.slug))
-    db.session.commit()
-    flash(f"Created {file.path} as a draft.", "success")
     return redirect(_editor(course.slug, file.path))
 
 
@@ -147,23 +140,16 @@ def move(slug: str):
     if not form.validate_on_submit() or form.direction.data not in ("up", "down"):
         abort(400)
     file = _file_or_404(item, form.path.data)
-    step = -1 if form.direction.data == "up" else 1
-    try:
-        if file.name == "module.md":
-            moves.move_module(item, services.folder_of(item, file.path.rsplit("/", 2)[1]), step, current_user,
-                              current_school())
-        else:
-            moves.move_lesson(item, file, step, current_user, current_school())
-    except services.AuthoringError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    except ContentInvalid as exc:
-        db.session.rollback()
-        flash("The new order does not validate: " + "; ".join(str(e) for e in exc.errors[:5]), "error")
-    else:
-        db.session.commit()
-        flash("The new order is published.", "success")
+    with transaction(services.AuthoringError, ContentInvalid, success="The new order is published.",
+                     failure=_order_refused):
+        moves.move_file(item, file, -1 if form.direction.data == "up" else 1, current_user, current_school())
     return redirect(_workspace(item.slug))
+
+
+def _order_refused(error: Exception) -> str:
+    if isinstance(error, ContentInvalid):
+        return "The new order does not validate: " + "; ".join(str(e) for e in error.errors[:5])
+    return str(error)
 
 
 @bp.post("/courses/<slug>/assets")
@@ -177,14 +163,9 @@ def upload(slug: str):
         flash("Choose an image to upload.", "error")
         return redirect(_workspace(item.slug))
     data = form.image.data.stream.read(limit + 1)
-    try:
+    with transaction(services.AuthoringError) as done:
         file = uploads.store_image(item, form.image.data.filename or "", data, current_user, limit)
-    except services.AuthoringError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(f"Uploaded {file.name}: link it from a lesson as ../assets/{file.name}.", "success")
+        done.success = f"Uploaded {file.name}: link it from a lesson as ../assets/{file.name}."
     return redirect(_workspace(item.slug))
 
 
@@ -200,33 +181,21 @@ def edit(slug: str, path: str):
     elif not form.validate_on_submit() or not (form.base.data or "").isdigit():
         abort(400)
     elif form.save.data or form.publish.data:
-        try:
+        with transaction(services.AuthoringError, success=None if form.publish.data else "Draft saved.") as saved:
             services.save_draft(file, form.text.data or "", current_user, services.clean_note(form.note.data),
                                 base=int(form.base.data))
-        except services.StaleEdit as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            status = 409
-        except services.AuthoringError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-            status = 422
+        if not saved.ok:
+            status = 409 if isinstance(saved.error, services.StaleEdit) else 422
+        elif not form.publish.data:
+            return redirect(_editor(item.slug, path))
         else:
-            db.session.commit()
-            if not form.publish.data:
-                flash("Draft saved.", "success")
-                return redirect(_editor(item.slug, path))
-            try:
+            with transaction(ContentInvalid, success="Published: learners see this version now.",
+                             failure=lambda _: "The draft is saved but not published: fix the errors listed below.") as published:
                 services.publish([file], current_school())
-            except ContentInvalid as exc:
-                db.session.rollback()
-                publish_errors, status = exc.errors, 422
-                flash("The draft is saved but not published: fix the errors listed below.", "error")
-                form.base.data = str(file.head_number)
-            else:
-                db.session.commit()
-                flash("Published: learners see this version now.", "success")
+            if published.ok:
                 return redirect(_editor(item.slug, path))
+            publish_errors, status = published.error.errors, 422
+            form.base.data = str(file.head_number)
     text = (form.text.data or "").replace("\r\n", "\n")
     try:
         result = preview(path, text.encode("utf-8"))
@@ -251,13 +220,10 @@ def delete(slug: str, path: str):
     file = _file_or_404(item, path)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if file.name in ("course.md", "module.md"):
-        flash("A course or module file cannot be deleted here; remove the module's lessons instead.", "error")
-        return redirect(_editor(item.slug, path))
-    services.delete_file(file, current_user)
-    db.session.commit()
-    flash(f"{file.name} is deleted in a draft: publish the course's drafts to remove it for learners.", "success")
-    return redirect(_workspace(item.slug))
+    with transaction(services.AuthoringError,
+                     success=f"{file.name} is deleted in a draft: publish the course's drafts to remove it for learners.") as done:
+        services.delete_file(file, current_user)
+    return redirect(_workspace(item.slug) if done.ok else _editor(item.slug, path))
 
 
 @bp.get("/courses/<slug>/history/<path:path>")
@@ -290,8 +256,7 @@ def restore(slug: str, revision_id: int):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    created = services.restore(found, current_user)
-    db.session.commit()
-    flash(f"Revision {found.number} is restored as a new draft." if created else "That text is already the latest.",
-          "success")
+    with transaction() as done:
+        created = services.restore(found, current_user)
+        done.success = f"Revision {found.number} is restored as a new draft." if created else "That text is already the latest."
     return redirect(_editor(item.slug, found.file.path))

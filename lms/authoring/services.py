@@ -11,7 +11,7 @@ from ..accounts.models import User
 from ..catalog.models import Course, Skill
 from ..content.frontmatter import split_front_matter
 from ..content.sync import SyncReport
-from ..content.tree import NAME, SLUG, _sort_key
+from ..content.tree import NAME, SLUG, order_key
 from ..extensions import db
 from ..schools.models import School
 from .models import CourseAuthor, SourceFile, SourceRevision
@@ -76,7 +76,10 @@ def restore(revision: SourceRevision, author: User) -> SourceRevision | None:
 
 
 def delete_file(file: SourceFile, author: User) -> SourceRevision | None:
-    """A deletion is a draft too: the lesson or quiz goes when it is published."""
+    """A deletion is a draft too: the lesson or quiz goes when it is published. A course's or a module's
+    own file holds the rest together, so it cannot be deleted on its own."""
+    if file.name in ("course.md", "module.md"):
+        raise AuthoringError("A course or module file cannot be deleted here; remove the module's lessons instead.")
     if file.head_hash is None:
         return None
     return add_revision(file, None, "delete", author, "deleted")
@@ -165,7 +168,7 @@ def module_folders(course: Course) -> list[Folder]:
     names = {f.path[len(base):].split("/", 1)[0] for f in course_files(course)
              if f.path.startswith(base) and f.path.count("/") >= 3 and f.head_hash is not None}
     names.discard("assets")
-    return [Folder(name, base + name) for name in sorted(names, key=_sort_key)]
+    return [Folder(name, base + name) for name in sorted(names, key=order_key)]
 
 
 def create_module(course: Course, author: User, slug: str, title: str) -> SourceFile:

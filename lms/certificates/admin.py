@@ -1,11 +1,11 @@
 """Admin pages: find certificates, revoke one with a public reason, reissue one. Admins only."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import require_admin
-from ..extensions import db
+from ..web import transaction
 from ..schools.services import current_school
 from . import services
 from .forms import ReissueForm, RevokeForm
@@ -32,8 +32,8 @@ def index():
     if status not in services.STATUSES:
         status = "all"
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    rows, total = services.search(current_school(), query, status, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-    db.session.commit()  # current_school() may have created the school on a fresh install
+    with transaction():  # current_school() may create the school on a fresh install
+        rows, total = services.search(current_school(), query, status, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     return render_template("certificates/admin/index.html", rows=rows, total=total, query=query, status=status,
                            page=page, pages=max(1, -(-total // PAGE_SIZE)), statuses=services.STATUSES)
 
@@ -52,14 +52,9 @@ def revoke(credential_id: str):
     if not form.validate_on_submit():
         return render_template("certificates/admin/detail.html", certificate=certificate,
                                history=services.history(certificate), revoke_form=form, reissue_form=ReissueForm()), 400
-    try:
+    with transaction(services.CertificateError,
+                     success="The certificate is revoked; its verification page and status list say so."):
         services.revoke(certificate, current_user, form.reason.data)
-    except services.CertificateError as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-        return redirect(url_for(".detail", credential_id=credential_id))
-    db.session.commit()
-    flash("The certificate is revoked; its verification page and status list say so.", "success")
     return redirect(url_for(".detail", credential_id=credential_id))
 
 
@@ -70,12 +65,7 @@ def reissue(credential_id: str):
     if not form.validate_on_submit():
         return render_template("certificates/admin/detail.html", certificate=certificate,
                                history=services.history(certificate), revoke_form=RevokeForm(), reissue_form=form), 400
-    try:
+    with transaction(services.CertificateError,
+                     success="A new certificate was issued; the old one is revoked and points to it.") as done:
         replacement = services.reissue(certificate, current_user, form.note.data or "")
-    except services.CertificateError as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
-        return redirect(url_for(".detail", credential_id=credential_id))
-    db.session.commit()
-    flash("A new certificate was issued; the old one is revoked and points to it.", "success")
-    return redirect(url_for(".detail", credential_id=replacement.credential_id))
+    return redirect(url_for(".detail", credential_id=replacement.credential_id if done.ok else credential_id))

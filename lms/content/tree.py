@@ -42,7 +42,8 @@ PROGRAMME_KEYS = [
 KnownHashes = dict[str, str]
 
 
-def _sort_key(name: str) -> tuple[int, str]:
+def order_key(name: str) -> tuple[int, str]:
+    """Sort key of a file or folder name: by its NN- order prefix, unprefixed names last."""
     match = NAME.match(name.removesuffix(".md"))
     return (int(match.group(1)) if match and match.group(1) else 10**6, name)
 
@@ -137,7 +138,7 @@ class Reader:
         self.context = self._context_digest(courses_dir)
         skills = self.read_skills(courses_dir / "_skills.yaml")
         course_dirs = []
-        for entry in sorted(courses_dir.iterdir(), key=lambda p: _sort_key(p.name)):
+        for entry in sorted(courses_dir.iterdir(), key=lambda p: order_key(p.name)):
             rel = self.rel(entry)
             if entry.name in ("_skills.yaml", "_programmes"):
                 continue
@@ -263,7 +264,7 @@ class Reader:
         lesson_position = 0
         module_slugs: dict[str, str] = {}
         lesson_slugs: dict[str, str] = {}
-        for entry in sorted(course_dir.iterdir(), key=lambda p: _sort_key(p.name)):
+        for entry in sorted(course_dir.iterdir(), key=lambda p: order_key(p.name)):
             rel = self.rel(entry)
             if entry.name in ("course.md", "assets") or entry.name.startswith("."):
                 continue
@@ -300,7 +301,7 @@ class Reader:
                             objectives=values.get("objectives", []))
         if changed:
             module.intro_html = self.render(doc, f"courses/{course_slug}/")
-        for entry in sorted(module_dir.iterdir(), key=lambda p: _sort_key(p.name)):
+        for entry in sorted(module_dir.iterdir(), key=lambda p: order_key(p.name)):
             rel = self.rel(entry)
             if entry.name == "module.md" or entry.name.startswith("."):
                 continue

@@ -6,9 +6,8 @@ from flask_login import current_user, login_required
 
 from ..catalog import services as catalog
 from ..catalog.models import Programme
-from ..extensions import db
 from ..schools.services import current_school
-from ..web import get_or_404
+from ..web import get_or_404, transaction
 from . import services, visits
 from .forms import CompleteForm, EnrolForm
 from .outline import outline
@@ -19,8 +18,8 @@ bp = Blueprint("progress", __name__, template_folder="templates")
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    courses, programmes = services.dashboard(current_user, current_school())
-    db.session.commit()  # current_school() may have created the school on a fresh install
+    with transaction():  # current_school() may create the school on a fresh install
+        courses, programmes = services.dashboard(current_user, current_school())
     resume = next((summary for summary in courses if summary.enrolment.completed_at is None
                    and summary.enrolment.last_lesson is not None and not summary.enrolment.last_lesson.retired), None)
     return render_template("progress/dashboard.html", courses=courses, programmes=programmes, resume=resume)
@@ -34,9 +33,8 @@ def enrol(slug: str):
         abort(404)
     if not EnrolForm().validate_on_submit():
         abort(400)
-    services.enrol(current_user, course, current_school())
-    db.session.commit()
-    flash(f"You are enrolled in {course.title}.", "success")
+    with transaction(success=f"You are enrolled in {course.title}."):
+        services.enrol(current_user, course, current_school())
     first = outline(course).lessons
     if first:
         return redirect(url_for("progress.lesson", slug=course.slug, lesson_slug=first[0].slug))
@@ -50,9 +48,8 @@ def enrol_programme(slug: str):
     programme = get_or_404(Programme, school_id=school.id, slug=slug, retired=False)
     if not EnrolForm().validate_on_submit():
         abort(400)
-    services.enrol_programme(current_user, programme, school)
-    db.session.commit()
-    flash(f"You are enrolled in {programme.title} and each of its courses.", "success")
+    with transaction(success=f"You are enrolled in {programme.title} and each of its courses."):
+        services.enrol_programme(current_user, programme, school)
     return redirect(url_for("catalog.programme", slug=slug))
 
 
@@ -68,10 +65,10 @@ def complete(slug: str, lesson_slug: str):
         abort(403)
     if not CompleteForm().validate_on_submit():
         abort(400)
-    finished = services.complete_lesson(current_user, lesson, enrolment)
-    db.session.commit()
-    if finished:
-        flash(f"Course complete: {course.title}. Well done.", "success")
+    with transaction() as done:
+        if services.complete_lesson(current_user, lesson, enrolment):
+            done.success = f"Course complete: {course.title}. Well done."
+    if done.success:
         return redirect(url_for("catalog.course", slug=course.slug))
     step = outline(course).after(lesson.id)
     if step.kind in ("quiz", "final"):  # a module's quiz comes before the next module
@@ -95,8 +92,9 @@ def lesson(slug: str, lesson_slug: str):
             return redirect(url_for("accounts.login", next=request.path))
         flash("Enrol in the course to read this lesson.", "info")
         return redirect(url_for("catalog.course", slug=visit.course.slug))
-    if user is not None and visits.record_visit(user, visit):
-        db.session.commit()
+    if user is not None and visit.moves_on:  # a repeat visit to the same lesson writes nothing
+        with transaction():
+            visits.record_visit(user, visit)
     plan, item = visit.outline, visit.lesson
     previous, following = plan.neighbours(item.id)
     return render_template("progress/lesson.html", course=visit.course, lesson=item, outline=plan, module=visit.module,

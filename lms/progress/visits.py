@@ -80,6 +80,11 @@ class LessonVisit:
     def state(self) -> str:
         return self.progress.state(self.lesson.id)
 
+    @property
+    def moves_on(self) -> bool:
+        """Whether recording this visit changes anything: a first visit, or a move of the resume pointer."""
+        return self.enrolment is not None and (self.state == "new" or self.enrolment.last_lesson_id != self.lesson.id)
+
 
 def lesson_visit(course_slug: str, lesson_slug: str, user: User | None) -> LessonVisit | None:
     """The lesson page's data for ``user`` (None for a visitor); None when there is no such lesson."""
@@ -114,22 +119,17 @@ def preview_allows(visit: LessonVisit) -> bool:
     return bool(lessons) and lessons[0].id == visit.lesson.id
 
 
-def record_visit(user: User, visit: LessonVisit) -> bool:
-    """Mark the lesson started once and move the resume pointer; returns whether anything changed,
-    so a repeat visit to the same lesson writes nothing."""
+def record_visit(user: User, visit: LessonVisit) -> None:
+    """Mark the lesson started once and move the resume pointer (see ``LessonVisit.moves_on``)."""
     enrolment, lesson_id = visit.enrolment, visit.lesson.id
     if enrolment is None:
-        return False
-    changed = False
+        return
     if visit.state == "new":
         db.session.execute(insert_ignore(
             LessonProgress, {"user_id": user.id, "lesson_id": lesson_id, "started_at": utcnow()},
             ["user_id", "lesson_id"]))
         visit.progress.states[lesson_id] = "started"
-        changed = True
     if enrolment.last_lesson_id != lesson_id:
         db.session.execute(update(Enrolment).where(Enrolment.id == enrolment.id)
                            .values(last_lesson_id=lesson_id, last_activity_at=utcnow())
                            .execution_options(synchronize_session=False))
-        changed = True
-    return changed

@@ -5,10 +5,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from ..access import attempt_or_abort
+from ..web import silently, transaction
 from ..catalog import services as catalog
 from ..progress.services import enrolment_for
 from ..catalog.models import Course
-from ..extensions import db
 from ..schools.services import current_school
 from . import forms, services, summary
 from .models import Attempt, Quiz
@@ -55,13 +55,10 @@ def start(course_slug: str, quiz_slug: str):
         abort(403)
     if not forms.StartForm().validate_on_submit():
         abort(400)
-    try:
+    with transaction(services.QuizRefused) as done:
         attempt = services.start_attempt(current_user, item, current_school())
-    except services.QuizRefused as refusal:
-        db.session.rollback()
-        flash(str(refusal), "error")
+    if not done.ok:
         return redirect(url_for("quizzes.quiz", course_slug=course.slug, quiz_slug=item.slug))
-    db.session.commit()
     return redirect(_attempt_url(course, item, attempt))
 
 
@@ -89,10 +86,12 @@ def answer(course_slug: str, quiz_slug: str, attempt_id: int):
     questions = services.attempt_questions(found)
     try:
         responses, mistakes = forms.read_responses(request.form, questions)
-        outcome = services.answer_attempt(found, responses, mistakes, submit=action == "submit")
     except InvalidResponse:
         abort(400)
-    db.session.commit()
+    with transaction(InvalidResponse, failure=silently) as done:
+        outcome = services.answer_attempt(found, responses, mistakes, submit=action == "submit")
+    if not done.ok:  # a response no honest form could post: nothing is saved
+        abort(400)
     if outcome.time_up and not outcome.submitted:
         flash("Time is up: answers can no longer be changed. Submit to see your result.", "error")
     elif outcome.mistakes:
