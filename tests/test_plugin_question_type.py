@@ -12,7 +12,7 @@ import pytest
 from lms.extensions import db
 from lms.quizzes.models import AttemptAnswer, QuestionVersion
 from lms.quizzes.parsing import parse_quiz
-from lms.quizzes.qtypes import QUESTION_TYPES
+from lms.quizzes.qtypes import QUESTION_TYPES, QuestionType, register, unregister
 
 from . import truefalse_plugin
 from .authoring_support import log_in, make_account, submit
@@ -78,7 +78,7 @@ def test_the_plugin_syntax_takes_no_built_in_question(plugin):
 
 
 def test_without_the_plugin_the_syntax_is_unknown():
-    assert "truefalse" not in QUESTION_TYPES  # the fixture's registration did not leak
+    assert not {"truefalse", "keyword"} & set(QUESTION_TYPES)  # no test's registration leaked
     spec, errors = parse_quiz(STATEMENTS, "statements.md")
     assert spec is None and any("cannot tell the question type" in error.message for error in errors)
 
@@ -155,3 +155,64 @@ def test_item_analysis_counts_the_plugin_questions_options(statements, make_user
     rows = list(csv.DictReader(io.StringIO(client.get(REPORT + "/options.csv").get_data(as_text=True))))
     boiling = [(r["option"], r["answer"], r["correct"], r["chosen"]) for r in rows if r["question"] == "boiling"]
     assert boiling == [("true", "True", "yes", "1"), ("false", "False", "no", "1"), ("", "(no answer)", "", "1")]
+
+
+class Keyword(QuestionType):
+    """A type that keeps every default: one typed answer, shown, read, reviewed and reported by the base."""
+
+    name = "keyword"
+    label = "keyword"
+
+    @classmethod
+    def detect(cls, block):
+        return block.kind == "bullet" and len(block.items) == 1 and block.items[0].text.startswith("keyword:")
+
+    @classmethod
+    def parse(cls, block, errors, path):
+        return {"keyword": block.items[0].text.removeprefix("keyword:").strip()}
+
+    @classmethod
+    def public(cls, data, rng):
+        return {"type": cls.name}
+
+    @classmethod
+    def grade(cls, data, response):
+        return 1.0 if response is not None and response.casefold() == data["keyword"].casefold() else 0.0
+
+    @classmethod
+    def to_markdown(cls, data):
+        return f"- keyword: {data['keyword']}"
+
+
+KEYWORD_QUIZ = "---\ntitle: Capitals\npass_mark: 50\n---\n\n## The capital of France? {#capital}\n\n- keyword: Paris\n"
+
+
+@pytest.fixture()
+def keyword_quiz(app, content_dir):
+    register(Keyword)
+    try:
+        write_quiz(content_dir, text=KEYWORD_QUIZ)
+        sync(app)
+        yield app
+    finally:
+        unregister(Keyword.name)
+
+
+def test_a_type_without_templates_or_form_code_gets_the_base_defaults(keyword_quiz, make_user, auth, client):
+    make_user()
+    auth.login()
+    enrol(auth)
+    attempt_id = start(auth)
+    name = f"q{by_key(keyword_quiz, attempt_id)['capital'].id}"
+    assert f'<label for="{name}">Your answer</label>' in client.get(attempt_url(attempt_id)).get_data(as_text=True)
+    assert post_answers(auth, attempt_id, {name: "  paris "}, "save").status_code == 302
+    assert f'name="{name}" value="paris" maxlength="1000"' in client.get(attempt_url(attempt_id)).get_data(as_text=True)
+    assert post_answers(auth, attempt_id, {name: "paris"}).status_code == 302
+    review = client.get(attempt_url(attempt_id)).get_data(as_text=True)
+    assert "Score: <strong>100%</strong>" in review and "<p>Your answer: paris</p>" in review
+    auth.logout()
+    make_account(keyword_quiz, make_user, "author")
+    log_in(auth, "author@example.com")
+    preview = submit(auth, QUIZ_FILE, KEYWORD_QUIZ, "preview").get_data(as_text=True)
+    assert '<pre class="answer-key"><code>- keyword: Paris</code></pre>' in preview
+    assert '<tr><th scope="row">paris</th><td>–</td><td>1</td>' in client.get(REPORT).get_data(as_text=True)

@@ -76,7 +76,10 @@ class QuestionType:
       ``question`` is the QuestionSpec, ``data`` its data with texts as HTML, and
       ``absolutise(html, bases.questions)`` fixes the links of Markdown blocks such as feedback.
 
-    The defaults describe one typed answer; the built-ins override what differs.
+    ``data`` is JSON; before it is stored, strings under the keys ``text`` and ``left`` become inline
+    HTML and ``feedback`` a rendered Markdown block (see rendering.py), so templates show those with
+    ``|safe`` and let Jinja escape every other string. The defaults describe one typed answer; the
+    built-ins override what differs.
     """
 
     name: ClassVar[str] = ""
