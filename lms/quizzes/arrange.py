@@ -11,7 +11,9 @@ from lms.quizzes.registry import (
     CHECKBOX_RE,
     AnswerBlock,
     InvalidResponse,
+    Mistake,
     NotRepresentable,
+    Parts,
     QuestionType,
     option_id,
     rank_ids,
@@ -45,6 +47,7 @@ class Matching(QuestionType):
 
     name = "matching"
     label = "matching"
+    template = "quizzes/types/matching.html"
 
     @classmethod
     def detect(cls, block: AnswerBlock) -> bool:
@@ -85,6 +88,18 @@ class Matching(QuestionType):
         return {"type": cls.name, "left": left, "choices": choices}
 
     @classmethod
+    def read_form(cls, data: Mapping[str, Any], parts: Parts) -> dict[str, str] | None:
+        """One select per left item, each part named by the item's id."""
+        if None in parts or any(len(values) != 1 for values in parts.values()):
+            raise InvalidResponse("expected one choice per item")
+        chosen = {left: values[0] for left, values in parts.items() if values[0]}
+        return chosen or None
+
+    @classmethod
+    def form_values(cls, data: Mapping[str, Any], response: Any) -> Parts:
+        return {left: [choice] for left, choice in response.items()}
+
+    @classmethod
     def grade(cls, data: Mapping[str, Any], response: Any) -> float:
         if response is None:
             return 0.0
@@ -121,6 +136,7 @@ class Ordering(QuestionType):
 
     name = "ordering"
     label = "ordering"
+    template = "quizzes/types/ordering.html"
 
     @classmethod
     def detect(cls, block: AnswerBlock) -> bool:
@@ -151,6 +167,28 @@ class Ordering(QuestionType):
         if len(items) > 1 and [i["id"] for i in items] == right:
             items.reverse()  # the starting order must never be the answer
         return {"type": cls.name, "items": items}
+
+    @classmethod
+    def read_form(cls, data: Mapping[str, Any], parts: Parts) -> list[str] | None:
+        """A position per item, each part named by the item's id; a shared or missing position is a slip."""
+        items = len(data["items"])
+        if None in parts or any(len(values) != 1 for values in parts.values()):
+            raise InvalidResponse("expected one position per item")
+        positions = {}
+        for item, (value,) in parts.items():
+            if value and not (value.isdigit() and 1 <= int(value) <= items):
+                raise InvalidResponse(f"position {value!r} out of range")
+            if value:
+                positions[item] = int(value)
+        if not positions:
+            return None
+        if len(positions) < items or len(set(positions.values())) < items:
+            raise Mistake(f"Give each item its own position, from 1 to {items}.")
+        return sorted(positions, key=positions.__getitem__)
+
+    @classmethod
+    def form_values(cls, data: Mapping[str, Any], response: Any) -> Parts:
+        return {item: [str(n)] for n, item in enumerate(response, 1)}
 
     @classmethod
     def grade(cls, data: Mapping[str, Any], response: Any) -> float:

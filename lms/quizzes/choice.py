@@ -11,7 +11,9 @@ from lms.quizzes.registry import (
     CHECKBOX_RE,
     AnswerBlock,
     InvalidResponse,
+    Parts,
     QuestionType,
+    one_value,
     option_id,
     quote,
     register,
@@ -62,6 +64,10 @@ class _Choice(QuestionType):
         raise NotImplementedError
 
     @classmethod
+    def report_options(cls, data: Mapping[str, Any]) -> list[tuple[str, str, bool]]:
+        return [(o["id"], o["text"], bool(o["correct"])) for o in data.get("options", [])]
+
+    @classmethod
     def feedback(cls, data: Mapping[str, Any], response: Any) -> list[str]:
         chosen = set(cls._chosen(data, response))
         return [o["feedback"] for o in data["options"] if o["id"] in chosen and o["feedback"]]
@@ -82,6 +88,7 @@ class SingleChoice(_Choice):
 
     name = "single"
     label = "single choice"
+    template = "quizzes/types/single.html"
 
     @classmethod
     def detect(cls, block: AnswerBlock) -> bool:
@@ -101,6 +108,14 @@ class SingleChoice(_Choice):
             return []
         if not isinstance(response, str) or response not in {o["id"] for o in data["options"]}:
             raise InvalidResponse(f"single choice: unknown option {response!r}")
+        return [response]
+
+    @classmethod
+    def read_form(cls, data: Mapping[str, Any], parts: Parts) -> str | None:
+        return one_value(parts) or None
+
+    @classmethod
+    def answer_summary(cls, data: Mapping[str, Any], response: Any) -> list[str]:
         return [response]
 
     @classmethod
@@ -131,6 +146,7 @@ class MultipleResponse(_Choice):
     name = "multiple"
     label = "multiple response"
     attributes = frozenset({"scoring"})
+    template = "quizzes/types/multiple.html"
 
     @classmethod
     def detect(cls, block: AnswerBlock) -> bool:
@@ -150,6 +166,20 @@ class MultipleResponse(_Choice):
         if response is None:
             return []
         return require_ids(response, {o["id"] for o in data["options"]}, "multiple response")
+
+    @classmethod
+    def read_form(cls, data: Mapping[str, Any], parts: Parts) -> list[str] | None:
+        if set(parts) - {None}:
+            raise InvalidResponse("unexpected fields")
+        return list(parts.get(None, [])) or None
+
+    @classmethod
+    def form_values(cls, data: Mapping[str, Any], response: Any) -> Parts:
+        return {None: list(response)}
+
+    @classmethod
+    def answer_summary(cls, data: Mapping[str, Any], response: Any) -> list[str]:
+        return list(response)
 
     @classmethod
     def grade(cls, data: Mapping[str, Any], response: Any) -> float:

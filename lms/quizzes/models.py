@@ -12,6 +12,7 @@ from ..accounts.models import User
 from ..catalog.models import Course, Module
 from ..db import UTCDateTime, utcnow
 from ..extensions import db
+from .qtypes import QuestionType, get_type
 
 FINAL = "final"
 
@@ -80,6 +81,11 @@ class QuestionVersion(db.Model):
 
     def __repr__(self) -> str:
         return f"<QuestionVersion {self.quiz_id}:{self.key} v{self.version}>"
+
+    @property
+    def qtype(self) -> type[QuestionType]:
+        """The registered type that shows, reads, grades and reports this question."""
+        return get_type(self.type)
 
 
 class Attempt(db.Model):

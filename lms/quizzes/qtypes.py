@@ -7,10 +7,13 @@ from lms.quizzes.registry import (
     AnswerBlock,
     BlockItem,
     InvalidResponse,
+    Mistake,
     NotRepresentable,
+    Parts,
     QuestionType,
     detect_type,
     register,
+    unregister,
 )
 
 # The built-in modules register themselves on import, as a plugin module would.
@@ -27,6 +30,6 @@ def get_type(name: str) -> type[QuestionType]:
 
 
 __all__ = [
-    "QUESTION_TYPES", "AnswerBlock", "BlockItem", "BUILTINS", "InvalidResponse", "NotRepresentable",
-    "QuestionType", "detect_type", "get_type", "register",
+    "QUESTION_TYPES", "AnswerBlock", "BlockItem", "BUILTINS", "InvalidResponse", "Mistake", "NotRepresentable",
+    "Parts", "QuestionType", "detect_type", "get_type", "register", "unregister",
 ]

@@ -1,6 +1,7 @@
 """The question-type registry: built-in types register here exactly as a plugin would."""
 from __future__ import annotations
 
+import json
 import random
 import re
 import unicodedata
@@ -13,10 +14,18 @@ from lms.quizzes import gift_text
 from lms.quizzes.spec import QuestionSpec
 
 CHECKBOX_RE = re.compile(r"\[([ xX])\](?:\s+|$)")
+MAX_TEXT = 1000  # characters of a typed answer
+
+# The values posted for one question: part name (None for the question's own field) -> values.
+Parts = dict[str | None, list[str]]
 
 
 class InvalidResponse(ValueError):
     """A response no honest form could post (wrong shape, foreign ids): refused, never graded."""
+
+
+class Mistake(ValueError):
+    """An answer the learner can fix; shown beside the question, nothing of it is saved."""
 
 
 class NotRepresentable(Exception):
@@ -45,12 +54,39 @@ class AnswerBlock:
 
 
 class QuestionType:
-    """Base of every question type; all methods are class methods so the class is the type."""
+    """Base of every question type; all methods are class methods so the class is the type.
+
+    A type owns everything that depends on it, so no other code asks for a type by name:
+
+    - content: ``detect``, ``parse``, ``to_markdown``, ``to_gift``;
+    - the attempt: ``public`` (what the form may show), ``read_form`` and its inverse ``form_values``,
+      ``grade`` and ``feedback``;
+    - reports: ``report_options`` and ``answer_summary`` (item analysis's "answers chosen");
+    - pages: ``template``, the Jinja name of a file defining three macros, looked up through the
+      app's template loader, so a plugin ships its file in its own blueprint's template folder
+      (and a host site may override a built-in's):
+
+      ``controls(question, public, values, field_name, described)``: the attempt's form controls
+      inside the question's fieldset, built from ``public`` only (never a key, flag or feedback);
+      ``values`` maps field names to the values to show, ``field_name(question, part=None)`` names
+      a control ``q<id>[-<part>]``, ``described`` holds ids for ``aria-describedby`` (or '').
+      ``review(item)``: the learner's response beside the right one; ``item`` is a
+      ``summary.ReviewItem`` whose question's data has its texts as HTML.
+      ``key(question, data, absolutise, bases)``: the answer key of the authoring preview;
+      ``question`` is the QuestionSpec, ``data`` its data with texts as HTML, and
+      ``absolutise(html, bases.questions)`` fixes the links of Markdown blocks such as feedback.
+
+    ``data`` is JSON; before it is stored, strings under the keys ``text`` and ``left`` become inline
+    HTML and ``feedback`` a rendered Markdown block (see rendering.py), so templates show those with
+    ``|safe`` and let Jinja escape every other string. The defaults describe one typed answer; the
+    built-ins override what differs.
+    """
 
     name: ClassVar[str] = ""
     label: ClassVar[str] = ""
     # Heading attributes this type understands beyond id, points and skills.
     attributes: ClassVar[frozenset[str]] = frozenset()
+    template: ClassVar[str] = "quizzes/types/answer.html"
 
     @classmethod
     def detect(cls, block: AnswerBlock) -> bool:
@@ -76,6 +112,33 @@ class QuestionType:
     def feedback(cls, data: Mapping[str, Any], response: Any) -> list[str]:
         """Markdown feedback attached to what the learner chose, for the review page."""
         return []
+
+    @classmethod
+    def read_form(cls, data: Mapping[str, Any], parts: Parts) -> Any:
+        """The response posted (None: unanswered): InvalidResponse for what no honest form of the
+        attempt could post, Mistake for a slip the learner can fix. Default: one typed answer."""
+        value = (one_value(parts) or "").strip()
+        if len(value) > MAX_TEXT:
+            raise InvalidResponse(f"answer longer than {MAX_TEXT} characters")
+        return value or None
+
+    @classmethod
+    def form_values(cls, data: Mapping[str, Any], response: Any) -> Parts:
+        """The inverse of ``read_form``: the values the controls show for a saved (non-None) response."""
+        return {None: [str(response)]}
+
+    @classmethod
+    def report_options(cls, data: Mapping[str, Any]) -> list[tuple[str, str, bool]]:
+        """The fixed options item analysis counts, as (id, text as HTML, right?); none by default."""
+        return []
+
+    @classmethod
+    def answer_summary(cls, data: Mapping[str, Any], response: Any) -> list[str]:
+        """What a (non-None) response counts as among the answers chosen: the ids of the
+        ``report_options`` it picks, or else one text standing for the whole response."""
+        if isinstance(response, str):
+            return [response]
+        return [json.dumps(response, ensure_ascii=False, sort_keys=True)]
 
     @classmethod
     def to_markdown(cls, data: Mapping[str, Any]) -> str:
@@ -120,9 +183,22 @@ def register(cls: type[QuestionType]) -> type[QuestionType]:
     return cls
 
 
+def unregister(name: str) -> type[QuestionType]:
+    """Remove a type from the registry (a plugin unloaded, a test's type cleaned up); KeyError if absent."""
+    return QUESTION_TYPES.pop(name)
+
+
 def detect_type(block: AnswerBlock) -> type[QuestionType] | None:
     """The type claiming the block, newest first: a plugin can specialise a built-in's syntax."""
     return next((cls for cls in reversed(QUESTION_TYPES.values()) if cls.detect(block)), None)
+
+
+def one_value(parts: Parts) -> str | None:
+    """The question's own field, posted at most once; any other field is forged."""
+    if set(parts) - {None} or len(parts.get(None, [])) > 1:
+        raise InvalidResponse("expected one value")
+    values = parts.get(None, [])
+    return values[0] if values else None
 
 
 def option_id(index: int) -> str:

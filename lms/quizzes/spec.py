@@ -4,7 +4,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .registry import QuestionType
 
 REVIEW_MODES = ("after_submit", "after_pass", "never")
 ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -35,6 +38,13 @@ class QuestionSpec:
     data: dict[str, Any] = field(default_factory=dict)
     # The source line only locates messages; it is not part of the question's identity.
     line: int = field(default=0, compare=False)
+
+    @property
+    def qtype(self) -> type[QuestionType]:
+        """The registered type of the question (imported here: the registry imports this module)."""
+        from .qtypes import get_type
+
+        return get_type(self.type)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -115,6 +115,7 @@ class ShortAnswer(_Typed):
 
     name = "short"
     label = "short answer"
+    template = "quizzes/types/short.html"
 
     @classmethod
     def detect(cls, block: AnswerBlock) -> bool:
@@ -158,6 +159,7 @@ class Numeric(_Typed):
 
     name = "numeric"
     label = "numeric"
+    template = "quizzes/types/numeric.html"
 
     @classmethod
     def detect(cls, block: AnswerBlock) -> bool:
@@ -188,6 +190,11 @@ class Numeric(_Typed):
         if x is None or not math.isfinite(x):
             return 0.0
         return 1.0 if any(matches(a, x) for a in data["answers"]) else 0.0
+
+    @classmethod
+    def accepted_texts(cls, data: Mapping[str, Any]) -> list[str]:
+        """Each accepted number as the review shows it (``42 ± 0.5``, ``40..44``)."""
+        return [answer_text(a) for a in data["answers"]]
 
     @classmethod
     def to_markdown(cls, data: Mapping[str, Any]) -> str:

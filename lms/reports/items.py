@@ -5,13 +5,13 @@
 - discrimination index: the Pearson correlation between the score on the question and the score on
   the rest of the attempt (the attempt's total minus this question), over the attempts that had the
   question (Moodle shows it ×100); None when either side has no spread;
-- how often each option is chosen (choice questions) and the most common answers (others).
+- how often each option is chosen and the most common other answers, as each question's type
+  summarises a response (``QuestionType.report_options`` and ``answer_summary``).
 
 Attempts are read in one ordered pass and the sums are accumulated, so memory holds one attempt."""
 from __future__ import annotations
 
 import itertools
-import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,7 +23,6 @@ from ..extensions import db
 from ..quizzes.models import Attempt, AttemptAnswer, AttemptQuestion, QuestionVersion, Quiz
 from ..schools.models import School
 
-CHOICE_TYPES = ("single", "multiple")
 TOP_ANSWERS = 5
 
 
@@ -53,10 +52,8 @@ class ItemStats:
         self.sum_xr += x * rest
         if response is None:
             self.blank += 1
-        elif self.question.type in CHOICE_TYPES:
-            self.chosen.update([response] if isinstance(response, str) else list(response))
         else:
-            self.chosen[json.dumps(response, ensure_ascii=False, sort_keys=True)] += 1
+            self.chosen.update(self.question.qtype.answer_summary(self.question.data, response))
 
     @property
     def facility(self) -> float | None:
@@ -79,17 +76,16 @@ class ItemStats:
 
     @property
     def options(self) -> list[tuple[str, str, bool, int]]:
-        """(option id, text as HTML, correct, times chosen) for choice questions."""
-        if self.question.type not in CHOICE_TYPES:
-            return []
-        return [(o["id"], o["text"], bool(o["correct"]), self.chosen.get(o["id"], 0))
-                for o in self.question.data.get("options", [])]
+        """(option id, text as HTML, correct, times chosen) for the options the type offers."""
+        return [(option, text, correct, self.chosen.get(option, 0))
+                for option, text, correct in self.question.qtype.report_options(self.question.data)]
 
     @property
     def top_answers(self) -> list[tuple[str, int]]:
-        if self.question.type in CHOICE_TYPES:
-            return []
-        return [(json.loads(key), count) for key, count in self.chosen.most_common(TOP_ANSWERS)]
+        """The most common answers other than the offered options, with how often each was given."""
+        offered = {option for option, _, _, _ in self.options}
+        others = Counter({answer: n for answer, n in self.chosen.items() if answer not in offered})
+        return others.most_common(TOP_ANSWERS)
 
     @property
     def flags(self) -> list[str]:
