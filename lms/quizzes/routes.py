@@ -13,7 +13,6 @@ from ..schools.services import current_school
 from . import forms, services, summary
 from .models import Attempt, Quiz
 from .qtypes import InvalidResponse
-from .textual import answer_text
 
 bp = Blueprint("quizzes", __name__, template_folder="templates")
 
@@ -122,4 +121,4 @@ def _result_page(course: Course, quiz: Quiz, attempt: Attempt):
     state = summary.quiz_state(attempt.user, quiz, services.attempts_of(attempt.user, quiz))
     return render_template("quizzes/result.html", course=course, quiz=quiz, attempt=attempt, state=state,
                            review=allowed, items=summary.review_items(attempt) if allowed else [],
-                           mine=attempt.user_id == current_user.id, numeric_answer=answer_text)
+                           mine=attempt.user_id == current_user.id)
