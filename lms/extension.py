@@ -10,9 +10,8 @@ from .config import env_settings, is_development
 from .extensions import csrf, db, limiter, login_manager, migrate
 
 
-def migrations_dir() -> str:
+def migrations_dir(package: Path = Path(__file__).resolve().parent) -> str:
     """Alembic's folder: ``lms/migrations`` in an installed wheel, ``migrations/`` beside ``lms/`` in a checkout."""
-    package = Path(__file__).resolve().parent
     for candidate in (package / "migrations", package.parent / "migrations"):
         if (candidate / "env.py").is_file():
             return str(candidate)
