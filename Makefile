@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 RUN_ENV := LMS_ENV=development FLASK_APP=lms
 
-.PHONY: run test test-sqlite test-postgres install install-test browser bench load check clean
+.PHONY: run test test-sqlite test-postgres install install-test browser bench load check wheel-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ load: install-test
 	cd bench && ../$(BIN)/python load.py
 	cd bench && ../$(BIN)/python load.py --database $(PG_TEST_URL)
 
+## make wheel-check: build the wheel, install it in a clean virtualenv, mount it in a host app, migrate, sync, open a lesson
+wheel-check: install-test
+	PYTHON=$(PYTHON) BUILD_PYTHON=$(BIN)/python .ci/wheel_check.sh
+
 ## make bench: the benchmarks in bench/, figures printed (wrk is the load tool)
 bench: install-test
 	@command -v wrk >/dev/null 2>&1 || { \
@@ -69,4 +73,4 @@ bench: install-test
 	$(BIN)/python bench/run_all.py
 
 clean:
-	rm -rf $(VENV) *.egg-info instance build
+	rm -rf $(VENV) *.egg-info instance build dist

@@ -10,7 +10,16 @@ from .caching import init_cache
 from .config import env_settings, is_development
 from .extensions import csrf, db, limiter, login_manager, migrate
 
-MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+def migrations_dir(package: Path = Path(__file__).resolve().parent) -> str:
+    """Alembic's folder: ``lms/migrations`` in an installed wheel, ``migrations/`` beside ``lms/`` in a checkout."""
+    for candidate in (package / "migrations", package.parent / "migrations"):
+        if (candidate / "env.py").is_file():
+            return str(candidate)
+    return str(package / "migrations")  # where the wheel puts it; Alembic names it if it is missing
+
+
+MIGRATIONS_DIR = migrations_dir()
 
 # Shared templates (base layout, errors) and the stylesheet, found by a host app too.
 static_bp = Blueprint("lms_static", __name__, static_folder="static", static_url_path="/lms/static",

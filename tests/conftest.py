@@ -3,10 +3,11 @@ LMS_TEST_DATABASE_URL says so), a test client, a CLI runner, and factories."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from lms import create_app
 from lms.extensions import db
@@ -15,12 +16,24 @@ from .content_factory import make_tree
 
 FAST_HASH = "pbkdf2:sha256:1000"  # tests create many users; production uses scrypt
 PASSWORD = "correct-horse-battery"
+# The suite drops the public schema of the PostgreSQL database it is given, so the database's name
+# must say it is for tests: "test", "test_<anything>" or "<anything>_test".
+TEST_DATABASE_NAME = re.compile(r"test(_\w+)?|\w+_test")
+
+
+def is_test_database(url: str) -> bool:
+    return bool(TEST_DATABASE_NAME.fullmatch(make_url(url).database or ""))
 
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     url = os.environ.get("LMS_TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     if url.startswith("postgresql"):
+        if not is_test_database(url):
+            pytest.exit(f"LMS_TEST_DATABASE_URL names the database {make_url(url).database!r}; the tests drop its "
+                        "public schema, so they only run on a database named test, test_<name> or <name>_test "
+                        f"(the rule {TEST_DATABASE_NAME.pattern!r}, matching the whole name)",
+                        returncode=pytest.ExitCode.USAGE_ERROR)
         engine = create_engine(url)
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))

@@ -9,6 +9,7 @@ import pytest
 
 from lms.extensions import db
 
+from .conftest import PASSWORD, Auth
 from .content_factory import write
 from .quiz_support import write_quiz
 
@@ -121,8 +122,9 @@ def audit_app(make_app, content_dir, make_user):
     write(content_dir, "courses/intro-course/assets/notes.txt", "notes")
     write(content_dir, SPARE_FILE, "---\ntitle: Spare\nminutes: 1\n---\n\nA lesson the audit deletes.\n")
     write_quiz(content_dir)
-    # CSRF has its own tests; here every request carries the rights of its role and nothing else.
-    app = make_app(WTF_CSRF_ENABLED=False)
+    # CSRF stays on and every POST carries a valid token, so the answer is the route's access check
+    # (a log-in redirect, a 403) and never a 400 for a missing token.
+    app = make_app()
     assert app.test_cli_runner().invoke(args=["lms", "sync"]).exit_code == 0
     for role in ROLES[1:]:
         make_user(email=f"{role}@example.com", name=role.title(), role={"author": "author", "admin": "admin"}.get(role, "learner"))
@@ -130,12 +132,21 @@ def audit_app(make_app, content_dir, make_user):
     return app
 
 
-def client_for(app, role):
-    client = app.test_client()
+def client_for(app, role) -> Auth:
+    """A client of the role, logged in unless anonymous, with the CSRF token of its session."""
+    auth = Auth(app.test_client())
     if role != "anonymous":
-        response = client.post("/account/login", data={"email": f"{role}@example.com", "password": "correct-horse-battery"})
+        response = auth.login(email=f"{role}@example.com", password=PASSWORD)
         assert response.status_code == 302, role
-    return client
+    auth.token = auth.csrf("/account/login" if role == "anonymous" else "/")
+    return auth
+
+
+def send(auth: Auth, method: str, url: str, data: dict | None = None):
+    """The request as a browser sends it: a POST carries the session's CSRF token."""
+    if method == "POST":
+        data = {"csrf_token": auth.token, **(data or {})}
+    return auth.client.open(url, method=method, data=data or {})
 
 
 def test_every_route_is_in_the_audit_table(app):
@@ -147,8 +158,8 @@ def test_every_route_is_in_the_audit_table(app):
 
 def test_every_route_answers_each_role_as_the_table_says(audit_app):
     clients = {role: client_for(audit_app, role) for role in ROLES}
-    clients["owner"].post(COURSE + "enrol")
-    attempt = clients["owner"].post(QUIZ + "/start").headers["Location"].rsplit("/", 1)[1]
+    assert send(clients["owner"], "POST", COURSE + "enrol").status_code == 302
+    attempt = send(clients["owner"], "POST", QUIZ + "/start").headers["Location"].rsplit("/", 1)[1]
     names = {"attempt": attempt, **owner_certificates(audit_app), **ids(audit_app)}
     observed, expected = {}, {}
     for endpoint, method, url, answers in ROUTES:
@@ -158,7 +169,7 @@ def test_every_route_answers_each_role_as_the_table_says(audit_app):
                 client = client_for(audit_app, role)  # a fresh session, so the others stay logged in
             else:
                 client = clients[role]
-            response = client.open(url, method=method, data=FORMS.get(endpoint, {}))
+            response = send(client, method, url, FORMS.get(endpoint))
             status = response.status_code
             location = response.headers.get("Location", "")
             to_login = status == 302 and location.startswith("/account/login")
@@ -222,6 +233,6 @@ def test_a_removed_check_turns_the_audit_red(audit_app, monkeypatch):
 
     monkeypatch.setattr(routes, "attempt_or_abort", lambda quiz, attempt_id, viewing=False: db.session.get(Attempt, attempt_id))
     owner, other = client_for(audit_app, "owner"), client_for(audit_app, "other")
-    owner.post(COURSE + "enrol")
-    attempt = owner.post(QUIZ + "/start").headers["Location"].rsplit("/", 1)[1]
-    assert other.get(f"{QUIZ}/attempts/{attempt}").status_code == 200  # the hole the audit would catch
+    assert send(owner, "POST", COURSE + "enrol").status_code == 302
+    attempt = send(owner, "POST", QUIZ + "/start").headers["Location"].rsplit("/", 1)[1]
+    assert send(other, "GET", f"{QUIZ}/attempts/{attempt}").status_code == 200  # the hole the audit would catch

@@ -101,10 +101,14 @@ def test_only_admins_reach_the_admin_pages(issued, synced, make_user, role):
 
 
 def test_anonymous_visitors_are_sent_to_log_in(issued, synced):
-    visitor = synced.test_client()
+    visitor = Auth(synced.test_client())
     for path in ADMIN_PAGES:
-        response = visitor.get(path.format(cid=issued.credential_id))
+        response = visitor.client.get(path.format(cid=issued.credential_id))
         assert response.status_code == 302 and response.headers["Location"].startswith("/account/login")
+    for path in ADMIN_ACTIONS:  # with a valid CSRF token, so the log-in check is what answers
+        response = visitor.post(path.format(cid=issued.credential_id), {"reason": "x"}, token_from="/account/login")
+        assert response.status_code == 302 and response.headers["Location"].startswith("/account/login")
+    assert only_certificate(synced).is_valid
 
 
 def test_admin_lists_searches_and_revokes_with_a_reason(issued, synced, make_user):

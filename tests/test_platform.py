@@ -1,12 +1,15 @@
 """The platform as a whole: mounting into a host site, migrations, headers, configuration."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
 
 from lms import LMS, create_app
+from lms.extension import MIGRATIONS_DIR, migrations_dir
 from lms.extensions import db
 
 from .conftest import FAST_HASH, Auth
@@ -16,6 +19,18 @@ def test_models_and_migrations_do_not_drift(app):
     with app.app_context(), db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, db.metadata) == []
+
+
+def test_the_migrations_are_found_in_a_checkout_and_in_an_installed_wheel(tmp_path):
+    assert Path(MIGRATIONS_DIR) == Path(__file__).resolve().parents[1] / "migrations"  # this checkout's
+    checkout, site = tmp_path / "checkout", tmp_path / "site-packages"
+    for folder in (checkout / "migrations", site / "lms" / "migrations", site / "migrations"):
+        folder.mkdir(parents=True)
+        (folder / "env.py").write_text("")
+    (checkout / "lms").mkdir()
+    assert migrations_dir(checkout / "lms") == str(checkout / "migrations")
+    # Installed: the package's own copy, even beside another distribution's top-level migrations/.
+    assert migrations_dir(site / "lms") == str(site / "lms" / "migrations")
 
 
 def test_lms_mounts_under_a_prefix_in_a_host_site(database_url, content_dir):

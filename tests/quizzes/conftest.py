@@ -12,8 +12,9 @@ from lms.quizzes.arrange import matching_data
 from lms.quizzes.registry import option_id, rank_ids
 from lms.quizzes.spec import QuestionSpec, QuizSpec
 
-MOODLE = Path(os.environ.get("CONDUCTOR_MOODLE_FIXTURES",
-                             Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "moodle"))
+# Moodle's example files live outside the repository: ../shared/fixtures/moodle from its root.
+REPO = Path(__file__).resolve().parents[2]
+MOODLE = Path(os.environ.get("LMS_MOODLE_FIXTURES") or REPO.parent / "shared" / "fixtures" / "moodle")
 
 # Texts exercise GIFT's control characters and Markdown's inline syntax, but start with a letter
 # and use single spaces, so neither format may read them as structure.
@@ -105,10 +106,13 @@ def quizzes(draw: st.DrawFn, types: tuple[str, ...], gift: bool) -> QuizSpec:
 
 @pytest.fixture(scope="session")
 def moodle() -> Path:
-    """Moodle's own GIFT and Aiken example files (never copied into the project)."""
+    """Moodle's own GIFT and Aiken example files (never copied into the project): skipped where they
+    are missing, except on CI (CI=true), where a missing folder fails the run."""
     if not MOODLE.is_dir():
-        pytest.fail(f"Moodle fixtures not found at {MOODLE}: ../shared/ must sit beside the checkout "
-                    "(or set CONDUCTOR_MOODLE_FIXTURES)")
+        reason = f"Moodle fixtures not found at {MOODLE} (set LMS_MOODLE_FIXTURES to their folder)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{reason}; CI=true requires them", pytrace=False)
+        pytest.skip(reason)
     return MOODLE
 
 
