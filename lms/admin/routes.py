@@ -2,25 +2,22 @@
 assign course authors, and read the audit log. Admins only, checked before every view."""
 from __future__ import annotations
 
-import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func
 from wtforms import SelectChoice
 
 from ..accounts.models import ROLES, User
+from ..accounts.services import find_user
 from ..access import course_or_404, require_admin
 from ..catalog.models import Course
 from ..extensions import db
 from ..web import silently, transaction
-from ..progress.models import Enrolment
-from ..quizzes.models import Attempt, Quiz
+from ..quizzes.models import Attempt
 from ..reports.csvstream import csv_response
 from ..schools.services import current_school
-from . import services
+from . import queries, services
 from .forms import AuthorForm, EnrolForm, ReasonForm, RemoveAuthorForm, RoleForm
-from .models import AuditEntry
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 bp.before_request(require_admin)
@@ -59,41 +56,18 @@ def learners():
 @bp.get("/learners.csv")
 def learners_csv():
     """Every matching account with its enrolment figures, streamed from a server-side cursor."""
-    conditions = services.search_filter(request.args.get("q", "")[:200], request.args.get("role", ""))
-    school = current_school()
-    figures = (db.select(Enrolment.user_id, func.count(Enrolment.id).label("enrolments"),
-                         func.count(Enrolment.completed_at).label("completed"),
-                         func.max(Enrolment.last_activity_at).label("last_activity"))
-               .where(Enrolment.school_id == school.id).group_by(Enrolment.user_id).subquery())
-    query = (db.select(User.id, User.name, User.email, User.role, User.active, User.created_at,
-                       func.coalesce(figures.c.enrolments, 0), func.coalesce(figures.c.completed, 0),
-                       figures.c.last_activity)
-             .outerjoin(figures, figures.c.user_id == User.id).where(*conditions).order_by(User.id))
-
-    def rows():
-        yield from db.session.execute(query.execution_options(yield_per=2000))
-
-    return csv_response("learners.csv", ("id", "name", "e-mail", "role", "active", "created", "enrolments",
-                                         "completed courses", "last activity"), rows())
+    rows = queries.learner_rows(current_school(), request.args.get("q", "")[:200], request.args.get("role", ""))
+    return csv_response("learners.csv", queries.LEARNER_COLUMNS, rows)
 
 
 @bp.get("/learners/<int:user_id>")
 def learner(user_id: int):
     user = _user_or_404(user_id)
-    enrolments = db.session.execute(db.select(Enrolment).filter_by(user_id=user.id).join(Course)
-                                    .options(db.selectinload(Enrolment.course)).order_by(Course.title)).scalars().all()
-    enrolled = {e.course_id for e in enrolments}
+    record = queries.learner_record(user)
     form = EnrolForm()
-    form.course.choices = [SelectChoice(str(c.id), c.title) for c in db.session.execute(
-        db.select(Course).filter_by(retired=False).order_by(Course.title)).scalars() if c.id not in enrolled]
-    attempts = db.session.execute(db.select(Attempt).filter_by(user_id=user.id).join(Quiz)
-                                  .options(db.selectinload(Attempt.quiz).selectinload(Quiz.course))
-                                  .order_by(Attempt.started_at.desc())).scalars().all()
-    role_form = RoleForm(role=user.role)
-    history = db.session.execute(db.select(AuditEntry).filter_by(target_type="user", target_id=user.id)
-                                 .order_by(AuditEntry.id.desc()).limit(20)).scalars().all()
-    return render_template("admin/learner.html", learner=user, enrolments=enrolments, attempts=attempts,
-                           enrol_form=form, role_form=role_form, history=history)
+    form.course.choices = [SelectChoice(str(c.id), c.title) for c in record.open_courses]
+    return render_template("admin/learner.html", learner=user, enrolments=record.enrolments, attempts=record.attempts,
+                           enrol_form=form, role_form=RoleForm(role=user.role), history=record.history)
 
 
 def _act(user: User, action) -> object:
@@ -169,7 +143,7 @@ def authors(slug: str):
     course = course_or_404(slug)
     form = AuthorForm()
     if form.validate_on_submit():
-        user = db.session.execute(db.select(User).filter_by(email=form.email.data.strip().lower())).scalar_one_or_none()
+        user = find_user(form.email.data)
         if user is None:
             form.email.errors.append("No account uses this e-mail address.")
         else:
@@ -204,13 +178,4 @@ def audit():
 
 @bp.get("/audit.csv")
 def audit_csv():
-    query = (db.select(AuditEntry.created_at, User.email, AuditEntry.action, AuditEntry.target_type,
-                       AuditEntry.target_id, AuditEntry.target_label, AuditEntry.reason, AuditEntry.details)
-             .outerjoin(User, User.id == AuditEntry.actor_id).order_by(AuditEntry.id))
-
-    def rows():
-        for *values, details in db.session.execute(query.execution_options(yield_per=2000)):
-            yield *values, json.dumps(details, ensure_ascii=False, sort_keys=True)
-
-    return csv_response("audit-log.csv", ("when", "who", "action", "target type", "target id", "target",
-                                          "reason", "details"), rows())
+    return csv_response("audit-log.csv", queries.AUDIT_COLUMNS, queries.audit_rows())

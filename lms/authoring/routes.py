@@ -5,9 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
-from sqlalchemy.orm import defer, selectinload
 
-from ..catalog.models import Skill
 from ..content.errors import ContentInvalid
 from ..extensions import db
 from ..quizzes.rendering import attempt_page, quiz_page
@@ -20,7 +18,7 @@ from .forms import ConfirmForm, EditorForm, MoveForm, NewCourseForm, NewLessonFo
 from .models import SourceRevision
 from .outline import course_outline
 from .preview import absolutise, preview
-from .store import belongs_to, file_at, head_revision, revision_of
+from .store import belongs_to, file_at, head_revision, revision_of, revisions_of
 
 bp = Blueprint("authoring", __name__, url_prefix="/author", template_folder="templates")
 bp.before_request(require_author)
@@ -49,7 +47,7 @@ def home():
 @bp.route("/courses/new", methods=["GET", "POST"])
 def new_course():
     form = NewCourseForm()
-    skills = list(db.session.execute(db.select(Skill).filter_by(retired=False).order_by(Skill.position)).scalars())
+    skills = services.live_skills()
     form.skills.choices = [SelectChoice(skill.slug, skill.name) for skill in skills]
     errors = []
     if form.validate_on_submit():
@@ -230,10 +228,7 @@ def delete(slug: str, path: str):
 def history(slug: str, path: str):
     item = authored_course_or_abort(slug)
     file = _file_or_404(item, path, markdown=False)
-    revisions = db.session.execute(
-        db.select(SourceRevision).filter_by(file_id=file.id).order_by(SourceRevision.number.desc())
-        .options(defer(SourceRevision.data), selectinload(SourceRevision.author))).scalars().all()
-    return render_template("authoring/history.html", course=item, file=file, revisions=revisions)
+    return render_template("authoring/history.html", course=item, file=file, revisions=revisions_of(file))
 
 
 @bp.get("/courses/<slug>/revisions/<int:revision_id>")

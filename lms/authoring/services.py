@@ -225,3 +225,8 @@ SAFE_NOTE = re.compile(r"[\x00-\x1f]")
 
 def clean_note(note: str | None) -> str:
     return SAFE_NOTE.sub(" ", note or "").strip()[:300]
+
+
+def live_skills() -> list[Skill]:
+    """The skills a new course may list, in the framework's order."""
+    return list(db.session.execute(db.select(Skill).filter_by(retired=False).order_by(Skill.position)).scalars())

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from sqlalchemy import and_, text, update
+from sqlalchemy.orm import defer, selectinload
 
 from ..accounts.models import User
 from ..catalog.models import Course
@@ -169,3 +170,10 @@ def course_files(course: Course, include_gone: bool = False) -> list[SourceFile]
 
 def belongs_to(course: Course, path: str) -> bool:
     return path.startswith(course_prefixes(course))
+
+
+def revisions_of(file: SourceFile) -> list[SourceRevision]:
+    """A file's revisions, newest first, without their text (the history page lists them)."""
+    return list(db.session.execute(
+        db.select(SourceRevision).filter_by(file_id=file.id).order_by(SourceRevision.number.desc())
+        .options(defer(SourceRevision.data), selectinload(SourceRevision.author))).scalars())

@@ -7,10 +7,9 @@ from flask import Blueprint, abort, current_app, redirect, render_template, send
 from flask_login import current_user
 
 from ..authoring.assets import asset_response
-from ..extensions import db
 from ..progress import services as progress
 from ..quizzes import summary as quizzes
-from ..schools.models import School
+from ..schools.services import find_school
 from ..web import get_or_404
 from . import services
 from .models import Course, Programme
@@ -24,19 +23,14 @@ def _user():
 
 @bp.get("/")
 def home():
-    school = db_school()
+    school = find_school()
     return render_template("catalog/home.html", programmes=services.programmes_for(school.id) if school else [],
                            courses=services.visible_courses(_user()))
 
 
-def db_school() -> School | None:
-    """The school, read-only: browsing never creates it (enrolling does)."""
-    return db.session.execute(db.select(School).filter_by(slug=current_app.config["LMS_SCHOOL"])).scalar_one_or_none()
-
-
 @bp.get("/programmes/<slug>")
 def programme(slug: str):
-    school = db_school()
+    school = find_school()
     if school is None:
         abort(404)
     item = get_or_404(Programme, school_id=school.id, slug=slug, retired=False)

@@ -8,6 +8,11 @@ from ..extensions import db
 from .models import School
 
 
+def find_school() -> School | None:
+    """The school this app serves, read-only: browsing never creates it (enrolling does)."""
+    return db.session.execute(db.select(School).filter_by(slug=current_app.config["LMS_SCHOOL"])).scalar_one_or_none()
+
+
 def current_school() -> School:
     """The school this app serves (``LMS_SCHOOL``), created on first use so a fresh install works."""
     slug = current_app.config["LMS_SCHOOL"]
