@@ -8,10 +8,13 @@ can be checked exactly afterwards. Learners do not pause between pages: the figu
 server sustains with N sessions at once, not a model of reading speed. "Sustained" is the request
 rate while all N learners were walking (from the last learner's first request to the first
 learner's last); the ramp at the start and the stragglers at the end are reported beside it.
+Starting together with no pauses, the learners stay nearly in step (the server's queue is first in,
+first out), so a kind's latency is mostly the queue of everyone making that same request: about
+N x its service time / workers. Everyone submits at once, as a cohort sitting an exam would.
 
 Printed: requests per second, p50 and p99 per kind of request (from Locust's CSV), errors (any
-fails the run), the CPU seconds of the Locust processes and of gunicorn's, and the check of the
-rows in the database ("rows exact", or the run fails).
+fails the run), the CPU seconds of the Locust processes, of gunicorn's and (PostgreSQL) of the
+database's backends, and the check of the rows in the database ("rows exact", or the run fails).
 
     python bench/cohort.py [--learners 200] [--database URL] [--workers 4] [--worker-class sync]
 """
