@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 RUN_ENV := LMS_ENV=development FLASK_APP=lms
 
-.PHONY: run test test-sqlite test-postgres install install-test browser bench load check wheel-check clean
+.PHONY: run test test-sqlite test-postgres install install-test install-bench browser bench load check wheel-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	touch $(VENV)/.installed $(VENV)/.installed-test $@
+
+install-bench: $(VENV)/.installed-bench
 
 ## make run: install, migrate, load courses/, create and print demo accounts, serve on 127.0.0.1:5000 (SQLite)
 run: install
@@ -65,8 +71,8 @@ load: install-test
 wheel-check: install-test
 	PYTHON=$(PYTHON) BUILD_PYTHON=$(BIN)/python .ci/wheel_check.sh
 
-## make bench: the benchmarks in bench/, figures printed (wrk is the load tool)
-bench: install-test
+## make bench: the benchmarks in bench/, figures printed (wrk and Locust are the load tools)
+bench: install-bench
 	@command -v wrk >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
 	  else echo "Install wrk (sudo apt-get install wrk) for the throughput benchmark"; exit 1; fi; }

@@ -9,7 +9,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -91,14 +93,25 @@ def session_cookie(client) -> str:
     return f"session={cookie.value}"
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    pid: int  # gunicorn's master; its workers are its children
+    log: Path  # gunicorn's and the app's stderr
+
+
 @contextmanager
-def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2, worker_class: str = "gthread", threads: int = 4):
+def gunicorn_server(app_spec: str, env: dict[str, str], workers: int = 2, worker_class: str = "gthread",
+                    threads: int = 4) -> Iterator[Server]:
+    """gunicorn on a free loopback port; stderr goes to a file, so a chatty app never blocks on a full pipe."""
     port = free_port()
     threading = ["--threads", str(threads)] if worker_class == "gthread" else []
-    process = subprocess.Popen(
-        [str(BIN / "gunicorn"), "-w", str(workers), "-k", worker_class, *threading, "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", app_spec],
-        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = temp_dir() / "gunicorn.log"
+    with log.open("wb") as stderr:
+        process = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-w", str(workers), "-k", worker_class, *threading, "-b", f"127.0.0.1:{port}",
+             "--log-level", "warning", app_spec],
+            cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=stderr)
     try:
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -107,15 +120,92 @@ def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2, worker_class:
                 break
             except OSError:
                 if process.poll() is not None:
-                    raise RuntimeError(process.stderr.read().decode())
+                    raise RuntimeError(log.read_text())
                 time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}"
+        yield Server(f"http://127.0.0.1:{port}", process.pid, log)
     finally:
         process.terminate()
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextmanager
+def gunicorn(app_spec: str, env: dict[str, str], workers: int = 2, worker_class: str = "gthread", threads: int = 4):
+    """gunicorn on a free loopback port; yields its base URL."""
+    with gunicorn_server(app_spec, env, workers, worker_class, threads) as server:
+        yield server.url
+
+
+def warm_up(url: str, workers: int, seconds: float = 60) -> None:
+    """Wait until the server answers ``url`` and has served it to a burst of concurrent requests, so a
+    measurement does not start while gunicorn's workers are still booting (the port opens before)."""
+    from concurrent.futures import ThreadPoolExecutor
+    from urllib.request import Request, urlopen
+
+    def fetch(_=None) -> float:
+        began = time.perf_counter()
+        with urlopen(Request(url, headers={"User-Agent": USER_AGENT}), timeout=30) as response:
+            response.read()
+        return time.perf_counter() - began
+
+    deadline = time.time() + seconds
+    with ThreadPoolExecutor(workers * 2) as pool:
+        while time.time() < deadline:
+            try:
+                if max(pool.map(fetch, range(workers * 4))) < 1:
+                    return
+            except OSError:
+                time.sleep(0.2)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds of a process, its live descendants and the children they have reaped."""
+    import psutil  # comes with the bench extra (Locust needs it too)
+
+    root = psutil.Process(pid)
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system + times.children_user + times.children_system
+    return total
+
+
+def database_cpu_seconds(url: str) -> float | None:
+    """CPU seconds of the local PostgreSQL backends serving this database, while they live (None for
+    SQLite, which runs inside the app's processes)."""
+    if not url.startswith("postgresql"):
+        return None
+    import psutil
+    from sqlalchemy.engine import make_url
+
+    name, total = make_url(url).database, 0.0
+    for process in psutil.process_iter(["cmdline"]):
+        command = " ".join(process.info["cmdline"] or [])
+        if command.startswith("postgres:") and f" {name} " in command:
+            try:
+                times = process.cpu_times()
+            except psutil.NoSuchProcess:
+                continue
+            total += times.user + times.system
+    return total
+
+
+def make_learners(app, count: int, prefix: str) -> list[str]:
+    """``count`` learner accounts with the bench password; returns their e-mail addresses."""
+    from lms.accounts.services import create_user
+    from lms.extensions import db
+
+    emails = [f"{prefix}{n}@example.com" for n in range(count)]
+    with app.app_context():
+        for n, email in enumerate(emails):
+            create_user(email, f"{prefix.title()} Learner {n}", PASSWORD)
+        db.session.commit()
+    return emails
 
 
 def load(url: str, cookie: str | None = None, seconds: int = 8, connections: int = 8) -> dict[str, float]:

@@ -21,6 +21,8 @@ RUNS = [
     ["certificates.py"],
     ["csv_export.py"],
     ["csv_export.py", "--database", POSTGRES],
+    ["cohort.py"],
+    ["cohort.py", "--database", POSTGRES],
 ]
 
 if __name__ == "__main__":
