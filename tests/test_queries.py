@@ -69,3 +69,22 @@ def test_query_count_does_not_grow_with_the_catalog(make_app, make_user, tmp_pat
     _empty_tables(make_app())
     large = lesson_page_queries(make_app, make_big_tree(tmp_path / "large", 1000), make_user)
     assert small == large
+
+
+def writes_of(statements: list[str]) -> list[str]:
+    return [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+
+
+def test_the_dashboard_writes_nothing_even_before_the_school_exists(app, learner, client):
+    with count_queries(app) as statements:
+        response = client.get("/dashboard")
+    assert response.status_code == 200 and "My learning" in response.get_data(as_text=True)
+    assert writes_of(statements) == []
+
+
+def test_a_repeat_visit_to_a_lesson_writes_nothing(synced, learner, auth, client):
+    auth.post("/courses/intro-course/enrol", token_from="/courses/intro-course/")
+    client.get("/courses/intro-course/models")  # the first visit records the start and the resume pointer
+    with count_queries(synced) as statements:
+        assert client.get("/courses/intro-course/models").status_code == 200
+    assert writes_of(statements) == []

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..access import require_admin
 from ..web import transaction
-from ..schools.services import current_school
+from ..schools.services import current_school, find_school
 from . import services
 from .forms import ReissueForm, RevokeForm
 from .models import Certificate
@@ -32,8 +32,8 @@ def index():
     if status not in services.STATUSES:
         status = "all"
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    with transaction():  # current_school() may create the school on a fresh install
-        rows, total = services.search(current_school(), query, status, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    school = find_school()  # read-only: a GET writes nothing (no school yet: no certificates)
+    rows, total = services.search(school, query, status, PAGE_SIZE, (page - 1) * PAGE_SIZE) if school else ([], 0)
     return render_template("certificates/admin/index.html", rows=rows, total=total, query=query, status=status,
                            page=page, pages=max(1, -(-total // PAGE_SIZE)), statuses=services.STATUSES)
 

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from ..catalog import services as catalog
 from ..catalog.models import Programme
-from ..schools.services import current_school
+from ..schools.services import current_school, find_school
 from ..web import get_or_404, transaction
 from . import services, visits
 from .forms import CompleteForm, EnrolForm
@@ -18,8 +18,8 @@ bp = Blueprint("progress", __name__, template_folder="templates")
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    with transaction():  # current_school() may create the school on a fresh install
-        courses, programmes = services.dashboard(current_user, current_school())
+    school = find_school()  # read-only: a GET writes nothing (no school yet: nothing to show)
+    courses, programmes = services.dashboard(current_user, school) if school is not None else ([], [])
     resume = next((summary for summary in courses if summary.enrolment.completed_at is None
                    and summary.enrolment.last_lesson is not None and not summary.enrolment.last_lesson.retired), None)
     return render_template("progress/dashboard.html", courses=courses, programmes=programmes, resume=resume)
