@@ -114,6 +114,12 @@ class Progress:
         """The state in words for screen readers; empty for a lesson not opened yet."""
         return _LABELS[self.states.get(lesson_id, "new")]
 
+    def lessons_in(self, module: OutlineModule) -> list[tuple[OutlineLesson, str, str]]:
+        """Each lesson of the module with its state and its state in words, for the outline."""
+        states = self.states
+        return [(lesson, state, _LABELS[state]) for lesson in module.lessons
+                for state in (states.get(lesson.id, "new"),)]
+
     def completed_in(self, module: OutlineModule) -> int:
         return sum(self.states.get(lesson.id) == "completed" for lesson in module.lessons)
 
