@@ -45,7 +45,7 @@ def course_plan(app, slug: str) -> dict:
 
     with app.app_context():
         from lms.catalog.models import Course
-        from lms.catalog.services import outline
+        from lms.progress.outline import outline
         from lms.extensions import db
         from lms.quizzes.models import QuestionVersion, Quiz
 
