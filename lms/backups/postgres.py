@@ -24,7 +24,9 @@ TABLE_ENTRY = re.compile(r"^\d+; \d+ \d+ TABLE (\S+) (\S+) ", re.MULTILINE)
 def libpq_target(url: URL) -> tuple[str, dict[str, str]]:
     """The URL libpq reads (no driver name, no password: it appears in process lists) and the
     environment that carries the password."""
-    conninfo = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    libpq = URL.create("postgresql", username=url.username, host=url.host, port=url.port, database=url.database,
+                       query=url.query)  # built anew: URL.set(password=None) would keep the password
+    conninfo = libpq.render_as_string(hide_password=False)
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = str(url.password)
