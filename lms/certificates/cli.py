@@ -46,7 +46,8 @@ def export_command(archive: Path) -> None:
     store = key_store()
     try:
         if str(archive) == "-":
-            count = export_keys(store, click.get_binary_stream("stdout"))
+            with click.open_file("-", "wb") as out:
+                count = export_keys(store, out)
         else:
             with private_file(archive) as partial, partial.open("wb") as out:
                 count = export_keys(store, out)
@@ -63,7 +64,7 @@ def import_command(archive) -> None:
     The whole archive is checked first; keys are only added, never replaced or removed."""
     store = key_store()
     try:
-        added, present = import_keys(store, read_archive(archive, archive.name))
+        added, present = import_keys(store, read_archive(archive, getattr(archive, "name", "<stdin>")))
     except KeyArchiveError as error:
         click.echo(str(error), err=True)
         sys.exit(1)
