@@ -175,3 +175,22 @@ def test_without_the_postgresql_tools_the_commands_to_run_are_given(tmp_path, mo
     assert postgres.DUMP_COMMAND in message and postgres.RESTORE_COMMAND in message
     assert not (tmp_path / "site.dump").exists()
     assert os.listdir(tmp_path) == []
+
+
+def test_a_forced_restore_leaves_no_table_of_the_old_database_behind(scratch_database, synced, make_app, tmp_path,
+                                                                     is_postgres):
+    """SQLite's backup API replaces the whole file; pg_restore replaces only what the dump holds, so on
+    PostgreSQL a database with tables the backup lacks (a host site's, say) is refused instead."""
+    backup = tmp_path / "site.backup"
+    assert synced.test_cli_runner().invoke(args=["lms", "backup", str(backup)]).exit_code == 0
+    target_url = scratch_database("shared")
+    execute(target_url, "CREATE TABLE host_notes (id INTEGER PRIMARY KEY)", "INSERT INTO host_notes VALUES (1)")
+    result = make_app(SQLALCHEMY_DATABASE_URI=target_url).test_cli_runner().invoke(
+        args=["lms", "restore", "--force", str(backup)])
+    if is_postgres:
+        assert result.exit_code == 1
+        assert "holds tables the backup does not (host_notes)" in result.stderr and "nothing was changed" in result.stderr
+        assert tables(target_url) == {"host_notes"}
+    else:
+        assert result.exit_code == 0, result.output
+        assert "host_notes" not in tables(target_url) and "users" in tables(target_url)
