@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 RUN_ENV := LMS_ENV=development FLASK_APP=lms
 
-.PHONY: run test test-sqlite test-postgres install install-test install-bench browser bench load check wheel-check clean
+.PHONY: run test test-sqlite test-postgres install install-test install-bench browser pg-client bench load check wheel-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,7 @@ test: install-test browser node_modules/axe-core
 test-sqlite: install-test
 	$(BIN)/python -m pytest -p no:cacheprovider
 
-test-postgres: install-test
+test-postgres: install-test pg-client
 	LMS_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -p no:cacheprovider
 
 ## make browser: Debian's Chromium for the Playwright tests (Playwright cannot download its own here)
@@ -56,6 +56,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Install Debian's chromium (sudo apt-get install chromium) for the browser tests"; exit 1; fi; }
+
+## make pg-client: pg_dump and pg_restore (Debian's postgresql-client, at least the server's major version) for the backup tests
+pg-client:
+	@{ command -v pg_dump && command -v pg_restore; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null; \
+	  else echo "Install Debian's postgresql-client (sudo apt-get install postgresql-client) for the backup tests"; exit 1; fi; }
 
 ## axe-core, injected into pages by the accessibility tests (from the npm registry)
 node_modules/axe-core: package.json

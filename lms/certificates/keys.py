@@ -65,15 +65,16 @@ class KeyStore:
         keys = self.keys()
         if keys:
             return keys[-1]
-        with self._lock():
+        with self.lock():
             keys = self.keys()
             return keys[-1] if keys else self._create()
 
     def rotate(self) -> SigningKey:
-        with self._lock():
+        with self.lock():
             return self._create()
 
-    def _lock(self):
+    def lock(self):
+        """Held while keys are made, exported or imported, so no process sees half a key file."""
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         return _FileLock(self.folder / ".lock")
 
