@@ -55,7 +55,7 @@ def test_every_module_has_a_mixed_quiz_and_every_course_a_final(tree):
             types = {q.type for q in quiz.questions}
             assert types - CHOICE, f"{module.path}: only choice questions"
         final = tree.quizzes[(course.slug, "final")]
-        assert final.draw and final.draw >= 10 and len(final.questions) >= 25, course.slug
+        assert final.draw == 15 and len(final.questions) >= 45, course.slug
 
 
 def test_every_question_explains_and_every_option_has_feedback(tree):
