@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from lms.content.markdown import render_markdown, sanitise
 from lms.content.tree import read_tree
 
 from .content_factory import write
@@ -131,6 +132,7 @@ def test_relative_links_become_lesson_urls(content_dir):
     ("Term\n: Meaning\n", "<dl>"),
     ("- [x] done\n- [ ] todo\n", 'type="checkbox"'),
     ("::: checklist\n- [ ] one\n:::\n", 'class="callout callout-checklist"'),
+    ("::: answer\nB\n:::\n", "<summary>Show the answer</summary>"),
     ("```sql\nSELECT 1;\n```\n", '<span class="k">SELECT</span>'),
     ("## A heading\n", '<h2 id="a-heading">'),
 ])
@@ -139,6 +141,22 @@ def test_markdown_features(content_dir, feature, needle):
     tree = read_tree(content_dir)
     assert tree.errors == []
     assert needle in tree.courses[0].lessons[1].body_html
+
+
+def test_answer_callout_is_a_disclosure_that_survives_sanitising():
+    html, problems = render_markdown("::: answer\nThe key is **B**.\n\n<script>alert(1)</script>\n:::\n")
+    assert problems == []
+    assert html.startswith('<details class="callout callout-answer"><summary>Show the answer</summary>')
+    assert "<strong>B</strong>" in html and html.rstrip().endswith("</details>")
+    assert "<script" not in html
+
+
+def test_sanitiser_keeps_details_and_summary_but_strips_script_and_handlers():
+    dirty = ('<details class="callout callout-answer" open ontoggle="alert(1)"><summary onclick="alert(2)">'
+             "Show the answer</summary><script>alert(3)</script><p>B</p></details>")
+    clean = sanitise(dirty)
+    assert clean == ('<details class="callout callout-answer"><summary>Show the answer</summary>'
+                     "<p>B</p></details>")
 
 
 def test_check_command_lists_errors_and_exits_non_zero(content_dir, runner):

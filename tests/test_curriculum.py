@@ -55,7 +55,7 @@ def test_every_module_has_a_mixed_quiz_and_every_course_a_final(tree):
             types = {q.type for q in quiz.questions}
             assert types - CHOICE, f"{module.path}: only choice questions"
         final = tree.quizzes[(course.slug, "final")]
-        assert final.draw == 15 and len(final.questions) >= 25, course.slug
+        assert final.draw == 15 and len(final.questions) >= 45, course.slug
 
 
 def test_every_question_explains_and_every_option_has_feedback(tree):
@@ -68,8 +68,16 @@ def test_every_question_explains_and_every_option_has_feedback(tree):
                 assert option["feedback"].strip(), f"{where} option {option['id']}"
 
 
+def rank_chance(lengths: list[int], index: int, rank: int) -> float:
+    """Chance that option ``index`` is the ``rank``-th longest (0 = longest), ties broken at random."""
+    longer = sum(length > lengths[index] for length in lengths)
+    tied = sum(length == lengths[index] for length in lengths)
+    return 1 / tied if longer <= rank < longer + tied else 0.0
+
+
 def test_right_answers_are_not_guessable_by_length_or_position(tree):
-    longest = positions = 0
+    by_rank = [0.0, 0.0]
+    positions = 0
     where = Counter()
     for quiz in tree.quizzes.values():
         for question in quiz.questions:
@@ -78,11 +86,50 @@ def test_right_answers_are_not_guessable_by_length_or_position(tree):
             options = question.data["options"]
             right = next(i for i, o in enumerate(options) if o["correct"])
             lengths = [len(o["text"]) for o in options]
-            longest += lengths[right] == max(lengths) and lengths.count(max(lengths)) == 1
+            for rank in (0, 1):
+                by_rank[rank] += rank_chance(lengths, right, rank)
             where[right] += 1
             positions += 1
-    assert longest / positions < 0.25, f"the right option is the longest in {longest} of {positions}"
+    longest, second = (hits / positions for hits in by_rank)
+    assert longest < 0.35, f"'pick the longest' scores {longest:.0%} over {positions} questions"
+    assert second < 0.35, f"'pick the second-longest' scores {second:.0%} over {positions} questions"
     assert max(where.values()) / positions < 0.4, f"right-answer positions: {dict(where)}"
+
+
+def test_multiple_response_keys_are_not_guessable_by_length(tree):
+    """Ticking the longer half of the options must not find the keys better than the base rate does."""
+    hits = right = ticked = total = 0
+    for quiz in tree.quizzes.values():
+        for question in quiz.questions:
+            if question.type != "multiple":
+                continue
+            options = question.data["options"]
+            order = sorted(options, key=lambda o: len(o["text"]), reverse=True)
+            half = order[: len(options) // 2]
+            hits += sum(o["correct"] for o in half)
+            ticked += len(half)
+            right += sum(o["correct"] for o in options)
+            total += len(options)
+    assert ticked, "no multiple-response questions"
+    precision, base = hits / ticked, right / total
+    assert precision <= base + 0.1, f"the longer half is right {precision:.0%} of the time, base rate {base:.0%}"
+
+
+def test_no_quiz_can_be_passed_by_resubmitting_until_the_answers_show(tree):
+    for (course, key), quiz in tree.quizzes.items():
+        assert quiz.review != "after_submit" or quiz.max_attempts == 1, f"{course}/{key} shows answers after a fail"
+        assert 1 <= quiz.max_attempts <= 20, f"{course}/{key}: max_attempts {quiz.max_attempts}"
+        assert quiz.time_limit is None or 5 <= quiz.time_limit <= 240, f"{course}/{key}: time_limit"
+
+
+def test_a_final_retake_shares_at_most_a_third_of_its_questions(tree):
+    for course in tree.courses:
+        final = tree.quizzes[(course.slug, "final")]
+        pool = len(final.questions)
+        # Two independent uniform draws of d from n share d * d / n questions on average: at most d / 3
+        # when the pool holds at least three times the draw.
+        assert 3 * final.draw <= pool, f"{course.slug}: {final.draw ** 2 / pool:.1f} of {final.draw} shared, pool {pool}"
+        assert final.max_attempts >= 2 and final.review in ("after_pass", "never"), course.slug
 
 
 def test_curriculum_map_is_current(tree):

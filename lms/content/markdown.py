@@ -25,9 +25,12 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 # Bump when the output changes, so the next sync re-renders every file.
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 
-CALLOUT_KINDS = {"note": "Note", "tip": "Tip", "warning": "Warning", "example": "Example", "checklist": "Checklist"}
+CALLOUT_KINDS = {"note": "Note", "tip": "Tip", "warning": "Warning", "example": "Example", "checklist": "Checklist",
+                 "answer": "Show the answer"}
+# Kinds that render as a disclosure the learner opens, so an exercise's answer is not read by accident.
+DISCLOSURE_KINDS = {"answer"}
 CALLOUT_LINE = re.compile(r"^\s*:::\s*([A-Za-z][\w-]*)")
 # Table alignment arrives as inline style, which the Content-Security-Policy forbids: use classes.
 ALIGN_STYLE = re.compile(r'style="text-align:(left|right|center)"')
@@ -39,9 +42,9 @@ Problems = list[tuple[int, str]]
 LinkResolver = Callable[[str], str]
 
 ALLOWED_TAGS = {
-    "a", "abbr", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3",
-    "h4", "h5", "h6", "hr", "img", "input", "label", "li", "ol", "p", "pre", "s", "section", "span",
-    "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+    "a", "abbr", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "h1", "h2",
+    "h3", "h4", "h5", "h6", "hr", "img", "input", "label", "li", "ol", "p", "pre", "s", "section", "span",
+    "strong", "sub", "summary", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "id"},
@@ -79,6 +82,10 @@ def _callout_renderer(kind: str):
     label = CALLOUT_KINDS[kind]
 
     def render(self, tokens, idx, options, env):
+        if kind in DISCLOSURE_KINDS:
+            if tokens[idx].nesting == 1:
+                return f'<details class="callout callout-{kind}"><summary>{label}</summary>\n'
+            return "</details>\n"
         if tokens[idx].nesting == 1:
             return (f'<div class="callout callout-{kind}" role="note" aria-label="{label}">'
                     f'<p class="callout-title">{label}</p>\n')
