@@ -89,7 +89,7 @@ def test_a_preview_validates_the_whole_tree_but_renders_only_its_file(synced):
     with synced.app_context():
         result = preview(LESSON_PATH, head_text(synced, LESSON_PATH).replace("minutes: 10", "minutes: ten").encode())
         assert result.rendered == 1 and result.kind == "lesson" and "Body of Models" in result.html
-        assert [str(e) for e in result.errors] == [f"{LESSON_PATH}:3: 'minutes' must be a whole number, 0 or more"]
+        assert [str(e) for e in result.errors] == [f"{LESSON_PATH}:3: 'minutes' must be a whole number from 0 to 600, not 'ten'"]
         clash = preview("courses/intro-course/02-practice/05-models.md", b"---\ntitle: Twin\nminutes: 1\n---\n")
         assert "lesson slug 'models' is already used by" in clash.own_errors[0].message
 

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from lms.content.errors import ContentError
+from lms.content.errors import ContentError, quoted
 from lms.quizzes import gift_text
 from lms.quizzes.registry import (
     CHECKBOX_RE,
@@ -23,6 +24,7 @@ from lms.quizzes.registry import (
 
 MIN_PAIRS = 3
 MIN_ITEMS = 3
+POSITION = re.compile(r"[0-9]{1,4}")
 
 
 def _no_feedback(block: AnswerBlock, errors: list[ContentError], path: str, what: str) -> None:
@@ -72,7 +74,7 @@ class Matching(QuestionType):
             elif not left:
                 extra.append(right)
             elif any(left == seen for seen, _, _ in lefts):
-                errors.append(ContentError(path, item.line, f"{left!r} appears twice on the left"))
+                errors.append(ContentError(path, item.line, f"{quoted(left)} appears twice on the left"))
             else:
                 lefts.append((left, right, item.line))
         if len(lefts) < MIN_PAIRS:
@@ -150,7 +152,7 @@ class Ordering(QuestionType):
             if not item.text:
                 errors.append(ContentError(path, item.line, "item has no text"))
             elif item.text in texts[:index]:
-                errors.append(ContentError(path, item.line, f"{item.text!r} appears twice"))
+                errors.append(ContentError(path, item.line, f"{quoted(item.text)} appears twice"))
         if len(texts) < MIN_ITEMS:
             errors.append(ContentError(path, block.line, f"an ordering question needs at least {MIN_ITEMS} items"))
         # Ids follow alphabetical order: a learner cannot read the right order from them.
@@ -176,8 +178,9 @@ class Ordering(QuestionType):
             raise InvalidResponse("expected one position per item")
         positions = {}
         for item, (value,) in parts.items():
-            if value and not (value.isdigit() and 1 <= int(value) <= items):
-                raise InvalidResponse(f"position {value!r} out of range")
+            # ASCII digits only: str.isdigit() also admits '²', which int() refuses
+            if value and not (POSITION.fullmatch(value) and 1 <= int(value) <= items):
+                raise InvalidResponse(f"position {value[:10]!r} out of range")
             if value:
                 positions[item] = int(value)
         if not positions:

@@ -17,7 +17,7 @@ from wtforms import SubmitField
 from .models import QuestionVersion
 from .qtypes import InvalidResponse, Mistake, Parts, QuestionType, get_type
 
-FIELD = re.compile(r"^q(\d+)(?:-([A-Za-z0-9_-]+))?$")
+FIELD = re.compile(r"^q([0-9]{1,18})(?:-([A-Za-z0-9_-]+))?$")
 
 class StartForm(FlaskForm):
     submit = SubmitField("Start")
