@@ -193,3 +193,9 @@ def test_a_new_course_starts_unpublished_with_its_creator_as_author(synced, auth
     assert "Prompt craft" in client.get("/author/").get_data(as_text=True)
     auth.logout()
     assert "Prompt craft" not in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("base", ["²", "9" * 5000, "-1", ""])
+def test_a_revision_number_that_is_not_plain_digits_is_a_bad_request(synced, author, auth, base):
+    response = submit(auth, LESSON_PATH, head_text(synced, LESSON_PATH), "save", base=base)
+    assert response.status_code == 400

@@ -63,6 +63,9 @@ def test_ordering_never_starts_in_the_right_order(quiz_app, learner, auth, clien
     lambda q: {f"q{q['terms'].id}-a": "99"},                           # a choice that does not exist
     lambda q: {f"q{q['terms'].id}-zz": "1"},                           # an item that does not exist
     lambda q: {f"q{q['cycle'].id}-a": "9"},                            # a position out of range
+    lambda q: {f"q{q['cycle'].id}-a": "²"},                            # a digit that is not 0-9
+    lambda q: {f"q{q['cycle'].id}-a": "9" * 5000},                     # a number int() refuses to read
+    lambda q: {"q" + "9" * 5000: "a"},                                 # a question id int() refuses to read
     lambda q: {"q999999": "a"},                                        # a question not in the attempt
     lambda q: {f"q{q['acronym'].id}": "x" * 1001},                     # an answer no form allows
     lambda q: {f"q{q['supervised'].id}-a": "a"},                       # a part a choice question has not
