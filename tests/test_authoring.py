@@ -7,8 +7,7 @@ import io
 import pytest
 
 from lms.authoring import store
-from lms.authoring.models import CourseAuthor
-from lms.catalog.models import Course, Lesson
+from lms.catalog.models import Course, CourseAuthor, Lesson
 from lms.extensions import db
 from lms.progress.models import LessonProgress
 from lms.quizzes.models import Quiz

@@ -13,6 +13,7 @@ from sqlalchemy import delete, or_, update
 
 from ..accounts.models import User
 from ..catalog.models import Course
+from ..catalog.services import oversees
 from ..db import insert_ignore, upsert, utcnow
 from ..extensions import db
 from ..schools.models import School
@@ -48,9 +49,9 @@ def attempts_of(user: User, quiz: Quiz) -> list[Attempt]:
         db.select(Attempt).filter_by(user_id=user.id, quiz_id=quiz.id).order_by(Attempt.number)).scalars())
 
 
-def can_take(user: User, enrolled: bool) -> bool:
-    """Enrolled learners take quizzes; authors and admins may try any quiz."""
-    return user.is_author or enrolled
+def can_take(user: User, course: Course, enrolled: bool) -> bool:
+    """Enrolled learners take a course's quizzes; its authors and admins may try them without enrolling."""
+    return enrolled or oversees(user, course)
 
 
 def question_pool(quiz: Quiz) -> list[QuestionVersion]:
