@@ -134,11 +134,20 @@ class Matching(QuestionType):
 
 @register
 class Ordering(QuestionType):
-    """Right only when every item is in its place."""
+    """Right only when every item is in its place.
+
+    The items start in an order drawn by the attempt's seed, uniformly among every order but the right
+    one, whatever the quiz's ``shuffle``. Seeing it then tells a learner only that it is not the answer:
+    with n items, n! - 1 orders stay equally likely (5 of 6 for three items). A fixed order cannot do
+    that: alphabetical order, reversed whenever it was the answer, gave the answer away. Two items
+    cannot be sound (the one order that is not the answer is shown, so the answer is its reverse):
+    the format asks for at least three.
+    """
 
     name = "ordering"
     label = "ordering"
     template = "quizzes/types/ordering.html"
+    scrambled = True
 
     @classmethod
     def detect(cls, block: AnswerBlock) -> bool:
@@ -160,15 +169,14 @@ class Ordering(QuestionType):
 
     @classmethod
     def public(cls, data: Mapping[str, Any], rng: random.Random | None) -> dict[str, Any]:
+        if rng is None:
+            raise ValueError("an ordering question's items are drawn with the attempt's random (scrambled)")
         items = [{"id": i["id"], "text": i["text"]} for i in data["items"]]
         right = [i["id"] for i in items]
-        if rng is None:
-            items.sort(key=lambda i: i["id"])
-        else:
+        while True:  # rejection: uniform among the orders that are not the answer (n! / (n! - 1) draws on average)
             rng.shuffle(items)
-        if len(items) > 1 and [i["id"] for i in items] == right:
-            items.reverse()  # the starting order must never be the answer
-        return {"type": cls.name, "items": items}
+            if len(items) < 2 or [i["id"] for i in items] != right:
+                return {"type": cls.name, "items": items}
 
     @classmethod
     def read_form(cls, data: Mapping[str, Any], parts: Parts) -> list[str] | None:

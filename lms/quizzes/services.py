@@ -114,9 +114,11 @@ def saved_answers(attempt: Attempt) -> dict[int, AttemptAnswer]:
 
 
 def public_question(attempt: Attempt, question: QuestionVersion) -> dict[str, Any]:
-    """What the form may show: the type's public data, options shuffled by the attempt's seed."""
-    rng = random.Random(f"{attempt.seed}:{question.id}") if attempt.quiz.shuffle else None
-    return get_type(question.type).public(question.data, rng)
+    """What the form may show: the type's public data, options shuffled by the attempt's seed (always,
+    for a type whose order is the question)."""
+    qtype = get_type(question.type)
+    rng = random.Random(f"{attempt.seed}:{question.id}") if attempt.quiz.shuffle or qtype.scrambled else None
+    return qtype.public(question.data, rng)
 
 
 def check_responses(questions: list[QuestionVersion], responses: Mapping[int, Any]) -> None:
