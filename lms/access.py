@@ -1,5 +1,7 @@
 """Who may do what, in one place. Views load (404), then check here (403), then act.
 
+- A course (its page, lessons, assets and quizzes) is for everyone once published; unpublished, for
+  its own authors and admins only (``catalog.services.can_see``, the rule every page uses).
 - Authoring and reports pages are for authors and admins; an author edits, and sees reports of,
   only the courses they are an author of; admins all of them.
 - Admin pages (learners, certificates) are for admins only.
@@ -11,9 +13,9 @@ from flask import abort, current_app
 from flask_login import current_user
 
 from .accounts.models import User
-from .catalog.models import Course
+from .catalog.models import Course, CourseAuthor
+from .catalog.services import oversees
 from .extensions import db
-from .authoring.models import CourseAuthor
 from .quizzes.models import Attempt, Quiz
 
 
@@ -35,11 +37,8 @@ def require_admin():
 
 
 def can_author(user: User, course: Course) -> bool:
-    if user.is_admin:
-        return True
-    if not user.is_author:
-        return False
-    return db.session.get(CourseAuthor, (course.id, user.id)) is not None
+    """Admins, and the authors of this course: the same people who may see it unpublished."""
+    return oversees(user, course)
 
 
 def authored_courses(user: User) -> list[Course]:

@@ -47,8 +47,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
         cursor.close()
 
 
-def insert_ignore(model: Any, values: dict[str, Any], conflict: list[str]):
-    """``INSERT ... ON CONFLICT DO NOTHING`` for the current dialect: the race-free way to create once."""
+def insert_ignore(model: Any, values: dict[str, Any], conflict: list[str] | None = None):
+    """``INSERT ... ON CONFLICT DO NOTHING`` for the current dialect: the race-free way to create once.
+    ``conflict`` names the unique key whose conflict is ignored; None ignores a conflict on any."""
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     return insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
 

@@ -1,8 +1,8 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 from .accounts.models import User
 from .admin.models import AuditEntry
-from .authoring.models import CourseAuthor, SourceFile, SourceRevision
-from .catalog.models import Course, Lesson, Module, Programme, ProgrammeCourse, Skill
+from .authoring.models import SourceFile, SourceRevision
+from .catalog.models import Course, CourseAuthor, Lesson, Module, Programme, ProgrammeCourse, Skill
 from .certificates.models import Certificate
 from .progress.models import Enrolment, LessonProgress, ProgrammeEnrolment
 from .quizzes.models import Attempt, AttemptAnswer, AttemptQuestion, QuestionVersion, Quiz

@@ -6,8 +6,7 @@ import struct
 import zlib
 
 from lms.authoring import store
-from lms.authoring.models import CourseAuthor
-from lms.catalog.models import Course
+from lms.catalog.models import Course, CourseAuthor
 from lms.extensions import db
 
 from .conftest import PASSWORD, Auth

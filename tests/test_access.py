@@ -31,14 +31,16 @@ def signed_in(status, anonymous=LOGIN, **overrides):
 
 
 # (endpoint, method, url, expected answer per role). "owner" is an enrolled learner who owns the
-# attempt below; "other" is another learner, not enrolled. Rows that enrol run last.
+# attempt below; "other" is another learner, not enrolled; "author" authors no course, so on a course
+# it is a learner who is not enrolled. Rows that enrol run last. Unpublished courses, per role:
+# tests/test_course_visibility.py.
 ROUTES = [
     ("catalog.home", "GET", "/", everyone(200)),
     ("catalog.programme", "GET", "/programmes/pathway", everyone(200)),
     ("catalog.course", "GET", COURSE, everyone(200)),
     ("catalog.course_without_slash", "GET", "/courses/intro-course", everyone(308)),
     ("progress.lesson", "GET", COURSE + "what-is-ai", everyone(200)),  # the free preview
-    ("progress.lesson", "GET", COURSE + "models", {"anonymous": LOGIN, "owner": 200, "other": 302, "author": 200, "admin": 200}),
+    ("progress.lesson", "GET", COURSE + "models", {"anonymous": LOGIN, "owner": 200, "other": 302, "author": 302, "admin": 200}),
     ("catalog.asset", "GET", COURSE + "assets/notes.txt", everyone(200)),
     ("lms_static.static", "GET", "/lms/static/lms.css", everyone(200)),
     ("accounts.register", "GET", "/account/register", signed_in(302, anonymous=200)),
@@ -49,10 +51,10 @@ ROUTES = [
     ("accounts.reset", "GET", "/account/reset/not-a-token", everyone(302)),
     ("progress.dashboard", "GET", "/dashboard", signed_in(200)),
     ("progress.complete", "POST", COURSE + "models/complete", signed_in(403, owner=302)),
-    ("quizzes.quiz", "GET", QUIZ, signed_in(200, other=302)),  # not enrolled: sent to the course page to enrol
+    ("quizzes.quiz", "GET", QUIZ, signed_in(200, other=302, author=302)),  # not enrolled: sent to the course page to enrol
     ("quizzes.attempt", "GET", QUIZ + "/attempts/{attempt}", signed_in(403, owner=200, admin=200)),
     ("quizzes.answer", "POST", QUIZ + "/attempts/{attempt}", signed_in(403, owner=302)),
-    ("quizzes.start", "POST", QUIZ + "/start", signed_in(302, other=403)),
+    ("quizzes.start", "POST", QUIZ + "/start", signed_in(302, other=403, author=403)),
     ("certificates.mine", "GET", "/certificates", signed_in(200)),
     ("certificates.pdf", "GET", "/certificates/{credential}.pdf", signed_in(404, owner=200, admin=200)),  # admins support learners
     ("certificates.badge_jwt", "GET", "/certificates/{credential}.jwt", signed_in(404, owner=200, admin=200)),  # admins support learners

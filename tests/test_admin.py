@@ -6,8 +6,7 @@ import pytest
 
 from lms.accounts.models import User
 from lms.admin.models import AuditEntry
-from lms.authoring.models import CourseAuthor
-from lms.catalog.models import Course
+from lms.catalog.models import Course, CourseAuthor
 from lms.extensions import db
 from lms.progress.models import Enrolment
 from lms.quizzes.models import Attempt

@@ -7,8 +7,7 @@ import io
 import pytest
 
 from lms.authoring import store
-from lms.authoring.models import CourseAuthor
-from lms.catalog.models import Course, Lesson
+from lms.catalog.models import Course, CourseAuthor, Lesson
 from lms.extensions import db
 from lms.progress.models import LessonProgress
 from lms.quizzes.models import Quiz
@@ -89,7 +88,7 @@ def test_a_preview_validates_the_whole_tree_but_renders_only_its_file(synced):
     with synced.app_context():
         result = preview(LESSON_PATH, head_text(synced, LESSON_PATH).replace("minutes: 10", "minutes: ten").encode())
         assert result.rendered == 1 and result.kind == "lesson" and "Body of Models" in result.html
-        assert [str(e) for e in result.errors] == [f"{LESSON_PATH}:3: 'minutes' must be a whole number, 0 or more"]
+        assert [str(e) for e in result.errors] == [f"{LESSON_PATH}:3: 'minutes' must be a whole number from 0 to 600, not 'ten'"]
         clash = preview("courses/intro-course/02-practice/05-models.md", b"---\ntitle: Twin\nminutes: 1\n---\n")
         assert "lesson slug 'models' is already used by" in clash.own_errors[0].message
 
@@ -193,3 +192,9 @@ def test_a_new_course_starts_unpublished_with_its_creator_as_author(synced, auth
     assert "Prompt craft" in client.get("/author/").get_data(as_text=True)
     auth.logout()
     assert "Prompt craft" not in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("base", ["²", "9" * 5000, "-1", ""])
+def test_a_revision_number_that_is_not_plain_digits_is_a_bad_request(synced, author, auth, base):
+    response = submit(auth, LESSON_PATH, head_text(synced, LESSON_PATH), "save", base=base)
+    assert response.status_code == 400

@@ -168,7 +168,7 @@ def test_revoke_once_with_a_reason(synced, learner, auth):
         assert certificate.status == "revoked" and certificate.revocation_reason == "Academic misconduct."
         with pytest.raises(services.CertificateError):
             services.revoke(certificate, admin, "again")
-        assert services.revoked_indexes(db.session.get(School, certificate.school_id)) == [certificate.id]
+        assert services.revoked_indexes(db.session.get(School, certificate.school_id)) == [certificate.status_index]
 
 
 def test_search_by_name_email_title_or_id_and_status(synced, learner, auth, make_user):

@@ -34,7 +34,7 @@ def test_missing_and_mistyped_keys(content_dir):
     write(content_dir, "courses/intro-course/01-basics/02-models.md", "---\nminutes: ten\n---\n\nBody.\n")
     errors = errors_of(content_dir)
     assert "courses/intro-course/01-basics/02-models.md:1: missing required key 'title'" in errors
-    assert "courses/intro-course/01-basics/02-models.md:2: 'minutes' must be a whole number, 0 or more" in errors
+    assert "courses/intro-course/01-basics/02-models.md:2: 'minutes' must be a whole number from 0 to 600, not 'ten'" in errors
 
 
 def test_invalid_yaml_reports_its_line(content_dir):

@@ -5,6 +5,7 @@ from lms.catalog.models import Course
 from lms.extensions import db
 from lms.progress.models import Enrolment, LessonProgress, ProgrammeEnrolment
 
+from .authoring_support import make_account
 from .content_factory import write
 
 COURSE = "/courses/intro-course/"
@@ -126,13 +127,13 @@ def test_programme_enrolment_and_completion(synced, learner, auth, client):
     assert "Completed on" in client.get("/dashboard").get_data(as_text=True)
 
 
-def test_unpublished_course_is_visible_to_authors_only(synced, content_dir, runner, client, make_user, auth):
+def test_unpublished_course_is_visible_to_its_authors_only(synced, content_dir, runner, client, make_user, auth):
     text = (content_dir / "courses/intro-course/course.md").read_text()
     write(content_dir, "courses/intro-course/course.md", text.replace("skills: [ai-literacy]", "skills: [ai-literacy]\npublished: false"))
     assert runner.invoke(args=["lms", "sync"]).exit_code == 0
     assert "Intro Course" not in client.get("/").get_data(as_text=True)
     assert client.get(COURSE).status_code == 404
-    make_user(email="author@example.com", role="author")
+    make_account(synced, make_user, "author")  # an author of this course (tests/test_course_visibility.py: the others)
     auth.login(email="author@example.com")
     assert client.get(COURSE).status_code == 200
     assert client.get(COURSE + "review").status_code == 200  # authors read everything without enrolling

@@ -57,12 +57,49 @@ def test_ordering_never_starts_in_the_right_order(quiz_app, learner, auth, clien
     assert shown != sorted(shown)
 
 
+ALPHABETICAL_KEY = """\
+---
+title: Fixed order
+shuffle: false
+---
+
+## Put the letters in order {#letters}
+
+1. Alpha
+2. Bravo
+3. Charlie
+"""
+
+
+def test_ordering_without_shuffle_draws_its_order_from_the_attempt(app, content_dir, learner, auth, client):
+    """``shuffle: false`` once showed the items alphabetically, reversed when that was the answer: an
+    alphabetical key then showed as Charlie, Bravo, Alpha on every attempt, giving the answer away."""
+    write_quiz(content_dir, text=ALPHABETICAL_KEY)
+    sync(app)
+    enrol(auth)
+    def order_on(page: str) -> tuple[str, ...]:
+        return tuple(sorted(("Alpha", "Bravo", "Charlie"), key=lambda text: page.index(f"Position of “{text}”")))
+
+    shown = []
+    for _ in range(12):
+        attempt_id = start(auth)
+        order = order_on(client.get(attempt_url(attempt_id)).get_data(as_text=True))
+        assert order != ("Alpha", "Bravo", "Charlie")
+        assert order_on(client.get(attempt_url(attempt_id)).get_data(as_text=True)) == order  # stable for the attempt
+        shown.append(order)
+        assert post_answers(auth, attempt_id, {}, "submit").status_code == 302
+    assert len(set(shown)) > 1
+
+
 @pytest.mark.parametrize("tamper", [
     lambda q: {f"q{q['supervised'].id}": "z"},                        # an option the question does not have
     lambda q: {f"q{q['metrics'].id}": ["a", "a"]},                     # the same option twice
     lambda q: {f"q{q['terms'].id}-a": "99"},                           # a choice that does not exist
     lambda q: {f"q{q['terms'].id}-zz": "1"},                           # an item that does not exist
     lambda q: {f"q{q['cycle'].id}-a": "9"},                            # a position out of range
+    lambda q: {f"q{q['cycle'].id}-a": "²"},                            # a digit that is not 0-9
+    lambda q: {f"q{q['cycle'].id}-a": "9" * 5000},                     # a number int() refuses to read
+    lambda q: {"q" + "9" * 5000: "a"},                                 # a question id int() refuses to read
     lambda q: {"q999999": "a"},                                        # a question not in the attempt
     lambda q: {f"q{q['acronym'].id}": "x" * 1001},                     # an answer no form allows
     lambda q: {f"q{q['supervised'].id}-a": "a"},                       # a part a choice question has not

@@ -7,8 +7,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, update
 
 from ..accounts.models import ROLES, User
-from ..authoring.models import CourseAuthor
-from ..catalog.models import Course
+from ..catalog.models import Course, CourseAuthor
 from ..extensions import db
 from ..progress import services as progress
 from ..progress.models import Enrolment

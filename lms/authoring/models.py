@@ -1,4 +1,4 @@
-"""Who may author a course, and the source of every content file with its revisions.
+"""The source of every content file with its revisions (who may author a course is in catalog).
 
 The database holds the bytes of every file of the tree (courses/ and quizzes/), keyed by content
 path, so the browser and Git edit one model: ``flask lms sync`` records what it loads, the editor
@@ -13,28 +13,10 @@ from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..catalog.models import Course
 from ..db import UTCDateTime, utcnow
 from ..extensions import db
 
 ORIGINS = ("sync", "edit", "create", "restore", "move", "upload", "delete")
-
-
-class CourseAuthor(db.Model):
-    """An author may edit this course; admins assign authors and edit every course."""
-
-    __tablename__ = "course_authors"
-
-    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
-    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    course: Mapped[Course] = relationship()
-    user: Mapped[User] = relationship(foreign_keys=[user_id])
-
-    def __repr__(self) -> str:
-        return f"<CourseAuthor course={self.course_id} user={self.user_id}>"
 
 
 class SourceFile(db.Model):

@@ -2,6 +2,8 @@
 and uploads. Views load (404), check the author (403), then act; services hold the rules."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -22,6 +24,7 @@ from .store import belongs_to, file_at, head_revision, revision_of, revisions_of
 
 bp = Blueprint("authoring", __name__, url_prefix="/author", template_folder="templates")
 bp.before_request(require_author)
+REVISION_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits: str.isdigit() also admits '²', which int() refuses
 
 def _file_or_404(course, path: str, markdown: bool = True):
     file = file_at(path) if belongs_to(course, path) else None
@@ -176,7 +179,7 @@ def edit(slug: str, path: str):
     if request.method == "GET":
         head = head_revision(file)
         form.text.data, form.base.data = (head.text if head else ""), str(file.head_number)
-    elif not form.validate_on_submit() or not (form.base.data or "").isdigit():
+    elif not form.validate_on_submit() or not REVISION_NUMBER.fullmatch(form.base.data or ""):
         abort(400)
     elif form.save.data or form.publish.data:
         with transaction(services.AuthoringError, success=None if form.publish.data else "Draft saved.") as saved:

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 import yaml
 
 from ..accounts.models import User
-from ..catalog.models import Course, Skill
+from ..catalog.models import Course, CourseAuthor, Skill
 from ..content.frontmatter import split_front_matter
 from ..content.sync import SyncReport
 from ..content.tree import NAME, SLUG, order_key
 from ..extensions import db
 from ..schools.models import School
-from .models import CourseAuthor, SourceFile, SourceRevision
+from .models import SourceFile, SourceRevision
 from .store import (
     add_revision, apply_live, course_files, course_folder, course_prefixes, file_at, file_for_update, head_revision,
     lock_content, publish_head,

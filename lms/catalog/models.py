@@ -1,11 +1,14 @@
 """Content as loaded from the course tree; identities are slugs, so edits never lose progress."""
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..accounts.models import User
+from ..db import UTCDateTime, utcnow
 from ..extensions import db
 
 course_skills = Table(
@@ -164,3 +167,21 @@ class ProgrammeCourse(db.Model):
 
     def __repr__(self) -> str:
         return f"<ProgrammeCourse {self.programme_id}:{self.course_id}>"
+
+
+class CourseAuthor(db.Model):
+    """An author may edit this course, see it unpublished and try its quizzes; admins assign authors
+    and may do all of that for every course."""
+
+    __tablename__ = "course_authors"
+
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    course: Mapped[Course] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    def __repr__(self) -> str:
+        return f"<CourseAuthor course={self.course_id} user={self.user_id}>"

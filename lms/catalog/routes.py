@@ -12,7 +12,7 @@ from ..quizzes import summary as quizzes
 from ..schools.services import find_school
 from ..web import get_or_404
 from . import services
-from .models import Course, Programme
+from .models import Programme
 
 bp = Blueprint("catalog", __name__, template_folder="templates")
 
@@ -39,9 +39,8 @@ def programme(slug: str):
     if user is not None:
         courses, _ = progress.dashboard(user, school)
         summaries = {summary.course.id: summary for summary in courses}
-    steps = [step for step in item.steps if not step.course.retired and
-             (step.course.published or services.can_see_unpublished(user))]
-    return render_template("catalog/programme.html", programme=item, steps=steps, summaries=summaries)
+    return render_template("catalog/programme.html", programme=item, courses=services.programme_courses(item, user),
+                           summaries=summaries)
 
 
 @bp.get("/courses/<slug>/")
@@ -69,9 +68,14 @@ def course_without_slash(slug: str):
 
 @bp.get("/courses/<slug>/assets/<path:filename>")
 def asset(slug: str, filename: str):
-    item = get_or_404(Course, slug=slug, retired=False)
-    stored = asset_response(item, filename)  # uploads and synced assets live in the database
-    if stored is not None:
-        return stored
-    folder = Path(current_app.config["LMS_CONTENT_DIR"]) / Path(item.source_path).parent / "assets"
-    return send_from_directory(folder, filename, max_age=3600)
+    item = services.course_by_slug(slug, _user())  # an unpublished course's files are as hidden as its pages
+    if item is None:
+        abort(404)
+    response = asset_response(item, filename)  # uploads and synced assets live in the database
+    if response is None:
+        folder = Path(current_app.config["LMS_CONTENT_DIR"]) / Path(item.source_path).parent / "assets"
+        response = send_from_directory(folder, filename, max_age=3600)
+    if not item.published:  # only its authors see it: no shared cache may keep a copy for others
+        response.cache_control.public = False
+        response.cache_control.private = True
+    return response

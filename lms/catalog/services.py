@@ -1,23 +1,57 @@
-"""Catalog queries, shaped so a page costs a fixed number of SQL queries whatever the catalog's size."""
+"""Catalog queries, shaped so a page costs a fixed number of SQL queries whatever the catalog's size
+(for an author, one more per unpublished course: there are few).
+
+Who may see a course is one rule, used by every page that shows a course or anything in it (the
+catalog, the course page, lessons, assets, quizzes) and by enrolment: a published course is for
+everyone; an unpublished one only for its own authors and for admins (``can_see``). The same people
+oversee it: they read every lesson without enrolling and may try its quizzes (``oversees``).
+"""
 from __future__ import annotations
+
+from typing import Protocol
 
 from sqlalchemy import bindparam
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..extensions import db
-from .models import Course, Lesson, Programme, ProgrammeCourse
+from .models import Course, CourseAuthor, Lesson, Programme, ProgrammeCourse
 
 
-def can_see_unpublished(user: User | None) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_author)
+class CourseLike(Protocol):
+    """A Course, or a lighter row with the same two columns (the lesson page's CourseRef)."""
+
+    id: int
+    published: bool
+
+
+def _signed_in(user: User | None) -> bool:
+    return user is not None and bool(getattr(user, "is_authenticated", False))
+
+
+def oversees(user: User | None, course: CourseLike) -> bool:
+    """An admin, or an author of this course (being an author of another course is not enough).
+    A query only for an author, and none for a course they author once its row is in the session."""
+    if not _signed_in(user) or not (user.is_admin or user.is_author):
+        return False
+    return user.is_admin or db.session.get(CourseAuthor, (course.id, user.id)) is not None
+
+
+def can_see(user: User | None, course: CourseLike) -> bool:
+    """The rule: anyone sees a published course; its authors and admins see it unpublished too.
+    Lists are filtered with it as well, so there is no second form of the rule to drift apart."""
+    return bool(course.published) or oversees(user, course)
 
 
 def visible_courses(user: User | None) -> list[Course]:
-    query = db.select(Course).where(Course.retired.is_(False)).order_by(Course.position, Course.title)
-    if not can_see_unpublished(user):
-        query = query.where(Course.published.is_(True))
-    return list(db.session.execute(query.options(selectinload(Course.skills))).scalars())
+    query = (db.select(Course).where(Course.retired.is_(False)).order_by(Course.position, Course.title)
+             .options(selectinload(Course.skills)))
+    return [course for course in db.session.execute(query).scalars() if can_see(user, course)]
+
+
+def programme_courses(programme: Programme, user: User | None) -> list[Course]:
+    """The live courses of a programme that ``user`` may see, in the programme's order."""
+    return [step.course for step in programme.steps if not step.course.retired and can_see(user, step.course)]
 
 
 def programmes_for(school_id: int) -> list[Programme]:
@@ -28,8 +62,10 @@ def programmes_for(school_id: int) -> list[Programme]:
 
 
 def course_by_slug(slug: str, user: User | None) -> Course | None:
+    """The live course, or None when there is none or ``user`` may not see it (a 404, never a 403:
+    an unpublished course's existence is not disclosed)."""
     course = db.session.execute(db.select(Course).filter_by(slug=slug, retired=False)).scalar_one_or_none()
-    if course is None or (not course.published and not can_see_unpublished(user)):
+    if course is None or not can_see(user, course):
         return None
     return course
 
@@ -47,6 +83,6 @@ def lesson_with_course(course_slug: str, lesson_slug: str, user: User | None) ->
     if row is None:
         return None
     lesson, course = row
-    if not course.published and not can_see_unpublished(user):
+    if not can_see(user, course):
         return None
     return course, lesson

@@ -13,6 +13,13 @@ from ..db import UTCDateTime, utcnow
 from ..extensions import db
 
 KINDS = ("course", "programme")
+STATUS_LIST_BITS = 131072  # the Bitstring Status List minimum: hides how many credentials a school issued
+
+
+def status_list_size(entries: int) -> int:
+    """Bits of a revocation list holding ``entries`` credentials: the minimum, and more so that the
+    list stays at most a quarter full, so a random index is free at the first draw three times in four."""
+    return STATUS_LIST_BITS * max(1, -(-4 * entries // STATUS_LIST_BITS))
 
 
 class Certificate(db.Model):
@@ -22,6 +29,8 @@ class Certificate(db.Model):
     __table_args__ = (
         UniqueConstraint("school_id", "user_id", "course_id", "generation"),
         UniqueConstraint("school_id", "user_id", "programme_id", "generation"),
+        UniqueConstraint("school_id", "status_index"),
+        CheckConstraint("status_index >= 0", name="status_index"),
         CheckConstraint("kind IN ('course', 'programme')", name="kind"),
         CheckConstraint("(kind = 'course' AND programme_id IS NULL) OR (kind = 'programme' AND course_id IS NULL)",
                         name="one_achievement"),
@@ -30,7 +39,7 @@ class Certificate(db.Model):
         CheckConstraint("replaced_by_id IS NULL OR revoked_at IS NOT NULL", name="replaced_is_revoked"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)  # also the certificate's index in the revocation list
+    id: Mapped[int] = mapped_column(primary_key=True)
     credential_id: Mapped[str] = mapped_column(String(64), unique=True)  # public, 128 random bits
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
     # Links to the learner and the content; SET NULL keeps the record verifiable if they are deleted.
@@ -39,6 +48,12 @@ class Certificate(db.Model):
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"))
     programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id", ondelete="SET NULL"))
     generation: Mapped[int] = mapped_column(default=1)
+    # Its bit in the school's revocation list, drawn at random when issued, so that indexes tell
+    # neither how many certificates were issued nor in what order.
+    status_index: Mapped[int] = mapped_column()
+    # Credentials issued before indexes were random carry the certificate's id as their index, and
+    # copies of them are out there: revoking such a certificate sets that bit too.
+    legacy_status_index: Mapped[int | None] = mapped_column()
 
     # What was achieved, as it stood at issue.
     holder_name: Mapped[str] = mapped_column(String(120))

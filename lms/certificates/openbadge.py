@@ -14,12 +14,11 @@ from ..extensions import db
 from ..schools.models import School
 from .formatting import hours_label, long_date
 from .keys import SigningKey, b64url, key_store
-from .models import Certificate
+from .models import STATUS_LIST_BITS, Certificate
 from .urls import public_url
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-STATUS_LIST_BITS = 131072  # the Bitstring Status List minimum: hides how many credentials a school issued
 STATUS_LIST_LIFETIME = timedelta(days=1)  # a copy older than this is stale, so a replay cannot un-revoke
 
 
@@ -77,8 +76,8 @@ def credential(certificate: Certificate, links: Links) -> dict:
             "achievement": achievement,
         },
         "credentialStatus": {
-            "id": f"{links.status_list}#{certificate.id}", "type": "BitstringStatusListEntry",
-            "statusPurpose": "revocation", "statusListIndex": str(certificate.id),
+            "id": f"{links.status_list}#{certificate.status_index}", "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation", "statusListIndex": str(certificate.status_index),
             "statusListCredential": links.status_list,
         },
     }

@@ -17,9 +17,10 @@ from ..extensions import db
 from ..progress.models import Enrolment, ProgrammeEnrolment
 from ..quizzes.models import Quiz
 from ..schools.models import School
-from .models import Certificate
+from .models import Certificate, status_list_size
 
 STATUSES = ("all", "valid", "revoked")
+MAX_DRAWS = 32  # random status indexes tried before giving up (each is free with odds of 3 in 4 or better)
 
 
 class CertificateError(Exception):
@@ -50,9 +51,41 @@ def _course_criteria(course: Course) -> str:
     return text + "."
 
 
+def _free_status_index(school_id: int) -> int:
+    """A random index of the school's revocation list that no certificate holds (nor as its legacy
+    index); the list keeps growing so it stays at most a quarter full."""
+    issued = db.session.execute(db.select(func.count(Certificate.id)).filter_by(school_id=school_id)).scalar_one()
+    size = status_list_size(issued + 1)
+    for _ in range(MAX_DRAWS):
+        index = secrets.randbelow(size)
+        taken = db.session.execute(db.select(Certificate.id).where(
+            Certificate.school_id == school_id,
+            or_(Certificate.status_index == index, Certificate.legacy_status_index == index)).limit(1)).first()
+        if taken is None:
+            return index
+    raise CertificateError("No free place in the revocation list was found; try again.")
+
+
+def _insert(values: dict, conflict: str) -> bool:
+    """Insert the certificate with a free random status index; False when this achievement's generation
+    exists already (another worker issued it a moment ago). The insert ignores a conflict on any unique
+    key: when the generation does not exist, the conflict was on the index, taken by a racing issue
+    since it was drawn, so another is drawn."""
+    key = {"school_id": values["school_id"], "user_id": values["user_id"], conflict: values[conflict],
+           "generation": values["generation"]}
+    for _ in range(MAX_DRAWS):
+        row = values | {"status_index": _free_status_index(values["school_id"])}
+        # RETURNING, not rowcount: psycopg reports -1 rows for an INSERT ... ON CONFLICT DO NOTHING
+        if db.session.execute(insert_ignore(Certificate, row).returning(Certificate.id)).scalar_one_or_none():
+            return True
+        if db.session.execute(db.select(Certificate.id).filter_by(**key)).first() is not None:
+            return False
+    raise CertificateError("No free place in the revocation list was found; try again.")
+
+
 def _issue(values: dict, conflict: str) -> Certificate | None:
     """Insert generation 1 unless it exists (another worker may have issued it a moment ago)."""
-    db.session.execute(insert_ignore(Certificate, values, ["school_id", "user_id", conflict, "generation"]))
+    _insert(values, conflict)
     return db.session.execute(db.select(Certificate).filter_by(
         school_id=values["school_id"], user_id=values["user_id"], generation=1,
         **{conflict: values[conflict]})).scalar_one()
@@ -141,7 +174,7 @@ def reissue(certificate: Certificate, admin: User, reason: str) -> Certificate:
         "school_name": school.name, "signatory": current_app.config["LMS_CERTIFICATE_SIGNATORY"],
         "revocation_reason": ""}
     conflict = "course_id" if certificate.kind == "course" else "programme_id"
-    if not db.session.execute(insert_ignore(Certificate, values, ["school_id", "user_id", conflict, "generation"])).rowcount:
+    if not _insert(values, conflict):
         raise CertificateError("This certificate was reissued a moment ago by someone else.")
     replacement = by_credential_id(values["credential_id"])
     now = utcnow()
@@ -176,9 +209,11 @@ def search(school: School, query: str = "", status: str = "all", limit: int = 50
 
 
 def revoked_indexes(school: School) -> list[int]:
-    """Positions set in the school's revocation list: the ids of its revoked certificates."""
-    return list(db.session.execute(db.select(Certificate.id).where(
-        Certificate.school_id == school.id, Certificate.revoked_at.is_not(None))).scalars())
+    """Positions set in the school's revocation list: the status indexes of its revoked certificates,
+    and the legacy index (the id) that credentials issued before random indexes carry."""
+    rows = db.session.execute(db.select(Certificate.status_index, Certificate.legacy_status_index).where(
+        Certificate.school_id == school.id, Certificate.revoked_at.is_not(None))).all()
+    return sorted({index for row in rows for index in row if index is not None})
 
 
 def backfill(school: School) -> int:

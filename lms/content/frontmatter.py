@@ -1,7 +1,13 @@
-"""YAML front matter with line numbers, checked against a schema of known keys."""
+"""YAML front matter with line numbers, checked against a schema of known keys.
+
+Every number a key holds has a range (``Bounds``): finite, and small enough for the column, the
+template and the date arithmetic it ends up in. YAML anchors and aliases are refused: a few lines of
+them expand into a value of gigabytes (the "billion laughs"), and content has no use for them.
+"""
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +18,9 @@ try:  # the C loader is several times faster on a 1,000-lesson tree
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader
 
-from .errors import ContentError
+from .errors import ContentError, clipped, quoted
+
+NO_ANCHORS = "YAML anchors and aliases ('&name', '*name') are not allowed: write each value out"
 
 
 @dataclass
@@ -42,7 +50,7 @@ def split_front_matter(text: str, path: str, errors: list[ContentError]) -> Docu
         return Document(path, {}, "", len(lines) + 1)
     yaml_text = "".join(lines[1:index])
     body = "".join(lines[index + 1:])
-    meta, key_lines = _load_yaml(yaml_text, path, errors, first_line=2)
+    meta, key_lines = load_yaml(yaml_text, path, errors, first_line=2)
     if meta is None:
         meta = {}
     elif not isinstance(meta, dict):
@@ -61,14 +69,37 @@ def _compose_and_construct(text: str):
         loader.dispose()
 
 
-def _load_yaml(text: str, path: str, errors: list[ContentError], first_line: int = 1):
+def _anchor_line(text: str) -> int | None:
+    """The 0-based line of the first anchor or alias, or None; a cheap test spares most files the scan."""
+    if "&" not in text and "*" not in text:
+        return None
+    for event in yaml.parse(text, Loader=SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            return event.start_mark.line
+    return None
+
+
+def _parse(text: str, path: str, errors: list[ContentError], first_line: int):
+    """The node tree and data of a YAML text, or (None, None) with an error at its line."""
     try:
-        node, data = _compose_and_construct(text)
+        anchor = _anchor_line(text)
+        if anchor is not None:
+            errors.append(ContentError(path, first_line + anchor, NO_ANCHORS))
+            return None, None
+        return _compose_and_construct(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)
-        errors.append(ContentError(path, line, f"invalid YAML: {getattr(exc, 'problem', None) or exc}"))
-        return None, {}
+        problem = getattr(exc, "problem", None) or str(exc).split("\n", 1)[0]
+        errors.append(ContentError(path, line, f"invalid YAML: {clipped(problem, 200)}"))
+    except (ValueError, OverflowError, RecursionError) as exc:  # a date like 2024-13-45, an int of 5,000 digits
+        errors.append(ContentError(path, first_line, f"invalid YAML: a value cannot be read ({clipped(str(exc))})"))
+    return None, None
+
+
+def load_yaml(text: str, path: str, errors: list[ContentError], first_line: int = 1):
+    """Front matter's YAML: the data and the file line of each top-level key (None, {} on an error)."""
+    node, data = _parse(text, path, errors, first_line)
     key_lines = {}
     if isinstance(node, yaml.MappingNode):
         for key_node, _ in node.value:
@@ -78,13 +109,8 @@ def _load_yaml(text: str, path: str, errors: list[ContentError], first_line: int
 
 def load_yaml_file(text: str, path: str, errors: list[ContentError]):
     """Parse a whole YAML file, returning the data and the node tree for line numbers."""
-    try:
-        node, data = _compose_and_construct(text)
-        return data, node
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        errors.append(ContentError(path, 1 + (mark.line if mark else 0), f"invalid YAML: {getattr(exc, 'problem', None) or exc}"))
-        return None, None
+    node, data = _parse(text, path, errors, 1)
+    return data, node
 
 
 def did_you_mean(word: str, choices) -> str:
@@ -92,15 +118,55 @@ def did_you_mean(word: str, choices) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+def show_number(value: float) -> str:
+    """A bound as a message shows it: 600, 0.5, 1e+15."""
+    if float(value).is_integer() and abs(value) < 10**6:
+        return str(int(value))
+    return f"{value:g}"
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The range of a number an author writes: finite, from ``low`` to ``high`` inclusive (strictly
+    above ``low`` with ``above``), and a whole number when ``whole``."""
+
+    low: float
+    high: float
+    whole: bool = False
+    above: bool = False
+
+    def describe(self) -> str:
+        kind = "a whole number" if self.whole else "a number"
+        if self.above:
+            return f"{kind} above {show_number(self.low)}, at most {show_number(self.high)}"
+        return f"{kind} from {show_number(self.low)} to {show_number(self.high)}"
+
+    def admits(self, value: Any) -> bool:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        if isinstance(value, float) and (not math.isfinite(value) or self.whole):
+            return False
+        return self.low < value <= self.high if self.above else self.low <= value <= self.high
+
+    def problem(self, value: Any) -> str | None:
+        """None when ``value`` is in range, else what is wrong with it, quoting it (cut short)."""
+        return None if self.admits(value) else f"must be {self.describe()}, not {quoted(value)}"
+
+
 @dataclass(frozen=True)
 class Key:
-    """One front matter key: its type check and whether it is required."""
+    """One front matter key: its type check and whether it is required. A number key has its bounds."""
 
     name: str
-    kind: str  # text, int, number, bool, list, level, choice
+    kind: str  # text, number, bool, list, choice
     required: bool = False
-    max_length: int | None = None
+    max_length: int | None = None  # text: characters; list: items
     choices: tuple[str, ...] = ()
+    bounds: Bounds | None = None
+
+    def __post_init__(self) -> None:
+        if (self.kind == "number") != (self.bounds is not None):
+            raise ValueError(f"key {self.name!r}: a number key, and only a number key, has bounds")
 
 
 def check_keys(doc: Document, schema: list[Key], errors: list[ContentError]) -> dict[str, Any]:
@@ -110,7 +176,7 @@ def check_keys(doc: Document, schema: list[Key], errors: list[ContentError]) -> 
     for name in doc.meta:
         if name not in known:
             errors.append(ContentError(doc.path, doc.line_of(str(name)),
-                                       f"unknown key '{name}'{did_you_mean(str(name), known)}"))
+                                       f"unknown key {quoted(str(name))}{did_you_mean(str(name), known)}"))
     for key in schema:
         if key.name not in doc.meta or doc.meta[key.name] is None:
             if key.required:
@@ -124,24 +190,27 @@ def check_keys(doc: Document, schema: list[Key], errors: list[ContentError]) -> 
     return values
 
 
+def _text(value: Any) -> str | None:
+    """A scalar as text (``title: 2024`` is the text "2024"); None for anything else."""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool) or not isinstance(value, int | float) or (isinstance(value, int) and value.bit_length() > 64):
+        return None
+    return str(value).strip()
+
+
 def _convert(key: Key, value: Any) -> tuple[str | None, Any]:
     if key.kind == "text":
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        value = _text(value)
+        if value is None:
             return "must be text", None
-        value = str(value).strip()
         if not value:
             return "must not be empty", None
         if key.max_length and len(value) > key.max_length:
             return f"is {len(value)} characters long; at most {key.max_length} are allowed", None
         return None, value
-    if key.kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            return "must be a whole number, 0 or more", None
-        return None, value
     if key.kind == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            return "must be a number, 0 or more", None
-        return None, value
+        return key.bounds.problem(value), value
     if key.kind == "bool":
         if not isinstance(value, bool):
             return "must be true or false", None
@@ -149,11 +218,14 @@ def _convert(key: Key, value: Any) -> tuple[str | None, Any]:
     if key.kind == "list":
         if isinstance(value, str):
             value = [value]
-        if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
+        items = [_text(v) for v in value] if isinstance(value, list) else [None]
+        if None in items:
             return "must be a list of text items", None
-        return None, [str(v).strip() for v in value]
+        if key.max_length and len(items) > key.max_length:
+            return f"lists {len(items)} items; at most {key.max_length} are allowed", None
+        return None, items
     if key.kind == "choice":
         if value not in key.choices:
-            return f"must be one of: {', '.join(key.choices)} (got '{value}')", None
+            return f"must be one of: {', '.join(key.choices)} (got {quoted(value)})", None
         return None, value
     raise ValueError(f"unknown key kind {key.kind}")

@@ -24,6 +24,8 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from .errors import quoted
+
 # Bump when the output changes, so the next sync re-renders every file.
 RENDERER_VERSION = "2"
 
@@ -141,7 +143,7 @@ def _check_callouts(text: str, line_offset: int, problems: Problems) -> None:
         match = None if fenced else CALLOUT_LINE.match(raw)
         if match and match.group(1) not in CALLOUT_KINDS:
             kinds = ", ".join(CALLOUT_KINDS)
-            problems.append((number, f"unknown callout '{match.group(1)}' (use one of: {kinds})"))
+            problems.append((number, f"unknown callout {quoted(match.group(1))} (use one of: {kinds})"))
 
 
 def sanitise(html: str) -> str:

@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import ContentError
-from .frontmatter import Document, Key, check_keys, did_you_mean, load_yaml_file, split_front_matter
+from .errors import ContentError, quoted
+from .frontmatter import Bounds, Document, Key, check_keys, did_you_mean, load_yaml_file, split_front_matter
 from .markdown import RENDERER_VERSION, render_markdown
 from .specs import ContentTree, CourseSpec, LessonSpec, ModuleSpec, ProgrammeSpec, SkillSpec
 from .steps import content_steps
@@ -22,20 +22,26 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Lesson slugs share the URL space of a course's own pages.
 RESERVED_LESSON_SLUGS = {"assets", "enrol", "unenrol", "quiz", "quizzes", "final", "certificate", "complete"}
 
+# Names (folders, files and ``id:``) become slugs in URLs and columns of 100 characters.
+MAX_NAME = 80
+MAX_ORDER_DIGITS = 4  # the NN- prefix: 0 to 9999
+MAX_SKILL_ID, MAX_SKILL_NAME = 64, 120
+ID_KEY = Key("id", "text", max_length=MAX_NAME)
 COURSE_KEYS = [
-    Key("id", "text"), Key("title", "text", True, 200), Key("summary", "text", True, 200),
+    ID_KEY, Key("title", "text", True, 200), Key("summary", "text", True, 200),
     Key("level", "choice", True, choices=("beginner", "intermediate", "advanced")),
-    Key("hours", "number", True), Key("skills", "list", True), Key("prerequisites", "list"),
+    Key("hours", "number", True, bounds=Bounds(0, 1000)), Key("skills", "list", True), Key("prerequisites", "list"),
     Key("language", "text", max_length=35), Key("certificate", "bool"), Key("published", "bool"),
 ]
-MODULE_KEYS = [Key("id", "text"), Key("title", "text", True, 200), Key("summary", "text"), Key("objectives", "list")]
+MODULE_KEYS = [ID_KEY, Key("title", "text", True, 200), Key("summary", "text"), Key("objectives", "list")]
 LESSON_KEYS = [
-    Key("id", "text"), Key("title", "text", True, 200), Key("minutes", "int", True),
+    ID_KEY, Key("title", "text", True, 200), Key("minutes", "number", True, bounds=Bounds(0, 600, whole=True)),
     Key("objectives", "list"), Key("skills", "list"), Key("summary", "text"),
 ]
+# At most 50 courses, so a programme's hours (the sum of its courses') fit a certificate.
 PROGRAMME_KEYS = [
-    Key("id", "text"), Key("title", "text", True, 200), Key("summary", "text", True, 300),
-    Key("courses", "list", True), Key("certificate", "bool"),
+    ID_KEY, Key("title", "text", True, 200), Key("summary", "text", True, 300),
+    Key("courses", "list", True, max_length=50), Key("certificate", "bool"),
 ]
 
 # (course slug, lesson slug) -> stored content hash; files whose hash matches are not rendered again.
@@ -45,7 +51,9 @@ KnownHashes = dict[str, str]
 def order_key(name: str) -> tuple[int, str]:
     """Sort key of a file or folder name: by its NN- order prefix, unprefixed names last."""
     match = NAME.match(name.removesuffix(".md"))
-    return (int(match.group(1)) if match and match.group(1) else 10**6, name)
+    if match and match.group(1) and len(match.group(1)) <= MAX_ORDER_DIGITS:
+        return int(match.group(1)), name
+    return 10**MAX_ORDER_DIGITS, name
 
 
 class Reader:
@@ -90,7 +98,7 @@ class Reader:
     def slug_for(self, doc: Document, values: dict, fallback: str) -> str:
         slug = values.get("id", fallback)
         if not SLUG.match(slug):
-            self.error(doc.path, doc.line_of("id"), f"id '{slug}' must be lowercase a-z, 0-9 and '-'")
+            self.error(doc.path, doc.line_of("id"), f"id {quoted(slug)} must be lowercase a-z, 0-9 and '-'")
         return slug
 
     def render(self, doc: Document, page: str) -> str:
@@ -115,13 +123,13 @@ class Reader:
         if resolved.endswith(".md"):
             destination = self.pages.get(resolved)
             if destination is None:
-                raise ValueError(f"link to '{url}': no lesson, module or course at {resolved}")
+                raise ValueError(f"link to {quoted(url)}: no lesson, module or course at {resolved}")
         else:
             parts = resolved.split("/")
             if len(parts) < 4 or parts[0] != "courses" or parts[2] != "assets":
-                raise ValueError(f"link to '{url}': files must be in a course's assets/ folder")
+                raise ValueError(f"link to {quoted(url)}: files must be in a course's assets/ folder")
             if not (self.root / resolved).is_file():
-                raise ValueError(f"link to '{url}': no such file {resolved}")
+                raise ValueError(f"link to {quoted(url)}: no such file {resolved}")
             course = self.course_slugs_by_folder.get(parts[1], parts[1])
             destination = posixpath.join("courses", course, "assets", *parts[3:])
         href = posixpath.relpath(destination.rstrip("/") or ".", page.rstrip("/") or ".")
@@ -174,8 +182,15 @@ class Reader:
 
     def check_name(self, path: Path, rel: str) -> bool:
         stem = path.name.removesuffix(".md") if path.is_file() else path.name
-        if not NAME.match(stem):
+        match = NAME.match(stem)
+        if not match:
             self.error(rel, 0, "names are lowercase a-z, 0-9 and '-', with an optional 'NN-' order prefix")
+            return False
+        if match.group(1) and len(match.group(1)) > MAX_ORDER_DIGITS:
+            self.error(rel, 0, f"the order prefix 'NN-' has at most {MAX_ORDER_DIGITS} digits")
+            return False
+        if len(match.group(2)) > MAX_NAME:
+            self.error(rel, 0, f"the name is {len(match.group(2))} characters long; at most {MAX_NAME} are allowed")
             return False
         return True
 
@@ -233,13 +248,17 @@ class Reader:
                 continue
             unknown = set(item) - {"id", "name", "description"}
             for key in sorted(unknown, key=str):
-                self.error(rel, line, f"unknown key '{key}'{did_you_mean(str(key), ['id', 'name', 'description'])}")
+                self.error(rel, line, f"unknown key {quoted(str(key))}{did_you_mean(str(key), ['id', 'name', 'description'])}")
             slug, name = str(item.get("id") or ""), str(item.get("name") or "").strip()
-            if not SLUG.match(slug):
-                self.error(rel, line, f"skill id '{slug}' must be lowercase a-z, 0-9 and '-'")
+            if not SLUG.match(slug) or len(slug) > MAX_SKILL_ID:
+                self.error(rel, line, f"skill id {quoted(slug)} must be lowercase a-z, 0-9 and '-', "
+                                      f"at most {MAX_SKILL_ID} characters")
                 continue
             if not name:
                 self.error(rel, line, f"skill '{slug}' needs a name")
+            elif len(name) > MAX_SKILL_NAME:
+                self.error(rel, line, f"skill '{slug}': the name is {len(name)} characters long; "
+                                      f"at most {MAX_SKILL_NAME} are allowed")
             if slug in seen:
                 self.error(rel, line, f"duplicate skill id '{slug}' (first at line {seen[slug]})")
                 continue
@@ -360,14 +379,14 @@ class Reader:
         for course in self.tree.courses:
             for skill in course.skills:
                 if skill not in skills:
-                    self.error(course.path, 1, f"unknown skill '{skill}'{did_you_mean(skill, skills)}")
+                    self.error(course.path, 1, f"unknown skill {quoted(skill)}{did_you_mean(skill, skills)}")
             for prerequisite in course.prerequisites:
                 if prerequisite not in courses or prerequisite == course.slug:
-                    self.error(course.path, 1, f"unknown prerequisite course '{prerequisite}'{did_you_mean(prerequisite, courses)}")
+                    self.error(course.path, 1, f"unknown prerequisite course {quoted(prerequisite)}{did_you_mean(prerequisite, courses)}")
             for lesson in course.lessons:
                 for skill in lesson.skills:
                     if skill not in skills:
-                        self.error(lesson.path, lesson.skill_line, f"unknown skill '{skill}'{did_you_mean(skill, skills)}")
+                        self.error(lesson.path, lesson.skill_line, f"unknown skill {quoted(skill)}{did_you_mean(skill, skills)}")
         seen_programmes: dict[str, str] = {}
         for programme in self.tree.programmes:
             if programme.slug in seen_programmes:
@@ -377,7 +396,7 @@ class Reader:
                 self.error(programme.path, programme.course_line, "a programme lists at least one course")
             for slug in programme.courses:
                 if slug not in courses:
-                    self.error(programme.path, programme.course_line, f"unknown course '{slug}'{did_you_mean(slug, courses)}")
+                    self.error(programme.path, programme.course_line, f"unknown course {quoted(slug)}{did_you_mean(slug, courses)}")
             if len(set(programme.courses)) != len(programme.courses):
                 self.error(programme.path, programme.course_line, "a course is listed twice")
 

@@ -82,10 +82,9 @@ def complete(slug: str, lesson_slug: str):
 def lesson(slug: str, lesson_slug: str):
     user = current_user if current_user.is_authenticated else None
     visit = visits.lesson_visit(slug, lesson_slug, user)
-    author = catalog.can_see_unpublished(user)
-    if visit is None or not (visit.course.published or author):
+    if visit is None or not catalog.can_see(user, visit.course):
         abort(404)
-    preview = visits.is_preview(visit, author)
+    preview = visits.is_preview(visit, user)
     if preview and not visits.preview_allows(visit):
         if user is None:
             flash("Log in and enrol to read the rest of this course.", "info")

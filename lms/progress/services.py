@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, func, update
 
 from ..accounts.models import User
 from ..catalog.models import Course, Lesson, Programme, ProgrammeCourse
+from ..catalog.services import can_see, programme_courses
 from ..db import insert_ignore, utcnow
 from ..extensions import db
 from ..quizzes.models import Attempt, Quiz
@@ -40,12 +41,13 @@ def enrol(user: User, course: Course, school: School) -> Enrolment:
 
 
 def enrol_programme(user: User, programme: Programme, school: School) -> ProgrammeEnrolment:
-    """Enrol in a programme and in each of its courses, so the learner can start anywhere."""
+    """Enrol in a programme and in each of its courses the learner may see, so they can start anywhere.
+    An unpublished course is left out; enrolling again once it is published adds it."""
     db.session.execute(insert_ignore(
         ProgrammeEnrolment, {"school_id": school.id, "user_id": user.id, "programme_id": programme.id, "enrolled_at": utcnow()},
         ["school_id", "user_id", "programme_id"]))
-    for step in programme.steps:
-        enrol(user, step.course, school)
+    for course in programme_courses(programme, user):
+        enrol(user, course, school)
     return db.session.execute(
         db.select(ProgrammeEnrolment).filter_by(school_id=school.id, user_id=user.id, programme_id=programme.id)
     ).scalar_one()
@@ -178,8 +180,9 @@ def dashboard(user: User, school: School) -> tuple[list[CourseSummary], list[Pro
         .join(Lesson, Lesson.id == LessonProgress.lesson_id)
         .where(LessonProgress.user_id == user.id, LessonProgress.completed_at.is_not(None), Lesson.retired.is_(False))
         .group_by(Lesson.course_id)).all())
+    # A course unpublished since the learner enrolled is not listed: its page is a 404 for them.
     summaries = [CourseSummary(e, e.course, totals.get(e.course_id, 0), done.get(e.course_id, 0), left)
-                 for e, left in enrolments]
+                 for e, left in enrolments if can_see(user, e.course)]
     by_course = {s.course.id: s for s in summaries}
     memberships = {m.programme_id: m for m in db.session.execute(
         db.select(ProgrammeEnrolment).filter_by(user_id=user.id, school_id=school.id)).scalars()}
@@ -187,7 +190,7 @@ def dashboard(user: User, school: School) -> tuple[list[CourseSummary], list[Pro
     for programme in db.session.execute(
             db.select(Programme).where(Programme.school_id == school.id, Programme.retired.is_(False))
             .options(db.selectinload(Programme.steps).selectinload(ProgrammeCourse.course))).scalars():
-        steps = [step.course for step in programme.steps if not step.course.retired]
+        steps = programme_courses(programme, user)
         if programme.id not in memberships and not any(course.id in by_course for course in steps):
             continue
         courses = [(c, by_course[c.id].percent if c.id in by_course else 0,

@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, update
 from ..accounts.models import User
 from ..caching import fragment
 from ..catalog.models import Course, Lesson
+from ..catalog.services import oversees
 from ..db import insert_ignore, utcnow
 from ..extensions import db
 from .models import Enrolment, LessonProgress
@@ -109,9 +110,10 @@ def _read_text(lesson_id: int, slug: str) -> LessonText:
     return LessonText(lesson_id, slug, title, minutes, tuple(objectives or ()), body_html)
 
 
-def is_preview(visit: LessonVisit, may_see_everything: bool) -> bool:
-    """A reader neither enrolled nor an author reads the course's first lesson as a free preview."""
-    return visit.enrolment is None and not may_see_everything
+def is_preview(visit: LessonVisit, user: User | None) -> bool:
+    """A reader neither enrolled nor overseeing the course (its author, an admin) reads its first
+    lesson as a free preview."""
+    return visit.enrolment is None and not oversees(user, visit.course)
 
 
 def preview_allows(visit: LessonVisit) -> bool:

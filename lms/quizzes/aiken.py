@@ -5,7 +5,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from lms.content.errors import ContentError
+from lms.content.errors import ContentError, quoted
 from lms.quizzes.registry import option_id
 from lms.quizzes.spec import QuestionSpec, QuizSpec, slugify
 
@@ -46,7 +46,7 @@ def aiken_to_quiz(
             if answer:
                 fail(number, "'ANSWER:' line without a question before it")
             elif option:
-                fail(number, f"option {option[1]!r} before any question text")
+                fail(number, f"option {quoted(option[1])} before any question text")
             else:
                 pending = _Pending(line, number)
         elif answer:
@@ -83,7 +83,7 @@ def _finish(pending: _Pending, letter: str, line: int, fail: Callable[[int, str]
         fail(pending.line, f"question needs at least two options, found {len(pending.options)}")
         return None
     if letter not in letters:
-        fail(line, f"ANSWER must be one of the option letters {', '.join(letters)}, not {letter!r}")
+        fail(line, f"ANSWER must be one of the option letters {', '.join(letters)}, not {quoted(letter)}")
         return None
     for opt_letter, text, opt_line in pending.options:
         if not text:

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from lms.content.errors import ContentError
+from lms.content.errors import ContentError, quoted
 from lms.quizzes import gift_text
 from lms.quizzes.registry import (
     CHECKBOX_RE,
@@ -23,6 +24,7 @@ from lms.quizzes.registry import (
 
 MIN_PAIRS = 3
 MIN_ITEMS = 3
+POSITION = re.compile(r"[0-9]{1,4}")
 
 
 def _no_feedback(block: AnswerBlock, errors: list[ContentError], path: str, what: str) -> None:
@@ -72,7 +74,7 @@ class Matching(QuestionType):
             elif not left:
                 extra.append(right)
             elif any(left == seen for seen, _, _ in lefts):
-                errors.append(ContentError(path, item.line, f"{left!r} appears twice on the left"))
+                errors.append(ContentError(path, item.line, f"{quoted(left)} appears twice on the left"))
             else:
                 lefts.append((left, right, item.line))
         if len(lefts) < MIN_PAIRS:
@@ -132,11 +134,20 @@ class Matching(QuestionType):
 
 @register
 class Ordering(QuestionType):
-    """Right only when every item is in its place."""
+    """Right only when every item is in its place.
+
+    The items start in an order drawn by the attempt's seed, uniformly among every order but the right
+    one, whatever the quiz's ``shuffle``. Seeing it then tells a learner only that it is not the answer:
+    with n items, n! - 1 orders stay equally likely (5 of 6 for three items). A fixed order cannot do
+    that: alphabetical order, reversed whenever it was the answer, gave the answer away. Two items
+    cannot be sound (the one order that is not the answer is shown, so the answer is its reverse):
+    the format asks for at least three.
+    """
 
     name = "ordering"
     label = "ordering"
     template = "quizzes/types/ordering.html"
+    scrambled = True
 
     @classmethod
     def detect(cls, block: AnswerBlock) -> bool:
@@ -150,7 +161,7 @@ class Ordering(QuestionType):
             if not item.text:
                 errors.append(ContentError(path, item.line, "item has no text"))
             elif item.text in texts[:index]:
-                errors.append(ContentError(path, item.line, f"{item.text!r} appears twice"))
+                errors.append(ContentError(path, item.line, f"{quoted(item.text)} appears twice"))
         if len(texts) < MIN_ITEMS:
             errors.append(ContentError(path, block.line, f"an ordering question needs at least {MIN_ITEMS} items"))
         # Ids follow alphabetical order: a learner cannot read the right order from them.
@@ -158,15 +169,14 @@ class Ordering(QuestionType):
 
     @classmethod
     def public(cls, data: Mapping[str, Any], rng: random.Random | None) -> dict[str, Any]:
+        if rng is None:
+            raise ValueError("an ordering question's items are drawn with the attempt's random (scrambled)")
         items = [{"id": i["id"], "text": i["text"]} for i in data["items"]]
         right = [i["id"] for i in items]
-        if rng is None:
-            items.sort(key=lambda i: i["id"])
-        else:
+        while True:  # rejection: uniform among the orders that are not the answer (n! / (n! - 1) draws on average)
             rng.shuffle(items)
-        if len(items) > 1 and [i["id"] for i in items] == right:
-            items.reverse()  # the starting order must never be the answer
-        return {"type": cls.name, "items": items}
+            if len(items) < 2 or [i["id"] for i in items] != right:
+                return {"type": cls.name, "items": items}
 
     @classmethod
     def read_form(cls, data: Mapping[str, Any], parts: Parts) -> list[str] | None:
@@ -176,8 +186,9 @@ class Ordering(QuestionType):
             raise InvalidResponse("expected one position per item")
         positions = {}
         for item, (value,) in parts.items():
-            if value and not (value.isdigit() and 1 <= int(value) <= items):
-                raise InvalidResponse(f"position {value!r} out of range")
+            # ASCII digits only: str.isdigit() also admits '²', which int() refuses
+            if value and not (POSITION.fullmatch(value) and 1 <= int(value) <= items):
+                raise InvalidResponse(f"position {value[:10]!r} out of range")
             if value:
                 positions[item] = int(value)
         if not positions:

@@ -5,7 +5,7 @@ import random
 from collections.abc import Mapping
 from typing import Any
 
-from lms.content.errors import ContentError
+from lms.content.errors import ContentError, quoted
 from lms.quizzes import gift_text
 from lms.quizzes.registry import (
     CHECKBOX_RE,
@@ -158,7 +158,7 @@ class MultipleResponse(_Choice):
         scoring = block.attrs.get("scoring", "partial")
         if scoring not in SCORINGS:
             line = block.heading_line or block.line
-            errors.append(ContentError(path, line, f"scoring must be partial or all, not {scoring!r}"))
+            errors.append(ContentError(path, line, f"scoring must be partial or all, not {quoted(scoring)}"))
         return {"options": _options(block, errors, path), "scoring": scoring}
 
     @classmethod

@@ -17,7 +17,7 @@ from wtforms import SubmitField
 from .models import QuestionVersion
 from .qtypes import InvalidResponse, Mistake, Parts, QuestionType, get_type
 
-FIELD = re.compile(r"^q(\d+)(?:-([A-Za-z0-9_-]+))?$")
+FIELD = re.compile(r"^q([0-9]+)(?:-([A-Za-z0-9_-]+))?$")
 
 class StartForm(FlaskForm):
     submit = SubmitField("Start")
@@ -43,9 +43,10 @@ def read_responses(form: MultiDict, questions: list[QuestionVersion]) -> tuple[d
         match = FIELD.match(name)
         if match is None:
             continue
-        if int(match[1]) not in by_id:
-            raise InvalidResponse(f"field {name!r} names no question of this attempt")
-        posted.setdefault(int(match[1]), {})[match[2]] = form.getlist(name)
+        question_id = int(match[1]) if len(match[1]) <= 18 else None  # int() refuses 4,300 digits and more
+        if question_id not in by_id:
+            raise InvalidResponse(f"field {name[:40]!r} names no question of this attempt")
+        posted.setdefault(question_id, {})[match[2]] = form.getlist(name)
     responses: dict[int, Any] = {}
     mistakes: dict[int, str] = {}
     for question in questions:

@@ -5,7 +5,7 @@ import re
 from dataclasses import replace
 from typing import NamedTuple
 
-from lms.content.errors import ContentError
+from lms.content.errors import ContentError, quoted
 from lms.quizzes import gift_text
 from lms.quizzes.gift_answers import Context, convert, strip_format
 from lms.quizzes.qtypes import NotRepresentable, get_type
@@ -124,10 +124,10 @@ def quiz_to_gift(spec: QuizSpec) -> GiftExport:
         try:
             parts.append(qtype.to_gift(question))
         except NotRepresentable as exc:
-            skipped.append((question, f"question {question.id!r} skipped: {exc}"))
+            skipped.append((question, f"question {quoted(question.id)} skipped: {exc}"))
             continue
         if loss := qtype.gift_loss(question.data):
-            lossy.append((question, f"question {question.id!r}: {loss}"))
+            lossy.append((question, f"question {quoted(question.id)}: {loss}"))
         if question.points != 1 or question.skills:
-            lossy.append((question, f"question {question.id!r}: points and skills are not part of GIFT"))
+            lossy.append((question, f"question {quoted(question.id)}: points and skills are not part of GIFT"))
     return GiftExport("\n".join(parts), skipped, lossy)

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from lms.content.errors import ContentError
+from lms.content.errors import ContentError, quoted
 from lms.quizzes.arrange import MIN_PAIRS, matching_data
 from lms.quizzes.choice import TRUE_FALSE, gift_weight
 from lms.quizzes.gift_text import one_line, soft_text
 from lms.quizzes.registry import option_id
-from lms.quizzes.textual import read_numeric_answer
+from lms.quizzes.textual import OutOfRange, read_numeric_answer
 
 FORMAT_RE = re.compile(r"^\s*\[(?:html|moodle|plain|markdown)\]")
 WEIGHT_RE = re.compile(r"\s*%(-?\d+(?:\.\d+)?)%")
@@ -87,7 +87,7 @@ def split_answers(ctx: Context, text: str, offset: int) -> list[Answer] | None:
         ctx.error(ctx.line_at(offset), "no answers: start each one with '=' (right) or '~' (wrong)")
         return None
     if text[: marks[0]].strip():
-        ctx.error(ctx.line_at(offset), f"{one_line(text[: marks[0]])!r} before the first '=' or '~' answer")
+        ctx.error(ctx.line_at(offset), f"{quoted(one_line(text[: marks[0]]))} before the first '=' or '~' answer")
         return None
     answers = []
     for k, start in enumerate(marks):
@@ -147,7 +147,7 @@ def _choice(ctx: Context, answers: list[Answer]) -> Converted:
             return None
         odd = [a for a in answers if a is not full[0] and a.percent != 0]
         if odd:
-            listed = ", ".join(f"{one_line(a.text)!r} {gift_weight(a.percent)}%" for a in odd)
+            listed = ", ".join(f"{quoted(one_line(a.text))} {gift_weight(a.percent)}%" for a in odd)
             ctx.warn(line, f"weights dropped ({listed}): single choice is right or wrong")
         return "single", {"options": _options(answers, lambda a: a is full[0])}
     k = len(positive)
@@ -171,7 +171,7 @@ def _short(ctx: Context, answers: list[Answer]) -> Converted:
             if text == "*":
                 ctx.warn(a.line, "'*' is a Moodle wildcard; Conductor accepts it only literally")
         else:
-            ctx.warn(a.line, f"answer {text!r} ({gift_weight(a.percent)}%) dropped: short answers are right or wrong")
+            ctx.warn(a.line, f"answer {quoted(text)} ({gift_weight(a.percent)}%) dropped: short answers are right or wrong")
     _drop_feedback(ctx, answers, "short answers")
     if not accepted:
         ctx.warn(answers[0].line, "skipped: no answer gives full credit")
@@ -198,7 +198,7 @@ def _numeric(ctx: Context, text: str, offset: int) -> Converted:
     for a in answers:
         value = one_line(a.text)
         if a.percent <= 0:
-            what = f"answer {value!r}" if value else "feedback for any other answer"
+            what = f"answer {quoted(value)}" if value else "feedback for any other answer"
             ctx.warn(a.line, f"{what} dropped: Conductor numeric questions only list accepted answers")
             continue
         try:
@@ -207,12 +207,16 @@ def _numeric(ctx: Context, text: str, offset: int) -> Converted:
                 parsed = read_numeric_answer(f"{number} ± {tolerance}")
             else:
                 parsed = read_numeric_answer(value)
+        except OutOfRange as exc:
+            ctx.error(a.line, str(exc))
+            broken = True
+            continue
         except ValueError:
-            ctx.error(a.line, f"cannot read the numeric answer {value!r}: write 42, 42:0.5 or 40..44")
+            ctx.error(a.line, f"cannot read the numeric answer {quoted(value)}: write 42, 42:0.5 or 40..44")
             broken = True
             continue
         if a.percent < 100:
-            ctx.warn(a.line, f"answer {value!r} ({gift_weight(a.percent)}%) dropped: partial credit "
+            ctx.warn(a.line, f"answer {quoted(value)} ({gift_weight(a.percent)}%) dropped: partial credit "
                      "cannot be represented, numeric questions are right or wrong")
             continue
         accepted.append(parsed)
@@ -234,7 +238,7 @@ def _matching(ctx: Context, answers: list[Answer]) -> Converted:
             ctx.error(a.line, "nothing after '->'")
             return None
         if left and any(left == seen for seen, _ in pairs):
-            ctx.warn(a.line, f"skipped: {left!r} appears twice")
+            ctx.warn(a.line, f"skipped: {quoted(left)} appears twice")
             return None
         if left:
             pairs.append((left, right))

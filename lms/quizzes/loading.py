@@ -6,6 +6,7 @@ import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..content.errors import quoted
 from ..content.frontmatter import did_you_mean
 from ..content.markdown import render_markdown
 from .parsing import parse_quiz
@@ -30,7 +31,7 @@ def read_quizzes(reader: Reader) -> None:
             continue
         course = courses.get(course_dir.name)
         if not course_dir.is_dir() or course is None:
-            reader.error(rel, 0, f"no course folder named '{course_dir.name}' in courses/{did_you_mean(course_dir.name, courses)}")
+            reader.error(rel, 0, f"no course folder named {quoted(course_dir.name)} in courses/{did_you_mean(course_dir.name, courses)}")
             continue
         modules = {module.folder: module for module in course.modules}
         for path in sorted(course_dir.iterdir()):
@@ -44,7 +45,7 @@ def _read_quiz(reader: Reader, path: Path, course, modules, skills: set[str]) ->
         reader.error(rel, 0, "unexpected entry: a course's quiz folder holds <module folder>.md files and final.md")
         return
     if name != "final" and name not in modules:
-        reader.error(rel, 0, f"no module folder '{name}' in {course.folder}/ (a module quiz has its module's folder name)"
+        reader.error(rel, 0, f"no module folder {quoted(name)} in {course.folder}/ (a module quiz has its module's folder name)"
                              f"{did_you_mean(name, list(modules) + ['final'])}")
         return
     reader.tree.files += 1
@@ -61,7 +62,7 @@ def _read_quiz(reader: Reader, path: Path, course, modules, skills: set[str]) ->
     for question in spec.questions:
         for skill in question.skills:
             if skill not in skills:
-                reader.error(rel, question.line, f"unknown skill '{skill}' in question '{question.id}'{did_you_mean(skill, skills)}")
+                reader.error(rel, question.line, f"unknown skill {quoted(skill)} in question {quoted(question.id)}{did_you_mean(skill, skills)}")
     key = "final" if name == "final" else modules[name].slug
     if name != "final" and key == "final":
         reader.error(rel, 0, "a module with the slug 'final' cannot have a quiz: 'final' names the course's final exam")

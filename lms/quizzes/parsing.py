@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import difflib
-import math
 import re
 from typing import Any
 
 from markdown_it import MarkdownIt
 
-from lms.content.errors import ContentError
+from lms.content.errors import ContentError, quoted
+from lms.content.frontmatter import Bounds
 from lms.quizzes.blocks import Block, list_items, raw, top_blocks, unquote
 from lms.quizzes.qtypes import QUESTION_TYPES, AnswerBlock, BlockItem, detect_type
 from lms.quizzes.registry import CHECKBOX_RE
@@ -18,6 +18,8 @@ from lms.quizzes.spec import ID_RE, QuestionSpec, QuizSpec, slugify
 MD = MarkdownIt("commonmark").enable("table")
 ATTRS_RE = re.compile(r"\s*\{([^{}]*)\}\s*$")
 BASE_ATTRIBUTES = ("id", "points", "skills")
+POINTS = Bounds(0, 100, above=True)
+MAX_ID = 100  # a question id is a column of 100 characters
 # Blocks that may follow a question's answer block without meaning anything.
 SEPARATORS = ("hr",)
 
@@ -52,7 +54,7 @@ def parse_quiz(text: str, path: str) -> tuple[QuizSpec | None, list[ContentError
         if question is None:
             continue
         if question.id in first_line:
-            errors.append(ContentError(path, question.line, f"duplicate question id {question.id!r} "
+            errors.append(ContentError(path, question.line, f"duplicate question id {quoted(question.id)} "
                                        f"(also on line {first_line[question.id]}): set another {{#id}}"))
         else:
             first_line[question.id] = question.line
@@ -184,25 +186,25 @@ def _attributes(text: str | None, line: int, path: str, errors: list[ContentErro
         key, value = ("id", token[1:]) if token.startswith("#") else token.split("=", 1)
         if key not in known:
             close = difflib.get_close_matches(key, known, n=1)
-            fail(f"unknown attribute {key!r}" + (f" (did you mean {close[0]!r}?)" if close else
+            fail(f"unknown attribute {quoted(key)}" + (f" (did you mean {close[0]!r}?)" if close else
                                                   f" (known: #id, {', '.join(known[1:])})"))
         elif key in attrs:
-            fail(f"attribute {key!r} is given twice")
-        elif key == "id" and not ID_RE.fullmatch(value):
-            fail(f"invalid id {value!r}: use letters, digits, '-' and '_'")
+            fail(f"attribute {quoted(key)} is given twice")
+        elif key == "id" and not (ID_RE.fullmatch(value) and len(value) <= MAX_ID):
+            fail(f"invalid id {quoted(value)}: use letters, digits, '-' and '_', at most {MAX_ID} characters")
         elif key == "points":
             try:
                 points = float(value)
             except ValueError:
-                points = math.nan
-            if not math.isfinite(points) or points <= 0:
-                fail(f"points must be a number above 0, not {value!r}")
+                points = None
+            if points is None or not POINTS.admits(points):
+                fail(f"points must be {POINTS.describe()}, not {quoted(value)}")
             else:
                 attrs[key] = int(points) if points.is_integer() else points
         elif key == "skills":
             skills = tuple(s.strip() for s in value.split(","))
             if not all(skills):
-                fail(f"skills must be comma-separated ids, not {value!r}")
+                fail(f"skills must be comma-separated ids, not {quoted(value)}")
             else:
                 attrs[key] = skills
         else:

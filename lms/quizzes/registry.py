@@ -87,6 +87,9 @@ class QuestionType:
     # Heading attributes this type understands beyond id, points and skills.
     attributes: ClassVar[frozenset[str]] = frozenset()
     template: ClassVar[str] = "quizzes/types/answer.html"
+    # The order of the choices is the question itself (ordering): ``public`` always gets the attempt's
+    # random, even when the quiz says ``shuffle: false``, since a fixed order would follow from the key.
+    scrambled: ClassVar[bool] = False
 
     @classmethod
     def detect(cls, block: AnswerBlock) -> bool:
@@ -100,7 +103,9 @@ class QuestionType:
 
     @classmethod
     def public(cls, data: Mapping[str, Any], rng: random.Random | None) -> dict[str, Any]:
-        """What a learner's form needs; never a key, a correct flag, feedback or an answer."""
+        """What a learner's form needs; never a key, a correct flag, feedback or an answer. ``rng`` is
+        seeded by the attempt and the question (the same page on every reload), or None when the quiz
+        does not shuffle (never None for a ``scrambled`` type)."""
         raise NotImplementedError
 
     @classmethod

@@ -35,7 +35,7 @@ def _attempt_url(course: Course, quiz: Quiz, attempt: Attempt) -> str:
 @login_required
 def quiz(course_slug: str, quiz_slug: str):
     course, item = _load(course_slug, quiz_slug)
-    if not services.can_take(current_user, enrolled=enrolment_for(current_user, course) is not None):
+    if not services.can_take(current_user, course, enrolled=enrolment_for(current_user, course) is not None):
         flash("Enrol in the course to take its quizzes.", "info")
         return redirect(url_for("catalog.course", slug=course.slug))
     attempts = services.attempts_of(current_user, item)
@@ -50,7 +50,7 @@ def quiz(course_slug: str, quiz_slug: str):
 @login_required
 def start(course_slug: str, quiz_slug: str):
     course, item = _load(course_slug, quiz_slug)
-    if not services.can_take(current_user, enrolled=enrolment_for(current_user, course) is not None):
+    if not services.can_take(current_user, course, enrolled=enrolment_for(current_user, course) is not None):
         abort(403)
     if not forms.StartForm().validate_on_submit():
         abort(400)

@@ -13,6 +13,7 @@ from sqlalchemy import delete, or_, update
 
 from ..accounts.models import User
 from ..catalog.models import Course
+from ..catalog.services import oversees
 from ..db import insert_ignore, upsert, utcnow
 from ..extensions import db
 from ..schools.models import School
@@ -48,9 +49,9 @@ def attempts_of(user: User, quiz: Quiz) -> list[Attempt]:
         db.select(Attempt).filter_by(user_id=user.id, quiz_id=quiz.id).order_by(Attempt.number)).scalars())
 
 
-def can_take(user: User, enrolled: bool) -> bool:
-    """Enrolled learners take quizzes; authors and admins may try any quiz."""
-    return user.is_author or enrolled
+def can_take(user: User, course: Course, enrolled: bool) -> bool:
+    """Enrolled learners take a course's quizzes; its authors and admins may try them without enrolling."""
+    return enrolled or oversees(user, course)
 
 
 def question_pool(quiz: Quiz) -> list[QuestionVersion]:
@@ -113,9 +114,11 @@ def saved_answers(attempt: Attempt) -> dict[int, AttemptAnswer]:
 
 
 def public_question(attempt: Attempt, question: QuestionVersion) -> dict[str, Any]:
-    """What the form may show: the type's public data, options shuffled by the attempt's seed."""
-    rng = random.Random(f"{attempt.seed}:{question.id}") if attempt.quiz.shuffle else None
-    return get_type(question.type).public(question.data, rng)
+    """What the form may show: the type's public data, options shuffled by the attempt's seed (always,
+    for a type whose order is the question)."""
+    qtype = get_type(question.type)
+    rng = random.Random(f"{attempt.seed}:{question.id}") if attempt.quiz.shuffle or qtype.scrambled else None
+    return qtype.public(question.data, rng)
 
 
 def check_responses(questions: list[QuestionVersion], responses: Mapping[int, Any]) -> None:

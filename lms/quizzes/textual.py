@@ -7,7 +7,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from lms.content.errors import ContentError
+from lms.content.errors import ContentError, quoted
+from lms.content.frontmatter import Bounds
 from lms.quizzes import gift_text
 from lms.quizzes.registry import AnswerBlock, InvalidResponse, QuestionType, fold, register
 
@@ -15,6 +16,8 @@ NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 TOLERANCE_SIGNS = ("±", "+/-", "+-")
 _LOOKS_NUMERIC = re.compile(r"\s*[+\-\u2212]?\.?\d")
 _COMMA_DECIMAL = re.compile(r"\s*[+\-\u2212]?\d+,\d+\s*")
+# An author's numbers and tolerances: integers up to 10^15 are exact in a float, so they print back as written.
+ANSWER = Bounds(-1e15, 1e15)
 
 
 def parse_number(text: str) -> float | None:
@@ -42,27 +45,44 @@ def read_learner_number(text: str) -> float | None:
     return parse_number(text)
 
 
+class OutOfRange(ValueError):
+    """A number the author wrote that reads, but lies outside its bounds (or is infinite)."""
+
+
+def _author_number(text: str, bounds: Bounds, shown: str) -> float | None:
+    """A number as the author wrote it, None when it does not read as one; OutOfRange outside ``bounds``."""
+    text = text.strip().replace("\u2212", "-")
+    if not NUMBER_RE.fullmatch(text):
+        return None
+    value = float(text)
+    if not bounds.admits(value):
+        raise OutOfRange(f"in {shown}, each number must be {bounds.describe()}")
+    return value
+
+
 def read_numeric_answer(text: str) -> dict[str, float]:
-    """``42``, ``42 ± 0.5`` (or ``+-``) or ``40..44``; raises ValueError saying what is wrong."""
+    """``42``, ``42 ± 0.5`` (or ``+-``) or ``40..44``, every number within ``ANSWER``; raises ValueError
+    saying what is wrong (OutOfRange for a number that reads but is too large)."""
+    shown = quoted(text.strip())
     if ".." in text:
-        low, high = (parse_number(part) for part in text.split("..", 1))
+        low, high = (_author_number(part, ANSWER, shown) for part in text.split("..", 1))
         if low is None or high is None:
-            raise ValueError(f"cannot read the range {text.strip()!r}: write it as 40..44")
+            raise ValueError(f"cannot read the range {shown}: write it as 40..44")
         if low > high:
-            raise ValueError(f"the range {text.strip()!r} is empty: the smaller number comes first")
+            raise ValueError(f"the range {shown} is empty: the smaller number comes first")
         return {"min": low, "max": high}
     for sign in TOLERANCE_SIGNS:
         if sign in text:
-            value, tolerance = (parse_number(part) for part in text.split(sign, 1))
+            value, tolerance = (_author_number(part, ANSWER, shown) for part in text.split(sign, 1))
             if value is None or tolerance is None:
-                raise ValueError(f"cannot read {text.strip()!r}: write it as 42 ± 0.5")
+                raise ValueError(f"cannot read {shown}: write it as 42 ± 0.5")
             if tolerance < 0:
-                raise ValueError(f"the tolerance in {text.strip()!r} is negative")
+                raise ValueError(f"the tolerance in {shown} is negative")
             return {"value": value, "tolerance": tolerance}
-    value = parse_number(text)
+    value = _author_number(text, ANSWER, shown)
     if value is None:
         hint = ": use a decimal point" if _COMMA_DECIMAL.fullmatch(text) else ""
-        raise ValueError(f"cannot read the number {text.strip()!r}{hint}")
+        raise ValueError(f"cannot read the number {shown}{hint}")
     return {"value": value, "tolerance": 0.0}
 
 
@@ -70,6 +90,8 @@ def classify(text: str) -> str:
     """"number", "bad" (meant as a number but unreadable) or "text"."""
     try:
         read_numeric_answer(text)
+    except OutOfRange:
+        return "number"  # a number, too large: the numeric question reports it
     except ValueError:
         meant_numeric = any(sign in text for sign in ("..", *TOLERANCE_SIGNS)) or bool(_COMMA_DECIMAL.fullmatch(text))
         return "bad" if _LOOKS_NUMERIC.match(text) and meant_numeric else "text"
@@ -171,7 +193,7 @@ class Numeric(_Typed):
         for item in block.items:
             if classify(item.text) == "text":
                 errors.append(ContentError(
-                    path, item.line, f"{item.text!r} is not a number: a question mixes numeric and short answers"
+                    path, item.line, f"{quoted(item.text)} is not a number: a question mixes numeric and short answers"
                 ))
                 continue
             try:

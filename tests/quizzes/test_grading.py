@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
+from itertools import permutations
 from typing import Any
 
 import pytest
@@ -257,7 +259,9 @@ SECRETS = ["correct", "feedback", "Paris is in France", "Right, Berlin", "Alpha 
 @pytest.mark.parametrize("seed", [None, 0, 1, 2])
 def test_public_never_contains_keys(q, seed):
     for question in q.values():
-        public = get_type(question.type).public(question.data, None if seed is None else random.Random(seed))
+        qtype = get_type(question.type)
+        rng = None if seed is None and not qtype.scrambled else random.Random(seed or 0)
+        public = qtype.public(question.data, rng)
         dumped = json.dumps(public)
         for secret in SECRETS:
             assert secret not in dumped, (question.id, secret, dumped)
@@ -286,10 +290,34 @@ def test_public_shuffles_with_the_given_random(q):
 def test_ordering_never_starts_in_the_right_order_and_ids_do_not_tell():
     texts = ["Alpha", "Bravo", "Charlie"]  # alphabetical: the id order is also the right order here
     data = {"items": [{"id": i, "text": t} for i, t in zip("abc", texts)]}
-    for rng in [None, *(random.Random(s) for s in range(40))]:
+    for rng in (random.Random(s) for s in range(40)):
         shown = [i["id"] for i in get_type("ordering").public(data, rng)["items"]]
         assert shown != ["a", "b", "c"]
         assert sorted(shown) == ["a", "b", "c"]
+
+
+@pytest.mark.parametrize("key", [["a", "b", "c"], ["c", "b", "a"], ["b", "c", "a"]])
+def test_ordering_shows_every_other_order_equally_often(key):
+    """Uniform over the n! - 1 orders that are not the key: its reverse is not favoured, so the order
+    shown tells only that it is not the answer (the old fallback, reversing the key, told more)."""
+    data = {"items": [{"id": i, "text": f"Item {i}"} for i in key]}
+    counts = Counter(tuple(i["id"] for i in get_type("ordering").public(data, random.Random(f"{seed}:7"))["items"])
+                     for seed in range(3000))
+    assert tuple(key) not in counts
+    assert set(counts) == set(permutations(key)) - {tuple(key)}
+    assert all(500 < n < 700 for n in counts.values()), counts  # 600 each expected
+
+
+def test_ordering_is_stable_for_one_attempt_and_needs_its_random():
+    data = {"items": [{"id": i, "text": t} for i, t in zip("abcd", ["Frame", "Collect", "Train", "Evaluate"])]}
+    ordering = get_type("ordering")
+    assert ordering.scrambled
+    for seed in range(200):
+        first = ordering.public(data, random.Random(f"{seed}:3"))
+        assert first == ordering.public(data, random.Random(f"{seed}:3"))
+        assert [i["id"] for i in first["items"]] != ["a", "b", "c", "d"]
+    with pytest.raises(ValueError, match="attempt's random"):
+        ordering.public(data, None)
 
 
 def test_matching_choice_ids_do_not_reveal_pairs(q):

@@ -154,20 +154,20 @@ def test_braces_that_are_not_attributes_stay_in_the_prompt(quiz_md):
 
 
 FRONT_MATTER_ERRORS = [
-    ("title: T\npass_marks: 80", 3, "unknown front matter key 'pass_marks' (did you mean 'pass_mark'?)"),
+    ("title: T\npass_marks: 80", 3, "unknown key 'pass_marks' (did you mean 'pass_mark'?)"),
     ("title: T\nrevew: never", 3, "did you mean 'review'?"),
-    ("pass_mark: 50", 1, "front matter needs a 'title'"),
-    ("title: ''", 2, "title must be non-empty text"),
-    ("title: T\npass_mark: 120", 3, "pass_mark must be a number from 0 to 100"),
-    ("title: T\npass_mark: yes", 3, "pass_mark must be a number from 0 to 100"),
-    ("title: T\nmax_attempts: -1", 3, "max_attempts must be a whole number"),
-    ("title: T\nmax_attempts: 1.5", 3, "max_attempts must be a whole number"),
-    ("title: T\ntime_limit: 0", 3, "time_limit must be whole minutes above 0"),
-    ("title: T\nshuffle: 3", 3, "shuffle must be true or false"),
-    ("title: T\ndraw: 0", 3, "draw must be a whole number of at least 1"),
+    ("pass_mark: 50", 1, "missing required key 'title'"),
+    ("title: ''", 2, "'title' must not be empty"),
+    ("title: T\npass_mark: 120", 3, "'pass_mark' must be a number from 0 to 100, not 120"),
+    ("title: T\npass_mark: yes", 3, "'pass_mark' must be a number from 0 to 100, not True"),
+    ("title: T\nmax_attempts: -1", 3, "'max_attempts' must be a whole number from 0 to 100, not -1"),
+    ("title: T\nmax_attempts: 1.5", 3, "'max_attempts' must be a whole number from 0 to 100, not 1.5"),
+    ("title: T\ntime_limit: 0", 3, "'time_limit' must be a whole number from 1 to 1440, not 0"),
+    ("title: T\nshuffle: 3", 3, "'shuffle' must be true or false"),
+    ("title: T\ndraw: 0", 3, "'draw' must be a whole number from 1 to 1000, not 0"),
     ("title: T\n\ndraw: 2", 4, "draw is 2 but the quiz has only 1 question"),
-    ("title: T\nreview: sometimes", 3, "review must be one of after_submit, after_pass, never"),
-    ("title: T\n  bad: [", 3, "front matter is not valid YAML"),
+    ("title: T\nreview: sometimes", 3, "'review' must be one of: after_submit, after_pass, never (got 'sometimes')"),
+    ("title: T\n  bad: [", 3, "invalid YAML"),
     ("- a list", 2, "front matter must be 'key: value' lines"),
 ]
 
