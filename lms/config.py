@@ -28,6 +28,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LMS_PASSWORD_HASH": ("scrypt", str),
     "LMS_SECURE_COOKIES": (None, lambda v: str(v).lower() in {"1", "true", "yes", "on"}),
     "LMS_BASE_URL": (None, str),
+    "LMS_TRUSTED_HOSTS": (None, str),
     "LMS_KEYS_DIR": (None, str),
     "LMS_SCHOOL_LOGO": (None, str),
     "LMS_CERTIFICATE_SIGNATORY": ("Programme Director", str),

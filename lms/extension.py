@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, render_template, request
+from flask import Blueprint, Flask, Response, render_template, request
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import SecurityError
+from werkzeug.wsgi import get_host
 
 from .caching import init_cache
 from .config import env_settings, is_development
@@ -45,10 +48,14 @@ class LMS:
         if app is not None:
             self.init_app(app, **options)
 
-    def init_app(self, app: Flask, url_prefix: str = "") -> None:
+    def init_app(self, app: Flask, url_prefix: str = "", standalone: bool = False) -> None:
+        """``standalone``: the app is the LMS's own site, so its host check applies to every request
+        (a 404 too), and Flask's ``TRUSTED_HOSTS`` guards the whole app."""
         for key, value in env_settings().items():
             app.config.setdefault(key, value)
         self._configure(app)
+        if standalone and app.config.get("TRUSTED_HOSTS") is None:
+            app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
         init_cache(app)
         db.init_app(app)
         migrate.init_app(app, db, directory=MIGRATIONS_DIR)
@@ -79,7 +86,7 @@ class LMS:
                       certificates_admin_bp, authoring_bp, reports_bp, admin_bp, static_bp)
         for blueprint in blueprints:
             app.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))
-        security_hooks(app, {blueprint.name for blueprint in blueprints})
+        security_hooks(app, {blueprint.name for blueprint in blueprints}, standalone)
         app.cli.add_command(lms_cli)
         app.extensions["lms"] = {"url_prefix": prefix, "outbox": []}
 
@@ -102,6 +109,15 @@ class LMS:
         else:
             Path(app.instance_path).mkdir(parents=True, exist_ok=True)
             config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{Path(app.instance_path) / 'conductor.sqlite3'}")
+        base = config.get("LMS_BASE_URL")
+        if base:
+            parts = urlsplit(base)
+            if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+                raise RuntimeError(f"LMS_BASE_URL must be the site's address, such as https://learn.example.org, not {base!r}")
+        elif not development:
+            raise RuntimeError("LMS_BASE_URL must be set outside development (LMS_ENV=development): the site's public "
+                               "address, such as https://learn.example.org, which every link in e-mails and "
+                               "certificates names")
         if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
             config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
         secure = config.get("LMS_SECURE_COOKIES")
@@ -121,8 +137,39 @@ class LMS:
         config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
 
 
-def security_hooks(app: Flask, blueprint_names: set[str]) -> None:
-    """CSRF on every unsafe request, and security headers on every response, of the LMS's pages only."""
+def trusted_hosts(config) -> list[str] | None:
+    """The host names the LMS answers to: ``LMS_BASE_URL``'s and ``LMS_TRUSTED_HOSTS``'s (Werkzeug's
+    syntax: ``.example.org`` takes every subdomain). None, any host, only in development without a base URL."""
+    base = config.get("LMS_BASE_URL")
+    if not base:
+        return None
+    more = config.get("LMS_TRUSTED_HOSTS") or []
+    if isinstance(more, str):
+        more = more.replace(",", " ").split()
+    return [urlsplit(base).hostname, *more]
+
+
+def security_hooks(app: Flask, blueprint_names: set[str], standalone: bool = False) -> None:
+    """On the LMS's own requests (its blueprints', or every one on its own site): the host is checked
+    first, CSRF on every unsafe request, and security headers on every response (its blueprints')."""
+    config = app.config
+
+    def owned() -> bool:
+        return standalone or request.blueprint in blueprint_names
+
+    def _trusted_host():
+        """A request naming a host the site does not serve is refused before anything else reads it."""
+        hosts = trusted_hosts(config) if owned() else None
+        if hosts is not None:
+            try:
+                get_host(request.environ, hosts)
+            except SecurityError:
+                # Plain text: with Flask's TRUSTED_HOSTS refusing the host, no URL can be built for a page.
+                return Response("Bad request: this site does not answer to that host name.\n", 400, mimetype="text/plain")
+        return None
+
+    # First of all hooks, before any other reads the request (Flask-Limiter's included).
+    app.before_request_funcs.setdefault(None, [])[:0] = [_trusted_host]
 
     @app.before_request
     def _protect():

@@ -1,13 +1,14 @@
-"""Helpers shared by the views: safe redirects, lookups, and the one transaction helper."""
+"""Helpers shared by the views: safe redirects, public links, lookups, and the one transaction helper."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-from flask import abort, flash, url_for
+from flask import abort, current_app, flash, has_request_context, url_for
 
 from .extensions import db
+
 
 
 def safe_next(target: str | None, fallback_endpoint: str = "catalog.home") -> str:
@@ -18,6 +19,21 @@ def safe_next(target: str | None, fallback_endpoint: str = "catalog.home") -> st
                 and not parts.netloc and "\\" not in target and not any(ord(c) < 32 for c in target)):
             return target
     return url_for(fallback_endpoint)
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute link, for whatever leaves the site (e-mails, credentials, QR codes, badges).
+
+    It is built from ``LMS_BASE_URL``, never from the request's Host header, which a client chooses.
+    Only development may run without it; there the request's address stands in."""
+    base = current_app.config.get("LMS_BASE_URL")
+    if base:
+        parts = urlsplit(base.rstrip("/"))
+        adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
+        return adapter.build(endpoint, values, force_external=True)
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    raise RuntimeError("Set LMS_BASE_URL to build links outside a request")
 
 
 def get_or_404(model, **filters):
