@@ -12,6 +12,7 @@ from werkzeug.wsgi import get_host
 from .caching import init_cache
 from .config import env_settings, is_development
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .web import body_limit_of
 
 
 def migrations_dir(package: Path = Path(__file__).resolve().parent) -> str:
@@ -49,8 +50,8 @@ class LMS:
             self.init_app(app, **options)
 
     def init_app(self, app: Flask, url_prefix: str = "", standalone: bool = False) -> None:
-        """``standalone``: the app is the LMS's own site, so its host check applies to every request
-        (a 404 too), and Flask's ``TRUSTED_HOSTS`` guards the whole app."""
+        """``standalone``: the app is the LMS's own site, so its host check and body limit apply to
+        every request (a 404 too), and Flask's ``TRUSTED_HOSTS`` guards the whole app."""
         for key, value in env_settings().items():
             app.config.setdefault(key, value)
         self._configure(app)
@@ -150,8 +151,8 @@ def trusted_hosts(config) -> list[str] | None:
 
 
 def security_hooks(app: Flask, blueprint_names: set[str], standalone: bool = False) -> None:
-    """On the LMS's own requests (its blueprints', or every one on its own site): the host is checked
-    first, CSRF on every unsafe request, and security headers on every response (its blueprints')."""
+    """On the LMS's own requests (its blueprints', or every one on its own site): the host and the
+    body's size are checked first, CSRF on every unsafe request, and security headers on every response."""
     config = app.config
 
     def owned() -> bool:
@@ -168,8 +169,29 @@ def security_hooks(app: Flask, blueprint_names: set[str], standalone: bool = Fal
                 return Response("Bad request: this site does not answer to that host name.\n", 400, mimetype="text/plain")
         return None
 
+    def _bounded_body():
+        """A body is read up to the view's limit (``LMS_MAX_FORM_BYTES`` unless it declares its own), never further."""
+        if not owned():
+            return None
+        allowed, envelope = body_limit_of(app.view_functions.get(request.endpoint or ""), config)
+        limit = allowed + envelope
+        if config.get("MAX_CONTENT_LENGTH") is not None:
+            limit = min(limit, config["MAX_CONTENT_LENGTH"])  # a host's stricter limit stands
+        request.max_content_length = limit  # Werkzeug reads no further, whatever the body declares
+        if request.content_length is None and request.environ.get("wsgi.input_terminated"):
+            # A chunked body declares no length, and Werkzeug would cut it at the limit without a word:
+            # read it here (never past the limit), and refuse it whole when it reaches the limit.
+            too_large = len(request.get_data(cache=True)) >= limit
+        else:
+            too_large = request.content_length is not None and request.content_length > limit
+        if too_large:
+            return render_template("lms/error.html", code=413, title="Too large",
+                                   message=f"This page accepts at most {allowed // 1024:,} KB, so nothing was saved. "
+                                           "Go back and send less."), 413
+        return None
+
     # First of all hooks, before any other reads the request (Flask-Limiter's included).
-    app.before_request_funcs.setdefault(None, [])[:0] = [_trusted_host]
+    app.before_request_funcs.setdefault(None, [])[:0] = [_trusted_host, _bounded_body]
 
     @app.before_request
     def _protect():

@@ -1,14 +1,17 @@
-"""Helpers shared by the views: safe redirects, public links, lookups, and the one transaction helper."""
+"""Helpers shared by the views: safe redirects, public links, lookups, body limits, and the one
+transaction helper."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, has_request_context, url_for
 
 from .extensions import db
 
+View = TypeVar("View", bound=Callable)
 
 
 def safe_next(target: str | None, fallback_endpoint: str = "catalog.home") -> str:
@@ -34,6 +37,23 @@ def public_url(endpoint: str, **values) -> str:
     if has_request_context():
         return url_for(endpoint, _external=True, **values)
     raise RuntimeError("Set LMS_BASE_URL to build links outside a request")
+
+
+def body_limit(setting: str, envelope: int = 64 * 1024) -> Callable[[View], View]:
+    """Let a view take a body of up to ``config[setting]`` plus ``envelope`` bytes (a multipart
+    envelope around a file) instead of ``LMS_MAX_FORM_BYTES``."""
+
+    def mark(view: View) -> View:
+        view.lms_body_limit = (setting, envelope)
+        return view
+
+    return mark
+
+
+def body_limit_of(view: Callable | None, config) -> tuple[int, int]:
+    """What ``view`` accepts, in bytes: (its content, the envelope allowed around it)."""
+    setting, envelope = getattr(view, "lms_body_limit", ("LMS_MAX_FORM_BYTES", 0))
+    return config[setting], envelope
 
 
 def get_or_404(model, **filters):

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..quizzes.rendering import attempt_page, quiz_page
 from ..schools.services import current_school
 from ..access import authored_course_or_abort, authored_courses, require_author
-from ..web import silently, transaction
+from ..web import body_limit, silently, transaction
 from . import moves, services, uploads
 from .diffs import diff_lines
 from .forms import ConfirmForm, EditorForm, MoveForm, NewCourseForm, NewLessonForm, NewModuleForm, NewQuizForm, UploadForm
@@ -151,11 +151,10 @@ def _order_refused(error: Exception) -> str:
 
 
 @bp.post("/courses/<slug>/assets")
+@body_limit("LMS_UPLOAD_MAX_BYTES")
 def upload(slug: str):
     item = authored_course_or_abort(slug)
     limit = current_app.config["LMS_UPLOAD_MAX_BYTES"]
-    if request.content_length is not None and request.content_length > limit + 64 * 1024:
-        abort(413)
     form = UploadForm()
     if not form.validate_on_submit():
         flash("Choose an image to upload.", "error")
