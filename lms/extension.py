@@ -12,7 +12,7 @@ from werkzeug.wsgi import get_host
 from .caching import init_cache
 from .config import env_settings, is_development
 from .extensions import csrf, db, limiter, login_manager, migrate
-from .web import body_limit_of
+from .web import IdConverter, body_limit_of
 
 
 def migrations_dir(package: Path = Path(__file__).resolve().parent) -> str:
@@ -57,6 +57,8 @@ class LMS:
         self._configure(app)
         if standalone and app.config.get("TRUSTED_HOSTS") is None:
             app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
+        if app.url_map.converters.setdefault("id", IdConverter) is not IdConverter:
+            raise RuntimeError("The LMS's routes use the URL converter 'id'; this app already has another by that name")
         init_cache(app)
         db.init_app(app)
         migrate.init_app(app, db, directory=MIGRATIONS_DIR)

@@ -1,5 +1,5 @@
-"""Helpers shared by the views: safe redirects, public links, lookups, body limits, and the one
-transaction helper."""
+"""Helpers shared by the views: safe redirects, public links, numbers from URLs, lookups, body limits,
+and the one transaction helper."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -7,10 +7,14 @@ from contextlib import contextmanager
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, has_request_context, url_for
+from flask import abort, current_app, flash, has_request_context, request, url_for
+from werkzeug.routing import BaseConverter
 
 from .extensions import db
 
+# Every id, number and position column is an INTEGER: 32 bits on PostgreSQL. A larger number in a URL
+# names no row, and PostgreSQL would refuse to compare with it (SQLite overflows past 64 bits).
+INT_MAX = 2**31 - 1
 View = TypeVar("View", bound=Callable)
 
 
@@ -37,6 +41,46 @@ def public_url(endpoint: str, **values) -> str:
     if has_request_context():
         return url_for(endpoint, _external=True, **values)
     raise RuntimeError("Set LMS_BASE_URL to build links outside a request")
+
+
+def database_int(text: str | None, minimum: int = 0) -> int | None:
+    """``text`` as a whole number a database column can hold, or None: a huge number is bad input."""
+    if not text or len(text) > len(str(INT_MAX)) or not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if minimum <= value <= INT_MAX else None
+
+
+def int_arg(name: str, default: int | None = None, minimum: int = 0) -> int | None:
+    """A whole-number query argument (``?page=``); a missing, malformed or out-of-range one is ``default``."""
+    value = database_int(request.args.get(name), minimum)
+    return default if value is None else value
+
+
+def _whole_numbers_up_to(limit: int) -> str:
+    """A regular expression for the whole numbers 0 to ``limit``, leading zeros allowed."""
+    digits = str(limit)
+    branches = [f"[0-9]{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    for position, digit in enumerate(digits):
+        if digit != "0":
+            branches.append(f"{digits[:position]}[0-{int(digit) - 1}][0-9]{{{len(digits) - position - 1}}}")
+    return "|".join([*branches, digits])
+
+
+class IdConverter(BaseConverter):
+    """``<id:name>``: a database id or number in a URL path; anything a column cannot hold is a 404.
+
+    The range is in the pattern, so the router never matches a larger number: a POST to a huge
+    attempt number is a 404, not a 405 from the GET rule of the same path."""
+
+    regex = _whole_numbers_up_to(INT_MAX)
+    weight = 50  # as Werkzeug's ``int``
+
+    def to_python(self, value: str) -> int:
+        return int(value)  # within range: the pattern saw to it
+
+    def to_url(self, value) -> str:
+        return str(int(value))
 
 
 def body_limit(setting: str, envelope: int = 64 * 1024) -> Callable[[View], View]:

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..quizzes.rendering import attempt_page, quiz_page
 from ..schools.services import current_school
 from ..access import authored_course_or_abort, authored_courses, require_author
-from ..web import body_limit, silently, transaction
+from ..web import body_limit, database_int, int_arg, silently, transaction
 from . import moves, services, uploads
 from .diffs import diff_lines
 from .forms import ConfirmForm, EditorForm, MoveForm, NewCourseForm, NewLessonForm, NewModuleForm, NewQuizForm, UploadForm
@@ -175,12 +175,12 @@ def edit(slug: str, path: str):
     if request.method == "GET":
         head = head_revision(file)
         form.text.data, form.base.data = (head.text if head else ""), str(file.head_number)
-    elif not form.validate_on_submit() or not (form.base.data or "").isdigit():
+    elif not form.validate_on_submit() or database_int(form.base.data) is None:
         abort(400)
     elif form.save.data or form.publish.data:
         with transaction(services.AuthoringError, success=None if form.publish.data else "Draft saved.") as saved:
             services.save_draft(file, form.text.data or "", current_user, services.clean_note(form.note.data),
-                                base=int(form.base.data))
+                                base=database_int(form.base.data))
         if not saved.ok:
             status = 409 if isinstance(saved.error, services.StaleEdit) else 422
         elif not form.publish.data:
@@ -230,19 +230,19 @@ def history(slug: str, path: str):
     return render_template("authoring/history.html", course=item, file=file, revisions=revisions_of(file))
 
 
-@bp.get("/courses/<slug>/revisions/<int:revision_id>")
+@bp.get("/courses/<slug>/revisions/<id:revision_id>")
 def revision(slug: str, revision_id: int):
     item = authored_course_or_abort(slug)
     found = db.session.get(SourceRevision, revision_id)
     if found is None or not belongs_to(item, found.file.path):
         abort(404)
-    against = request.args.get("against", type=int)
+    against = int_arg("against")
     older = revision_of(found.file, against if against is not None else found.number - 1)
     return render_template("authoring/revision.html", course=item, file=found.file, revision=found, older=older,
                            lines=diff_lines(older.text if older else "", found.text), confirm=ConfirmForm())
 
 
-@bp.post("/courses/<slug>/revisions/<int:revision_id>/restore")
+@bp.post("/courses/<slug>/revisions/<id:revision_id>/restore")
 def restore(slug: str, revision_id: int):
     item = authored_course_or_abort(slug)
     found = db.session.get(SourceRevision, revision_id)
