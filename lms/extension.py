@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
 from werkzeug.wsgi import get_host
@@ -40,6 +41,11 @@ SECURITY_HEADERS = (
     ("X-Frame-Options", "DENY"),
     ("Referrer-Policy", "same-origin"),
 )
+# HTTPS only, for a year, once cookies are secure (outside development). A mounted LMS leaves out
+# includeSubDomains: on a host's site it would bind every other site of the host's domain.
+HSTS = {True: "max-age=31536000; includeSubDomains", False: "max-age=31536000"}
+# A page for a logged-in reader is theirs alone: no browser or proxy cache may keep it.
+PRIVATE = "private, no-store"
 
 
 class LMS:
@@ -50,8 +56,8 @@ class LMS:
             self.init_app(app, **options)
 
     def init_app(self, app: Flask, url_prefix: str = "", standalone: bool = False) -> None:
-        """``standalone``: the app is the LMS's own site, so its host check and body limit apply to
-        every request (a 404 too), and Flask's ``TRUSTED_HOSTS`` guards the whole app."""
+        """``standalone``: the app is the LMS's own site, so its host check, body limit and headers
+        apply to every response (a 404 too), and Flask's ``TRUSTED_HOSTS`` guards the whole app."""
         for key, value in env_settings().items():
             app.config.setdefault(key, value)
         self._configure(app)
@@ -208,8 +214,14 @@ def security_hooks(app: Flask, blueprint_names: set[str], standalone: bool = Fal
 
     @app.after_request
     def _headers(response):
-        if request.blueprint in blueprint_names:
+        if owned():
             headers = response.headers
             present = {name.lower() for name in headers.keys()}
-            headers.extend([(name, value) for name, value in SECURITY_HEADERS if name.lower() not in present])
+            wanted = list(SECURITY_HEADERS)
+            if config.get("SESSION_COOKIE_SECURE"):
+                wanted.append(("Strict-Transport-Security", HSTS[standalone]))
+            # A view that chose its own caching (static files, public verification data) keeps it.
+            if "cache-control" not in present and current_user.is_authenticated:
+                wanted.append(("Cache-Control", PRIVATE))
+            headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
         return response

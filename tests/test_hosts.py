@@ -104,6 +104,7 @@ def test_every_request_for_another_host_is_refused(site, path):
     client = site.test_client()
     with client.get(path, environ_overrides={"HTTP_HOST": FORGED}) as response:
         assert response.status_code == 400
+        assert response.headers["X-Frame-Options"] == "DENY"  # a refusal carries the headers too
     with client.get(path, environ_overrides={"HTTP_HOST": "learn.example.org:443"}) as response:
         assert response.status_code in (200, 404)
 

@@ -65,7 +65,8 @@ def change_password():
                          failure=silently) as done:
             services.change_password(current_user, form.current.data, form.password.data)
         if done.ok:
-            login_user(current_user)  # keep this session; the version bump ended the others
+            # Keep this session (the version bump ended the others): the user itself, never the proxy.
+            login_user(current_user._get_current_object())
             return redirect(url_for("progress.dashboard"))
         form.current.errors.append(str(done.error))
     return render_template("accounts/change_password.html", form=form)
