@@ -67,6 +67,7 @@ cd "$WORK/host"  # nothing from the checkout on the path: the LMS comes from the
 unset PYTHONPATH
 export FLASK_APP=host LMS_CONTENT_DIR=$REPO HOST_DATABASE_URL="sqlite:///$WORK/host/host.sqlite3"
 export LMS_KEYS_DIR=$WORK/host/keys
+export LMS_BASE_URL=http://localhost  # production mode needs the site's address: the test client's host
 
 step "flask db upgrade"
 "$WORK/venv/bin/flask" db upgrade

@@ -26,7 +26,8 @@ def main() -> None:
     args = parser.parse_args()
     work = temp_dir()
     app = prepare(f"sqlite:///{work / 'certificates.sqlite3'}", make_tree(work / "tree"))
-    app.config.update(LMS_KEYS_DIR=str(work / "keys"), LMS_BASE_URL="https://learn.example.org")
+    app.config.update(LMS_KEYS_DIR=str(work / "keys"), LMS_BASE_URL="https://learn.example.org",
+                      LMS_TRUSTED_HOSTS="localhost")  # the test client's host
     client = logged_in_client(app, "intro-course")
     for lesson in ("what-is-ai", "models", "sprints", "review"):
         path = f"/courses/intro-course/{lesson}"

@@ -45,9 +45,10 @@ def reset_database(url: str) -> None:
 def make_app(database_url: str, content_dir: Path):
     from lms import create_app
 
+    # Production mode, driven in-process through the test client, whose requests name localhost.
     return create_app({"SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": database_url, "LMS_CONTENT_DIR": str(content_dir),
                        "LMS_PASSWORD_HASH": "pbkdf2:sha256:1000", "RATELIMIT_ENABLED": False,
-                       "SESSION_COOKIE_SECURE": False, "LMS_SECURE_COOKIES": False})
+                       "SESSION_COOKIE_SECURE": False, "LMS_SECURE_COOKIES": False, "LMS_BASE_URL": "http://localhost"})
 
 
 def prepare(database_url: str, content_dir: Path):
@@ -111,7 +112,9 @@ def gunicorn_server(app_spec: str, env: dict[str, str], workers: int = 2, worker
         process = subprocess.Popen(
             [str(BIN / "gunicorn"), "-w", str(workers), "-k", worker_class, *threading, "-b", f"127.0.0.1:{port}",
              "--log-level", "warning", app_spec],
-            cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=stderr)
+            # The server's own address is the site's (production mode needs one), unless the caller names another.
+            cwd=ROOT, env={**os.environ, "LMS_BASE_URL": f"http://127.0.0.1:{port}", **env}, stdout=subprocess.DEVNULL,
+            stderr=stderr)
     try:
         deadline = time.time() + 30
         while time.time() < deadline:

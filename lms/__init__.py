@@ -16,7 +16,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True, static_folder=None)  # the LMS serves /lms/static
     if config:
         app.config.update(config)
-    LMS(app)
+    LMS(app, standalone=True)
     from .errors import register_error_pages
 
     register_error_pages(app)

@@ -28,10 +28,12 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LMS_PASSWORD_HASH": ("scrypt", str),
     "LMS_SECURE_COOKIES": (None, lambda v: str(v).lower() in {"1", "true", "yes", "on"}),
     "LMS_BASE_URL": (None, str),
+    "LMS_TRUSTED_HOSTS": (None, str),
     "LMS_KEYS_DIR": (None, str),
     "LMS_SCHOOL_LOGO": (None, str),
     "LMS_CERTIFICATE_SIGNATORY": ("Programme Director", str),
     "LMS_UPLOAD_MAX_BYTES": (2 * 1024 * 1024, int),
+    "LMS_MAX_FORM_BYTES": (1024 * 1024, int),
     "LMS_PAGE_CACHE_SIZE": (512, int),
     "LMS_CACHE_TYPE": ("SimpleCache", str),
 }

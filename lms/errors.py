@@ -9,6 +9,7 @@ MESSAGES = {
     403: ("Not allowed", "You do not have access to this page."),
     404: ("Page not found", "There is no page at this address."),
     405: ("Not allowed", "This address does not accept that kind of request."),
+    413: ("Too large", "The request is larger than this page accepts, so nothing was saved. Go back and send less."),
     429: ("Too many attempts", "Too many attempts in a short time. Wait a minute and try again."),
     500: ("Something went wrong", "An unexpected error happened. It has been logged."),
 }

@@ -2,13 +2,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, render_template, request
+from flask import Blueprint, Flask, Response, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import SecurityError
+from werkzeug.wsgi import get_host
 
 from .caching import init_cache
 from .config import env_settings, is_development
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .web import IdConverter, body_limit_of
 
 
 def migrations_dir(package: Path = Path(__file__).resolve().parent) -> str:
@@ -36,6 +41,11 @@ SECURITY_HEADERS = (
     ("X-Frame-Options", "DENY"),
     ("Referrer-Policy", "same-origin"),
 )
+# HTTPS only, for a year, once cookies are secure (outside development). A mounted LMS leaves out
+# includeSubDomains: on a host's site it would bind every other site of the host's domain.
+HSTS = {True: "max-age=31536000; includeSubDomains", False: "max-age=31536000"}
+# A page for a logged-in reader is theirs alone: no browser or proxy cache may keep it.
+PRIVATE = "private, no-store"
 
 
 class LMS:
@@ -45,10 +55,16 @@ class LMS:
         if app is not None:
             self.init_app(app, **options)
 
-    def init_app(self, app: Flask, url_prefix: str = "") -> None:
+    def init_app(self, app: Flask, url_prefix: str = "", standalone: bool = False) -> None:
+        """``standalone``: the app is the LMS's own site, so its host check, body limit and headers
+        apply to every response (a 404 too), and Flask's ``TRUSTED_HOSTS`` guards the whole app."""
         for key, value in env_settings().items():
             app.config.setdefault(key, value)
         self._configure(app)
+        if standalone and app.config.get("TRUSTED_HOSTS") is None:
+            app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
+        if app.url_map.converters.setdefault("id", IdConverter) is not IdConverter:
+            raise RuntimeError("The LMS's routes use the URL converter 'id'; this app already has another by that name")
         init_cache(app)
         db.init_app(app)
         migrate.init_app(app, db, directory=MIGRATIONS_DIR)
@@ -79,7 +95,7 @@ class LMS:
                       certificates_admin_bp, authoring_bp, reports_bp, admin_bp, static_bp)
         for blueprint in blueprints:
             app.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))
-        security_hooks(app, {blueprint.name for blueprint in blueprints})
+        security_hooks(app, {blueprint.name for blueprint in blueprints}, standalone)
         app.cli.add_command(lms_cli)
         app.extensions["lms"] = {"url_prefix": prefix, "outbox": []}
 
@@ -102,6 +118,15 @@ class LMS:
         else:
             Path(app.instance_path).mkdir(parents=True, exist_ok=True)
             config.setdefault("SQLALCHEMY_DATABASE_URI", f"sqlite:///{Path(app.instance_path) / 'conductor.sqlite3'}")
+        base = config.get("LMS_BASE_URL")
+        if base:
+            parts = urlsplit(base)
+            if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+                raise RuntimeError(f"LMS_BASE_URL must be the site's address, such as https://learn.example.org, not {base!r}")
+        elif not development:
+            raise RuntimeError("LMS_BASE_URL must be set outside development (LMS_ENV=development): the site's public "
+                               "address, such as https://learn.example.org, which every link in e-mails and "
+                               "certificates names")
         if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
             config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
         secure = config.get("LMS_SECURE_COOKIES")
@@ -121,8 +146,60 @@ class LMS:
         config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
 
 
-def security_hooks(app: Flask, blueprint_names: set[str]) -> None:
-    """CSRF on every unsafe request, and security headers on every response, of the LMS's pages only."""
+def trusted_hosts(config) -> list[str] | None:
+    """The host names the LMS answers to: ``LMS_BASE_URL``'s and ``LMS_TRUSTED_HOSTS``'s (Werkzeug's
+    syntax: ``.example.org`` takes every subdomain). None, any host, only in development without a base URL."""
+    base = config.get("LMS_BASE_URL")
+    if not base:
+        return None
+    more = config.get("LMS_TRUSTED_HOSTS") or []
+    if isinstance(more, str):
+        more = more.replace(",", " ").split()
+    return [urlsplit(base).hostname, *more]
+
+
+def security_hooks(app: Flask, blueprint_names: set[str], standalone: bool = False) -> None:
+    """On the LMS's own requests (its blueprints', or every one on its own site): the host and the
+    body's size are checked first, CSRF on every unsafe request, and security headers on every response."""
+    config = app.config
+
+    def owned() -> bool:
+        return standalone or request.blueprint in blueprint_names
+
+    def _trusted_host():
+        """A request naming a host the site does not serve is refused before anything else reads it."""
+        hosts = trusted_hosts(config) if owned() else None
+        if hosts is not None:
+            try:
+                get_host(request.environ, hosts)
+            except SecurityError:
+                # Plain text: with Flask's TRUSTED_HOSTS refusing the host, no URL can be built for a page.
+                return Response("Bad request: this site does not answer to that host name.\n", 400, mimetype="text/plain")
+        return None
+
+    def _bounded_body():
+        """A body is read up to the view's limit (``LMS_MAX_FORM_BYTES`` unless it declares its own), never further."""
+        if not owned():
+            return None
+        allowed, envelope = body_limit_of(app.view_functions.get(request.endpoint or ""), config)
+        limit = allowed + envelope
+        if config.get("MAX_CONTENT_LENGTH") is not None:
+            limit = min(limit, config["MAX_CONTENT_LENGTH"])  # a host's stricter limit stands
+        request.max_content_length = limit  # Werkzeug reads no further, whatever the body declares
+        if request.content_length is None and request.environ.get("wsgi.input_terminated"):
+            # A chunked body declares no length, and Werkzeug would cut it at the limit without a word:
+            # read it here (never past the limit), and refuse it whole when it reaches the limit.
+            too_large = len(request.get_data(cache=True)) >= limit
+        else:
+            too_large = request.content_length is not None and request.content_length > limit
+        if too_large:
+            return render_template("lms/error.html", code=413, title="Too large",
+                                   message=f"This page accepts at most {allowed // 1024:,} KB, so nothing was saved. "
+                                           "Go back and send less."), 413
+        return None
+
+    # First of all hooks, before any other reads the request (Flask-Limiter's included).
+    app.before_request_funcs.setdefault(None, [])[:0] = [_trusted_host, _bounded_body]
 
     @app.before_request
     def _protect():
@@ -137,8 +214,14 @@ def security_hooks(app: Flask, blueprint_names: set[str]) -> None:
 
     @app.after_request
     def _headers(response):
-        if request.blueprint in blueprint_names:
+        if owned():
             headers = response.headers
             present = {name.lower() for name in headers.keys()}
-            headers.extend([(name, value) for name, value in SECURITY_HEADERS if name.lower() not in present])
+            wanted = list(SECURITY_HEADERS)
+            if config.get("SESSION_COOKIE_SECURE"):
+                wanted.append(("Strict-Transport-Security", HSTS[standalone]))
+            # A view that chose its own caching (static files, public verification data) keeps it.
+            if "cache-control" not in present and current_user.is_authenticated:
+                wanted.append(("Cache-Control", PRIVATE))
+            headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
         return response

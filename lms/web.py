@@ -1,13 +1,21 @@
-"""Helpers shared by the views: safe redirects, lookups, and the one transaction helper."""
+"""Helpers shared by the views: safe redirects, public links, numbers from URLs, lookups, body limits,
+and the one transaction helper."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, flash, url_for
+from flask import abort, current_app, flash, has_request_context, request, url_for
+from werkzeug.routing import BaseConverter
 
 from .extensions import db
+
+# Every id, number and position column is an INTEGER: 32 bits on PostgreSQL. A larger number in a URL
+# names no row, and PostgreSQL would refuse to compare with it (SQLite overflows past 64 bits).
+INT_MAX = 2**31 - 1
+View = TypeVar("View", bound=Callable)
 
 
 def safe_next(target: str | None, fallback_endpoint: str = "catalog.home") -> str:
@@ -18,6 +26,78 @@ def safe_next(target: str | None, fallback_endpoint: str = "catalog.home") -> st
                 and not parts.netloc and "\\" not in target and not any(ord(c) < 32 for c in target)):
             return target
     return url_for(fallback_endpoint)
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute link, for whatever leaves the site (e-mails, credentials, QR codes, badges).
+
+    It is built from ``LMS_BASE_URL``, never from the request's Host header, which a client chooses.
+    Only development may run without it; there the request's address stands in."""
+    base = current_app.config.get("LMS_BASE_URL")
+    if base:
+        parts = urlsplit(base.rstrip("/"))
+        adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
+        return adapter.build(endpoint, values, force_external=True)
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    raise RuntimeError("Set LMS_BASE_URL to build links outside a request")
+
+
+def database_int(text: str | None, minimum: int = 0) -> int | None:
+    """``text`` as a whole number a database column can hold, or None: a huge number is bad input."""
+    if not text or len(text) > len(str(INT_MAX)) or not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if minimum <= value <= INT_MAX else None
+
+
+def int_arg(name: str, default: int | None = None, minimum: int = 0) -> int | None:
+    """A whole-number query argument (``?page=``); a missing, malformed or out-of-range one is ``default``."""
+    value = database_int(request.args.get(name), minimum)
+    return default if value is None else value
+
+
+def _whole_numbers_up_to(limit: int) -> str:
+    """A regular expression for the whole numbers 0 to ``limit``, leading zeros allowed."""
+    digits = str(limit)
+    branches = [f"[0-9]{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    for position, digit in enumerate(digits):
+        if digit != "0":
+            branches.append(f"{digits[:position]}[0-{int(digit) - 1}][0-9]{{{len(digits) - position - 1}}}")
+    return "|".join([*branches, digits])
+
+
+class IdConverter(BaseConverter):
+    """``<id:name>``: a database id or number in a URL path; anything a column cannot hold is a 404.
+
+    The range is in the pattern, so the router never matches a larger number: a POST to a huge
+    attempt number is a 404, not a 405 from the GET rule of the same path."""
+
+    regex = _whole_numbers_up_to(INT_MAX)
+    weight = 50  # as Werkzeug's ``int``
+
+    def to_python(self, value: str) -> int:
+        return int(value)  # within range: the pattern saw to it
+
+    def to_url(self, value) -> str:
+        return str(int(value))
+
+
+def body_limit(setting: str, envelope: int = 64 * 1024) -> Callable[[View], View]:
+    """Let a view take a body of up to ``config[setting]`` plus ``envelope`` bytes (a multipart
+    envelope around a file) instead of ``LMS_MAX_FORM_BYTES``."""
+
+    def mark(view: View) -> View:
+        view.lms_body_limit = (setting, envelope)
+        return view
+
+    return mark
+
+
+def body_limit_of(view: Callable | None, config) -> tuple[int, int]:
+    """What ``view`` accepts, in bytes: (its content, the envelope allowed around it)."""
+    setting, envelope = getattr(view, "lms_body_limit", ("LMS_MAX_FORM_BYTES", 0))
+    return config[setting], envelope
 
 
 def get_or_404(model, **filters):

@@ -87,6 +87,7 @@ def test_configuration_comes_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("LMS_SECRET_KEY", "from-env")
     monkeypatch.setenv("LMS_CONTENT_DIR", str(tmp_path))
     monkeypatch.setenv("LMS_SCHOOL_NAME", "Northwind School")
+    monkeypatch.setenv("LMS_BASE_URL", "https://learn.example.org")
     monkeypatch.delenv("LMS_DATABASE_URL", raising=False)
     app = create_app()
     assert app.config["SECRET_KEY"] == "from-env"

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
 from ..mail import send_mail
-from ..web import safe_next, silently, transaction
+from ..web import public_url, safe_next, silently, transaction
 from . import services
 from .forms import ChangePasswordForm, LoginForm, LogoutForm, RegisterForm, ResetForm, ResetRequestForm
 
@@ -65,7 +65,8 @@ def change_password():
                          failure=silently) as done:
             services.change_password(current_user, form.current.data, form.password.data)
         if done.ok:
-            login_user(current_user)  # keep this session; the version bump ended the others
+            # Keep this session (the version bump ended the others): the user itself, never the proxy.
+            login_user(current_user._get_current_object())
             return redirect(url_for("progress.dashboard"))
         form.current.errors.append(str(done.error))
     return render_template("accounts/change_password.html", form=form)
@@ -78,7 +79,7 @@ def reset_request():
     if form.validate_on_submit():
         user = services.find_user(form.email.data)
         if user is not None and user.active:
-            link = url_for("accounts.reset", token=services.make_reset_token(user), _external=True)
+            link = public_url("accounts.reset", token=services.make_reset_token(user))
             minutes = current_app.config["LMS_RESET_TOKEN_MAX_AGE"] // 60
             send_mail(user.email, "Reset your Conductor password",
                       f"Hello {user.name},\n\nUse this link within {minutes} minutes to choose a new password:\n"

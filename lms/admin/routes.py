@@ -12,7 +12,7 @@ from ..accounts.services import find_user
 from ..access import course_or_404, require_admin
 from ..catalog.models import Course
 from ..extensions import db
-from ..web import silently, transaction
+from ..web import int_arg, silently, transaction
 from ..quizzes.models import Attempt
 from ..reports.csvstream import csv_response
 from ..schools.services import current_school
@@ -37,7 +37,7 @@ def _back(user: User):
 
 
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int), 1)
+    return int_arg("page", 1, minimum=1)
 
 
 @bp.get("/")
@@ -60,7 +60,7 @@ def learners_csv():
     return csv_response("learners.csv", queries.LEARNER_COLUMNS, rows)
 
 
-@bp.get("/learners/<int:user_id>")
+@bp.get("/learners/<id:user_id>")
 def learner(user_id: int):
     user = _user_or_404(user_id)
     record = queries.learner_record(user)
@@ -84,7 +84,7 @@ def _reason_or_back(user: User) -> str | None:
     return form.reason.data.strip()
 
 
-@bp.post("/learners/<int:user_id>/enrol")
+@bp.post("/learners/<id:user_id>/enrol")
 def enrol(user_id: int):
     user = _user_or_404(user_id)
     form = EnrolForm()
@@ -97,7 +97,7 @@ def enrol(user_id: int):
     return _act(user, lambda: services.enrol(current_user, user, course, current_school(), form.reason.data or ""))
 
 
-@bp.post("/learners/<int:user_id>/unenrol/<int:course_id>")
+@bp.post("/learners/<id:user_id>/unenrol/<id:course_id>")
 def unenrol(user_id: int, course_id: int):
     user = _user_or_404(user_id)
     course = db.session.get(Course, course_id) or abort(404)
@@ -107,7 +107,7 @@ def unenrol(user_id: int, course_id: int):
     return _act(user, lambda: services.unenrol(current_user, user, course, reason))
 
 
-@bp.post("/learners/<int:user_id>/attempts/<int:attempt_id>/reset")
+@bp.post("/learners/<id:user_id>/attempts/<id:attempt_id>/reset")
 def reset_attempt(user_id: int, attempt_id: int):
     user = _user_or_404(user_id)
     attempt = db.session.get(Attempt, attempt_id)
@@ -119,7 +119,7 @@ def reset_attempt(user_id: int, attempt_id: int):
     return _act(user, lambda: services.reset_attempt(current_user, attempt, reason))
 
 
-@bp.post("/learners/<int:user_id>/<any(deactivate, reactivate):action>")
+@bp.post("/learners/<id:user_id>/<any(deactivate, reactivate):action>")
 def set_active(user_id: int, action: str):
     user = _user_or_404(user_id)
     reason = _reason_or_back(user)
@@ -128,7 +128,7 @@ def set_active(user_id: int, action: str):
     return _act(user, lambda: services.set_active(current_user, user, action == "reactivate", reason))
 
 
-@bp.post("/learners/<int:user_id>/role")
+@bp.post("/learners/<id:user_id>/role")
 def set_role(user_id: int):
     user = _user_or_404(user_id)
     form = RoleForm()
@@ -156,7 +156,7 @@ def authors(slug: str):
     return render_template("admin/authors.html", course=course, authors=services.course_authors(course), form=form)
 
 
-@bp.post("/courses/<slug>/authors/<int:user_id>/remove")
+@bp.post("/courses/<slug>/authors/<id:user_id>/remove")
 def remove_author(slug: str, user_id: int):
     course = course_or_404(slug)
     user = _user_or_404(user_id)

@@ -2,7 +2,6 @@
 and uploads. Views load (404), check the author (403), then act; services hold the rules."""
 from __future__ import annotations
 
-import re
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -13,7 +12,7 @@ from ..extensions import db
 from ..quizzes.rendering import attempt_page, quiz_page
 from ..schools.services import current_school
 from ..access import authored_course_or_abort, authored_courses, require_author
-from ..web import silently, transaction
+from ..web import body_limit, database_int, int_arg, silently, transaction
 from . import moves, services, uploads
 from .diffs import diff_lines
 from .forms import ConfirmForm, EditorForm, MoveForm, NewCourseForm, NewLessonForm, NewModuleForm, NewQuizForm, UploadForm
@@ -24,7 +23,6 @@ from .store import belongs_to, file_at, head_revision, revision_of, revisions_of
 
 bp = Blueprint("authoring", __name__, url_prefix="/author", template_folder="templates")
 bp.before_request(require_author)
-REVISION_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits: str.isdigit() also admits '²', which int() refuses
 
 def _file_or_404(course, path: str, markdown: bool = True):
     file = file_at(path) if belongs_to(course, path) else None
@@ -154,11 +152,10 @@ def _order_refused(error: Exception) -> str:
 
 
 @bp.post("/courses/<slug>/assets")
+@body_limit("LMS_UPLOAD_MAX_BYTES")
 def upload(slug: str):
     item = authored_course_or_abort(slug)
     limit = current_app.config["LMS_UPLOAD_MAX_BYTES"]
-    if request.content_length is not None and request.content_length > limit + 64 * 1024:
-        abort(413)
     form = UploadForm()
     if not form.validate_on_submit():
         flash("Choose an image to upload.", "error")
@@ -179,12 +176,12 @@ def edit(slug: str, path: str):
     if request.method == "GET":
         head = head_revision(file)
         form.text.data, form.base.data = (head.text if head else ""), str(file.head_number)
-    elif not form.validate_on_submit() or not REVISION_NUMBER.fullmatch(form.base.data or ""):
+    elif not form.validate_on_submit() or database_int(form.base.data) is None:
         abort(400)
     elif form.save.data or form.publish.data:
         with transaction(services.AuthoringError, success=None if form.publish.data else "Draft saved.") as saved:
             services.save_draft(file, form.text.data or "", current_user, services.clean_note(form.note.data),
-                                base=int(form.base.data))
+                                base=database_int(form.base.data))
         if not saved.ok:
             status = 409 if isinstance(saved.error, services.StaleEdit) else 422
         elif not form.publish.data:
@@ -234,19 +231,19 @@ def history(slug: str, path: str):
     return render_template("authoring/history.html", course=item, file=file, revisions=revisions_of(file))
 
 
-@bp.get("/courses/<slug>/revisions/<int:revision_id>")
+@bp.get("/courses/<slug>/revisions/<id:revision_id>")
 def revision(slug: str, revision_id: int):
     item = authored_course_or_abort(slug)
     found = db.session.get(SourceRevision, revision_id)
     if found is None or not belongs_to(item, found.file.path):
         abort(404)
-    against = request.args.get("against", type=int)
+    against = int_arg("against")
     older = revision_of(found.file, against if against is not None else found.number - 1)
     return render_template("authoring/revision.html", course=item, file=found.file, revision=found, older=older,
                            lines=diff_lines(older.text if older else "", found.text), confirm=ConfirmForm())
 
 
-@bp.post("/courses/<slug>/revisions/<int:revision_id>/restore")
+@bp.post("/courses/<slug>/revisions/<id:revision_id>/restore")
 def restore(slug: str, revision_id: int):
     item = authored_course_or_abort(slug)
     found = db.session.get(SourceRevision, revision_id)

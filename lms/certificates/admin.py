@@ -5,7 +5,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import require_admin
-from ..web import transaction
+from ..web import int_arg, transaction
 from ..schools.services import current_school, find_school
 from . import services
 from .forms import ReissueForm, RevokeForm
@@ -31,7 +31,7 @@ def index():
     status = request.args.get("status", "all")
     if status not in services.STATUSES:
         status = "all"
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = int_arg("page", 1, minimum=1)
     school = find_school()  # read-only: a GET writes nothing (no school yet: no certificates)
     rows, total = services.search(school, query, status, PAGE_SIZE, (page - 1) * PAGE_SIZE) if school else ([], 0)
     return render_template("certificates/admin/index.html", rows=rows, total=total, query=query, status=status,

@@ -12,10 +12,10 @@ from cryptography.hazmat.primitives.asymmetric import padding
 
 from ..extensions import db
 from ..schools.models import School
+from ..web import public_url
 from .formatting import hours_label, long_date
 from .keys import SigningKey, b64url, key_store
 from .models import STATUS_LIST_BITS, Certificate
-from .urls import public_url
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"

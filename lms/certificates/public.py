@@ -7,12 +7,11 @@ from flask import Blueprint, Response, abort, jsonify, render_template
 from ..db import utcnow
 from ..extensions import db
 from ..schools.models import School
-from ..web import get_or_404
 from . import services
 from .keys import key_store
 from .models import Certificate
 from .openbadge import issuer_profile, iso, key_url, status_list_credential
-from .urls import public_url
+from ..web import get_or_404, public_url
 
 bp = Blueprint("verification", __name__, template_folder="templates")
 

@@ -8,12 +8,12 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, current_app, render_template
 from flask_login import current_user, login_required
 
+from ..web import public_url
 from . import services
 from .formatting import hours_label, long_date
 from .models import Certificate
 from .openbadge import credential, links_for, signed_credential
 from .pdf import render_pdf
-from .urls import public_url
 
 bp = Blueprint("certificates", __name__, template_folder="templates", static_folder="static",
                static_url_path="/certificates/static")

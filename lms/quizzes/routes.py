@@ -61,7 +61,7 @@ def start(course_slug: str, quiz_slug: str):
     return redirect(_attempt_url(course, item, attempt))
 
 
-@bp.get("/courses/<course_slug>/quiz/<quiz_slug>/attempts/<int:attempt_id>")
+@bp.get("/courses/<course_slug>/quiz/<quiz_slug>/attempts/<id:attempt_id>")
 @login_required
 def attempt(course_slug: str, quiz_slug: str, attempt_id: int):
     course, item = _load(course_slug, quiz_slug, include_retired=True)
@@ -71,7 +71,7 @@ def attempt(course_slug: str, quiz_slug: str, attempt_id: int):
     return _result_page(course, item, found)
 
 
-@bp.post("/courses/<course_slug>/quiz/<quiz_slug>/attempts/<int:attempt_id>")
+@bp.post("/courses/<course_slug>/quiz/<quiz_slug>/attempts/<id:attempt_id>")
 @login_required
 def answer(course_slug: str, quiz_slug: str, attempt_id: int):
     course, item = _load(course_slug, quiz_slug, include_retired=True)

@@ -98,7 +98,7 @@ def _learner_or_abort(user_id: int) -> User:
     return user
 
 
-@bp.get("/learners/<int:user_id>")
+@bp.get("/learners/<id:user_id>")
 def learner(user_id: int):
     user = _learner_or_abort(user_id)
     school = current_school()
@@ -111,7 +111,7 @@ def learner(user_id: int):
                            certificates=tables.certificates_table(user))
 
 
-@bp.get("/learners/<int:user_id>/<any(progress, attempts, certificates):name>.csv")
+@bp.get("/learners/<id:user_id>/<any(progress, attempts, certificates):name>.csv")
 def learner_csv(user_id: int, name: str):
     user = _learner_or_abort(user_id)
     if name == "progress":
