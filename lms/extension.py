@@ -1,6 +1,7 @@
 """The ``LMS`` Flask extension: everything Conductor adds to an app, standalone or mounted."""
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Blueprint, Flask, render_template, request
@@ -83,7 +84,7 @@ class LMS:
         app.cli.add_command(lms_cli)
         app.extensions["lms"] = {"url_prefix": prefix, "outbox": []}
 
-        from .accounts.services import load_user
+        from .accounts.sessions import load_user
 
         login_manager.user_loader(load_user)
 
@@ -112,6 +113,8 @@ class LMS:
         if not config.get("SESSION_COOKIE_SAMESITE"):
             config["SESSION_COOKIE_SAMESITE"] = "Lax"
         config.setdefault("REMEMBER_COOKIE_SECURE", secure)
+        # The cookie lives as long as the login session it names (lms/accounts/sessions.py).
+        config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=config["LMS_REMEMBER_DAYS"]))
         config["SESSION_COOKIE_HTTPONLY"] = True
         config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
         config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..extensions import limiter
 from ..mail import send_mail
 from ..web import safe_next, silently, transaction
-from . import services
+from . import services, sessions
 from .forms import ChangePasswordForm, LoginForm, LogoutForm, RegisterForm, ResetForm, ResetRequestForm
 
 bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="templates")
@@ -25,6 +25,7 @@ def register():
     if form.validate_on_submit():
         with transaction(services.AccountError, failure=silently) as done:
             user = services.create_user(form.email.data, form.name.data, form.password.data)
+            sessions.open_session(user)
             done.success = f"Welcome, {user.name}. Pick a course to start."
         if done.ok:
             login_user(user)
@@ -42,6 +43,8 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            with transaction():
+                sessions.open_session(user, remember=form.remember.data)
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data, "progress.dashboard"))
         form.password.errors.append("E-mail or password is not correct.")
@@ -51,8 +54,11 @@ def login():
 @bp.post("/logout")
 def logout():
     if LogoutForm().validate_on_submit():
+        if current_user.is_authenticated:
+            with transaction():
+                sessions.end_session(current_user)  # on the server: a copy of its cookies stops working too
         logout_user()
-        flash("You are logged out.", "info")
+        flash("You are logged out on this device.", "info")
     return redirect(url_for("catalog.home"))
 
 
@@ -65,7 +71,6 @@ def change_password():
                          failure=silently) as done:
             services.change_password(current_user, form.current.data, form.password.data)
         if done.ok:
-            login_user(current_user)  # keep this session; the version bump ended the others
             return redirect(url_for("progress.dashboard"))
         form.current.errors.append(str(done.error))
     return render_template("accounts/change_password.html", form=form)
