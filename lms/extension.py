@@ -1,6 +1,7 @@
 """The ``LMS`` Flask extension: everything Conductor adds to an app, standalone or mounted."""
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,6 +11,9 @@ from flask_wtf.csrf import CSRFError
 from .caching import init_cache
 from .config import env_settings, is_development
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .mail import BACKENDS
+
+log = logging.getLogger("lms")
 
 
 def migrations_dir(package: Path = Path(__file__).resolve().parent) -> str:
@@ -122,6 +126,22 @@ class LMS:
         config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
         config.setdefault("RATELIMIT_STORAGE_URI", config.get("LMS_REDIS_URL") or "memory://")
         config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+        if config["LMS_MAIL_BACKEND"] not in BACKENDS:
+            raise RuntimeError(f"LMS_MAIL_BACKEND is {config['LMS_MAIL_BACKEND']!r}: use one of {', '.join(BACKENDS)}")
+        if not development:
+            for warning in production_warnings(config):
+                log.warning(warning)
+
+
+def production_warnings(config) -> list[str]:
+    """What a production site is missing, said once at start (development needs none of it)."""
+    warnings = []
+    backend = config["LMS_MAIL_BACKEND"]
+    if backend != "smtp":
+        warnings.append(f"LMS_MAIL_BACKEND={backend} sends no mail: new learners cannot finish registering and nobody "
+                        "can reset a password (the log names each mail due, never its body). Set "
+                        "LMS_MAIL_BACKEND=smtp and the LMS_SMTP_* settings.")
+    return warnings
 
 
 def security_hooks(app: Flask, blueprint_names: set[str]) -> None:
