@@ -25,6 +25,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LMS_SMTP_PASSWORD": (None, str),
     "LMS_SMTP_TLS": (False, lambda v: str(v).lower() in {"1", "true", "yes", "on"}),
     "LMS_RESET_TOKEN_MAX_AGE": (3600, int),
+    "LMS_REGISTER_TOKEN_MAX_AGE": (86400, int),
     "LMS_SESSION_HOURS": (12, int),
     "LMS_REMEMBER_DAYS": (30, int),
     "LMS_PASSWORD_HASH": ("scrypt", str),

@@ -5,10 +5,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
-from ..mail import send_mail
 from ..web import safe_next, silently, transaction
-from . import services, sessions
-from .forms import ChangePasswordForm, LoginForm, LogoutForm, RegisterForm, ResetForm, ResetRequestForm
+from . import messages, services, sessions
+from .forms import (ChangePasswordForm, FinishRegistrationForm, LoginForm, LogoutForm, RegisterForm, ResetForm,
+                    ResetRequestForm)
 
 bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="templates")
 
@@ -19,19 +19,43 @@ def _login_limit() -> str:
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
+    """The same answer whether the address has an account or not; the mail says which it was."""
     if current_user.is_authenticated:
         return redirect(url_for("progress.dashboard"))
     form = RegisterForm()
     if form.validate_on_submit():
+        user = services.find_user(form.email.data)
+        if user is None:
+            messages.registration_link(form.email.data, form.name.data)
+        else:
+            messages.already_registered(user)
+        flash(f"Check your e-mail: we have sent a message to {services.normalise_email(form.email.data)} "
+              "to continue.", "info")
+        return redirect(url_for("catalog.home"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/register/<token>", methods=["GET", "POST"])
+def finish_registration(token: str):
+    if current_user.is_authenticated:
+        return redirect(url_for("progress.dashboard"))
+    try:
+        email, name = services.registration_for_token(token)
+    except services.AccountError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("accounts.register"))
+    form = FinishRegistrationForm()
+    if form.validate_on_submit():
         with transaction(services.AccountError, failure=silently) as done:
-            user = services.create_user(form.email.data, form.name.data, form.password.data)
+            user = services.create_user(email, name, form.password.data)
             sessions.open_session(user)
             done.success = f"Welcome, {user.name}. Pick a course to start."
         if done.ok:
             login_user(user)
             return redirect(url_for("catalog.home"))
-        form.email.errors.append(str(done.error))
-    return render_template("accounts/register.html", form=form)
+        flash("This link has already been used: log in, or reset your password if you forgot it.", "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/finish_registration.html", form=form, email=email, name=name)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -83,11 +107,7 @@ def reset_request():
     if form.validate_on_submit():
         user = services.find_user(form.email.data)
         if user is not None and user.active:
-            link = url_for("accounts.reset", token=services.make_reset_token(user), _external=True)
-            minutes = current_app.config["LMS_RESET_TOKEN_MAX_AGE"] // 60
-            send_mail(user.email, "Reset your Conductor password",
-                      f"Hello {user.name},\n\nUse this link within {minutes} minutes to choose a new password:\n"
-                      f"{link}\n\nIf you did not ask for it, ignore this e-mail; your password stays the same.\n")
+            messages.reset_link(user)  # sent after the request, so it takes as long either way
         # The same answer either way, so the form does not reveal who has an account.
         flash("If an account uses that address, a reset link is on its way.", "info")
         return redirect(url_for("accounts.login"))

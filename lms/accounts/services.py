@@ -7,11 +7,13 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..db import insert_ignore
 from ..extensions import db
 from .models import ROLES, User
 from .sessions import end_sessions
 
 RESET_SALT = "lms-password-reset"
+REGISTER_SALT = "lms-registration"
 # Compared against when the e-mail is unknown, so a log-in takes as long either way.
 _DUMMY_HASH: dict[str, str] = {}
 
@@ -35,12 +37,15 @@ def _hash(password: str) -> str:
 def create_user(email: str, name: str, password: str, role: str = "learner") -> User:
     if role not in ROLES:
         raise AccountError(f"unknown role '{role}' (use one of: {', '.join(ROLES)})")
+    taken = AccountError("An account with this e-mail address already exists.")
     if find_user(email) is not None:
-        raise AccountError("An account with this e-mail address already exists.")
-    user = User(email=normalise_email(email), name=name.strip(), password_hash=_hash(password), role=role)
-    db.session.add(user)
-    db.session.flush()
-    return user
+        raise taken
+    values = {"email": normalise_email(email), "name": name.strip(), "password_hash": _hash(password), "role": role}
+    # Two sign-ups racing for one address (a double click on the registration link): the second is refused.
+    user_id = db.session.execute(insert_ignore(User, values, ["email"]).returning(User.id)).scalar_one_or_none()
+    if user_id is None:
+        raise taken
+    return db.session.get(User, user_id)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -69,8 +74,24 @@ def change_password(user: User, current: str, new: str) -> None:
     set_password(user, new, keep_session=user.session_key)
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+def _serializer(salt: str = RESET_SALT) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def make_registration_token(email: str, name: str) -> str:
+    """The link that proves the address is the learner's: opening it finishes the registration."""
+    return _serializer(REGISTER_SALT).dumps({"email": normalise_email(email), "name": name.strip()})
+
+
+def registration_for_token(token: str) -> tuple[str, str]:
+    """The e-mail address and name a registration link was made for."""
+    try:
+        data = _serializer(REGISTER_SALT).loads(token, max_age=current_app.config["LMS_REGISTER_TOKEN_MAX_AGE"])
+    except SignatureExpired:
+        raise AccountError("This link has expired. Register again to get a new one.") from None
+    except BadSignature:
+        raise AccountError("This link is not valid. Register again to get a new one.") from None
+    return data["email"], data["name"]
 
 
 def _fingerprint(user: User) -> str:

@@ -1,0 +1,35 @@
+"""The mails the account pages send. Built during a request, since their links name this site; sent
+after it (``lms.mail``)."""
+from __future__ import annotations
+
+from flask import current_app, url_for
+
+from ..mail import send_mail
+from . import services
+from .models import User
+
+
+def reset_link(user: User) -> None:
+    link = url_for("accounts.reset", token=services.make_reset_token(user), _external=True)
+    minutes = current_app.config["LMS_RESET_TOKEN_MAX_AGE"] // 60
+    send_mail(user.email, "Reset your Conductor password",
+              f"Hello {user.name},\n\nUse this link within {minutes} minutes to choose a new password:\n"
+              f"{link}\n\nIf you did not ask for it, ignore this e-mail; your password stays the same.\n")
+
+
+def registration_link(email: str, name: str) -> None:
+    """To a new address: the link that finishes the registration, proving the address is the learner's."""
+    link = url_for("accounts.finish_registration", token=services.make_registration_token(email, name), _external=True)
+    hours = current_app.config["LMS_REGISTER_TOKEN_MAX_AGE"] // 3600
+    send_mail(services.normalise_email(email), "Finish creating your Conductor account",
+              f"Hello {name.strip()},\n\nUse this link within {hours} hours to choose your password and finish "
+              f"creating your account:\n{link}\n\nIf you did not ask for an account, ignore this e-mail.\n")
+
+
+def already_registered(user: User) -> None:
+    """To the owner of an address someone tried to register again: the page answered as for a new one."""
+    login, reset = url_for("accounts.login", _external=True), url_for("accounts.reset_request", _external=True)
+    send_mail(user.email, "You already have a Conductor account",
+              f"Hello {user.name},\n\nSomeone, perhaps you, asked to create a Conductor account with this address. "
+              f"You already have one.\n\nLog in: {login}\nForgot your password? Reset it: {reset}\n\n"
+              "If it was not you, ignore this e-mail: nothing has changed.\n")
