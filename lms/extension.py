@@ -85,6 +85,8 @@ class LMS:
         for blueprint in blueprints:
             app.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))
         security_hooks(app, {blueprint.name for blueprint in blueprints})
+        if not is_development(app.config):
+            proxy_check(app)
         app.cli.add_command(lms_cli)
         app.extensions["lms"] = {"url_prefix": prefix, "outbox": []}
 
@@ -141,6 +143,9 @@ def production_warnings(config) -> list[str]:
         warnings.append(f"LMS_MAIL_BACKEND={backend} sends no mail: new learners cannot finish registering and nobody "
                         "can reset a password (the log names each mail due, never its body). Set "
                         "LMS_MAIL_BACKEND=smtp and the LMS_SMTP_* settings.")
+    if config.get("RATELIMIT_ENABLED", True) and config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        warnings.append("Rate limits are kept in memory, per worker process: with 4 workers a client gets 4 times "
+                        "the log-in attempts, and a restart forgets them. Set LMS_REDIS_URL to share them.")
     return warnings
 
 
@@ -165,3 +170,17 @@ def security_hooks(app: Flask, blueprint_names: set[str]) -> None:
             present = {name.lower() for name in headers.keys()}
             headers.extend([(name, value) for name, value in SECURITY_HEADERS if name.lower() not in present])
         return response
+
+
+def proxy_check(app: Flask) -> None:
+    """Say once if requests come through a proxy whose forwarded address nobody applies: every client
+    would then share the proxy's address, and one client's failed log-ins would lock out the others."""
+    said = []
+
+    @app.before_request
+    def _proxy_check():
+        if not said and "X-Forwarded-For" in request.headers and "werkzeug.proxy_fix.orig" not in request.environ:
+            said.append(True)
+            log.warning("Requests carry X-Forwarded-For but no ProxyFix applies it: rate limits see every client "
+                        "as the proxy. Set LMS_PROXY_COUNT to the number of proxies in front of the site (a host "
+                        "app that mounts the LMS wraps its wsgi_app in werkzeug's ProxyFix).")

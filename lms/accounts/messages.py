@@ -21,9 +21,10 @@ def registration_link(email: str, name: str) -> None:
     """To a new address: the link that finishes the registration, proving the address is the learner's."""
     link = url_for("accounts.finish_registration", token=services.make_registration_token(email, name), _external=True)
     hours = current_app.config["LMS_REGISTER_TOKEN_MAX_AGE"] // 3600
+    # Anyone may type any address, so the mail repeats nothing they typed (a name could carry spam).
     send_mail(services.normalise_email(email), "Finish creating your Conductor account",
-              f"Hello {name.strip()},\n\nUse this link within {hours} hours to choose your password and finish "
-              f"creating your account:\n{link}\n\nIf you did not ask for an account, ignore this e-mail.\n")
+              f"Hello,\n\nUse this link within {hours} hours to choose your password and finish creating your "
+              f"Conductor account:\n{link}\n\nIf you did not ask for an account, ignore this e-mail.\n")
 
 
 def already_registered(user: User) -> None:

@@ -13,11 +13,36 @@ from .forms import (ChangePasswordForm, FinishRegistrationForm, LoginForm, Logou
 bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="templates")
 
 
-def _login_limit() -> str:
-    return current_app.config["LMS_LOGIN_RATE_LIMIT"]
+# Rate limits. Each form is limited per client address (``request.remote_addr``: the proxy's
+# forwarded address when LMS_PROXY_COUNT says to trust it); log-ins also per account, whatever the
+# address; and the mails about one address (reset links, registration links and notices) per address
+# mailed, whoever asks. Addresses without an account count the same, so a limit reveals none.
+
+
+def _setting(name: str):
+    return lambda: current_app.config[name]
+
+
+def _submitted_email() -> str:
+    """The key of the account a form names (its e-mail address, normalised), existing or not."""
+    return "email:" + services.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302  # a log-in that worked redirects
+
+
+def _accepted(response) -> bool:
+    return response.status_code == 302  # the form was valid, so a mail was queued
+
+
+ACCOUNT_MAIL_LIMIT = limiter.shared_limit(_setting("LMS_ACCOUNT_MAIL_RATE_LIMIT"), scope="account-mail",
+                                          key_func=_submitted_email, methods=["POST"], deduct_when=_accepted)
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_setting("LMS_REGISTER_RATE_LIMIT"), methods=["POST"])
+@ACCOUNT_MAIL_LIMIT
 def register():
     """The same answer whether the address has an account or not; the mail says which it was."""
     if current_user.is_authenticated:
@@ -59,7 +84,9 @@ def finish_registration(token: str):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
+@limiter.limit(_setting("LMS_LOGIN_RATE_LIMIT"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(_setting("LMS_LOGIN_ACCOUNT_RATE_LIMIT"), methods=["POST"], deduct_when=_failed,
+               key_func=_submitted_email)
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if current_user.is_authenticated and request.method == "GET":
@@ -101,7 +128,8 @@ def change_password():
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_setting("LMS_RESET_RATE_LIMIT"), methods=["POST"])
+@ACCOUNT_MAIL_LIMIT
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
