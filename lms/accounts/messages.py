@@ -34,3 +34,13 @@ def already_registered(user: User) -> None:
               f"Hello {user.name},\n\nSomeone, perhaps you, asked to create a Conductor account with this address. "
               f"You already have one.\n\nLog in: {login}\nForgot your password? Reset it: {reset}\n\n"
               "If it was not you, ignore this e-mail: nothing has changed.\n")
+
+
+def no_account(email: str) -> None:
+    """To an address with no active account that someone asked a reset for: the page answered the same,
+    and a mail goes out either way, so neither the answer nor its timing says which it was."""
+    register = url_for("accounts.register", _external=True)
+    send_mail(services.normalise_email(email), "Your Conductor password reset",
+              "Hello,\n\nSomeone, perhaps you, asked to reset a Conductor password for this address, but no "
+              "active account uses it. Your account may use another address, or an administrator may have "
+              f"closed it.\n\nTo create an account: {register}\n\nIf it was not you, ignore this e-mail.\n")

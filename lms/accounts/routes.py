@@ -135,7 +135,9 @@ def reset_request():
     if form.validate_on_submit():
         user = services.find_user(form.email.data)
         if user is not None and user.active:
-            messages.reset_link(user)  # sent after the request, so it takes as long either way
+            messages.reset_link(user)
+        else:
+            messages.no_account(form.email.data)  # a mail either way, each sent after the request
         # The same answer either way, so the form does not reveal who has an account.
         flash("If an account uses that address, a reset link is on its way.", "info")
         return redirect(url_for("accounts.login"))
