@@ -9,7 +9,7 @@ from flask import Blueprint, Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from .caching import init_cache
-from .config import env_settings, is_development
+from .config import check_settings, env_settings, is_development
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .mail import BACKENDS
 
@@ -97,6 +97,7 @@ class LMS:
     @staticmethod
     def _configure(app: Flask) -> None:
         config = app.config
+        check_settings(config)
         development = is_development(config)
         if config.get("LMS_SECRET_KEY") and not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = config["LMS_SECRET_KEY"]

@@ -172,3 +172,21 @@ def test_a_proxy_nobody_trusts_is_reported_once(make_app, caplog):
     with caplog.at_level(logging.WARNING, logger="lms"):
         client_at(trusted, "203.0.113.1").client.get("/account/login")
     assert "X-Forwarded-For" not in caplog.text
+
+
+@pytest.mark.parametrize("setting, value, message", [
+    ("LMS_LOGIN_ACCOUNT_RATE_LIMIT", "ten per minute", "LMS_LOGIN_ACCOUNT_RATE_LIMIT is 'ten per minute': write limits like"),
+    ("LMS_ACCOUNT_MAIL_RATE_LIMIT", "", "LMS_ACCOUNT_MAIL_RATE_LIMIT is '': write limits like"),
+    ("LMS_PROXY_COUNT", -1, "LMS_PROXY_COUNT is -1: it must be a whole number, at least 0"),
+    ("LMS_SESSION_HOURS", 0, "LMS_SESSION_HOURS is 0: it must be a whole number, at least 1"),
+])
+def test_a_setting_the_site_cannot_work_with_refuses_to_start(make_app, setting, value, message):
+    with pytest.raises(RuntimeError, match=message):
+        make_app(**{setting: value})
+
+
+def test_a_number_setting_that_is_not_a_number_is_named(monkeypatch):
+    from lms.config import env_settings
+
+    with pytest.raises(RuntimeError, match="LMS_PROXY_COUNT='one' is not a valid value"):
+        env_settings({"LMS_PROXY_COUNT": "one"})

@@ -136,3 +136,11 @@ def test_a_user_object_outside_a_session_has_no_login_id(app, make_user):
     with app.app_context():
         with pytest.raises(RuntimeError, match="open_session"):
             db.session.get(User, user_id).get_id()
+
+
+def test_remembering_can_be_turned_off(make_app, make_user):
+    app = make_app(LMS_SESSION_HOURS=2, LMS_REMEMBER_DAYS=0)
+    make_user()
+    Auth(app.test_client()).login(remember="y")
+    [row] = sessions_of(app)
+    assert row.expires_at - row.created_at == timedelta(hours=2)  # as long as any log-in, never shorter

@@ -22,7 +22,9 @@ def open_session(user: User, remember: bool = False) -> LoginSession:
     """Start a login session for the user (a fresh random key each log-in), and drop expired ones."""
     config = current_app.config
     now = utcnow()
-    lifetime = timedelta(days=config["LMS_REMEMBER_DAYS"]) if remember else timedelta(hours=config["LMS_SESSION_HOURS"])
+    lifetime = timedelta(hours=config["LMS_SESSION_HOURS"])
+    if remember:  # never shorter than a plain log-in (LMS_REMEMBER_DAYS=0 turns remembering off)
+        lifetime = max(lifetime, timedelta(days=config["LMS_REMEMBER_DAYS"]))
     db.session.execute(delete(LoginSession).where(LoginSession.expires_at <= now))
     row = LoginSession(key=secrets.token_urlsafe(32), user_id=user.id, remember=remember, created_at=now,
                        expires_at=now + lifetime)
