@@ -231,12 +231,26 @@ def test_change_password_ends_other_sessions(app, make_user, auth):
     assert auth.login(password=new).status_code == 302
 
 
+def test_the_owner_is_told_when_the_password_changes(app, make_user, auth, client):
+    make_user()
+    auth.login()
+    new = "a-brand-new-password"
+    auth.post("/account/password", {"current": PASSWORD, "password": new, "confirm": new}, token_from="/account/password")
+    auth.logout()
+    link = request_reset(app, auth)
+    auth.post(link, {"password": PASSWORD, "confirm": PASSWORD}, token_from=link)
+    notices = [mail for mail in outbox(app) if mail["Subject"] == "Your Conductor password was changed"]
+    assert [mail["To"] for mail in notices] == ["learner@example.com"] * 2  # the change, then the reset
+    assert "http://localhost/account/reset" in notices[0].get_content()
+
+
 def test_change_password_needs_the_current_one(app, make_user, auth):
     make_user()
     auth.login()
     response = auth.post("/account/password", {"current": "wrong-password!", "password": "x" * 12, "confirm": "x" * 12},
                          token_from="/account/password")
     assert "The current password is not correct." in response.get_data(as_text=True)
+    assert outbox(app) == []  # nothing changed, nothing to tell
 
 
 def request_reset(app, auth, email="learner@example.com") -> str | None:

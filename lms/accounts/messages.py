@@ -44,3 +44,12 @@ def no_account(email: str) -> None:
               "Hello,\n\nSomeone, perhaps you, asked to reset a Conductor password for this address, but no "
               "active account uses it. Your account may use another address, or an administrator may have "
               f"closed it.\n\nTo create an account: {register}\n\nIf it was not you, ignore this e-mail.\n")
+
+
+def password_changed(user: User) -> None:
+    """Tell the owner, so a change they did not make (a stolen session, a read mailbox) does not go unseen."""
+    reset = url_for("accounts.reset_request", _external=True)
+    send_mail(user.email, "Your Conductor password was changed",
+              f"Hello {user.name},\n\nThe password of your Conductor account was just changed, and every other "
+              f"device was logged out.\n\nIf it was not you, choose a new one now: {reset}\n"
+              "and tell your school's administrator.\n")

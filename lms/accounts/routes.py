@@ -122,6 +122,7 @@ def change_password():
                          failure=silently) as done:
             services.change_password(current_user, form.current.data, form.password.data)
         if done.ok:
+            messages.password_changed(current_user)
             return redirect(url_for("progress.dashboard"))
         form.current.errors.append(str(done.error))
     return render_template("accounts/change_password.html", form=form)
@@ -155,5 +156,6 @@ def reset(token: str):
     if form.validate_on_submit():
         with transaction(success="Your password is set. Log in with it now."):
             services.set_password(user, form.password.data)
+        messages.password_changed(user)
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form)
