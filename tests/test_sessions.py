@@ -144,3 +144,17 @@ def test_remembering_can_be_turned_off(make_app, make_user):
     Auth(app.test_client()).login(remember="y")
     [row] = sessions_of(app)
     assert row.expires_at - row.created_at == timedelta(hours=2)  # as long as any log-in, never shorter
+
+
+def test_logging_in_over_another_session_ends_it(app, make_user, auth, client):
+    make_user()
+    make_user(email="next@example.com", name="Next Learner")
+    auth.login()
+    earlier = app.test_client()
+    copy_cookies(client, earlier)
+    # The next student, from a log-in page left open in another tab, without logging out:
+    response = auth.post("/account/login", {"email": "next@example.com", "password": "correct-horse-battery"})
+    assert response.status_code == 302
+    assert earlier.get("/dashboard").status_code == 302
+    assert "Next Learner" in client.get("/dashboard").get_data(as_text=True)
+    assert len(sessions_of(app)) == 1

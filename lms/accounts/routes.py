@@ -95,6 +95,8 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             with transaction():
+                if current_user.is_authenticated:
+                    sessions.end_session(current_user)  # a log-in over another one ends it
                 sessions.open_session(user, remember=form.remember.data)
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data, "progress.dashboard"))
