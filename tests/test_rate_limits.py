@@ -185,7 +185,7 @@ def test_a_setting_the_site_cannot_work_with_refuses_to_start(make_app, setting,
         make_app(**{setting: value})
 
 
-def test_a_number_setting_that_is_not_a_number_is_named(monkeypatch):
+def test_a_number_setting_that_is_not_a_number_is_named():
     from lms.config import env_settings
 
     with pytest.raises(RuntimeError, match="LMS_PROXY_COUNT='one' is not a valid value"):
