@@ -31,7 +31,7 @@ def seed(app, start: int, stop: int) -> None:
             numbers = range(first, min(first + BATCH, stop))
             ids = db.session.execute(insert(User).returning(User.id), [
                 {"email": f"learner{n:06d}@example.com", "name": f"Learner {n:06d}", "password_hash": hashed,
-                 "role": "learner", "active": True, "session_version": 1, "created_at": now} for n in numbers]).scalars().all()
+                 "role": "learner", "active": True, "created_at": now} for n in numbers]).scalars().all()
             db.session.execute(insert(Enrolment), [
                 {"school_id": school.id, "user_id": user_id, "course_id": course.id, "enrolled_at": now,
                  "last_activity_at": now} for user_id in ids])

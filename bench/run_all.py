@@ -19,6 +19,7 @@ RUNS = [
     ["quiz_submit.py"],
     ["quiz_submit.py", "--database", POSTGRES],
     ["certificates.py"],
+    ["account_mail.py"],
     ["csv_export.py"],
     ["csv_export.py", "--database", POSTGRES],
     ["cohort.py"],

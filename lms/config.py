@@ -5,6 +5,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from limits import parse_many
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 # name -> (default, converter). Every key is documented in the README's configuration table.
@@ -16,7 +18,12 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LMS_REDIS_URL": (None, str),
     "LMS_SCHOOL": ("default", str),
     "LMS_SCHOOL_NAME": ("Conductor Academy", str),
-    "LMS_LOGIN_RATE_LIMIT": ("10 per minute;50 per hour", str),
+    "LMS_PROXY_COUNT": (0, int),
+    "LMS_LOGIN_RATE_LIMIT": ("30 per minute;300 per hour", str),
+    "LMS_LOGIN_ACCOUNT_RATE_LIMIT": ("10 per minute;50 per hour", str),
+    "LMS_REGISTER_RATE_LIMIT": ("30 per minute;300 per hour", str),
+    "LMS_RESET_RATE_LIMIT": ("10 per minute;50 per hour", str),
+    "LMS_ACCOUNT_MAIL_RATE_LIMIT": ("5 per hour", str),
     "LMS_MAIL_BACKEND": ("log", str),
     "LMS_MAIL_SENDER": ("conductor@localhost", str),
     "LMS_SMTP_HOST": ("localhost", str),
@@ -25,6 +32,9 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LMS_SMTP_PASSWORD": (None, str),
     "LMS_SMTP_TLS": (False, lambda v: str(v).lower() in {"1", "true", "yes", "on"}),
     "LMS_RESET_TOKEN_MAX_AGE": (3600, int),
+    "LMS_REGISTER_TOKEN_MAX_AGE": (86400, int),
+    "LMS_SESSION_HOURS": (12, int),
+    "LMS_REMEMBER_DAYS": (30, int),
     "LMS_PASSWORD_HASH": ("scrypt", str),
     "LMS_SECURE_COOKIES": (None, lambda v: str(v).lower() in {"1", "true", "yes", "on"}),
     "LMS_BASE_URL": (None, str),
@@ -39,14 +49,34 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
 }
 
 
+RATE_LIMITS = ("LMS_LOGIN_RATE_LIMIT", "LMS_LOGIN_ACCOUNT_RATE_LIMIT", "LMS_REGISTER_RATE_LIMIT", "LMS_RESET_RATE_LIMIT",
+               "LMS_ACCOUNT_MAIL_RATE_LIMIT")
+AT_LEAST = {"LMS_SESSION_HOURS": 1, "LMS_REMEMBER_DAYS": 0, "LMS_PROXY_COUNT": 0}
+
+
 def env_settings(environ: dict[str, str] | None = None) -> dict[str, Any]:
     """Read every known ``LMS_*`` variable, converted, falling back to its default."""
     environ = os.environ if environ is None else environ
     values = {}
     for key, (default, convert) in SETTINGS.items():
         raw = environ.get(key)
-        values[key] = convert(raw) if raw not in (None, "") else default
+        try:
+            values[key] = convert(raw) if raw not in (None, "") else default
+        except ValueError:
+            raise RuntimeError(f"{key}={raw!r} is not a valid value (the default is {default!r})") from None
     return values
+
+
+def check_settings(config) -> None:
+    """Refuse to start on a setting the site cannot work with, naming it (not a 500 at the first request)."""
+    for key in RATE_LIMITS:
+        try:
+            parse_many(config[key])
+        except ValueError:
+            raise RuntimeError(f"{key} is {config[key]!r}: write limits like '10 per minute;50 per hour'") from None
+    for key, least in AT_LEAST.items():
+        if not isinstance(config[key], int) or config[key] < least:
+            raise RuntimeError(f"{key} is {config[key]!r}: it must be a whole number, at least {least}")
 
 
 def is_development(config) -> bool:

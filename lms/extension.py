@@ -1,6 +1,8 @@
 """The ``LMS`` Flask extension: everything Conductor adds to an app, standalone or mounted."""
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -11,9 +13,12 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.wsgi import get_host
 
 from .caching import init_cache
-from .config import env_settings, is_development
+from .config import check_settings, env_settings, is_development
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .mail import BACKENDS
 from .web import IdConverter, body_limit_of
+
+log = logging.getLogger("lms")
 
 
 def migrations_dir(package: Path = Path(__file__).resolve().parent) -> str:
@@ -96,16 +101,19 @@ class LMS:
         for blueprint in blueprints:
             app.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))
         security_hooks(app, {blueprint.name for blueprint in blueprints}, standalone)
+        if not is_development(app.config):
+            proxy_check(app)
         app.cli.add_command(lms_cli)
         app.extensions["lms"] = {"url_prefix": prefix, "outbox": []}
 
-        from .accounts.services import load_user
+        from .accounts.sessions import load_user
 
         login_manager.user_loader(load_user)
 
     @staticmethod
     def _configure(app: Flask) -> None:
         config = app.config
+        check_settings(config)
         development = is_development(config)
         if config.get("LMS_SECRET_KEY") and not config.get("SECRET_KEY"):
             config["SECRET_KEY"] = config["LMS_SECRET_KEY"]
@@ -137,6 +145,8 @@ class LMS:
         if not config.get("SESSION_COOKIE_SAMESITE"):
             config["SESSION_COOKIE_SAMESITE"] = "Lax"
         config.setdefault("REMEMBER_COOKIE_SECURE", secure)
+        # The cookie lives as long as the login session it names (lms/accounts/sessions.py).
+        config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=config["LMS_REMEMBER_DAYS"]))
         config["SESSION_COOKIE_HTTPONLY"] = True
         config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
         config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
@@ -144,6 +154,25 @@ class LMS:
         config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
         config.setdefault("RATELIMIT_STORAGE_URI", config.get("LMS_REDIS_URL") or "memory://")
         config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+        if config["LMS_MAIL_BACKEND"] not in BACKENDS:
+            raise RuntimeError(f"LMS_MAIL_BACKEND is {config['LMS_MAIL_BACKEND']!r}: use one of {', '.join(BACKENDS)}")
+        if not development:
+            for warning in production_warnings(config):
+                log.warning(warning)
+
+
+def production_warnings(config) -> list[str]:
+    """What a production site is missing, said once at start (development needs none of it)."""
+    warnings = []
+    backend = config["LMS_MAIL_BACKEND"]
+    if backend != "smtp":
+        warnings.append(f"LMS_MAIL_BACKEND={backend} sends no mail: new learners cannot finish registering and nobody "
+                        "can reset a password (the log names each mail due, never its body). Set "
+                        "LMS_MAIL_BACKEND=smtp and the LMS_SMTP_* settings.")
+    if config.get("RATELIMIT_ENABLED", True) and config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        warnings.append("Rate limits are kept in memory, per worker process: with 4 workers a client gets 4 times "
+                        "the log-in attempts, and a restart forgets them. Set LMS_REDIS_URL to share them.")
+    return warnings
 
 
 def trusted_hosts(config) -> list[str] | None:
@@ -225,3 +254,17 @@ def security_hooks(app: Flask, blueprint_names: set[str], standalone: bool = Fal
                 wanted.append(("Cache-Control", PRIVATE))
             headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
         return response
+
+
+def proxy_check(app: Flask) -> None:
+    """Say once if requests come through a proxy whose forwarded address nobody applies: every client
+    would then share the proxy's address, and one client's failed log-ins would lock out the others."""
+    said = []
+
+    @app.before_request
+    def _proxy_check():
+        if not said and "X-Forwarded-For" in request.headers and "werkzeug.proxy_fix.orig" not in request.environ:
+            said.append(True)
+            log.warning("Requests carry X-Forwarded-For but no ProxyFix applies it: rate limits see every client "
+                        "as the proxy. Set LMS_PROXY_COUNT to the number of proxies in front of the site (a host "
+                        "app that mounts the LMS wraps its wsgi_app in werkzeug's ProxyFix).")

@@ -1,16 +1,35 @@
-"""Outgoing mail through a configurable backend: the log (default), SMTP, or memory for tests."""
+"""Outgoing mail through a configurable backend: SMTP, the log (development), or memory (tests).
+
+Mail leaves outside the request: ``send_mail`` builds the message and hands it to a background
+thread, so a page that sends a mail answers as fast as one that does not (a reset request must not
+tell by its timing who has an account). Python waits for those threads when the process ends, so a
+mail handed over before a clean shutdown is still sent. The ``memory`` backend stays synchronous.
+"""
 from __future__ import annotations
 
 import logging
 import smtplib
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from email.message import EmailMessage
+from typing import Any
 
 from flask import current_app
 
+from .config import is_development
+
 log = logging.getLogger("lms.mail")
+
+BACKENDS = ("smtp", "log", "memory")
+SMTP_KEYS = ("LMS_SMTP_HOST", "LMS_SMTP_PORT", "LMS_SMTP_USER", "LMS_SMTP_PASSWORD", "LMS_SMTP_TLS")
+
+_lock = threading.Lock()
+_pool: ThreadPoolExecutor | None = None
+_pending: set[Future] = set()
 
 
 def send_mail(to: str, subject: str, body: str) -> None:
+    """Queue a mail for its backend; the request goes on without waiting for it."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["LMS_MAIL_SENDER"]
@@ -20,14 +39,49 @@ def send_mail(to: str, subject: str, body: str) -> None:
     backend = config["LMS_MAIL_BACKEND"]
     if backend == "memory":
         current_app.extensions["lms"]["outbox"].append(message)
-    elif backend == "smtp":
-        with smtplib.SMTP(config["LMS_SMTP_HOST"], config["LMS_SMTP_PORT"], timeout=10) as smtp:
-            if config["LMS_SMTP_TLS"]:
-                smtp.starttls()
-            if config["LMS_SMTP_USER"]:
-                smtp.login(config["LMS_SMTP_USER"], config["LMS_SMTP_PASSWORD"] or "")
-            smtp.send_message(message)
-    elif backend == "log":
-        log.warning("mail to %s: %s\n%s", to, subject, body)
-    else:
-        raise RuntimeError(f"unknown LMS_MAIL_BACKEND {backend!r} (use log, smtp or memory)")
+        return
+    if backend not in BACKENDS:
+        raise RuntimeError(f"unknown LMS_MAIL_BACKEND {backend!r} (use {', '.join(BACKENDS)})")
+    settings = {key: config[key] for key in SMTP_KEYS}
+    _submit(_deliver, backend, message, settings, is_development(config))
+
+
+def _submit(function, *args) -> None:
+    global _pool
+    with _lock:
+        if _pool is None:  # made on first use, so a forking server makes it in each worker
+            _pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="lms-mail")
+        future = _pool.submit(function, *args)
+        _pending.add(future)
+    future.add_done_callback(_forget)
+
+
+def _forget(future: Future) -> None:
+    with _lock:
+        _pending.discard(future)
+
+
+def _deliver(backend: str, message: EmailMessage, settings: dict[str, Any], development: bool) -> None:
+    """Runs on the mail thread: a failure is logged, since no request is left to answer."""
+    try:
+        if backend == "smtp":
+            with smtplib.SMTP(settings["LMS_SMTP_HOST"], settings["LMS_SMTP_PORT"], timeout=10) as smtp:
+                if settings["LMS_SMTP_TLS"]:
+                    smtp.starttls()
+                if settings["LMS_SMTP_USER"]:
+                    smtp.login(settings["LMS_SMTP_USER"], settings["LMS_SMTP_PASSWORD"] or "")
+                smtp.send_message(message)
+        elif development:
+            log.warning("mail to %s: %s\n%s", message["To"], message["Subject"], message.get_content())
+        else:  # its body may hold a reset link, which must never reach a production log
+            log.warning("mail to %s: %s (not sent, and its body is not logged: set LMS_MAIL_BACKEND=smtp)",
+                        message["To"], message["Subject"])
+    except Exception:
+        log.exception("mail to %s (%s) was not sent", message["To"], message["Subject"])
+
+
+def flush_mail(timeout: float | None = 30) -> None:
+    """Wait until every queued mail has been handed to its backend (tests, benchmarks)."""
+    with _lock:
+        pending = list(_pending)
+    wait(pending, timeout=timeout)

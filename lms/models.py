@@ -1,5 +1,5 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
-from .accounts.models import User
+from .accounts.models import LoginSession, User
 from .admin.models import AuditEntry
 from .authoring.models import SourceFile, SourceRevision
 from .catalog.models import Course, CourseAuthor, Lesson, Module, Programme, ProgrammeCourse, Skill
@@ -10,6 +10,6 @@ from .schools.models import School
 
 __all__ = [
     "Attempt", "AttemptAnswer", "AttemptQuestion", "AuditEntry", "Certificate", "Course", "CourseAuthor", "Enrolment",
-    "Lesson", "LessonProgress", "Module", "Programme", "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion",
+    "Lesson", "LessonProgress", "LoginSession", "Module", "Programme", "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion",
     "Quiz", "School", "Skill", "SourceFile", "SourceRevision", "User",
 ]

@@ -159,6 +159,20 @@ class Auth:
         """POST a form with a valid CSRF token, as the browser would."""
         return self.client.post(path, data={"csrf_token": self.csrf(token_from), **(data or {})}, **kwargs)
 
+    def sign_up(self, app, name="Grace Hopper", email="grace@example.com", password=PASSWORD):
+        """Register, open the link of the mail, choose the password: the learner is then logged in."""
+        self.post("/account/register", {"name": name, "email": email}, token_from="/account/register")
+        link = last_link(app, "/account/register/")
+        return self.post(link, {"password": password, "confirm": password}, token_from=link)
+
+
+def last_link(app, path: str) -> str:
+    """The path of the link to ``path...`` in the last mail of the outbox (the memory backend)."""
+    body = app.extensions["lms"]["outbox"][-1].get_content()
+    match = re.search(rf"https?://[^/\s]+({re.escape(path)}\S+)", body)
+    assert match, f"no link to {path} in the last mail:\n{body}"
+    return match.group(1)
+
 
 @pytest.fixture()
 def auth(client):

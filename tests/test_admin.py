@@ -96,6 +96,8 @@ def test_deactivating_ends_sessions_and_refuses_log_in(admin, make_user, auth, s
     learner = Auth(synced.test_client())
     learner.login()
     assert learner.client.get("/dashboard").status_code == 200
+    kept = synced.test_client()  # a copy of the learner's cookies, from before the deactivation
+    kept.set_cookie("session", learner.client.get_cookie("session").value)
     page = learner_page(learner_id)
     assert auth.post(page + "/deactivate", {"reason": "account shared"}, token_from=page).status_code == 302
     assert learner.client.get("/dashboard").status_code == 302  # logged out
@@ -106,6 +108,7 @@ def test_deactivating_ends_sessions_and_refuses_log_in(admin, make_user, auth, s
     assert "cannot deactivate your own account" in own.get_data(as_text=True)
     assert auth.post(page + "/reactivate", {"reason": "new password"}, token_from=page).status_code == 302
     assert learner.login(password=PASSWORD).status_code == 302
+    assert kept.get("/dashboard").status_code == 302  # reactivating brings no old session back
     assert [a[0] for a in audit(synced)] == ["deactivate", "reactivate"]
 
 

@@ -45,9 +45,10 @@ def test_a_registration_larger_than_the_limit_stores_nothing(make_app):
     response = auth.post("/account/register", form, token_from="/account/register")
     assert response.status_code == 413 and "at most 9 KB" in response.get_data(as_text=True)
     assert users(app) == []
+    assert app.extensions["lms"]["outbox"] == []  # and mailed nothing
     form["name"] = "Small Enough"
     assert auth.post("/account/register", form, token_from="/account/register").status_code == 302
-    assert users(app) == ["big@example.com"]
+    assert [message["to"] for message in app.extensions["lms"]["outbox"]] == ["big@example.com"]  # the link to finish
 
 
 def test_a_body_of_unknown_length_is_cut_off_at_the_limit(make_app):

@@ -10,7 +10,12 @@ PASSWORD_RULES = [DataRequired(), Length(min=10, max=128, message="Use 10 to 128
 class RegisterForm(FlaskForm):
     name = StringField("Full name", validators=[DataRequired(), Length(max=120)],
                        description="As it should appear on your certificates.")
-    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)],
+                       description="We will send a link there to choose your password.")
+    submit = SubmitField("Continue")
+
+
+class FinishRegistrationForm(FlaskForm):
     password = PasswordField("Password", validators=PASSWORD_RULES, description="At least 10 characters.")
     confirm = PasswordField("Repeat password", validators=[DataRequired(), EqualTo("password", "The passwords do not match.")])
     submit = SubmitField("Create account")

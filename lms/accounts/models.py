@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import UTCDateTime, utcnow
@@ -23,9 +23,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default="learner")
     active: Mapped[bool] = mapped_column(default=True)
-    # Bumped when the password changes, so every other session of the account ends.
-    session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The login session this object was loaded for (not a column): Flask-Login's id names it.
+    session_key = None
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
@@ -35,7 +35,10 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}.{self.session_version}"
+        """Account and login session, kept in the signed session and remember cookies."""
+        if not self.session_key:
+            raise RuntimeError("log in through lms.accounts.sessions.open_session, which names the login session")
+        return f"{self.id}.{self.session_key}"
 
     @property
     def is_admin(self) -> bool:
@@ -44,3 +47,19 @@ class User(UserMixin, db.Model):
     @property
     def is_author(self) -> bool:
         return self.role in ("author", "admin")
+
+
+class LoginSession(db.Model):
+    """One log-in on one device. Logging out deletes it, so a copy of its cookies stops working there
+    and nowhere else; a new password deletes the account's other ones."""
+
+    __tablename__ = "login_sessions"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    def __repr__(self) -> str:
+        return f"<LoginSession of user {self.user_id} until {self.expires_at:%Y-%m-%d %H:%M}>"

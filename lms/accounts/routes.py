@@ -5,36 +5,88 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
-from ..mail import send_mail
-from ..web import public_url, safe_next, silently, transaction
-from . import services
-from .forms import ChangePasswordForm, LoginForm, LogoutForm, RegisterForm, ResetForm, ResetRequestForm
+from ..web import safe_next, silently, transaction
+from . import messages, services, sessions
+from .forms import (ChangePasswordForm, FinishRegistrationForm, LoginForm, LogoutForm, RegisterForm, ResetForm,
+                    ResetRequestForm)
 
 bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="templates")
 
 
-def _login_limit() -> str:
-    return current_app.config["LMS_LOGIN_RATE_LIMIT"]
+# Rate limits. Each form is limited per client address (``request.remote_addr``: the proxy's
+# forwarded address when LMS_PROXY_COUNT says to trust it); log-ins also per account, whatever the
+# address; and the mails about one address (reset links, registration links and notices) per address
+# mailed, whoever asks. Addresses without an account count the same, so a limit reveals none.
+
+
+def _setting(name: str):
+    return lambda: current_app.config[name]
+
+
+def _submitted_email() -> str:
+    """The key of the account a form names (its e-mail address, normalised), existing or not."""
+    return "email:" + services.normalise_email(request.form.get("email", ""))[:254]
+
+
+def _failed(response) -> bool:
+    return response.status_code != 302  # a log-in that worked redirects
+
+
+def _accepted(response) -> bool:
+    return response.status_code == 302  # the form was valid, so a mail was queued
+
+
+ACCOUNT_MAIL_LIMIT = limiter.shared_limit(_setting("LMS_ACCOUNT_MAIL_RATE_LIMIT"), scope="account-mail",
+                                          key_func=_submitted_email, methods=["POST"], deduct_when=_accepted)
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_setting("LMS_REGISTER_RATE_LIMIT"), methods=["POST"])
+@ACCOUNT_MAIL_LIMIT
 def register():
+    """The same answer whether the address has an account or not; the mail says which it was."""
     if current_user.is_authenticated:
         return redirect(url_for("progress.dashboard"))
     form = RegisterForm()
     if form.validate_on_submit():
+        user = services.find_user(form.email.data)
+        if user is None:
+            messages.registration_link(form.email.data, form.name.data)
+        else:
+            messages.already_registered(user)
+        flash(f"Check your e-mail: we have sent a message to {services.normalise_email(form.email.data)} "
+              "to continue.", "info")
+        return redirect(url_for("catalog.home"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/register/<token>", methods=["GET", "POST"])
+def finish_registration(token: str):
+    if current_user.is_authenticated:
+        return redirect(url_for("progress.dashboard"))
+    try:
+        email, name = services.registration_for_token(token)
+    except services.AccountError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("accounts.register"))
+    form = FinishRegistrationForm()
+    if form.validate_on_submit():
         with transaction(services.AccountError, failure=silently) as done:
-            user = services.create_user(form.email.data, form.name.data, form.password.data)
+            user = services.create_user(email, name, form.password.data)
+            sessions.open_session(user)
             done.success = f"Welcome, {user.name}. Pick a course to start."
         if done.ok:
             login_user(user)
             return redirect(url_for("catalog.home"))
-        form.email.errors.append(str(done.error))
-    return render_template("accounts/register.html", form=form)
+        flash("This link has already been used: log in, or reset your password if you forgot it.", "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/finish_registration.html", form=form, email=email, name=name)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=lambda response: response.status_code != 302)
+@limiter.limit(_setting("LMS_LOGIN_RATE_LIMIT"), methods=["POST"], deduct_when=_failed)
+@limiter.limit(_setting("LMS_LOGIN_ACCOUNT_RATE_LIMIT"), methods=["POST"], deduct_when=_failed,
+               key_func=_submitted_email)
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if current_user.is_authenticated and request.method == "GET":
@@ -42,6 +94,10 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            with transaction():
+                if current_user.is_authenticated:
+                    sessions.end_session(current_user)  # a log-in over another one ends it
+                sessions.open_session(user, remember=form.remember.data)
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data, "progress.dashboard"))
         form.password.errors.append("E-mail or password is not correct.")
@@ -51,8 +107,11 @@ def login():
 @bp.post("/logout")
 def logout():
     if LogoutForm().validate_on_submit():
+        if current_user.is_authenticated:
+            with transaction():
+                sessions.end_session(current_user)  # on the server: a copy of its cookies stops working too
         logout_user()
-        flash("You are logged out.", "info")
+        flash("You are logged out on this device.", "info")
     return redirect(url_for("catalog.home"))
 
 
@@ -65,25 +124,23 @@ def change_password():
                          failure=silently) as done:
             services.change_password(current_user, form.current.data, form.password.data)
         if done.ok:
-            # Keep this session (the version bump ended the others): the user itself, never the proxy.
-            login_user(current_user._get_current_object())
+            messages.password_changed(current_user)
             return redirect(url_for("progress.dashboard"))
         form.current.errors.append(str(done.error))
     return render_template("accounts/change_password.html", form=form)
 
 
 @bp.route("/reset", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_setting("LMS_RESET_RATE_LIMIT"), methods=["POST"])
+@ACCOUNT_MAIL_LIMIT
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         user = services.find_user(form.email.data)
         if user is not None and user.active:
-            link = public_url("accounts.reset", token=services.make_reset_token(user))
-            minutes = current_app.config["LMS_RESET_TOKEN_MAX_AGE"] // 60
-            send_mail(user.email, "Reset your Conductor password",
-                      f"Hello {user.name},\n\nUse this link within {minutes} minutes to choose a new password:\n"
-                      f"{link}\n\nIf you did not ask for it, ignore this e-mail; your password stays the same.\n")
+            messages.reset_link(user)
+        else:
+            messages.no_account(form.email.data)  # a mail either way, each sent after the request
         # The same answer either way, so the form does not reveal who has an account.
         flash("If an account uses that address, a reset link is on its way.", "info")
         return redirect(url_for("accounts.login"))
@@ -101,5 +158,6 @@ def reset(token: str):
     if form.validate_on_submit():
         with transaction(success="Your password is set. Log in with it now."):
             services.set_password(user, form.password.data)
+        messages.password_changed(user)
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form)

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import delete, func, or_, update
 
 from ..accounts.models import ROLES, User
+from ..accounts.sessions import end_sessions
 from ..catalog.models import Course, CourseAuthor
 from ..extensions import db
 from ..progress import services as progress
@@ -92,14 +93,14 @@ def reset_attempt(actor: User, attempt: Attempt, reason: str) -> None:
 
 
 def set_active(actor: User, user: User, active: bool, reason: str) -> None:
-    """Deactivating ends every session at once (the login loader refuses inactive accounts)."""
+    """Deactivating ends every session of the account (reactivating it does not bring them back)."""
     if user.id == actor.id:
         raise AdminError("You cannot deactivate your own account.")
     if user.active == active:
         raise AdminError(f"The account is already {'active' if active else 'deactivated'}.")
     user.active = active
     if not active:
-        user.session_version += 1
+        end_sessions(user)
     record(actor, "reactivate" if active else "deactivate", user, reason)
 
 

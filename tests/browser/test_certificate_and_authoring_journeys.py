@@ -26,8 +26,8 @@ def qr_codes(pdf: bytes) -> list[str]:
         document.close()
 
 
-def test_learner_downloads_the_certificate_and_the_verification_page_agrees(live_server, browser, shot):
-    page = complete_the_course_as_a_new_learner(live_server, browser, shot)
+def test_learner_downloads_the_certificate_and_the_verification_page_agrees(synced, live_server, browser, shot):
+    page = complete_the_course_as_a_new_learner(synced, live_server, browser, shot)
     page.get_by_role("link", name="My certificates").click()
     shot(page, "my-certificates")
     with page.expect_download() as download_info:

@@ -5,24 +5,31 @@ import re
 
 import pytest
 
+from ..conftest import last_link
+
 pytestmark = pytest.mark.browser
 
 
-def test_new_learner_signs_up_enrols_reads_and_completes_a_course(live_server, browser, shot):
-    complete_the_course_as_a_new_learner(live_server, browser, shot)
+def test_new_learner_signs_up_enrols_reads_and_completes_a_course(synced, live_server, browser, shot):
+    complete_the_course_as_a_new_learner(synced, live_server, browser, shot)
 
 
-def complete_the_course_as_a_new_learner(live_server, browser, shot):
-    """Ada Lovelace signs up, enrols, reads every lesson and completes Intro Course; returns her page."""
+def complete_the_course_as_a_new_learner(app, live_server, browser, shot):
+    """Ada Lovelace signs up (through the link mailed to her), enrols, reads every lesson and completes
+    Intro Course; returns her page."""
     page = browser.new_page()
     page.goto(live_server + "/")
     shot(page, "catalog")
     page.get_by_role("link", name="Sign up").click()
     page.get_by_label("Full name").fill("Ada Lovelace")
     page.get_by_label("E-mail").fill("ada@example.com")
+    shot(page, "register")
+    page.get_by_role("button", name="Continue").click()
+    assert "Check your e-mail" in page.content()
+    page.goto(live_server + last_link(app, "/account/register/"))
     page.get_by_label("Password", exact=True).fill("analytical-engine-1843")
     page.get_by_label("Repeat password").fill("analytical-engine-1843")
-    shot(page, "register")
+    shot(page, "choose-password")
     page.get_by_role("button", name="Create account").click()
     assert "Welcome, Ada Lovelace" in page.content()
     page.get_by_role("link", name="Intro Course").first.click()

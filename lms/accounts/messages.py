@@ -1,0 +1,56 @@
+"""The mails the account pages send. Built during a request, since their links name this site; sent
+after it (``lms.mail``)."""
+from __future__ import annotations
+
+from flask import current_app
+
+from ..mail import send_mail
+from ..web import public_url
+from . import services
+from .models import User
+
+
+def reset_link(user: User) -> None:
+    link = public_url("accounts.reset", token=services.make_reset_token(user))
+    minutes = current_app.config["LMS_RESET_TOKEN_MAX_AGE"] // 60
+    send_mail(user.email, "Reset your Conductor password",
+              f"Hello {user.name},\n\nUse this link within {minutes} minutes to choose a new password:\n"
+              f"{link}\n\nIf you did not ask for it, ignore this e-mail; your password stays the same.\n")
+
+
+def registration_link(email: str, name: str) -> None:
+    """To a new address: the link that finishes the registration, proving the address is the learner's."""
+    link = public_url("accounts.finish_registration", token=services.make_registration_token(email, name))
+    hours = current_app.config["LMS_REGISTER_TOKEN_MAX_AGE"] // 3600
+    # Anyone may type any address, so the mail repeats nothing they typed (a name could carry spam).
+    send_mail(services.normalise_email(email), "Finish creating your Conductor account",
+              f"Hello,\n\nUse this link within {hours} hours to choose your password and finish creating your "
+              f"Conductor account:\n{link}\n\nIf you did not ask for an account, ignore this e-mail.\n")
+
+
+def already_registered(user: User) -> None:
+    """To the owner of an address someone tried to register again: the page answered as for a new one."""
+    login, reset = public_url("accounts.login"), public_url("accounts.reset_request")
+    send_mail(user.email, "You already have a Conductor account",
+              f"Hello {user.name},\n\nSomeone, perhaps you, asked to create a Conductor account with this address. "
+              f"You already have one.\n\nLog in: {login}\nForgot your password? Reset it: {reset}\n\n"
+              "If it was not you, ignore this e-mail: nothing has changed.\n")
+
+
+def no_account(email: str) -> None:
+    """To an address with no active account that someone asked a reset for: the page answered the same,
+    and a mail goes out either way, so neither the answer nor its timing says which it was."""
+    register = public_url("accounts.register")
+    send_mail(services.normalise_email(email), "Your Conductor password reset",
+              "Hello,\n\nSomeone, perhaps you, asked to reset a Conductor password for this address, but no "
+              "active account uses it. Your account may use another address, or an administrator may have "
+              f"closed it.\n\nTo create an account: {register}\n\nIf it was not you, ignore this e-mail.\n")
+
+
+def password_changed(user: User) -> None:
+    """Tell the owner, so a change they did not make (a stolen session, a read mailbox) does not go unseen."""
+    reset = public_url("accounts.reset_request")
+    send_mail(user.email, "Your Conductor password was changed",
+              f"Hello {user.name},\n\nThe password of your Conductor account was just changed, and every other "
+              f"device was logged out.\n\nIf it was not you, choose a new one now: {reset}\n"
+              "and tell your school's administrator.\n")
