@@ -4,7 +4,10 @@ and makes no key of its own."""
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
+
+from lms.extensions import db
 
 from .certificate_support import finish_course, only_certificate
 from .conftest import Auth
@@ -67,3 +70,49 @@ def test_keys_already_in_a_folder_are_registered_on_first_use(synced, make_app, 
     server_b = make_app(LMS_KEYS_DIR=str(tmp_path / "keys_b"))
     assert server_b.test_client().get("/issuers/default/jwks.json").get_json() == jwks
     assert f"{key.kid}  (signing)  (not in this server's folder)" in _run(server_b, "list")
+
+
+def test_a_server_without_the_current_key_records_completions_and_issues_certificates(
+        synced, make_app, make_user, tmp_path, caplog):
+    """Certificates are issued on completion without a signature; only the download needs the key."""
+    _run(synced, "rotate")
+    server_b = make_app(LMS_KEYS_DIR=str(tmp_path / "keys_b"))
+    make_user()
+    client_b = server_b.test_client()
+    auth_b = Auth(client_b)
+    auth_b.login()
+    finish_course(auth_b)
+    certificate = only_certificate(server_b)
+    with caplog.at_level(logging.ERROR):
+        assert client_b.get(f"/certificates/{certificate.credential_id}.jwt").status_code == 503
+    assert "no key was made" in caplog.text and not Path(server_b.config["LMS_KEYS_DIR"]).exists()
+
+
+def test_two_servers_making_the_first_key_at_once_register_one(synced, make_app, tmp_path):
+    """A fresh install whose two servers sign at the same moment: one key is registered, the other
+    server's key file is deleted and that server refuses to sign."""
+    from lms.certificates.signing import SigningKeyUnavailable, published, signing_key
+
+    apps = [synced, make_app(LMS_KEYS_DIR=str(tmp_path / "keys_b"))]
+    barrier, outcomes = threading.Barrier(2), []
+
+    def sign(app) -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                outcomes.append(signing_key().kid)
+                db.session.commit()
+            except SigningKeyUnavailable as error:
+                db.session.rollback()
+                outcomes.append(str(error))
+
+    threads = [threading.Thread(target=sign, args=(app,)) for app in apps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with synced.app_context():
+        [registered] = [key.kid for key in published()]
+    files = [path for app in apps for path in Path(app.config["LMS_KEYS_DIR"]).glob("*.pem")]
+    assert [path.name.split("-", 1)[1] for path in files] == [registered + ".pem"]
+    assert registered in outcomes and len(outcomes) == 2
