@@ -46,6 +46,7 @@ http {{
         listen 127.0.0.1:{port};
         location / {{
             proxy_pass http://lms;
+            proxy_next_upstream error timeout http_503;
             proxy_set_header Host $http_host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_set_header X-Forwarded-Proto $scheme;

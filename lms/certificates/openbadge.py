@@ -15,7 +15,7 @@ from ..schools.models import School
 from ..web import public_url
 from .formatting import hours_label, long_date
 from .keys import SigningKey, b64url
-from .models import STATUS_LIST_BITS, Certificate
+from .models import STATUS_LIST_BITS, Certificate, PublishedKey
 from .signing import signing_key
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
@@ -101,7 +101,7 @@ def sign(claims: dict, key: SigningKey, kid: str) -> str:
     return f"{signing_input}.{b64url(signature)}"
 
 
-def key_url(school: School, key) -> str:
+def key_url(school: School, key: SigningKey | PublishedKey) -> str:
     """The JWT ``kid``: a URL that dereferences to the public key (JWK), as OB 3.0 asks."""
     return public_url("verification.issuer_key", slug=school.slug, kid=key.kid)
 
