@@ -98,6 +98,25 @@ def keys_for_two_servers(database: str, work: Path) -> tuple[Path, Path]:
     return folders
 
 
+def rotate_on_a_only(database: str, folder_a: Path, learners: list[Learner], server_b: str,
+                     stats: Counter) -> Counter:
+    """A rotates and B is not given the new key: through nginx every download still succeeds (B's 503
+    is passed on to A), while B asked directly refuses to sign."""
+    app = make_app(database, ROOT)
+    app.config["LMS_KEYS_DIR"] = str(folder_a)
+    result = app.test_cli_runner().invoke(args=["lms", "keys", "rotate"])
+    assert result.exit_code == 0, result.output
+    outcome: Counter = Counter()
+    for learner in learners:
+        page = learner.request("GET", "/certificates").text
+        credential_id = re.search(r"/certificates/([A-Za-z0-9_-]+)\.jwt", page).group(1)
+        for _ in range(2):
+            outcome[f"via nginx {learner.request('GET', f'/certificates/{credential_id}.jwt').status_code}"] += 1
+        outcome[f"B directly {learner.request('GET', f'{server_b}/certificates/{credential_id}.jwt').status_code}"] += 1
+    stats["status 503"] -= outcome["B directly 503"]  # expected: counted apart
+    return outcome
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database", default=None)
@@ -170,10 +189,14 @@ def main() -> None:
             elapsed = time.perf_counter() - started
             jwks = [requests.get(f"{server.url}/issuers/default/jwks.json", timeout=10).json()
                     for server in (server_a, server_b)]
+            after_rotation = rotate_on_a_only(database, folder_a, learners, server_b.url, stats)
         finally:
             process.terminate()
             process.wait(timeout=10)
-    upstreams = Counter(line.split()[0] for line in (work / "nginx-access.log").read_text().splitlines())
+    # $upstream_addr lists every server tried ("A, B" when A's 503 was passed on to B); the last answered.
+    tried = [line.rsplit(" ", 3)[0].split(", ") for line in (work / "nginx-access.log").read_text().splitlines()]
+    upstreams = Counter(servers[-1] for servers in tried)
+    passed_on = sum(len(servers) > 1 for servers in tried)
     verified = sum(verifies(token, keys) for token in tokens for keys in jwks)
     with app.app_context():
         from sqlalchemy import func
@@ -198,13 +221,16 @@ def main() -> None:
     print(f"  requests {stats['requests']}, by server {dict(upstreams)}, 500s {stats['status 500']}, "
           f"503s {stats['status 503']}; rows exactly once: {rows_ok} ({sum(completions.values())} lesson completions, "
           f"{len(passed)} passed (learner, quiz) pairs, {sum(certificates.values())} certificates)")
+    print(f"  requests passed on by nginx to the other server: {passed_on}")
     print(f"  credentials downloaded {len(tokens)}, verified against both servers' JWKS {verified}; "
           f"JWKS identical on both: {same_jwks}; learner failures {len(failures)}")
+    print(f"  after `keys rotate` on A only: {dict(after_rotation)}")
     for failure in failures[:5]:
         print("   ", failure)
     shutil.rmtree(work, ignore_errors=True)
     if (not rows_ok or not same_jwks or failures or stats["status 500"] or len(upstreams) != 2
-            or verified != 2 * args.learners * 2):
+            or verified != 2 * args.learners * 2
+            or after_rotation != Counter({"via nginx 200": 2 * args.learners, "B directly 503": args.learners})):
         raise SystemExit(1)
 
 
