@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/11
 RUN_ENV := LMS_ENV=development FLASK_APP=lms
 
-.PHONY: run test test-sqlite test-postgres install install-test install-bench browser pg-client bench load check wheel-check clean
+.PHONY: run test test-sqlite test-postgres install install-test install-bench browser pg-client nginx bench load two-servers check wheel-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +64,12 @@ pg-client:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client >/dev/null; \
 	  else echo "Install Debian's postgresql-client (sudo apt-get install postgresql-client) for the backup tests"; exit 1; fi; }
 
+## make nginx: Debian's nginx, the load balancer of the two-server run
+nginx:
+	@{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	  else echo "Install Debian's nginx (sudo apt-get install nginx) for the two-server run"; exit 1; fi; }
+
 ## axe-core, injected into pages by the accessibility tests (from the npm registry)
 node_modules/axe-core: package.json
 	npm install --no-audit --no-fund --loglevel=error
@@ -72,6 +79,10 @@ node_modules/axe-core: package.json
 load: install-test
 	cd bench && ../$(BIN)/python load.py
 	cd bench && ../$(BIN)/python load.py --database $(PG_TEST_URL)
+
+## make two-servers: learners alternate between two gunicorn servers (same keys, one database, Redis) through nginx; rows and credentials checked
+two-servers: install-test nginx
+	cd bench && ../$(BIN)/python two_servers.py --database $(PG_TEST_URL) --redis $(REDIS_TEST_URL)
 
 ## make wheel-check: build the wheel, install it in a clean virtualenv, mount it in a host app, migrate, sync, open a lesson
 wheel-check: install-test

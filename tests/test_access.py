@@ -208,7 +208,7 @@ def owner_certificates(app) -> dict[str, str]:
     it), and the issuer's signing key id."""
     from lms.accounts.models import User
     from lms.catalog.models import Programme
-    from lms.certificates.keys import key_store
+    from lms.certificates.signing import signing_key
     from lms.certificates.services import issue_course_certificate, issue_programme_certificate
     from lms.db import utcnow
     from lms.progress.models import Enrolment, ProgrammeEnrolment
@@ -224,7 +224,8 @@ def owner_certificates(app) -> dict[str, str]:
         course = issue_course_certificate(owner, enrolment).credential_id
         programme_certificate = issue_programme_certificate(owner, membership, utcnow()).credential_id
         db.session.commit()
-        kid = key_store().current().kid
+        kid = signing_key().kid
+        db.session.commit()  # the first key, registered
     return {"credential": course, "other_credential": programme_certificate, "kid": kid}
 
 

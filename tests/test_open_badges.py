@@ -187,16 +187,17 @@ def test_keys_live_in_files_and_rotation_keeps_issued_badges_valid(badge, client
     assert "PRIVATE KEY" not in dump
 
 
-def test_keys_are_made_on_first_use(synced, runner):
+def test_the_first_key_is_made_on_first_use_when_none_is_registered(synced, runner):
     folder = Path(synced.config["LMS_KEYS_DIR"])
     assert not folder.exists()
     assert "No key yet" in runner.invoke(args=["lms", "keys", "list"]).output
     assert synced.test_client().get("/issuers/default/jwks.json").get_json() == {"keys": []}
     with synced.app_context():
-        from lms.certificates.keys import key_store
+        from lms.certificates.signing import published, signing_key
 
-        first = key_store().current()
-        assert key_store().current().kid == first.kid and len(list(folder.glob("*.pem"))) == 1
+        first = signing_key()
+        assert signing_key().kid == first.kid and len(list(folder.glob("*.pem"))) == 1
+        assert [key.kid for key in published()] == [first.kid]
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
 
 

@@ -15,6 +15,7 @@ from ..schools.services import current_school
 from . import services
 from .key_archive import KeyArchiveError, export_keys, import_keys, read_archive
 from .keys import key_store
+from .signing import published, register
 
 keys_cli = AppGroup("keys", help="The keys that sign Open Badge credentials.")
 certificates_cli = AppGroup("certificates", help="Certificates of completion.")
@@ -22,20 +23,31 @@ certificates_cli = AppGroup("certificates", help="Certificates of completion.")
 
 @keys_cli.command("list")
 def list_keys() -> None:
-    """Every signing key, oldest first; the last one signs new credentials."""
+    """Every published key, oldest first; the last one signs new credentials. Keys found in this server's
+    folder and not yet registered are registered (published for every server) first."""
     store = key_store()
-    keys = store.keys()
+    local = store.keys()
+    register(local)
+    db.session.commit()
+    keys = published()
     if not keys:
         click.echo(f"No key yet in {store.folder}; one is made when the first credential is signed.")
+    here = {key.kid for key in local}
     for key in keys:
-        click.echo(f"{key.created}  {key.kid}{'  (signing)' if key is keys[-1] else ''}")
+        notes = ("  (signing)" if key is keys[-1] else "") + ("" if key.kid in here else "  (not in this server's folder)")
+        click.echo(f"{key.created}  {key.kid}{notes}")
 
 
 @keys_cli.command("rotate")
 def rotate_keys() -> None:
-    """Make a new signing key; older public keys stay published, so issued credentials keep verifying."""
-    key = key_store().rotate()
-    click.echo(f"New signing key {key.kid}; {len(key_store().keys())} keys published.")
+    """Make a new signing key and publish it; older public keys stay published, so issued credentials keep
+    verifying. Copy it to the other servers (`keys export - | keys import -`) before they sign again."""
+    store = key_store()
+    register(store.keys())
+    key = store.rotate()
+    register([key])
+    db.session.commit()
+    click.echo(f"New signing key {key.kid}; {len(published())} keys published.")
 
 
 @keys_cli.command("export")
@@ -68,7 +80,9 @@ def import_command(archive) -> None:
     except KeyArchiveError as error:
         click.echo(str(error), err=True)
         sys.exit(1)
-    keys = store.keys()
+    register(store.keys())
+    db.session.commit()
+    keys = published()
     click.echo(f"Imported {added} key{'s' if added != 1 else ''} into {store.folder} ({present} already there); "
                f"{len(keys)} published, {keys[-1].kid} signs.")
 

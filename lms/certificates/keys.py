@@ -1,6 +1,6 @@
-"""Signing keys live in files outside the database (a database dump never leaks them), are made on
-first use, and rotate by adding a newer key: older public keys stay published, so every credential
-already issued keeps verifying."""
+"""Signing keys live in files outside the database (a database dump never leaks them) and rotate by
+adding a newer key: older public keys stay published, so every credential already issued keeps
+verifying. Which key signs is decided by the database (see ``signing.py``), the same on every server."""
 from __future__ import annotations
 
 import base64
@@ -49,7 +49,7 @@ def thumbprint(public_key: rsa.RSAPublicKey) -> str:
 
 
 class KeyStore:
-    """A folder of ``<created>-<kid>.pem`` files (mode 0600); the newest one signs."""
+    """A folder of ``<created>-<kid>.pem`` files (mode 0600), the private halves this server holds."""
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
@@ -60,25 +60,22 @@ class KeyStore:
             return []
         return [self._load(path) for path in sorted(self.folder.glob("*.pem"))]
 
-    def current(self) -> SigningKey:
-        """The signing key, made on first use (one process makes it; the others wait for it)."""
-        keys = self.keys()
-        if keys:
-            return keys[-1]
-        with self.lock():
-            keys = self.keys()
-            return keys[-1] if keys else self._create()
-
     def rotate(self) -> SigningKey:
         with self.lock():
-            return self._create()
+            return self.create()
+
+    def remove(self, key: SigningKey) -> None:
+        """Delete a key file made a moment ago that lost the race to be registered first."""
+        for path in self.folder.glob(f"*-{key.kid}.pem"):
+            path.unlink()
+            _loaded.pop(path, None)
 
     def lock(self):
         """Held while keys are made, exported or imported, so no process sees half a key file."""
         self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         return _FileLock(self.folder / ".lock")
 
-    def _create(self) -> SigningKey:
+    def create(self) -> SigningKey:
         key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
         created = utcnow().strftime("%Y%m%dT%H%M%S%fZ")
         path = self.folder / f"{created}-{thumbprint(key.public_key())}.pem"

@@ -88,3 +88,21 @@ class Certificate(db.Model):
     @property
     def status(self) -> str:
         return "valid" if self.revoked_at is None else "revoked"
+
+
+class PublishedKey(db.Model):
+    """The public half of a signing key, registered so that every server publishes the same key set;
+    the private halves stay in each server's keys folder. The highest ``serial`` signs."""
+    __tablename__ = "signing_keys"
+    # serial is unique so that two servers making the first key at once cannot both register it.
+    __table_args__ = (CheckConstraint("serial >= 1", name="serial"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[int] = mapped_column(unique=True)
+    kid: Mapped[str] = mapped_column(String(64), unique=True)  # the RFC 7638 thumbprint
+    jwk: Mapped[str] = mapped_column(Text)  # the public JWK as JSON (kty, n, e, alg, use)
+    created: Mapped[str] = mapped_column(String(32))  # the key file's stamp, e.g. 20261206T045000123456Z
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<PublishedKey {self.serial} {self.kid}>"

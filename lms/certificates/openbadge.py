@@ -14,8 +14,9 @@ from ..extensions import db
 from ..schools.models import School
 from ..web import public_url
 from .formatting import hours_label, long_date
-from .keys import SigningKey, b64url, key_store
-from .models import STATUS_LIST_BITS, Certificate
+from .keys import SigningKey, b64url
+from .models import STATUS_LIST_BITS, Certificate, PublishedKey
+from .signing import signing_key
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -100,14 +101,14 @@ def sign(claims: dict, key: SigningKey, kid: str) -> str:
     return f"{signing_input}.{b64url(signature)}"
 
 
-def key_url(school: School, key: SigningKey) -> str:
+def key_url(school: School, key: SigningKey | PublishedKey) -> str:
     """The JWT ``kid``: a URL that dereferences to the public key (JWK), as OB 3.0 asks."""
     return public_url("verification.issuer_key", slug=school.slug, kid=key.kid)
 
 
 def signed_credential(certificate: Certificate) -> str:
     school = db.session.get(School, certificate.school_id)
-    key = key_store().current()
+    key = signing_key()
     claims = jwt_claims(credential(certificate, links_for(certificate)), certificate.issued_at)
     return sign(claims, key, key_url(school, key))
 
@@ -131,5 +132,5 @@ def status_list_credential(school: School, revoked: list[int], now: datetime) ->
         "credentialSubject": {"id": url + "#list", "type": "BitstringStatusList", "statusPurpose": "revocation",
                               "encodedList": encoded_list(revoked)},
     }
-    key = key_store().current()
+    key = signing_key()
     return sign(jwt_claims(document, now), key, key_url(school, key))

@@ -2,14 +2,15 @@
 issuer's profile, public keys and revocation list that a verifier needs to check a signed badge."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, render_template
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template
 
 from ..db import utcnow
 from ..extensions import db
 from ..schools.models import School
 from . import services
 from .keys import key_store
-from .models import Certificate
+from .signing import SigningKeyUnavailable, public_jwk, published, register
+from .models import Certificate, PublishedKey
 from .openbadge import issuer_profile, iso, key_url, status_list_credential
 from ..web import get_or_404, public_url
 
@@ -21,6 +22,18 @@ def _public(response: Response, max_age: int = 300) -> Response:
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = f"public, max-age={max_age}"
     return response
+
+
+def signed_or_503(make):
+    """Sign with the current key, committing any key registered on the way; a server lacking the
+    current private key logs why and answers 503, so the balancer's other servers can answer."""
+    try:
+        body = make()
+    except SigningKeyUnavailable as error:
+        current_app.logger.error("%s", error)
+        abort(503, description="This server cannot sign credentials at the moment; try again later.")
+    db.session.commit()
+    return body
 
 
 def _certificate(credential_id: str) -> Certificate:
@@ -66,7 +79,9 @@ def issuer(slug: str):
 def jwks(slug: str):
     """Every signing key ever used, newest last, so credentials signed before a rotation still verify."""
     school = get_or_404(School, slug=slug)
-    keys = [key.public_jwk() | {"kid": key_url(school, key)} for key in key_store().keys()]
+    if register(key_store().keys()):
+        db.session.commit()  # a key found in this server's folder, published for every server
+    keys = [public_jwk(key) | {"kid": key_url(school, key)} for key in published()]
     return _public(jsonify({"keys": keys}))
 
 
@@ -74,15 +89,15 @@ def jwks(slug: str):
 def issuer_key(slug: str, kid: str):
     """One public key as a JWK: what a credential's ``kid`` header points at."""
     school = get_or_404(School, slug=slug)
-    key = next((key for key in key_store().keys() if key.kid == kid), None)
+    key = db.session.scalars(db.select(PublishedKey).filter_by(kid=kid)).first()
     if key is None:
         abort(404)
-    return _public(jsonify(key.public_jwk() | {"kid": key_url(school, key)}), max_age=86400)
+    return _public(jsonify(public_jwk(key) | {"kid": key_url(school, key)}), max_age=86400)
 
 
 @bp.get("/issuers/<slug>/status/revocation")
 def status_list(slug: str):
     """The school's Bitstring Status List: bit N is set when certificate N is revoked."""
     school = get_or_404(School, slug=slug)
-    body = status_list_credential(school, services.revoked_indexes(school), utcnow())
+    body = signed_or_503(lambda: status_list_credential(school, services.revoked_indexes(school), utcnow()))
     return _public(Response(body, mimetype="application/vc+jwt"), max_age=60)

@@ -14,6 +14,7 @@ from .formatting import hours_label, long_date
 from .models import Certificate
 from .openbadge import credential, links_for, signed_credential
 from .pdf import render_pdf
+from .public import signed_or_503
 
 bp = Blueprint("certificates", __name__, template_folder="templates", static_folder="static",
                static_url_path="/certificates/static")
@@ -74,7 +75,7 @@ def pdf(credential_id: str):
 @login_required
 def badge_jwt(credential_id: str):
     certificate = _own(credential_id)
-    return _download(signed_credential(certificate), "application/vc+jwt",
+    return _download(signed_or_503(lambda: signed_credential(certificate)), "application/vc+jwt",
                      f"open-badge-{certificate.achievement_slug}.jwt")
 
 
