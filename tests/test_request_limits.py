@@ -228,3 +228,10 @@ def test_a_full_disk_during_an_upload_is_a_clear_page_and_stores_nothing(synced,
     with synced.app_context():
         assert store.file_at("courses/intro-course/assets/big.png") is None
         assert _rows() == before
+
+
+def test_a_form_field_whose_name_the_parser_drops_is_no_server_error(app, auth, client):
+    """A multipart part named with a line break comes without a name (a 500 once, found by the fuzzer)."""
+    token = auth.csrf()
+    response = client.post("/account/login", data={"csrf_token": token, "\n": (io.BytesIO(b""), "0")})
+    assert response.status_code < 500
