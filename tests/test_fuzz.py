@@ -92,8 +92,8 @@ def fingerprint(app) -> tuple:
 
 
 def path_value(converter, hostile: str) -> str:
-    if hostile.startswith("%") or "%2" in hostile:
-        return hostile  # already percent-encoded, sent as is
+    if "%" in hostile and re.fullmatch(r"[\w%./-]*", hostile, re.ASCII):
+        return hostile  # already percent-encoded, sent as is (a "?" or "#" would end the path)
     return quote(hostile, safe="/" if type(converter).__name__ == "PathConverter" else "")
 
 
