@@ -75,7 +75,7 @@ node_modules/axe-core: package.json
 	npm install --no-audit --no-fund --loglevel=error
 	touch $@
 
-## make load: 50 learners complete a course on gunicorn (4 workers), one worker killed mid-run; rows checked
+## make load: 50 learners complete a course on gunicorn (4 workers), one worker killed mid-run, on PostgreSQL every connection of the database cut mid-run; no 500 after one retry, rows checked
 load: install-test
 	cd bench && ../$(BIN)/python load.py
 	cd bench && ../$(BIN)/python load.py --database $(PG_TEST_URL)

@@ -1,6 +1,9 @@
 """Load and faults: 50 learners complete a course at once against gunicorn (4 workers); a worker is
-killed with SIGKILL mid-run. Afterwards every lesson completion, passed attempt and certificate
-exists exactly once, no attempt is left half-written, and no response was a 500. Loopback only, bounded in time.
+killed with SIGKILL mid-run, and on PostgreSQL every connection to the run's database is cut
+(pg_terminate_backend, the same loss of connections a server restart causes, without restarting a
+server others share). Afterwards every lesson completion, passed attempt and certificate exists
+exactly once, no attempt is left half-written, and no 500 survives one retry of the same request
+(the pool's pre-ping replaces the dead connections). Loopback only, bounded in time.
 """
 from __future__ import annotations
 
@@ -42,6 +45,12 @@ class Learner:
                 self.latencies.append((time.perf_counter() - began) * 1000)
                 self.stats["requests"] += 1
                 self.stats[f"status {response.status_code}"] += 1
+                if response.status_code == 500 and attempt == 0:
+                    self.stats["500s retried"] += 1  # a request on a connection the fault cut
+                elif response.status_code == 500:
+                    self.stats["500s after a retry"] += 1
+            if response.status_code == 500 and attempt == 0:
+                continue
             return response
         raise RuntimeError(f"{method} {path}: no answer after 5 tries")
 
@@ -62,6 +71,18 @@ class Learner:
             attempt_id = int(location.rsplit("/", 1)[1])
             form = {"csrf_token": self.csrf(location), "action": "submit", **answers_form(questions(app, attempt_id))}
             self.request("POST", location, data=form)
+
+
+def cut_connections(app) -> int:
+    """Every other connection to the run's database ended by the server, as a restart would end them."""
+    from sqlalchemy import text
+
+    from lms.extensions import db
+
+    with app.app_context(), db.engine.connect() as connection:
+        return len(connection.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()")).all())
 
 
 def worker_pids(master: int) -> list[int]:
@@ -118,6 +139,10 @@ def main() -> None:
         if victims:
             os.kill(victims[0], signal.SIGKILL)
             stats["workers killed with SIGKILL"] += 1
+        if database.startswith("postgresql"):
+            while stats["requests"] < expected_requests * 0.6 and any(t.is_alive() for t in threads):
+                time.sleep(0.05)
+            stats["database connections cut"] += cut_connections(app)
         for thread in threads:
             thread.join(timeout=600)
         elapsed = time.perf_counter() - started
@@ -143,15 +168,18 @@ def main() -> None:
                and len(certificates) == args.learners and set(certificates.values()) == {1})
     print(f"load ({database.split(':', 1)[0]}): {args.learners} learners complete {COURSE} "
           f"({len(lessons)} lessons, {len(quizzes)} quizzes) on gunicorn 4 sync workers, in {elapsed:.1f} s")
-    print(f"  requests {stats['requests']}, p50 {p(0.5):.1f} ms, p99 {p(0.99):.1f} ms, 500s {stats['status 500']}, "
-          f"dropped connections retried {stats['dropped connections (retried)']}, workers killed {stats['workers killed with SIGKILL']}")
+    print(f"  requests {stats['requests']}, p50 {p(0.5):.1f} ms, p99 {p(0.99):.1f} ms, 500s {stats['status 500']} "
+          f"(retried {stats['500s retried']}, after a retry {stats['500s after a retry']}), "
+          f"database connections cut {stats['database connections cut']}, dropped connections retried {stats['dropped connections (retried)']}, workers killed {stats['workers killed with SIGKILL']}")
     print(f"  rows: {sum(completions.values())} lesson completions for {len(completions)} learners, "
           f"{len(passed)} passed (learner, quiz) pairs each once: {rows_ok}; open attempts left {open_attempts}; "
           f"courses completed {finished}; certificates {sum(certificates.values())} for {len(certificates)} learners; "
           f"learner failures {len(failures)}")
     for failure in failures[:5]:
         print("   ", failure)
-    if not rows_ok or stats["status 500"] or failures or finished != args.learners:
+    # A 500 is forgiven only on PostgreSQL, where the run cut the database's connections, and only once.
+    unexplained = stats["500s retried"] if not stats["database connections cut"] else 0
+    if not rows_ok or stats["500s after a retry"] or unexplained or failures or finished != args.learners:
         raise SystemExit(1)
 
 

@@ -11,6 +11,8 @@ MESSAGES = {
     405: ("Not allowed", "This address does not accept that kind of request."),
     413: ("Too large", "The request is larger than this page accepts, so nothing was saved. Go back and send less."),
     429: ("Too many attempts", "Too many attempts in a short time. Wait a minute and try again."),
+    507: ("Storage full", "The server has no room to store this, so nothing was saved. Try again later, "
+                          "or tell the site's administrator."),
     500: ("Something went wrong", "An unexpected error happened. It has been logged."),
 }
 

@@ -16,7 +16,7 @@ from .caching import init_cache
 from .config import check_settings, env_settings, is_development
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .mail import BACKENDS
-from .web import IdConverter, body_limit_of
+from .web import IdConverter, body_limit_of, carries_nul
 
 log = logging.getLogger("lms")
 
@@ -227,8 +227,15 @@ def security_hooks(app: Flask, blueprint_names: set[str], standalone: bool = Fal
                                            "Go back and send less."), 413
         return None
 
+    def _no_nul():
+        """A NUL character anywhere in the input is refused before a view passes it to the database."""
+        if owned() and carries_nul():
+            return render_template("lms/error.html", code=400, title="Bad request",
+                                   message="The address or the form holds a character no page accepts, so nothing was saved."), 400
+        return None
+
     # First of all hooks, before any other reads the request (Flask-Limiter's included).
-    app.before_request_funcs.setdefault(None, [])[:0] = [_trusted_host, _bounded_body]
+    app.before_request_funcs.setdefault(None, [])[:0] = [_trusted_host, _bounded_body, _no_nul]
 
     @app.before_request
     def _protect():

@@ -8,6 +8,8 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, has_request_context, request, url_for
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter
 
 from .extensions import db
@@ -16,6 +18,8 @@ from .extensions import db
 # names no row, and PostgreSQL would refuse to compare with it (SQLite overflows past 64 bits).
 INT_MAX = 2**31 - 1
 View = TypeVar("View", bound=Callable)
+# What SQLite and PostgreSQL say when they cannot write for want of space (PostgreSQL's SQLSTATE 53100).
+STORAGE_FULL = ("database or disk is full", "no space left on device", "could not extend file", "disk full")
 
 
 def safe_next(target: str | None, fallback_endpoint: str = "catalog.home") -> str:
@@ -83,6 +87,17 @@ class IdConverter(BaseConverter):
         return str(int(value))
 
 
+def carries_nul() -> bool:
+    """Whether the path, a query argument or a form field (name or value) holds a NUL character,
+    which no text column stores (PostgreSQL refuses it) and no page of the LMS means."""
+    parts = [request.path, *request.args.keys(), *request.args.values()]
+    if request.method not in ("GET", "HEAD", "OPTIONS"):
+        files = request.files.items(multi=True)
+        parts += [*request.form.keys(), *request.form.values(), *(name for name, _ in files)]
+        parts += [upload.filename or "" for upload in request.files.values()]
+    return any("\x00" in part for part in parts if part)  # a part the parser could not name has None
+
+
 def body_limit(setting: str, envelope: int = 64 * 1024) -> Callable[[View], View]:
     """Let a view take a body of up to ``config[setting]`` plus ``envelope`` bytes (a multipart
     envelope around a file) instead of ``LMS_MAX_FORM_BYTES``."""
@@ -141,12 +156,34 @@ def transaction(*refusals: type[Exception], success: str | None = None,
         if message:
             flash(message, "error")
         return
+    except OperationalError as error:
+        db.session.rollback()
+        if storage_full(error):
+            raise StorageFull() from error  # the whole change was undone: a page that says so, never a 500
+        raise
     except BaseException:
         db.session.rollback()
         raise
-    db.session.commit()
+    try:
+        db.session.commit()
+    except OperationalError as error:
+        db.session.rollback()
+        if storage_full(error):
+            raise StorageFull() from error
+        raise
     if outcome.success:
         flash(outcome.success, "success")
+
+
+class StorageFull(HTTPException):
+    code = 507
+    description = "The server has no room to store this, so nothing was saved. Try again later."
+
+
+def storage_full(error: OperationalError) -> bool:
+    """Whether the database refused a write for want of space."""
+    code = getattr(error.orig, "sqlstate", None)
+    return code == "53100" or any(words in str(error.orig).lower() for words in STORAGE_FULL)
 
 
 def silently(error: Exception) -> None:
