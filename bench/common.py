@@ -231,3 +231,23 @@ def load(url: str, cookie: str | None = None, seconds: int = 8, connections: int
 
 def temp_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="conductor-bench-"))
+
+
+def seed_walk(app, email_prefix: str, learners: int, course_slug: str) -> tuple[list[str], list[str]]:
+    """Create the learners (``<prefix><n>@example.com``, ``PASSWORD``) and return the course's lesson
+    slugs in order and its quiz slugs, module quizzes first and the final exam last."""
+    with app.app_context():
+        from lms.accounts.services import create_user
+        from lms.catalog.models import Course
+        from lms.extensions import db
+        from lms.progress.outline import outline
+        from lms.quizzes.models import Quiz
+
+        for n in range(learners):
+            create_user(f"{email_prefix}{n}@example.com", f"{email_prefix.title()} Learner {n}", PASSWORD)
+        db.session.commit()
+        course = db.session.execute(db.select(Course).filter_by(slug=course_slug)).scalar_one()
+        lessons = [lesson.slug for lesson in outline(course).lessons]
+        quizzes = [q.slug for q in db.session.execute(db.select(Quiz).filter_by(course_id=course.id, retired=False)
+                                                      .order_by(Quiz.module_id.is_(None), Quiz.slug)).scalars()]
+    return lessons, quizzes

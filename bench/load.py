@@ -16,12 +16,11 @@ import time
 from collections import Counter
 
 import requests
-from common import CSRF_FIELD, ROOT, SECRET, gunicorn, prepare, temp_dir
+from common import CSRF_FIELD, PASSWORD, ROOT, SECRET, gunicorn, prepare, seed_walk, temp_dir
 
 from tests.quiz_support import answers_form, questions
 
 COURSE = "ai-foundations"
-PASSWORD = "bench-password-2026"
 
 
 class Learner:
@@ -98,20 +97,7 @@ def main() -> None:
     work = temp_dir()
     database = args.database or f"sqlite:///{work / 'load.sqlite3'}"
     app = prepare(database, ROOT)
-    with app.app_context():
-        from lms.accounts.services import create_user
-        from lms.catalog.models import Course
-        from lms.progress.outline import outline
-        from lms.extensions import db
-        from lms.quizzes.models import Quiz
-
-        for n in range(args.learners):
-            create_user(f"load{n}@example.com", f"Load Learner {n}", PASSWORD)
-        db.session.commit()
-        course = db.session.execute(db.select(Course).filter_by(slug=COURSE)).scalar_one()
-        lessons = [lesson.slug for lesson in outline(course).lessons]
-        quizzes = [q.slug for q in db.session.execute(db.select(Quiz).filter_by(course_id=course.id, retired=False)
-                                                      .order_by(Quiz.module_id.is_(None), Quiz.slug)).scalars()]
+    lessons, quizzes = seed_walk(app, "load", args.learners, COURSE)
     env = {"LMS_DATABASE_URL": database, "LMS_SECRET_KEY": SECRET, "LMS_CONTENT_DIR": str(ROOT), "LMS_SECURE_COOKIES": "false"}
     stats: Counter = Counter()
     latencies: list[float] = []
@@ -149,6 +135,7 @@ def main() -> None:
     with app.app_context():
         from sqlalchemy import func
 
+        from lms.extensions import db
         from lms.progress.models import Enrolment, LessonProgress
         from lms.quizzes.models import Attempt
 

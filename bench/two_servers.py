@@ -20,10 +20,10 @@ from collections import Counter
 from pathlib import Path
 
 import requests
-from common import ROOT, SECRET, free_port, gunicorn_server, make_app, prepare, temp_dir
+from common import ROOT, SECRET, free_port, gunicorn_server, make_app, prepare, seed_walk, temp_dir
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from load import COURSE, PASSWORD, Learner
+from load import COURSE, Learner
 
 NGINX_CONF = """daemon off;
 worker_processes 1;
@@ -129,20 +129,7 @@ def main() -> None:
     work = temp_dir()
     database = args.database or f"sqlite:///{work / 'two.sqlite3'}"
     app = prepare(database, ROOT)
-    with app.app_context():
-        from lms.accounts.services import create_user
-        from lms.catalog.models import Course
-        from lms.extensions import db
-        from lms.progress.outline import outline
-        from lms.quizzes.models import Quiz
-
-        for n in range(args.learners):
-            create_user(f"two{n}@example.com", f"Two Learner {n}", PASSWORD)
-        db.session.commit()
-        course = db.session.execute(db.select(Course).filter_by(slug=COURSE)).scalar_one()
-        lessons = [lesson.slug for lesson in outline(course).lessons]
-        quizzes = [q.slug for q in db.session.execute(db.select(Quiz).filter_by(course_id=course.id, retired=False)
-                                                      .order_by(Quiz.module_id.is_(None), Quiz.slug)).scalars()]
+    lessons, quizzes = seed_walk(app, "two", args.learners, COURSE)
     folder_a, folder_b = keys_for_two_servers(database, work)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -202,6 +189,7 @@ def main() -> None:
         from sqlalchemy import func
 
         from lms.certificates.models import Certificate
+        from lms.extensions import db
         from lms.progress.models import Enrolment, LessonProgress
         from lms.quizzes.models import Attempt
 
