@@ -11,7 +11,7 @@ from lms.web import silently, transaction
 
 
 class Refused(Exception):
-    pass
+    """A rule the user can act on, as a service would raise it."""
 
 
 def names(app):
