@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url, text
 
+from flask import Flask
+
 from lms import create_app
 from lms.extensions import db
 
@@ -97,6 +99,28 @@ def _empty_tables(application) -> None:
                 for table in tables:
                     connection.execute(table.delete())
         db.engine.dispose()
+
+
+@pytest.fixture()
+def make_host(database_url, content_dir, tmp_path):
+    """A school's own Flask site with its own home page, ready for ``LMS(host, url_prefix=...)``."""
+    hosts = []
+
+    def factory(template_folder: str | None = None, **config):
+        host = Flask("host_site", template_folder=template_folder)
+        host.config.update(TESTING=True, SECRET_KEY="host-secret", SQLALCHEMY_DATABASE_URI=database_url,
+                           LMS_CONTENT_DIR=str(content_dir), LMS_PASSWORD_HASH=FAST_HASH, RATELIMIT_ENABLED=False,
+                           LMS_KEYS_DIR=str(tmp_path / "host-keys"), **config)
+        host.add_url_rule("/", "host_home", lambda: "the school's own home page")
+        hosts.append(host)
+        return host
+
+    yield factory
+    for host in hosts:
+        if "sqlalchemy" in host.extensions:
+            with host.app_context():
+                db.session.remove()
+                db.engine.dispose()
 
 
 @pytest.fixture()

@@ -11,7 +11,7 @@ from flask import Flask
 from lms import LMS, create_app
 
 from .certificate_support import finish_course, only_certificate
-from .conftest import FAST_HASH, Auth
+from .conftest import Auth
 from .test_open_badges import b64decode
 
 BASE = "https://learn.example.org"
@@ -109,27 +109,13 @@ def test_every_request_for_another_host_is_refused(site, path):
         assert response.status_code in (200, 404)
 
 
-def test_a_mounted_lms_checks_only_its_own_pages(database_url, content_dir):
+def test_a_mounted_lms_checks_only_its_own_pages(make_host):
     """The host's other pages (and other host names) are the host's business."""
-    host = Flask("host_site")
-    host.config.update(TESTING=True, SECRET_KEY="host-secret", SQLALCHEMY_DATABASE_URI=database_url,
-                       LMS_CONTENT_DIR=str(content_dir), LMS_PASSWORD_HASH=FAST_HASH, RATELIMIT_ENABLED=False,
-                       LMS_BASE_URL="https://school.example.org")
-
-    @host.get("/")
-    def host_home():
-        return "the school's own home page"
-
+    host = make_host(LMS_BASE_URL="https://school.example.org")
     LMS(host, url_prefix="/learn")
-    try:
-        client = host.test_client()
-        assert host.config["TRUSTED_HOSTS"] is None  # the host's own choice stays
-        assert client.get("/", environ_overrides={"HTTP_HOST": FORGED}).status_code == 200
-        assert client.get("/learn/account/login", environ_overrides={"HTTP_HOST": FORGED}).status_code == 400
-        assert client.get("/learn/account/login", environ_overrides={"HTTP_HOST": "school.example.org"}).status_code == 200
-    finally:
-        from lms.extensions import db
-
-        with host.app_context():
-            db.engine.dispose()
+    client = host.test_client()
+    assert host.config["TRUSTED_HOSTS"] is None  # the host's own choice stays
+    assert client.get("/", environ_overrides={"HTTP_HOST": FORGED}).status_code == 200
+    assert client.get("/learn/account/login", environ_overrides={"HTTP_HOST": FORGED}).status_code == 400
+    assert client.get("/learn/account/login", environ_overrides={"HTTP_HOST": "school.example.org"}).status_code == 200
 

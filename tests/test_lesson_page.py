@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import Flask, g
+from flask import g
 from flask_login import current_user
 
 from lms import LMS
@@ -14,7 +14,7 @@ from lms.accounts.sessions import end_sessions
 from lms.accounts.models import LoginSession, User
 from lms.extensions import cache, db
 
-from .conftest import FAST_HASH, PASSWORD, Auth
+from .conftest import PASSWORD, Auth
 from .content_factory import write
 
 COURSE = "/courses/intro-course/"
@@ -37,15 +37,12 @@ THEMED_BASE = """<!doctype html>
 
 
 @pytest.fixture()
-def host(database_url, content_dir, tmp_path):
+def host(make_host, tmp_path):
     """A school's own Flask site with its own theme of ``lms/base.html`` and a per-user context processor."""
     templates = tmp_path / "host_templates"
     (templates / "lms").mkdir(parents=True)
     (templates / "lms" / "base.html").write_text(THEMED_BASE)
-    site = Flask("host_site", template_folder=str(templates))
-    site.config.update(TESTING=True, SECRET_KEY="host-secret", SQLALCHEMY_DATABASE_URI=database_url,
-                       LMS_CONTENT_DIR=str(content_dir), LMS_PASSWORD_HASH=FAST_HASH, RATELIMIT_ENABLED=False,
-                       LMS_KEYS_DIR=str(tmp_path / "keys"))
+    site = make_host(template_folder=str(templates))
 
     @site.context_processor
     def greeting():
@@ -57,9 +54,7 @@ def host(database_url, content_dir, tmp_path):
 
     LMS(site, url_prefix="/learn")
     assert site.test_cli_runner().invoke(args=["lms", "sync"]).exit_code == 0
-    yield site
-    with site.app_context():
-        db.engine.dispose()
+    return site
 
 
 def learner_client(site, email, name):

@@ -6,13 +6,12 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask import Flask
 
 from lms import LMS, create_app
 from lms.extension import MIGRATIONS_DIR, migrations_dir
 from lms.extensions import db
 
-from .conftest import FAST_HASH, Auth
+from .conftest import Auth
 
 
 def test_models_and_migrations_do_not_drift(app):
@@ -33,47 +32,37 @@ def test_the_migrations_are_found_in_a_checkout_and_in_an_installed_wheel(tmp_pa
     assert migrations_dir(site / "lms") == str(site / "lms" / "migrations")
 
 
-def test_lms_mounts_under_a_prefix_in_a_host_site(database_url, content_dir):
-    host = Flask("host_site")
-    host.config.update(TESTING=True, SECRET_KEY="host-secret", SQLALCHEMY_DATABASE_URI=database_url,
-                       LMS_CONTENT_DIR=str(content_dir), LMS_PASSWORD_HASH=FAST_HASH, RATELIMIT_ENABLED=False)
-
-    @host.get("/")
-    def host_home():
-        return "the school's own home page"
+def test_lms_mounts_under_a_prefix_in_a_host_site(make_host):
+    host = make_host()
 
     @host.post("/api/ping")
     def host_api():
         return "pong"
 
     LMS(host, url_prefix="/learn")
-    try:
-        assert host.test_cli_runner().invoke(args=["lms", "sync"]).exit_code == 0
-        client = host.test_client()
-        assert client.get("/").get_data(as_text=True) == "the school's own home page"
-        assert client.post("/api/ping").status_code == 200  # the host's views keep their own CSRF choice
-        assert "Content-Security-Policy" not in client.get("/").headers
-        catalog = client.get("/learn/")
-        assert catalog.status_code == 200 and "Intro Course" in catalog.get_data(as_text=True)
-        assert 'href="/learn/courses/intro-course/"' in catalog.get_data(as_text=True)
-        assert 'href="/learn/lms/static/lms.css"' in catalog.get_data(as_text=True)
-        with client.get("/learn/lms/static/lms.css") as stylesheet:
-            assert stylesheet.status_code == 200
-        lesson = client.get("/learn/courses/intro-course/what-is-ai").get_data(as_text=True)
-        assert '<a href="models"' in lesson  # relative, so it resolves under the prefix too
-        with host.app_context():
-            from lms.accounts.services import create_user
+    assert host.test_cli_runner().invoke(args=["lms", "sync"]).exit_code == 0
+    client = host.test_client()
+    assert client.get("/").get_data(as_text=True) == "the school's own home page"
+    assert client.post("/api/ping").status_code == 200  # the host's views keep their own CSRF choice
+    assert "Content-Security-Policy" not in client.get("/").headers
+    catalog = client.get("/learn/")
+    assert catalog.status_code == 200 and "Intro Course" in catalog.get_data(as_text=True)
+    assert 'href="/learn/courses/intro-course/"' in catalog.get_data(as_text=True)
+    assert 'href="/learn/lms/static/lms.css"' in catalog.get_data(as_text=True)
+    with client.get("/learn/lms/static/lms.css") as stylesheet:
+        assert stylesheet.status_code == 200
+    lesson = client.get("/learn/courses/intro-course/what-is-ai").get_data(as_text=True)
+    assert '<a href="models"' in lesson  # relative, so it resolves under the prefix too
+    with host.app_context():
+        from lms.accounts.services import create_user
 
-            create_user("mounted@example.com", "Mounted", "correct-horse-battery")
-            db.session.commit()
-        auth = Auth(client)
-        response = client.post("/learn/account/login", data={"email": "mounted@example.com", "password": "correct-horse-battery",
-                                                              "csrf_token": auth.csrf("/learn/account/login")})
-        assert response.headers["Location"] == "/learn/dashboard"
-        assert client.post("/learn/courses/intro-course/enrol").status_code == 400  # CSRF applies to the LMS
-    finally:
-        with host.app_context():
-            db.engine.dispose()
+        create_user("mounted@example.com", "Mounted", "correct-horse-battery")
+        db.session.commit()
+    auth = Auth(client)
+    response = client.post("/learn/account/login", data={"email": "mounted@example.com", "password": "correct-horse-battery",
+                                                          "csrf_token": auth.csrf("/learn/account/login")})
+    assert response.headers["Location"] == "/learn/dashboard"
+    assert client.post("/learn/courses/intro-course/enrol").status_code == 400  # CSRF applies to the LMS
 
 
 def test_secret_key_is_required_outside_development(monkeypatch):

@@ -2,11 +2,9 @@
 error pages, and no caching of a logged-in reader's pages."""
 from __future__ import annotations
 
-from flask import Flask
 
 from lms import LMS
 
-from .conftest import FAST_HASH
 from .test_access import ROUTES, audit_app, client_for, ids, owner_certificates  # noqa: F401  (audit_app: a fixture)
 
 HSTS = "max-age=31536000; includeSubDomains"
@@ -30,30 +28,16 @@ def test_the_standalone_sites_error_pages_carry_the_security_headers(client):
         assert response.headers["X-Frame-Options"] == "DENY" and response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_a_mounted_lms_sets_headers_on_its_own_pages_only(database_url, content_dir):
-    host = Flask("host_site")
-    host.config.update(TESTING=True, SECRET_KEY="host-secret", SQLALCHEMY_DATABASE_URI=database_url,
-                       LMS_CONTENT_DIR=str(content_dir), LMS_PASSWORD_HASH=FAST_HASH, RATELIMIT_ENABLED=False,
-                       LMS_SECURE_COOKIES=True, SESSION_COOKIE_SECURE=True)
-
-    @host.get("/")
-    def host_home():
-        return "the school's own home page"
-
+def test_a_mounted_lms_sets_headers_on_its_own_pages_only(make_host):
+    host = make_host(LMS_SECURE_COOKIES=True, SESSION_COOKIE_SECURE=True)
     LMS(host, url_prefix="/learn")
-    try:
-        client = host.test_client()
-        for path in ("/", "/elsewhere"):
-            headers = client.get(path).headers
-            assert not {"Strict-Transport-Security", "X-Frame-Options", "Content-Security-Policy"} & set(headers.keys())
-        headers = client.get("/learn/account/login").headers
-        # Without includeSubDomains: the host's other sites are its own business.
-        assert headers["Strict-Transport-Security"] == "max-age=31536000" and headers["X-Frame-Options"] == "DENY"
-    finally:
-        from lms.extensions import db
-
-        with host.app_context():
-            db.engine.dispose()
+    client = host.test_client()
+    for path in ("/", "/elsewhere"):
+        headers = client.get(path).headers
+        assert not {"Strict-Transport-Security", "X-Frame-Options", "Content-Security-Policy"} & set(headers.keys())
+    headers = client.get("/learn/account/login").headers
+    # Without includeSubDomains: the host's other sites are its own business.
+    assert headers["Strict-Transport-Security"] == "max-age=31536000" and headers["X-Frame-Options"] == "DENY"
 
 
 def test_no_page_of_a_logged_in_reader_is_cached(audit_app):
