@@ -57,6 +57,15 @@ def check_conductor(snapshot: Snapshot) -> None:
                           f"Conductor that made it, or a newer one; {UNCHANGED}")
 
 
+def check_backup(snapshot: Snapshot, database: str) -> None:
+    """A backup just written of ``database`` (described for the message) is kept only if it is a
+    migrated Conductor database: otherwise the partial file goes and nothing was written."""
+    if not snapshot.revision:
+        raise BackupError(f"{database} is not migrated (no alembic_version table): run `flask db upgrade` first; "
+                          "nothing was written.")
+    check_conductor(snapshot)
+
+
 def table_names(engine: sa.Engine) -> set[str]:
     return set(sa.inspect(engine).get_table_names())
 

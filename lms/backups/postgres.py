@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL
 
-from .checks import UNCHANGED, BackupError, Snapshot, check_conductor
+from .checks import UNCHANGED, BackupError, Snapshot, check_backup
 from .files import private_file
 
 # The README's commands, for those who run the tools themselves.
@@ -61,10 +61,7 @@ def backup(url: URL, target: Path) -> Snapshot:
             except BackupError as error:
                 raise BackupError(f"{error}; nothing was written.") from None
         snapshot = read(partial, shown=target)
-        if not snapshot.revision:
-            raise BackupError(f"The database {url.render_as_string()} is not migrated (no alembic_version table): "
-                              "run `flask db upgrade` first; nothing was written.")
-        check_conductor(snapshot)
+        check_backup(snapshot, f"The database {url.render_as_string()}")
     return snapshot
 
 

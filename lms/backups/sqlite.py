@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL
 
-from .checks import UNCHANGED, BackupError, Snapshot, check_conductor
+from .checks import UNCHANGED, BackupError, Snapshot, check_backup
 from .files import private_file
 
 
@@ -32,10 +32,7 @@ def backup(source: Path, target: Path) -> Snapshot:
             live.backup(copy)  # in one step, so one read transaction: one consistent moment
             copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, with no -wal beside it
         snapshot = read(partial, shown=target)
-        if not snapshot.revision:
-            raise BackupError(f"The database at {source} is not migrated (no alembic_version table): run "
-                              "`flask db upgrade` first; nothing was written.")
-        check_conductor(snapshot)
+        check_backup(snapshot, f"The database at {source}")
     return snapshot
 
 
