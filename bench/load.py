@@ -35,7 +35,8 @@ class Learner:
             began = time.perf_counter()
             try:
                 response = self.http.request(method, url, allow_redirects=False, timeout=30, **kwargs)
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
+                # a worker killed before or while it answered: no answer, or half of one
                 with self.lock:
                     self.stats["dropped connections (retried)"] += 1
                 time.sleep(0.2 * (attempt + 1))
