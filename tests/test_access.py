@@ -48,6 +48,7 @@ ROUTES = [
     ("accounts.login", "GET", "/account/login", signed_in(302, anonymous=200)),
     ("accounts.logout", "POST", "/account/logout", everyone(302)),
     ("accounts.change_password", "GET", "/account/password", signed_in(200)),
+    ("accounts.login_sessions", "GET", "/account/sessions", signed_in(200)),
     ("accounts.reset_request", "GET", "/account/reset", everyone(200)),
     ("accounts.reset", "GET", "/account/reset/not-a-token", everyone(302)),
     ("progress.dashboard", "GET", "/dashboard", signed_in(200)),

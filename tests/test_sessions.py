@@ -9,7 +9,7 @@ from lms.accounts.models import LoginSession, User
 from lms.db import utcnow
 from lms.extensions import db
 
-from .conftest import Auth
+from .conftest import PASSWORD, Auth
 
 REMEMBER = "remember_token"
 
@@ -158,3 +158,100 @@ def test_logging_in_over_another_session_ends_it(app, make_user, auth, client):
     assert earlier.get("/dashboard").status_code == 302
     assert "Next Learner" in client.get("/dashboard").get_data(as_text=True)
     assert len(sessions_of(app)) == 1
+
+
+# The sessions page (ASVS V3.3.4): the account's sessions on every device, and logging out of another
+# one or of all the others, once the password is given again.
+FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+PHONE = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/131.0.0.0 Mobile Safari/537.36")
+
+
+def browser(app, agent: str):
+    client = app.test_client()
+    client.environ_base["HTTP_USER_AGENT"] = agent
+    return client
+
+
+def on_device(app, agent: str) -> Auth:
+    device = Auth(browser(app, agent))
+    assert device.login().status_code == 302
+    return device
+
+
+def session_choices(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'name="which"[^>]* value="([^"]+)"', page)
+
+
+def test_the_sessions_page_lists_every_device_and_never_shows_a_session_key(app, make_user):
+    make_user()
+    laptop, phone = on_device(app, FIREFOX), on_device(app, PHONE)
+    page = laptop.client.get("/account/sessions").get_data(as_text=True)
+    assert "Firefox on Windows <strong>(this device)</strong>" in page
+    assert "Chrome on Android" in page and "Chrome on Android <strong>" not in page
+    for row in sessions_of(app):
+        assert row.key not in page  # the key is the credential: the page names sessions by a digest
+    assert len(session_choices(page)) == 1  # only the other device can be ended here
+    assert phone.client.get("/dashboard").status_code == 200
+
+
+def test_logging_out_another_device_ends_it_there_and_keeps_this_one(app, make_user):
+    make_user()
+    laptop, phone = on_device(app, FIREFOX), on_device(app, PHONE)
+    [other] = session_choices(laptop.client.get("/account/sessions").get_data(as_text=True))
+    response = laptop.post("/account/sessions", {"which": other, "current": PASSWORD},
+                           token_from="/account/sessions")
+    assert response.status_code == 302
+    assert "Logged out of 1 other device." in laptop.client.get("/account/sessions").get_data(as_text=True)
+    assert phone.client.get("/dashboard").status_code == 302  # sent to log in
+    assert laptop.client.get("/dashboard").status_code == 200
+    assert len(sessions_of(app)) == 1
+
+
+def test_all_other_devices_end_at_once(app, make_user):
+    make_user()
+    laptop = on_device(app, FIREFOX)
+    phones = [on_device(app, PHONE) for _ in range(2)]
+    page = laptop.client.get("/account/sessions").get_data(as_text=True)
+    assert "All 2 other devices" in page
+    laptop.post("/account/sessions", {"which": "others", "current": PASSWORD}, token_from="/account/sessions")
+    assert [phone.client.get("/dashboard").status_code for phone in phones] == [302, 302]
+    assert laptop.client.get("/dashboard").status_code == 200
+
+
+def test_a_wrong_password_ends_nothing(app, make_user):
+    make_user()
+    laptop, phone = on_device(app, FIREFOX), on_device(app, PHONE)
+    [other] = session_choices(laptop.client.get("/account/sessions").get_data(as_text=True))
+    response = laptop.post("/account/sessions", {"which": other, "current": "not my password"}, token_from="/account/sessions")
+    assert response.status_code == 200 and "The password is not correct." in response.get_data(as_text=True)
+    assert phone.client.get("/dashboard").status_code == 200
+    assert len(sessions_of(app)) == 2
+
+
+def test_another_accounts_session_cannot_be_ended_from_here(app, make_user):
+    make_user()
+    make_user(email="other@example.com", name="Other")
+    laptop, _ = on_device(app, FIREFOX), on_device(app, FIREFOX)
+    victim = Auth(browser(app, PHONE))
+    victim.login(email="other@example.com")
+    from lms.accounts import sessions
+
+    with app.app_context():
+        [victim_row] = [row for row in sessions_of(app) if row.user_agent == PHONE]
+        victims_handle = sessions.handle(victim_row)
+    response = laptop.post("/account/sessions", {"which": victims_handle, "current": PASSWORD},
+                           token_from="/account/sessions")
+    assert response.status_code == 200 and "Not a valid choice" in response.get_data(as_text=True)
+    assert victim.client.get("/dashboard").status_code == 200
+
+
+def test_ending_sessions_needs_the_csrf_token(app, make_user):
+    make_user()
+    laptop, phone = on_device(app, FIREFOX), on_device(app, PHONE)
+    [other] = session_choices(laptop.client.get("/account/sessions").get_data(as_text=True))
+    response = laptop.client.post("/account/sessions", data={"which": other, "current": PASSWORD})
+    assert response.status_code == 400
+    assert phone.client.get("/dashboard").status_code == 200

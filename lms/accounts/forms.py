@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 PASSWORD_RULES = [DataRequired(), Length(min=10, max=128, message="Use 10 to 128 characters.")]
@@ -48,4 +48,12 @@ class ResetForm(FlaskForm):
 
 
 class LogoutForm(FlaskForm):
+    submit = SubmitField("Log out")
+
+
+class EndSessionsForm(FlaskForm):
+    """Log out of another device, or of all the others; the password is asked again (ASVS V3.3.4)."""
+
+    which = RadioField("Which to log out", validators=[DataRequired("Choose a device, or all of them.")], choices=[])
+    current = PasswordField("Your password", validators=[DataRequired()])
     submit = SubmitField("Log out")

@@ -60,6 +60,7 @@ class LoginSession(db.Model):
     remember: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    user_agent: Mapped[str | None] = mapped_column(String(200))  # the browser that logged in, cut to 200
 
     def __repr__(self) -> str:
         return f"<LoginSession of user {self.user_id} until {self.expires_at:%Y-%m-%d %H:%M}>"

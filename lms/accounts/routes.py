@@ -7,8 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..extensions import limiter
 from ..web import safe_next, silently, transaction
 from . import messages, services, sessions
-from .forms import (ChangePasswordForm, FinishRegistrationForm, LoginForm, LogoutForm, RegisterForm, ResetForm,
-                    ResetRequestForm)
+from .forms import (ChangePasswordForm, EndSessionsForm, FinishRegistrationForm, LoginForm, LogoutForm, RegisterForm,
+                    ResetForm, ResetRequestForm)
 
 bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="templates")
 
@@ -128,6 +128,34 @@ def change_password():
             return redirect(url_for("progress.dashboard"))
         form.current.errors.append(str(done.error))
     return render_template("accounts/change_password.html", form=form)
+
+
+def _signed_in_account() -> str:
+    return f"user:{current_user.get_id()}"
+
+
+@bp.route("/sessions", methods=["GET", "POST"])
+@login_required
+@limiter.limit(_setting("LMS_LOGIN_ACCOUNT_RATE_LIMIT"), methods=["POST"], deduct_when=_failed,
+               key_func=_signed_in_account)
+def login_sessions():
+    """The account's sessions on every device; log out of one or of all the others."""
+    rows = sessions.active_sessions(current_user)
+    others = [row for row in rows if row.key != current_user.session_key]
+    form = EndSessionsForm()
+    form.which.choices = [(sessions.handle(row), f"{sessions.device(row.user_agent)}, logged in "
+                           f"{row.created_at:%d %b %Y %H:%M} UTC") for row in others]
+    if len(others) > 1:
+        form.which.choices.append(("others", f"All {len(others)} other devices"))
+    if form.validate_on_submit():
+        with transaction(services.AccountError, failure=silently) as done:
+            ended = services.end_other_sessions(current_user, form.current.data, form.which.data)
+        if done.ok:
+            flash("Logged out of 1 other device." if ended == 1 else f"Logged out of {ended} other devices.", "success")
+            return redirect(url_for("accounts.login_sessions"))
+        form.current.errors.append(str(done.error))
+    return render_template("accounts/sessions.html", form=form, rows=rows, device=sessions.device,
+                           current=current_user.session_key, others=others)
 
 
 @bp.route("/reset", methods=["GET", "POST"])

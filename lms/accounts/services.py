@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..db import insert_ignore
 from ..extensions import db
 from .models import ROLES, User
-from .sessions import end_sessions
+from .sessions import end_chosen, end_sessions
 
 RESET_SALT = "lms-password-reset"
 REGISTER_SALT = "lms-registration"
@@ -72,6 +72,16 @@ def change_password(user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current):
         raise AccountError("The current password is not correct.")
     set_password(user, new, keep_session=user.session_key)
+
+
+def end_other_sessions(user: User, current: str, choice: str) -> int:
+    """End another of the account's sessions, or all the others, once the password is given again."""
+    if not check_password_hash(user.password_hash, current):
+        raise AccountError("The password is not correct.")
+    ended = end_chosen(user, choice)
+    if not ended:
+        raise AccountError("That session has already ended. The list below is up to date.")
+    return ended
 
 
 def _serializer(salt: str = RESET_SALT) -> URLSafeTimedSerializer:
