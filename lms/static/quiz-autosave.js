@@ -46,10 +46,10 @@
     }).then(function (answer) {
       if (answer.ok && answer.body.saved) {
         var mistakes = Object.keys(answer.body.mistakes || {}).length;
-        say("Answers saved at " + clock() + ".");
         warn(mistakes ? "One or more answers need checking: use Save answers to see which." : "");
         if (!mistakes) { stored = sent; }
         unsaved = state() !== stored;
+        if (mistakes) { say("Other answers saved at " + clock() + "."); } else if (!unsaved) { say("Answers saved at " + clock() + "."); }
       } else if (answer.status === 409) {
         closed = true;
         unsaved = false;
