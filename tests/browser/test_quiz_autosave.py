@@ -125,3 +125,38 @@ def test_without_javascript_the_save_button_keeps_the_answers(basics_quiz, synce
     found = questions(synced, attempt_id)
     assert [shows_right_answer(page, question) for question in found] == [True] * 2 + [False] * 4
     context.close()
+
+
+def test_an_offline_browser_is_told_and_only_answers_that_reached_the_server_in_time_count(
+        timed_quiz, synced, live_server, browser, make_user):
+    make_user()
+    context = browser.new_context()
+    page = context.new_page()
+    attempt_id = start_attempt(page, live_server)
+    deadline = utcnow() + timedelta(seconds=12)
+    with synced.app_context():
+        db.session.get(Attempt, attempt_id).deadline = deadline
+        db.session.commit()
+    page.reload()
+    found = questions(synced, attempt_id)
+    answer(page, synced, attempt_id, 2)
+    page.locator("#quiz-save-status").filter(has_text=re.compile("^Answers saved at")).wait_for()
+    context.set_offline(True)
+    for name, value in right_answers(found[2]).items():  # the third answer never reaches the server
+        control = page.locator(f'[name="{name}"]').first
+        if control.evaluate("e => e.tagName") == "SELECT":
+            control.select_option(str(value))
+        elif control.evaluate("e => e.type") in ("radio", "checkbox"):
+            for one in value if isinstance(value, list) else [value]:
+                page.locator(f'[name="{name}"][value="{one}"]').check()
+        else:
+            control.fill(str(value))
+    problem = page.locator("#quiz-save-problem")
+    problem.filter(has_text="offline").wait_for()
+    problem.filter(has_text="Time is up, but this browser is offline").wait_for(timeout=20_000)
+    page.wait_for_timeout(max(0, (deadline - utcnow()).total_seconds() + 1) * 1000)  # still offline at the deadline
+    context.set_offline(False)
+    page.get_by_text("Score:").wait_for(timeout=20_000)
+    assert "Score: 33%" in page.locator(".score").inner_text()
+    assert "Submitted after the time limit" in page.content()
+    context.close()
