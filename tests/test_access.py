@@ -56,6 +56,7 @@ ROUTES = [
     ("quizzes.quiz", "GET", QUIZ, signed_in(200, other=302, author=302)),  # not enrolled: sent to the course page to enrol
     ("quizzes.attempt", "GET", QUIZ + "/attempts/{attempt}", signed_in(403, owner=200, admin=200)),
     ("quizzes.answer", "POST", QUIZ + "/attempts/{attempt}", signed_in(403, owner=302)),
+    ("quizzes.autosave", "POST", QUIZ + "/attempts/{attempt}/autosave", signed_in(403, owner=200)),
     ("quizzes.start", "POST", QUIZ + "/start", signed_in(302, other=403, author=403)),
     ("certificates.mine", "GET", "/certificates", signed_in(200)),
     ("certificates.pdf", "GET", "/certificates/{credential}.pdf", signed_in(404, owner=200, admin=200)),  # admins support learners

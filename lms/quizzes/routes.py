@@ -1,7 +1,9 @@
 """Quiz pages: the start page with the learner's history, the attempt form, and the result."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from datetime import timedelta
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..access import attempt_or_abort
@@ -16,6 +18,9 @@ from .qtypes import InvalidResponse
 
 bp = Blueprint("quizzes", __name__, template_folder="templates")
 
+LATE_SAVE = ("Time is up: these answers reached the server after the deadline and were not saved. "
+             "The answers saved before the deadline are graded.")
+TIME_UP_SUBMITTED = "Time is up: your attempt was submitted with the answers saved before the deadline."
 REVIEW_LABELS = {"after_submit": "after you submit", "after_pass": "once you pass", "never": "never"}
 
 
@@ -66,6 +71,13 @@ def start(course_slug: str, quiz_slug: str):
 def attempt(course_slug: str, quiz_slug: str, attempt_id: int):
     course, item = _load(course_slug, quiz_slug, include_retired=True)
     found = attempt_or_abort(item, attempt_id, viewing=True)
+    if found.is_open and found.user_id == current_user.id and services.time_left(found) == timedelta(0):
+        # Time ran out with the attempt still open (the page closed, or the browser went offline): it is
+        # submitted now, graded on the answers that reached the server before the deadline.
+        with transaction() as done:
+            services.submit_attempt(found)
+        if done.ok:
+            flash(TIME_UP_SUBMITTED, "info")
     if found.is_open and found.user_id == current_user.id:
         return _attempt_page(course, item, found)
     return _result_page(course, item, found)
@@ -92,12 +104,36 @@ def answer(course_slug: str, quiz_slug: str, attempt_id: int):
     if not done.ok:  # a response no honest form could post: nothing is saved
         abort(400)
     if outcome.time_up and not outcome.submitted:
-        flash("Time is up: answers can no longer be changed. Submit to see your result.", "error")
+        flash(LATE_SAVE, "error")
     elif outcome.mistakes:
         return _attempt_page(course, item, found, outcome.mistakes, forms.posted_values(request.form))
     elif not outcome.submitted:
         flash("Your answers are saved.", "success")
     return redirect(_attempt_url(course, item, found))
+
+
+@bp.post("/courses/<course_slug>/quiz/<quiz_slug>/attempts/<id:attempt_id>/autosave")
+@login_required
+def autosave(course_slug: str, quiz_slug: str, attempt_id: int):
+    """The attempt form, posted by quiz-autosave.js after each change: the same checks and the same
+    save as the Save button, answered in JSON (never the answers' key) for the script to show."""
+    course, item = _load(course_slug, quiz_slug, include_retired=True)
+    found = attempt_or_abort(item, attempt_id)
+    if not found.is_open:
+        return jsonify(saved=False, message="This attempt was already submitted: reload the page to see it."), 409
+    try:
+        responses, mistakes = forms.read_responses(request.form, services.attempt_questions(found))
+    except InvalidResponse:
+        return jsonify(saved=False, message="These answers could not be read. Use the Save answers button."), 400
+    with transaction(InvalidResponse, failure=silently) as done:
+        outcome = services.answer_attempt(found, responses, mistakes, submit=False)
+    if not done.ok:
+        return jsonify(saved=False, message="These answers could not be read. Use the Save answers button."), 400
+    if outcome.time_up:
+        return jsonify(saved=False, time_up=True, message=LATE_SAVE), 409
+    return jsonify(saved=True, mistakes={forms.field_name(question): outcome.mistakes[question.id]
+                                         for question in services.attempt_questions(found)
+                                         if question.id in outcome.mistakes})
 
 
 def _attempt_page(course: Course, quiz: Quiz, attempt: Attempt, mistakes=None, values=None):

@@ -1,18 +1,41 @@
-// Counts down the time left in a quiz attempt. The page already says the time as text; this only
-// keeps it current, and announces the last minutes politely to screen readers.
+// Counts down the time left in a quiz attempt. The page already says the time as text; this keeps it
+// current, announces 5 and 1 minutes left politely to screen readers (not every second), and at
+// time-up submits the attempt. The server decides what counts: answers that reached it before the
+// deadline (quiz-autosave.js sends each change) are graded.
 (function () {
   "use strict";
   var timer = document.getElementById("quiz-timer");
   var status = document.getElementById("quiz-timer-status");
   if (!timer || !timer.dataset.deadline) { return; }
   var value = timer.querySelector(".timer-value");
-  var deadline = Date.parse(timer.dataset.deadline);
+  var form = document.getElementById("quiz-form");
+  // The server's count of seconds left, so a wrong clock on this computer does not move the deadline;
+  // the page submits itself two seconds early, so the answers it carries reach the server in time.
+  var secondsLeft = parseInt(timer.dataset.secondsLeft, 10);
+  var deadline = (isNaN(secondsLeft) ? Date.parse(timer.dataset.deadline) : Date.now() + secondsLeft * 1000) - 2000;
   var announced = {};
-  var thresholds = [10, 5, 1];
+  var thresholds = [5, 1];
   var atLoad = (deadline - Date.now()) / 1000;
   thresholds.forEach(function (minutes) { announced[minutes] = atLoad <= minutes * 60; });  // only crossings speak
 
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+  function tell(text) { if (status) { status.textContent = text; } }
+
+  function submit() {
+    if (!form) { return; }
+    if (navigator.onLine === false) {
+      tell("");
+      var problem = document.getElementById("quiz-save-problem");
+      var text = "Time is up, but this browser is offline. Answers that reached the server before the deadline " +
+        "will be graded; changes made while offline could not be saved. The attempt is submitted when the " +
+        "connection returns.";
+      if (problem) { problem.textContent = text; } else { tell(text); }
+      window.addEventListener("online", submit, { once: true });
+      return;
+    }
+    var button = form.querySelector('button[name="action"][value="submit"]');
+    if (form.requestSubmit) { form.requestSubmit(button); } else if (button) { button.click(); }
+  }
 
   function tick() {
     var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
@@ -22,11 +45,12 @@
     thresholds.forEach(function (minutes) {
       if (left <= minutes * 60 && left > 0 && !announced[minutes]) {
         announced[minutes] = true;
-        if (status) { status.textContent = plural(minutes, "minute") + " left. Save your answers."; }
+        tell(plural(minutes, "minute") + " left. Your attempt is submitted automatically when time is up.");
       }
     });
     if (left === 0) {
-      if (status) { status.textContent = "Time is up. Submit to record the answers you saved in time."; }
+      tell("Time is up. Submitting your attempt.");
+      submit();
       return;
     }
     window.setTimeout(tick, 1000);
