@@ -16,7 +16,7 @@ from .caching import init_cache
 from .config import check_settings, env_settings, is_development
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .mail import BACKENDS
-from .web import IdConverter, body_limit_of, carries_nul
+from .web import IdConverter, body_limit_of, carries_nul, plural
 
 log = logging.getLogger("lms")
 
@@ -34,6 +34,7 @@ MIGRATIONS_DIR = migrations_dir()
 # Shared templates (base layout, errors) and the stylesheet, found by a host app too.
 static_bp = Blueprint("lms_static", __name__, static_folder="static", static_url_path="/lms/static",
                       template_folder="templates")
+static_bp.add_app_template_filter(plural, "plural")  # {{ n|plural('learner') }}: "1 learner", "4 learners"
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -22,6 +22,12 @@ View = TypeVar("View", bound=Callable)
 STORAGE_FULL = ("database or disk is full", "no space left on device", "could not extend file", "disk full")
 
 
+def plural(count: int | float, word: str, many: str | None = None) -> str:
+    """ "1 learner", "4 learners", "1 minute": the count and the word, singular for exactly one."""
+    return f"{count:g} {word if count == 1 else many or word + 's'}" if isinstance(count, float) else \
+        f"{count} {word if count == 1 else many or word + 's'}"
+
+
 def safe_next(target: str | None, fallback_endpoint: str = "catalog.home") -> str:
     """Only a local path may be a redirect target, never another site (open redirect)."""
     if target:

@@ -53,6 +53,7 @@ ROUTES = [
     ("accounts.reset", "GET", "/account/reset/not-a-token", everyone(302)),
     ("progress.dashboard", "GET", "/dashboard", signed_in(200)),
     ("progress.complete", "POST", COURSE + "models/complete", signed_in(403, owner=302)),
+    ("progress.resume", "GET", COURSE + "continue", signed_in(302)),  # not enrolled: sent to the course page
     ("quizzes.quiz", "GET", QUIZ, signed_in(200, other=302, author=302)),  # not enrolled: sent to the course page to enrol
     ("quizzes.attempt", "GET", QUIZ + "/attempts/{attempt}", signed_in(403, owner=200, admin=200)),
     ("quizzes.answer", "POST", QUIZ + "/attempts/{attempt}", signed_in(403, owner=302)),

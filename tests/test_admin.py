@@ -88,6 +88,10 @@ def test_resetting_an_attempt_gives_it_back_and_keeps_the_score_in_the_log(synce
         entry = db.session.execute(db.select(AuditEntry)).scalar_one()
         assert (entry.action, entry.reason, entry.details["attempt"]) == ("reset_attempt", "power cut during the exam", 1)
         assert entry.details["score"] is not None and entry.details["quiz"] == "intro-course/basics"
+        score = entry.details["score"]
+    log = admin.client.get("/admin/audit").get_data(as_text=True)  # rounded and in words, not a raw float
+    assert f"Score: {round(score * 100)}%" in log and str(score) not in log and "Passed: no" in log
+    assert "Reset attempt" in log and "Quiz: intro-course/basics" in log
     assert start(learner) != second  # one attempt is free again
 
 

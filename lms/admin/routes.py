@@ -21,6 +21,7 @@ from .forms import AuthorForm, EnrolForm, ReasonForm, RemoveAuthorForm, RoleForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 bp.before_request(require_admin)
+bp.add_app_template_filter(services.audit_details, "audit_details")
 
 ACTIONS = ("enrol", "unenrol", "reset_attempt", "deactivate", "reactivate", "set_role", "add_author", "remove_author")
 

@@ -2,6 +2,7 @@
 transaction as the change, so the log can never miss an action that happened."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, or_, update
@@ -32,6 +33,31 @@ def record(actor: User, action: str, target: Any, reason: str = "", **details: A
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+_DETAIL_LABELS = {"started_at": "Started", "submitted_at": "Submitted", "previous": "Previous role", "user": "Account"}
+
+
+def _detail_text(key: str, value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value * 100:.0f}%" if key == "score" else f"{value:.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, str) and key.endswith("_at"):
+        try:
+            return datetime.fromisoformat(value).strftime("%d %b %Y %H:%M UTC")
+        except ValueError:
+            return value
+    return str(value)
+
+
+def audit_details(details: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """An audit entry's details in words for the log page: a label per key and a rounded, readable value
+    (a score as a percentage, a time as a date, yes/no)."""
+    return [(_DETAIL_LABELS.get(key, key.removesuffix("_at").replace("_", " ").capitalize()), _detail_text(key, value))
+            for key, value in (details or {}).items()]
 
 
 def search_filter(query: str = "", role: str = ""):

@@ -55,9 +55,13 @@ def course(slug: str):
     resume = None
     if enrolment and enrolment.last_lesson_id:
         resume = next((lesson for lesson in lessons if lesson.id == enrolment.last_lesson_id), None)
+    states = quizzes.course_quizzes(user, item)
+    step = progress_view.next_step({state.quiz.slug for state in states.values() if state.passed},
+                                     enrolment.last_lesson_id) if enrolment else None
+    following = progress.next_in_programme(user, item) if enrolment and enrolment.completed_at else None
     return render_template("catalog/course.html", course=item, outline=progress_view.outline, progress=progress_view,
-                           enrolment=enrolment, first=lessons[0] if lessons else None, resume=resume,
-                           base=url_for("catalog.course", slug=item.slug), quizzes=quizzes.course_quizzes(user, item))
+                           enrolment=enrolment, first=lessons[0] if lessons else None, resume=resume, step=step,
+                           next_course=following, base=url_for("catalog.course", slug=item.slug), quizzes=states)
 
 
 @bp.get("/courses/<slug>")

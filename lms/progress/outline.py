@@ -49,7 +49,8 @@ class OutlineModule:
 
 @dataclass(frozen=True)
 class NextStep:
-    """Where a learner goes after a lesson: ``kind`` is "quiz" (the module's), "final", "lesson" or "course"."""
+    """A step of a learner's path: ``kind`` is "lesson", "quiz" (a module's), "final" (the final exam), or, as
+    an answer to "what comes next", "course" (nothing after it: the course page) or "done" (all done)."""
 
     kind: str
     slug: str = ""
@@ -81,20 +82,31 @@ class Outline:
                     return module, lesson
         return None
 
-    def after(self, lesson_id: int) -> NextStep:
-        """What comes after this lesson: its module's quiz after the module's last lesson, the final exam
-        after the course's last lesson, otherwise the next lesson (the course page when none is left)."""
-        found = self.find(lesson_id)
-        if found is not None:
-            module, _ = found
-            if module.quiz is not None and module.lessons[-1].id == lesson_id:
-                return NextStep("quiz", module.quiz.slug, module.quiz.title)
-        _, following = self.neighbours(lesson_id)
-        if following is not None:
-            return NextStep("lesson", following.slug, following.title)
-        if self.final is not None and found is not None:
-            return NextStep("final", self.final.slug, self.final.title)
+    @property
+    def steps(self) -> tuple[NextStep, ...]:
+        """The learner's path in order: each module's lessons then its quiz, then the final exam."""
+        path: list[NextStep] = []
+        for module in self.modules:
+            path += [NextStep("lesson", lesson.slug, lesson.title) for lesson in module.lessons]
+            if module.quiz is not None:
+                path.append(NextStep("quiz", module.quiz.slug, module.quiz.title))
+        if self.final is not None and path:
+            path.append(NextStep("final", self.final.slug, self.final.title))
+        return tuple(path)
+
+    def following(self, kind: str, slug: str) -> NextStep:
+        """The step after this one on the path (its module's quiz after a module's last lesson, the next
+        module after a quiz, the final exam after the last module); the course page when none is left."""
+        path = self.steps
+        for index, step in enumerate(path):
+            if step.kind == kind and step.slug == slug:
+                return path[index + 1] if index + 1 < len(path) else NextStep("course")
         return NextStep("course")
+
+    def after(self, lesson_id: int) -> NextStep:
+        """What comes after this lesson on the path (see ``following``)."""
+        found = self.find(lesson_id)
+        return self.following("lesson", found[1].slug) if found is not None else NextStep("course")
 
 
 _LABELS = {"new": "", "started": "Started", "completed": "Completed"}
@@ -125,6 +137,20 @@ class Progress:
 
     def module_percent(self, module: OutlineModule) -> int:
         return round(100 * self.completed_in(module) / len(module.lessons)) if module.lessons else 0
+
+    def next_step(self, passed: set[str], current: int | None = None) -> NextStep:
+        """The next thing to do: the lesson the learner left unfinished (``current``, their resume
+        pointer), otherwise the first step of the path not done yet (a lesson not completed, a quiz whose
+        slug is not in ``passed``); kind "done" when every step is done."""
+        found = self.outline.find(current) if current is not None else None
+        if found is not None and self.states.get(current) != "completed":
+            return NextStep("lesson", found[1].slug, found[1].title)
+        slugs = {lesson.slug: lesson.id for lesson in self.outline.lessons}
+        for step in self.outline.steps:
+            done = (self.states.get(slugs[step.slug]) == "completed" if step.kind == "lesson" else step.slug in passed)
+            if not done:
+                return step
+        return NextStep("done")
 
     @property
     def completed(self) -> int:

@@ -10,9 +10,19 @@ from ..schools.services import current_school, find_school
 from ..web import get_or_404, transaction
 from . import services, visits
 from .forms import CompleteForm, EnrolForm
-from .outline import outline
+from .outline import NextStep, outline
 
 bp = Blueprint("progress", __name__, template_folder="templates")
+
+
+@bp.app_template_global()
+def step_url(course_slug: str, step: NextStep) -> str:
+    """Where a step of the learner's path is: a lesson, a quiz, or the course page."""
+    if step.kind == "lesson":
+        return url_for("progress.lesson", slug=course_slug, lesson_slug=step.slug)
+    if step.kind in ("quiz", "final"):
+        return url_for("quizzes.quiz", course_slug=course_slug, quiz_slug=step.slug)
+    return url_for("catalog.course", slug=course_slug)
 
 
 @bp.get("/dashboard")
@@ -21,8 +31,24 @@ def dashboard():
     school = find_school()  # read-only: a GET writes nothing (no school yet: nothing to show)
     courses, programmes = services.dashboard(current_user, school) if school is not None else ([], [])
     resume = next((summary for summary in courses if summary.enrolment.completed_at is None
-                   and summary.enrolment.last_lesson is not None and not summary.enrolment.last_lesson.retired), None)
-    return render_template("progress/dashboard.html", courses=courses, programmes=programmes, resume=resume)
+                   and summary.enrolment.last_lesson is not None), None)
+    step = services.next_step(current_user, resume.course, resume.enrolment) if resume is not None else None
+    return render_template("progress/dashboard.html", courses=courses, programmes=programmes, resume=resume,
+                           step=step)
+
+
+@bp.get("/courses/<slug>/continue")
+@login_required
+def resume(slug: str):
+    """"Continue": the learner's next thing to do in the course, or the course page when all is done."""
+    course = catalog.course_by_slug(slug, current_user)
+    if course is None:
+        abort(404)
+    enrolment = services.enrolment_for(current_user, course)
+    if enrolment is None:
+        flash("Enrol in the course to follow it.", "info")
+        return redirect(url_for("catalog.course", slug=course.slug))
+    return redirect(step_url(course.slug, services.next_step(current_user, course, enrolment)))
 
 
 @bp.post("/courses/<slug>/enrol")
@@ -70,12 +96,8 @@ def complete(slug: str, lesson_slug: str):
             done.success = f"Course complete: {course.title}. Well done."
     if done.success:
         return redirect(url_for("catalog.course", slug=course.slug))
-    step = outline(course).after(lesson.id)
-    if step.kind in ("quiz", "final"):  # a module's quiz comes before the next module
-        return redirect(url_for("quizzes.quiz", course_slug=course.slug, quiz_slug=step.slug))
-    if step.kind == "lesson":
-        return redirect(url_for("progress.lesson", slug=course.slug, lesson_slug=step.slug))
-    return redirect(url_for("catalog.course", slug=course.slug))
+    # "Mark as complete and continue" goes where "Continue" goes: the next thing not done yet.
+    return redirect(step_url(course.slug, services.next_step(current_user, course, enrolment)))
 
 
 @bp.get("/courses/<slug>/<lesson_slug>")

@@ -16,7 +16,7 @@ from ..quizzes.models import Attempt, Quiz
 from ..schools.models import School
 from ..signals import course_completed, programme_completed
 from .models import Enrolment, LessonProgress, ProgrammeEnrolment
-from .outline import Progress, outline
+from .outline import NextStep, Progress, outline
 
 _ENROLMENT_QUERY = db.select(Enrolment).where(Enrolment.user_id == bindparam("user"), Enrolment.course_id == bindparam("course"))
 _STATES_QUERY = (
@@ -62,6 +62,36 @@ def course_progress(user: User | None, course: Course) -> Progress:
     """The course outline with this learner's states (none for a visitor)."""
     states = lesson_states(user, course.id) if user is not None and user.is_authenticated else {}
     return Progress(outline(course), states)
+
+
+def passed_quiz_slugs(user: User, course_id: int) -> set[str]:
+    return set(db.session.execute(
+        db.select(Quiz.slug).where(Quiz.course_id == course_id, Quiz.retired.is_(False),
+                                   Quiz.id.in_(_passed_quizzes(user)))).scalars())
+
+
+def next_step(user: User, course: Course, enrolment: Enrolment) -> NextStep:
+    """The learner's next thing to do in the course (see ``Progress.next_step``)."""
+    return course_progress(user, course).next_step(passed_quiz_slugs(user, course.id), enrolment.last_lesson_id)
+
+
+def next_in_programme(user: User, course: Course) -> Course | None:
+    """The course after this one in the first programme holding it that the learner may see and has not
+    completed, to suggest once this one is done."""
+    done = set(db.session.execute(
+        db.select(Enrolment.course_id).where(Enrolment.user_id == user.id, Enrolment.completed_at.is_not(None))).scalars())
+    programmes = db.session.execute(
+        db.select(Programme).join(ProgrammeCourse).where(ProgrammeCourse.course_id == course.id,
+                                                         Programme.retired.is_(False))
+        .order_by(Programme.title)).scalars()
+    for programme in programmes:
+        courses = programme_courses(programme, user)
+        ids = [item.id for item in courses]
+        if course.id in ids:
+            later = [item for item in courses[ids.index(course.id) + 1:] if item.id not in done]
+            if later:
+                return later[0]
+    return None
 
 
 def complete_lesson(user: User, lesson: Lesson, enrolment: Enrolment) -> bool:

@@ -116,6 +116,13 @@ class Matching(QuestionType):
         return right_pairs / len(data["pairs"])
 
     @classmethod
+    def answer_summary(cls, data: Mapping[str, Any], response: Any) -> list[str]:
+        """The pairs as the learner matched them, in words: "Precision → Share of …; Recall → …"."""
+        choices = {choice["id"]: choice["text"] for choice in data["choices"]}
+        return ["; ".join(f"{pair['left']} → {choices.get(response.get(pair['id']), '(none)')}"
+                          for pair in data["pairs"] if pair["id"] in response)]
+
+    @classmethod
     def to_markdown(cls, data: Mapping[str, Any]) -> str:
         text = {c["id"]: c["text"] for c in data["choices"]}
         used = {p["right"] for p in data["pairs"]}
@@ -210,6 +217,12 @@ class Ordering(QuestionType):
         if len(given) != len(right):
             raise InvalidResponse(f"ordering: expected all {len(right)} items, got {len(given)}")
         return 1.0 if given == right else 0.0
+
+    @classmethod
+    def answer_summary(cls, data: Mapping[str, Any], response: Any) -> list[str]:
+        """The items in the learner's order, numbered: "1. Frame the problem; 2. Collect data; …"."""
+        texts = {item["id"]: item["text"] for item in data["items"]}
+        return ["; ".join(f"{n}. {texts.get(item, item)}" for n, item in enumerate(response, 1))]
 
     @classmethod
     def to_markdown(cls, data: Mapping[str, Any]) -> str:

@@ -9,7 +9,8 @@ from flask_login import current_user, login_required
 from ..access import attempt_or_abort
 from ..web import silently, transaction
 from ..catalog import services as catalog
-from ..progress.services import enrolment_for
+from ..progress.outline import outline
+from ..progress.services import enrolment_for, next_in_programme, next_step
 from ..catalog.models import Course
 from ..schools.services import current_school
 from . import forms, services, summary
@@ -155,6 +156,14 @@ def _result_page(course: Course, quiz: Quiz, attempt: Attempt):
     passed_quiz = services.has_passed(attempt.user, quiz)
     allowed = services.review_allowed(attempt, passed_quiz)
     state = summary.quiz_state(attempt.user, quiz, services.attempts_of(attempt.user, quiz))
+    mine = attempt.user_id == current_user.id
+    # The learner's way on once this quiz is passed: the next thing to do, or the completed course.
+    enrolment = enrolment_for(current_user, course) if mine and passed_quiz else None
+    step = next_step(current_user, course, enrolment) if enrolment is not None else None
+    following = next_in_programme(current_user, course) if enrolment is not None and enrolment.completed_at else None
+    module = next((module for module in outline(course).modules if step is not None and step.kind == "lesson"
+                   and any(lesson.slug == step.slug for lesson in module.lessons)), None)
     return render_template("quizzes/result.html", course=course, quiz=quiz, attempt=attempt, state=state,
-                           review=allowed, items=summary.review_items(attempt) if allowed else [],
-                           mine=attempt.user_id == current_user.id)
+                           review=allowed, items=summary.review_items(attempt) if allowed else [], mine=mine,
+                           enrolment=enrolment, step=step, next_course=following,
+                           next_module=module)

@@ -37,8 +37,8 @@ def horizontal_bars(chart_id: str, title: str, bars: list[tuple[str, float]], un
                     f'{escape(_shorten(label))}</text>'
                     f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y + 4}" width="{length:.1f}" height="{ROW - 10}"/>'
                     f'<text class="chart-value" x="{LABEL_WIDTH + length + 6:.1f}" y="{y + 19}">'
-                    f'{escape(_number(value))}{escape(unit)}</text>')
-    description = "; ".join(f"{label}: {_number(value)}{unit}" for label, value in bars)
+                    f'{escape(_number(value))}{escape(_unit(value, unit))}</text>')
+    description = "; ".join(f"{label}: {_number(value)}{_unit(value, unit)}" for label, value in bars)
     return _frame(chart_id, title, description, WIDTH, height, body)
 
 
@@ -59,8 +59,13 @@ def columns(chart_id: str, title: str, bars: list[tuple[str, float]], unit: str 
                     f'{escape(_number(value))}</text>'
                     f'<text class="chart-label small" x="{x + slot / 2:.1f}" y="{base + 18}" text-anchor="middle">'
                     f'{escape(label)}</text>')
-    description = "; ".join(f"{label}: {_number(value)}{unit}" for label, value in bars)
+    description = "; ".join(f"{label}: {_number(value)}{_unit(value, unit)}" for label, value in bars)
     return _frame(chart_id, title, description, WIDTH, height, body)
+
+
+def _unit(value: float, unit: str) -> str:
+    """" learners" after 4, " learner" after 1: a word unit is singular for exactly one."""
+    return unit[:-1] if value == 1 and unit.startswith(" ") and unit.endswith("s") else unit
 
 
 def _number(value: float) -> str:

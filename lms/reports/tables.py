@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import MetaData, Table as SqlTable, inspect
 
 from ..accounts.models import User
 from ..catalog.models import Course
+from ..certificates.models import Certificate
 from ..extensions import db
 from ..progress import services as progress
 from ..quizzes.models import Attempt, Quiz
@@ -133,20 +133,15 @@ def learner_attempts_table(user: User) -> Table:
     return Table("attempts", ("course", "quiz", "attempt", "started", "submitted", "score %", "passed"), rows)
 
 
-def certificates_table(user: User) -> Table | None:
-    """Certificates come from another feature; read its table when it exists, whatever its columns."""
-    table = db.metadata.tables.get("certificates")
-    if table is None:
-        reflected = MetaData()
-        if not inspect(db.engine).has_table("certificates"):
-            return None
-        table = SqlTable("certificates", reflected, autoload_with=db.engine)
-    if "user_id" not in table.c:
-        return None
-    shown = tuple(c.name for c in table.c if c.name not in ("user_id",))
-
+def certificates_table(user: User) -> Table:
+    """The learner's certificates, newest first, in words: what, when, whether it still holds."""
     def rows():
-        query = db.select(*(table.c[name] for name in shown)).where(table.c.user_id == user.id)
-        yield from (tuple(row) for row in db.session.execute(query))
-    return Table("certificates", shown, rows)
+        query = (db.select(Certificate).where(Certificate.user_id == user.id)
+                 .order_by(Certificate.issued_at.desc(), Certificate.id.desc()))
+        for item in db.session.execute(query).scalars():
+            status = ("replaced" if item.replaced_by_id else "revoked") if item.revoked_at else "valid"
+            yield (item.title, "Programme" if item.kind == "programme" else "Course", item.holder_name,
+                   item.completed_at, item.issued_at, status.capitalize(), item.credential_id)
+    return Table("certificates", ("certificate", "for", "holder's name", "completed", "issued", "status",
+                                  "credential ID"), rows)
 
