@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, render_template, request
+from flask import Blueprint, Flask, Response, render_template, request, send_from_directory
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
@@ -34,6 +34,28 @@ MIGRATIONS_DIR = migrations_dir()
 # Shared templates (base layout, errors) and the stylesheet, found by a host app too.
 static_bp = Blueprint("lms_static", __name__, static_folder="static", static_url_path="/lms/static",
                       template_folder="templates")
+FAVICON_MAX_AGE = 7 * 24 * 3600  # a week: browsers ask for /favicon.ico on every site, often
+
+
+_default_max_age = static_bp.get_send_file_max_age
+
+
+def _static_max_age(filename: str | None) -> int | None:
+    """The icons never change at their address, so browsers keep them; the rest revalidates."""
+    return FAVICON_MAX_AGE if filename in ("favicon.svg", "favicon.ico") else _default_max_age(filename)
+
+
+static_bp.get_send_file_max_age = _static_max_age  # type: ignore[method-assign]
+
+
+@static_bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page names; the pages name the SVG icon."""
+    response = send_from_directory(static_bp.static_folder, "favicon.ico", max_age=FAVICON_MAX_AGE,
+                                   mimetype="image/vnd.microsoft.icon")
+    response.cache_control.public = True
+    return response
+
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
