@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, render_template, request
+from flask import Blueprint, Flask, Response, render_template, request, send_from_directory
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import SecurityError
@@ -35,6 +35,28 @@ MIGRATIONS_DIR = migrations_dir()
 static_bp = Blueprint("lms_static", __name__, static_folder="static", static_url_path="/lms/static",
                       template_folder="templates")
 static_bp.add_app_template_filter(plural, "plural")  # {{ n|plural('learner') }}: "1 learner", "4 learners"
+FAVICON_MAX_AGE = 7 * 24 * 3600  # a week: browsers ask for /favicon.ico on every site, often
+
+
+_default_max_age = static_bp.get_send_file_max_age
+
+
+def _static_max_age(filename: str | None) -> int | None:
+    """The icons never change at their address, so browsers keep them; the rest revalidates."""
+    return FAVICON_MAX_AGE if filename in ("favicon.svg", "favicon.ico") else _default_max_age(filename)
+
+
+static_bp.get_send_file_max_age = _static_max_age  # type: ignore[method-assign]
+
+
+@static_bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page names; the pages name the SVG icon."""
+    response = send_from_directory(static_bp.static_folder, "favicon.ico", max_age=FAVICON_MAX_AGE,
+                                   mimetype="image/vnd.microsoft.icon")
+    response.cache_control.public = True
+    return response
+
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -94,11 +116,12 @@ class LMS:
         from .cli import lms_cli
         from .progress.routes import bp as progress_bp
         from .quizzes.routes import bp as quizzes_bp
+        from .help.routes import bp as help_bp
         from .reports.routes import bp as reports_bp
 
         prefix = url_prefix.rstrip("/")
         blueprints = (catalog_bp, progress_bp, quizzes_bp, accounts_bp, certificates_bp, verification_bp,
-                      certificates_admin_bp, authoring_bp, reports_bp, admin_bp, static_bp)
+                      certificates_admin_bp, authoring_bp, reports_bp, admin_bp, help_bp, static_bp)
         for blueprint in blueprints:
             app.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))
         security_hooks(app, {blueprint.name for blueprint in blueprints}, standalone)

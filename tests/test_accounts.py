@@ -340,3 +340,38 @@ def test_demo_accounts_command_prints_logins(app, runner):
     assert sorted(u.role for u in users(app)) == ["admin", "author", "learner"]
     assert runner.invoke(args=["lms", "demo-accounts"]).exit_code == 0  # idempotent
     assert len(users(app)) == 3
+
+
+def test_a_learner_who_finishes_registering_is_welcomed_once(app, auth, client):
+    register(auth)
+    link = last_link(app, "/account/register/")
+    auth.post(link, {"password": PASSWORD, "confirm": PASSWORD}, token_from=link)
+    registration, welcome = outbox(app)
+    assert welcome["To"] == "grace@example.com" and welcome["Subject"] == "Welcome to " + app.config["LMS_SCHOOL_NAME"]
+    body = welcome.get_content()
+    assert body.startswith("Hello Grace Hopper,")
+    assert "http://localhost/help" in body and "http://localhost/dashboard" in body
+    assert client.get("/help").status_code == 200
+    auth.logout()
+    auth.post(link, {"password": PASSWORD, "confirm": PASSWORD}, token_from=link)  # the used link: no second welcome
+    assert [mail["Subject"] for mail in outbox(app)].count(welcome["Subject"]) == 1
+
+
+def test_nobody_is_welcomed_before_the_address_is_proved(app, auth):
+    register(auth)
+    assert [mail["Subject"] for mail in outbox(app)] == ["Finish creating your Conductor account"]
+
+
+def test_the_demo_author_gets_a_course_to_edit_once_content_is_loaded(app, runner, client, auth):
+    first = runner.invoke(args=["lms", "demo-accounts"])
+    assert "run `flask lms sync`, then this again" in first.output  # nothing loaded yet: says what to do
+    assert runner.invoke(args=["lms", "sync"]).exit_code == 0
+    again = runner.invoke(args=["lms", "demo-accounts"])
+    assert "The demo author writes 'Intro Course'" in again.output
+    auth.login(email="author@example.com", password="author-demo-2026")
+    assert client.get("/author/courses/intro-course/").status_code == 200
+    assert runner.invoke(args=["lms", "demo-accounts"]).exit_code == 0  # idempotent: still one assignment
+    with app.app_context():
+        from lms.catalog.models import CourseAuthor
+
+        assert db.session.execute(db.select(db.func.count()).select_from(CourseAuthor)).scalar_one() == 1

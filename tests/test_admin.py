@@ -130,3 +130,20 @@ def test_admins_assign_authors_who_then_edit_that_course_only(admin, make_user, 
     log_in(auth, "admin@example.com")
     assert auth.post(page + f"/{writer}/remove", token_from=page).status_code == 302
     assert [a[0] for a in audit(synced)] == ["add_author", "remove_author"]
+
+
+def test_admins_reach_author_assignment_from_the_course_and_from_the_account(admin, make_user, auth, synced, client):
+    writer = make_user(email="writer@example.com", name="Writer")
+    assignment = "/admin/courses/intro-course/authors"
+    assert f'href="{assignment}">Assign authors</a>' in client.get("/author/courses/intro-course/").get_data(as_text=True)
+    account = client.get(learner_page(writer)).get_data(as_text=True)
+    assert "Writer authors no course." in account
+    link = f"{assignment}?email=writer@example.com"
+    assert f'href="{link}">Assign to Intro Course</a>' in account
+    assert 'value="writer@example.com"' in client.get(link).get_data(as_text=True)  # the form comes filled in
+    assert auth.post(assignment, {"email": "writer@example.com"}, token_from=link).status_code == 302
+    account = client.get(learner_page(writer)).get_data(as_text=True)
+    assert f'<a href="{assignment}">Intro Course</a> (authors)' in account and "Assign to Intro Course" not in account
+    auth.logout()
+    log_in(auth, "writer@example.com")  # an author does not assign authors: no link to a page it may not open
+    assert "Assign authors" not in client.get("/author/courses/intro-course/").get_data(as_text=True)

@@ -198,3 +198,26 @@ def test_a_new_course_starts_unpublished_with_its_creator_as_author(synced, auth
 def test_a_revision_number_that_is_not_plain_digits_is_a_bad_request(synced, author, auth, base):
     response = submit(auth, LESSON_PATH, head_text(synced, LESSON_PATH), "save", base=base)
     assert response.status_code == 400
+
+
+def test_a_draft_is_compared_with_the_published_text_and_the_previous_revision_on_request(synced, author, auth, client):
+    original = head_text(synced, LESSON_PATH)
+    first_edit = original.replace("title: Models", "title: Models, first edit")
+    assert submit(auth, LESSON_PATH, first_edit, "save").status_code == 302
+    assert submit(auth, LESSON_PATH, first_edit + "\nA second edit.\n", "save").status_code == 302
+    with synced.app_context():
+        record = store.file_at(LESSON_PATH)
+        assert (record.head_number, record.live_number) == (3, 1)
+        newest = record.revisions[-1].id
+    page = f"/author/courses/{COURSE}/revisions/{newest}"
+    diff = client.get(page).get_data(as_text=True)  # by default: what the draft changes for learners
+    assert "Changes from revision 1 (published)" in diff
+    assert "+ title: Models, first edit</code>" in diff and "+ A second edit.</code>" in diff
+    assert f'href="{page}?against=2">the previous revision (2)</a>' in diff
+    previous = client.get(page + "?against=2").get_data(as_text=True)
+    assert "Changes from revision 2 (the previous one)" in previous
+    assert "+ A second edit.</code>" in previous and "+ title: Models, first edit</code>" not in previous
+    assert f'href="{page}?against=1">the published revision (1)</a>' in previous
+    history = client.get(f"/author/courses/{COURSE}/history/{LESSON_PATH}").get_data(as_text=True)
+    assert f'href="{page}?against=1" aria-label="Revision 3 against the published revision"' in history
+    assert f'href="{page}?against=2" aria-label="Revision 3 against revision 2"' in history

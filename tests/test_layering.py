@@ -26,6 +26,7 @@ LAYERS: list[set[str]] = [
     {"authoring", "reports"},
     {"access"},
     {"admin"},
+    {"help"},
 ]
 LAYER_OF = {name: index for index, layer in enumerate(LAYERS) for name in layer}
 

@@ -9,7 +9,7 @@ from .test_access import ROUTES, audit_app, client_for, ids, owner_certificates 
 
 HSTS = "max-age=31536000; includeSubDomains"
 # Pages whose own caching stands: static files and assets, and public data for verifiers.
-OWN_CACHING = {"lms_static.static", "certificates.static", "catalog.asset", "verification.verify_json",
+OWN_CACHING = {"lms_static.static", "lms_static.favicon", "certificates.static", "catalog.asset", "verification.verify_json",
                "verification.issuer", "verification.jwks", "verification.issuer_key", "verification.status_list"}
 
 
@@ -64,3 +64,16 @@ def test_no_page_of_a_logged_in_reader_is_cached(audit_app):
     for path in ("/", "/courses/intro-course/", "/account/login"):  # a visitor's pages keep theirs
         assert "no-store" not in clients["anonymous"].client.get(path).headers.get("Cache-Control", ""), path
     assert owner.client.get("/dashboard").headers["Cache-Control"] == "private, no-store"
+
+
+def test_the_favicon_answers_and_browsers_keep_it(client):
+    page = client.get("/account/login").get_data(as_text=True)
+    assert 'rel="icon" href="/lms/static/favicon.svg"' in page
+    for path, kind in (("/favicon.ico", "image/vnd.microsoft.icon"), ("/lms/static/favicon.svg", "image/svg+xml")):
+        with client.get(path) as response:
+            assert response.status_code == 200 and response.mimetype == kind, path
+            assert response.cache_control.max_age == 7 * 24 * 3600 and response.cache_control.public, path
+            if path == "/favicon.ico":
+                assert response.get_data()[:4] == b"\x00\x00\x01\x00"  # an ICO file's signature
+    with client.get("/lms/static/lms.css") as response:
+        assert response.cache_control.max_age is None  # the stylesheet still revalidates

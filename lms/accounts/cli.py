@@ -44,7 +44,32 @@ def demo_accounts_command() -> None:
     for email, name, role, password in DEMO_ACCOUNTS:
         if services.find_user(email) is None:
             services.create_user(email, name, password, role)
+    course = _demo_author_course()
     db.session.commit()
     click.echo("Demo accounts (for local use only):")
     for email, _, role, password in DEMO_ACCOUNTS:
         click.echo(f"  {role:<8} {email:<22} password: {password}")
+    if course is None:
+        click.echo("No course is loaded yet, so the demo author has none: run `flask lms sync`, then this again.")
+    else:
+        click.echo(f"The demo author writes {course.title!r} (admins assign more on the course's author page).")
+
+
+def _demo_author_course():
+    """Give the demo author the catalog's first course, so logging in as it shows something to edit;
+    the demo admin assigns it, in the audit log like any assignment. Nothing changes once it has one."""
+    from ..access import authored_courses
+    from ..admin.services import add_author
+    from ..catalog.services import visible_courses
+
+    author, admin = (services.find_user(email) for email in ("author@example.com", "admin@example.com"))
+    if author is None or admin is None or author.role != "author":
+        return None
+    mine = authored_courses(author)
+    if mine:
+        return mine[0]
+    courses = visible_courses(admin)
+    if not courses:
+        return None
+    add_author(admin, courses[0], author, "demo account")
+    return courses[0]

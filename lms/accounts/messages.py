@@ -54,3 +54,15 @@ def password_changed(user: User) -> None:
               f"Hello {user.name},\n\nThe password of your Conductor account was just changed, and every other "
               f"device was logged out.\n\nIf it was not you, choose a new one now: {reset}\n"
               "and tell your school's administrator.\n")
+
+
+def welcome(user: User) -> None:
+    """To a learner who has just finished registering: where to start, and where to find help."""
+    catalog, learning = public_url("catalog.home"), public_url("progress.dashboard")
+    help_page, school = public_url("help.index"), current_app.config["LMS_SCHOOL_NAME"]
+    send_mail(user.email, f"Welcome to {school}",
+              f"Hello {user.name},\n\nYour account is ready. Here is how to start:\n\n"
+              f"1. Pick a course in the catalog and enrol: {catalog}\n"
+              f"2. Follow your progress and continue where you left off: {learning}\n"
+              f"3. Learn how quizzes, progress and certificates work: {help_page}\n\n"
+              "The name on your account is the one printed on your certificates.\n")

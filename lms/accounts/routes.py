@@ -77,6 +77,7 @@ def finish_registration(token: str):
             done.success = f"Welcome, {user.name}. Pick a course to start."
         if done.ok:
             login_user(user)
+            messages.welcome(user)
             return redirect(url_for("catalog.home"))
         flash("This link has already been used: log in, or reset your password if you forgot it.", "info")
         return redirect(url_for("accounts.login"))

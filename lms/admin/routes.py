@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 
 from ..accounts.models import ROLES, User
 from ..accounts.services import find_user
-from ..access import course_or_404, require_admin
+from ..access import authored_courses, course_or_404, require_admin
 from ..catalog.models import Course
 from ..extensions import db
 from ..web import int_arg, silently, transaction
@@ -67,8 +67,11 @@ def learner(user_id: int):
     record = queries.learner_record(user)
     form = EnrolForm()
     form.course.choices = [SelectChoice(str(c.id), c.title) for c in record.open_courses]
+    every_course = authored_courses(current_user)  # an admin's: every live course
+    authoring = authored_courses(user) if user.is_author and not user.is_admin else []
     return render_template("admin/learner.html", learner=user, enrolments=record.enrolments, attempts=record.attempts,
-                           enrol_form=form, role_form=RoleForm(role=user.role), history=record.history)
+                           enrol_form=form, role_form=RoleForm(role=user.role), history=record.history,
+                           authoring=authoring, other_courses=[c for c in every_course if c not in authoring])
 
 
 def _act(user: User, action) -> object:
@@ -143,6 +146,8 @@ def set_role(user_id: int):
 def authors(slug: str):
     course = course_or_404(slug)
     form = AuthorForm()
+    if request.method == "GET" and request.args.get("email"):  # from the account's admin page
+        form.email.data = request.args.get("email", "")[:254]
     if form.validate_on_submit():
         user = find_user(form.email.data)
         if user is None:

@@ -237,9 +237,16 @@ def revision(slug: str, revision_id: int):
     found = db.session.get(SourceRevision, revision_id)
     if found is None or not belongs_to(item, found.file.path):
         abort(404)
+    file = found.file
+    previous = found.number - 1 or None
+    published = file.live_number if file.live_number and file.live_number != found.number else None
+    # A draft is compared with what learners see; ?against= picks the previous revision (or any other).
     against = int_arg("against")
-    older = revision_of(found.file, against if against is not None else found.number - 1)
-    return render_template("authoring/revision.html", course=item, file=found.file, revision=found, older=older,
+    if against is None or against == found.number:
+        against = published or previous
+    older = revision_of(file, against)
+    return render_template("authoring/revision.html", course=item, file=file, revision=found, older=older,
+                           previous=previous, published=published,
                            lines=diff_lines(older.text if older else "", found.text), confirm=ConfirmForm())
 
 

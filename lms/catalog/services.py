@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, case, func
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
@@ -43,8 +43,23 @@ def can_see(user: User | None, course: CourseLike) -> bool:
     return bool(course.published) or oversees(user, course)
 
 
+LEVEL_ORDER = {"beginner": 0, "intermediate": 1, "advanced": 2}
+
+
 def visible_courses(user: User | None) -> list[Course]:
-    query = (db.select(Course).where(Course.retired.is_(False)).order_by(Course.position, Course.title)
+    """The catalog's order, for a beginner: first the courses of a programme in the programme's order
+    (programmes by title, as the home page lists them), then the others; within each, beginner courses
+    before intermediate before advanced, then by title."""
+    step_rank = func.row_number().over(order_by=(Programme.title, Programme.id, ProgrammeCourse.position))
+    steps = (db.select(ProgrammeCourse.course_id.label("course_id"), step_rank.label("rank"))
+             .join(Programme, Programme.id == ProgrammeCourse.programme_id)
+             .where(Programme.retired.is_(False)).subquery())
+    first_step = (db.select(steps.c.course_id, func.min(steps.c.rank).label("rank"))
+                  .group_by(steps.c.course_id).subquery())
+    query = (db.select(Course).outerjoin(first_step, first_step.c.course_id == Course.id)
+             .where(Course.retired.is_(False))
+             .order_by(first_step.c.rank.is_(None), first_step.c.rank,
+                       case(LEVEL_ORDER, value=Course.level, else_=len(LEVEL_ORDER)), Course.title, Course.id)
              .options(selectinload(Course.skills)))
     return [course for course in db.session.execute(query).scalars() if can_see(user, course)]
 

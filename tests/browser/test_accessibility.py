@@ -9,7 +9,7 @@ pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 ANONYMOUS_PAGES = ["/", "/programmes/pathway", "/courses/intro-course/", "/courses/intro-course/what-is-ai",
-                   "/account/login", "/account/register", "/account/reset"]
+                   "/account/login", "/account/register", "/account/reset", "/help"]
 LEARNER_PAGES = ["/dashboard", "/courses/intro-course/", "/courses/intro-course/models", "/account/password", "/account/sessions",
                  "/certificates"]
 LESSON = "courses/intro-course/01-basics/02-models.md"
@@ -22,13 +22,26 @@ STAFF_PAGES = ["/author/", "/author/courses/new", "/author/courses/intro-course/
                "/admin/courses/intro-course/authors"]
 
 
+# Every page is checked in each colour scheme (prefers-color-scheme) at a phone's and a desktop's width.
+SCHEMES = ("light", "dark")
+WIDTHS = (320, 1280)
+
+
 def violations(page) -> list[str]:
     if not AXE.exists():
         pytest.fail("axe-core is missing: run `npm install` (make test does)")
     page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}" for v in result["violations"]
-            if v["impact"] in ("serious", "critical")]
+    found = []
+    for scheme in SCHEMES:
+        page.emulate_media(color_scheme=scheme)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 800})
+            result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+            found += [f"{scheme} {width}px: {v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
+                      for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    page.emulate_media(color_scheme="light")
+    page.set_viewport_size({"width": WIDTHS[-1], "height": 800})
+    return found
 
 
 def log_in(page, base, email="learner@example.com"):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
+from playwright.sync_api import expect
 import zxingcpp
 from pypdf import PdfReader
 
@@ -86,3 +87,29 @@ def test_author_edits_publishes_and_restores_a_lesson_in_the_browser(live_server
     reader.goto(live_server + "/courses/intro-course/models")
     assert "ask for the confusion matrix first" not in reader.content()
     assert "Body of Models." in reader.content()
+
+
+def test_the_preview_follows_the_text_as_the_author_types(live_server, browser, synced, make_user):
+    make_account(synced, make_user, "author", email="writer@example.com")
+    page = browser.new_context().new_page()
+    page.goto(live_server + "/account/login")
+    page.get_by_label("E-mail").fill("writer@example.com")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server}/author/courses/intro-course/files/{LESSON_FILE}")
+    preview = page.locator("section.preview")
+    source = page.get_by_label("Markdown source, front matter included")
+    original = source.input_value()
+    source.fill(original.replace("Body of Models.", "Body of Models, typed just now."))
+    expect(preview).to_contain_text("typed just now", timeout=5000)  # no button pressed
+    source.fill(original.replace("title: Models\n", "titel: Models\n"))  # the publish validator's own message
+    expect(preview).to_contain_text("problem", timeout=5000)
+    expect(preview).to_contain_text("titel")
+    expect(source).to_have_attribute("aria-describedby", "file-errors")
+    page.get_by_role("link", name=re.compile("^Line ")).first.click()  # error links still select the line
+    assert page.evaluate("document.activeElement.id") == "text"
+    assert "typed just now" not in source.input_value()
+    with synced.app_context():  # a preview saves nothing
+        from lms.authoring.store import file_at
+
+        assert file_at(LESSON_FILE).head_number == 1

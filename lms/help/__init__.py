@@ -1,0 +1,1 @@
+"""The learners' help page: how progress, quizzes, certificates and verification work."""
