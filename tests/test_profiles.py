@@ -9,7 +9,7 @@ from lms.admin.models import AuditEntry
 from lms.certificates.models import Certificate, ReissueRequest
 from lms.extensions import db
 
-from .certificate_support import COURSE, certificates, finish_course
+from .certificate_support import certificates, finish_course
 from .conftest import PASSWORD, Auth, last_link
 from .content_factory import make_tree
 
