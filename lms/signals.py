@@ -18,3 +18,7 @@ course_completed = _signals.signal("lms.course-completed")
 
 #: A learner completed a programme, once. Sender: the ``ProgrammeEnrolment``; ``completed_at`` is given.
 programme_completed = _signals.signal("lms.programme-completed")
+
+#: A learner's name changed (by the learner, or by an admin). Sender: the ``User``; ``previous`` is the
+#: old name and ``actor`` the account that changed it.
+name_changed = _signals.signal("lms.name-changed")

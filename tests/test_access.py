@@ -51,6 +51,8 @@ ROUTES = [
     ("accounts.logout", "POST", "/account/logout", everyone(302)),
     ("accounts.change_password", "GET", "/account/password", signed_in(200)),
     ("accounts.login_sessions", "GET", "/account/sessions", signed_in(200)),
+    ("accounts.profile", "GET", "/account/profile", signed_in(200)),
+    ("accounts.confirm_email", "GET", "/account/email/not-a-token", everyone(400)),  # the link is the proof
     ("accounts.reset_request", "GET", "/account/reset", everyone(200)),
     ("accounts.reset", "GET", "/account/reset/not-a-token", everyone(302)),
     ("progress.dashboard", "GET", "/dashboard", signed_in(200)),
@@ -76,6 +78,7 @@ ROUTES = [
     ("certificates_admin.detail", "GET", "/admin/certificates/{credential}", signed_in(403, admin=200)),
     ("certificates_admin.revoke", "POST", "/admin/certificates/{credential}/revoke", signed_in(403, admin=302)),
     ("certificates_admin.reissue", "POST", "/admin/certificates/{other_credential}/reissue", signed_in(403, admin=302)),
+    ("certificates_admin.requests", "GET", "/admin/certificates/reissue-requests", signed_in(403, admin=200)),
     # Authoring: any author may start a course; only its authors (and admins) may touch it. The
     # "author" account authors no course here.
     ("authoring.home", "GET", "/author/", signed_in(403, author=200, admin=200)),
@@ -114,6 +117,16 @@ ROUTES = [
     ("admin.set_active", "POST", "/admin/learners/{victim_id}/deactivate", signed_in(403, admin=ALLOWED)),
     ("admin.remove_author", "POST", "/admin/courses/intro-course/authors/{victim_id}/remove", signed_in(403, admin=ALLOWED)),
     ("admin.reset_attempt", "POST", "/admin/learners/{owner_id}/attempts/{attempt}/reset", signed_in(403, admin=ALLOWED)),
+    ("admin.rename", "POST", "/admin/learners/{victim_id}/name", signed_in(403, admin=302)),
+    ("certificates_admin.approve_request", "POST", "/admin/certificates/reissue-requests/{request}/approve",
+     signed_in(403, admin=302)),
+    ("certificates_admin.decline_request", "POST", "/admin/certificates/reissue-requests/{request}/decline",
+     signed_in(403, admin=302)),
+    # Each account asks for its own changes: another's certificate is not found.
+    ("certificates.request_reissue", "POST", "/certificates/{other_credential}/reissue-request",
+     signed_in(404, owner=302)),
+    ("accounts.change_name", "POST", "/account/profile/name", signed_in(302)),
+    ("accounts.change_email", "POST", "/account/profile/email", signed_in(302)),
     ("progress.enrol", "POST", COURSE + "enrol", signed_in(302)),
     ("progress.enrol_programme", "POST", "/programmes/pathway/enrol", signed_in(302)),
 ]
@@ -122,7 +135,10 @@ FORMS = {"quizzes.answer": {"action": "save"}, "certificates_admin.revoke": REAS
          "admin.enrol": {**REASON, "course": "intro-course"}, "admin.unenrol": REASON, "admin.set_active": REASON,
          "admin.set_role": {**REASON, "role": "learner"}, "admin.remove_author": REASON, "admin.reset_attempt": REASON,
          "authoring.new_module": {"title": "Audit module"}, "authoring.new_lesson": {"title": "Audit lesson"},
-         "authoring.new_quiz": {"title": "Audit quiz"}}
+         "authoring.new_quiz": {"title": "Audit quiz"}, "admin.rename": {"rename-name": "Renamed Victim",
+         "rename-reason": "Access audit"}, "certificates_admin.decline_request": {"note": "Access audit"},
+         "accounts.change_name": {"name": "Audit Name"},
+         "accounts.change_email": {"email": "new-address@example.com", "password": PASSWORD}}
 
 
 @pytest.fixture()
@@ -210,9 +226,10 @@ def ids(app) -> dict[str, int]:
 
 def owner_certificates(app) -> dict[str, str]:
     """The owner's course certificate (revoked by the audit) and programme certificate (reissued by
-    it), and the issuer's signing key id."""
+    it), a reissue request for the course certificate, and the issuer's signing key id."""
     from lms.accounts.models import User
     from lms.catalog.models import Programme
+    from lms.certificates.models import ReissueRequest
     from lms.certificates.signing import signing_key
     from lms.certificates.services import issue_course_certificate, issue_programme_certificate
     from lms.db import utcnow
@@ -226,12 +243,17 @@ def owner_certificates(app) -> dict[str, str]:
         membership = ProgrammeEnrolment(user_id=owner.id, programme_id=programme.id, school_id=enrolment.school_id)
         db.session.add(membership)
         db.session.flush()
-        course = issue_course_certificate(owner, enrolment).credential_id
+        course_certificate = issue_course_certificate(owner, enrolment)
+        course = course_certificate.credential_id
         programme_certificate = issue_programme_certificate(owner, membership, utcnow()).credential_id
+        request = ReissueRequest(certificate_id=course_certificate.id, user_id=owner.id, school_id=enrolment.school_id,
+                                 name="Owner Renamed")
+        db.session.add(request)
         db.session.commit()
+        request_id = request.id
         kid = signing_key().kid
         db.session.commit()  # the first key, registered
-    return {"credential": course, "other_credential": programme_certificate, "kid": kid}
+    return {"credential": course, "other_credential": programme_certificate, "kid": kid, "request": request_id}
 
 
 def test_a_removed_check_turns_the_audit_red(audit_app, monkeypatch):

@@ -57,3 +57,18 @@ class EndSessionsForm(FlaskForm):
     which = RadioField("Which to log out", validators=[DataRequired("Choose a device, or all of them.")], choices=[])
     current = PasswordField("Your password", validators=[DataRequired()])
     submit = SubmitField("Log out")
+class NameForm(FlaskForm):
+    name = StringField("Full name", validators=[DataRequired(), Length(max=120)],
+                       description="As it should appear on your certificates.")
+    submit = SubmitField("Save name")
+
+
+class EmailChangeForm(FlaskForm):
+    email = EmailField("New e-mail address", validators=[DataRequired(), Email(), Length(max=254)],
+                       description="We will send a link there; your address changes only when you open it.")
+    password = PasswordField("Current password", validators=[DataRequired()])
+    submit = SubmitField("Send confirmation link")
+
+
+class ConfirmEmailForm(FlaskForm):
+    submit = SubmitField("Confirm new address")

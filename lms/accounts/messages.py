@@ -66,3 +66,29 @@ def welcome(user: User) -> None:
               f"2. Follow your progress and continue where you left off: {learning}\n"
               f"3. Learn how quizzes, progress and certificates work: {help_page}\n\n"
               "The name on your account is the one printed on your certificates.\n")
+def email_change_link(user: User, new_email: str) -> None:
+    """To the new address: the link that proves it is the learner's; nothing changes until it is opened."""
+    link = public_url("accounts.confirm_email", token=services.make_email_change_token(user, new_email))
+    hours = current_app.config["LMS_EMAIL_CHANGE_TOKEN_MAX_AGE"] // 3600
+    send_mail(services.normalise_email(new_email), "Confirm your new Conductor e-mail address",
+              f"Hello {user.name},\n\nUse this link within {hours} hours to make this the e-mail address of your "
+              f"Conductor account:\n{link}\n\nUntil you open it, your account keeps its current address. "
+              "If you did not ask for this, ignore this e-mail.\n")
+
+
+def email_in_use(owner: User) -> None:
+    """To the owner of an address another account asked to move to: the page answered as for a free one."""
+    reset = public_url("accounts.reset_request")
+    send_mail(owner.email, "Your e-mail address and Conductor",
+              f"Hello {owner.name},\n\nSomeone, perhaps you from another account, asked to use this address for "
+              "a Conductor account. It already belongs to your account, so nothing has changed.\n\n"
+              f"If you have forgotten your password: {reset}\n")
+
+
+def email_changed(user: User, previous: str) -> None:
+    """To the old address, once the change is made: a change the owner did not make does not go unseen."""
+    reset = public_url("accounts.reset_request")
+    send_mail(previous, "Your Conductor e-mail address was changed",
+              f"Hello {user.name},\n\nThe e-mail address of your Conductor account was changed from this address "
+              f"to {user.email}.\n\nIf it was not you, reset your password now: {reset}\n"
+              "and tell your school's administrator.\n")

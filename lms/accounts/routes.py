@@ -7,8 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..extensions import limiter
 from ..web import safe_next, silently, transaction
 from . import messages, services, sessions
-from .forms import (ChangePasswordForm, EndSessionsForm, FinishRegistrationForm, LoginForm, LogoutForm, RegisterForm,
-                    ResetForm, ResetRequestForm)
+from .forms import (ChangePasswordForm, ConfirmEmailForm, EmailChangeForm, EndSessionsForm, FinishRegistrationForm,
+                    LoginForm, LogoutForm, NameForm, RegisterForm, ResetForm, ResetRequestForm)
 
 bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="templates")
 
@@ -190,3 +190,89 @@ def reset(token: str):
         messages.password_changed(user)
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form)
+
+
+def _profile(name_form: NameForm | None = None, email_form: EmailChangeForm | None = None, status: int = 200):
+    from ..certificates.services import outdated_certificates  # a view may import a higher feature
+
+    return render_template("accounts/profile.html", name_form=name_form or NameForm(name=current_user.name),
+                           email_form=email_form or EmailChangeForm(),
+                           outdated=len(outdated_certificates(current_user))), status
+
+
+@bp.get("/profile")
+@login_required
+def profile():
+    return _profile()
+
+
+@bp.post("/profile/name")
+@login_required
+def change_name():
+    """The learner's own name, as printed on certificates issued from now on."""
+    from ..certificates.services import outdated_certificates
+
+    form = NameForm()
+    if not form.validate_on_submit():
+        return _profile(name_form=form, status=400)
+    with transaction(services.AccountError, failure=silently) as done:
+        changed = services.rename(current_user, form.name.data, actor=current_user)
+    if not done.ok:
+        form.name.errors.append(str(done.error))
+        return _profile(name_form=form, status=400)
+    if not changed:
+        flash("Your name is unchanged.", "info")
+    elif outdated_certificates(current_user):
+        flash("Your name is saved. Certificates issued before show the old name: you can ask for a reissue "
+              "on your certificates page.", "success")
+    else:
+        flash("Your name is saved. It will appear on the certificates you earn from now on.", "success")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.post("/profile/email")
+@login_required
+@ACCOUNT_MAIL_LIMIT
+def change_email():
+    """Mail a confirmation link to the new address. The same answer whether another account uses the
+    address or not: then its owner is told by mail instead, so the page reveals no account."""
+    form = EmailChangeForm()
+    if not form.validate_on_submit():
+        return _profile(email_form=form, status=400)
+    try:
+        services.check_password(current_user, form.password.data)
+    except services.AccountError as exc:
+        form.password.errors.append(str(exc))
+        return _profile(email_form=form, status=400)
+    new_email = services.normalise_email(form.email.data)
+    if new_email == current_user.email:
+        form.email.errors.append("This is already your e-mail address.")
+        return _profile(email_form=form, status=400)
+    owner = services.find_user(new_email)
+    if owner is None:
+        messages.email_change_link(current_user, new_email)
+    else:
+        messages.email_in_use(owner)
+    flash(f"Check your e-mail: we have sent a message to {new_email}. Your address changes when you open "
+          "the link in it.", "info")
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/email/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    """The link from the new address: a button confirms (a GET changes nothing, so a mail scanner that
+    follows links cannot confirm for the learner). A bad link changes nothing and says why."""
+    form = ConfirmEmailForm()
+    if form.validate_on_submit():
+        with transaction(services.AccountError, failure=silently) as done:
+            user, previous = services.change_email_for_token(token)
+        if done.ok:
+            messages.email_changed(user, previous)
+            flash(f"Your e-mail address is now {user.email}. Use it to log in.", "success")
+            return redirect(url_for("accounts.profile" if current_user.is_authenticated else "accounts.login"))
+        return render_template("accounts/confirm_email.html", form=None, error=str(done.error)), 400
+    try:
+        _, new_email = services.email_change_for_token(token)
+    except services.AccountError as exc:
+        return render_template("accounts/confirm_email.html", form=None, error=str(exc)), 400
+    return render_template("accounts/confirm_email.html", form=form, error=None, new_email=new_email)

@@ -1,19 +1,22 @@
-"""Account rules: registration, credentials, password resets. No request, no commit."""
+"""Account rules: registration, credentials, password resets, profile changes. No request, no commit."""
 from __future__ import annotations
 
 import hashlib
 
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import insert_ignore
 from ..extensions import db
+from ..signals import name_changed
 from .models import ROLES, User
 from .sessions import end_chosen, end_sessions
 
 RESET_SALT = "lms-password-reset"
 REGISTER_SALT = "lms-registration"
+EMAIL_CHANGE_SALT = "lms-email-change"
 # Compared against when the e-mail is unknown, so a log-in takes as long either way.
 _DUMMY_HASH: dict[str, str] = {}
 
@@ -69,8 +72,7 @@ def set_password(user: User, password: str, keep_session: str | None = None) -> 
 
 def change_password(user: User, current: str, new: str) -> None:
     """The user's own change: the session making it goes on, every other one ends."""
-    if not check_password_hash(user.password_hash, current):
-        raise AccountError("The current password is not correct.")
+    check_password(user, current)
     set_password(user, new, keep_session=user.session_key)
 
 
@@ -124,3 +126,60 @@ def user_for_reset_token(token: str) -> User:
     if user is None or not user.active or data.get("fp") != _fingerprint(user):
         raise AccountError("This reset link has already been used or is no longer valid. Ask for a new one.")
     return user
+
+
+def rename(user: User, name: str, actor: User) -> bool:
+    """Set the name printed on new certificates; False when it is the same. Certificates already issued
+    keep theirs (a snapshot): the ``name_changed`` signal lets certificates offer or make a reissue."""
+    name = name.strip()
+    if not name:
+        raise AccountError("Enter a name.")
+    if len(name) > 120:
+        raise AccountError("Use at most 120 characters.")
+    if name == user.name:
+        return False
+    previous, user.name = user.name, name
+    db.session.flush()
+    name_changed.send(user, previous=previous, actor=actor)
+    return True
+
+
+def check_password(user: User, password: str) -> None:
+    if not check_password_hash(user.password_hash, password):
+        raise AccountError("The current password is not correct.")
+
+
+def make_email_change_token(user: User, new_email: str) -> str:
+    """The link mailed to the new address. It names the account and its current address, so it works
+    once: after the change (or another one) the current address differs and the link is refused."""
+    return _serializer(EMAIL_CHANGE_SALT).dumps({"uid": user.id, "from": user.email, "to": normalise_email(new_email)})
+
+
+def email_change_for_token(token: str) -> tuple[User, str]:
+    """The account and the new address a link confirms, checked but not applied."""
+    try:
+        data = _serializer(EMAIL_CHANGE_SALT).loads(token, max_age=current_app.config["LMS_EMAIL_CHANGE_TOKEN_MAX_AGE"])
+    except SignatureExpired:
+        raise AccountError("This confirmation link has expired: your e-mail address is unchanged. "
+                           "Ask for a new link from your profile page.") from None
+    except BadSignature:
+        raise AccountError("This confirmation link is not valid: your e-mail address is unchanged. "
+                           "Ask for a new link from your profile page.") from None
+    user = db.session.get(User, data.get("uid")) if isinstance(data, dict) else None
+    if user is None or not user.active or data.get("from") != user.email:
+        raise AccountError("This confirmation link has already been used or is no longer valid: your e-mail "
+                           "address is unchanged.")
+    if find_user(data["to"]) is not None:
+        raise AccountError("Another account now uses this address: your e-mail address is unchanged.")
+    return user, data["to"]
+
+
+def change_email_for_token(token: str) -> tuple[User, str]:
+    """Apply the e-mail change a link confirms; returns the account and its previous address."""
+    user, new_email = email_change_for_token(token)
+    previous, user.email = user.email, new_email
+    try:
+        db.session.flush()
+    except IntegrityError:  # another account took the address a moment ago; the caller rolls back
+        raise AccountError("Another account now uses this address: your e-mail address is unchanged.") from None
+    return user, previous

@@ -37,3 +37,10 @@ class AuthorForm(FlaskForm):
 class RemoveAuthorForm(FlaskForm):
     reason = StringField("Reason (optional)", validators=[Optional(), Length(max=500)])
     submit = SubmitField("Remove")
+
+
+class RenameForm(FlaskForm):
+    name = StringField("Full name", validators=[DataRequired(), Length(max=120)],
+                       description="As it should appear on the learner's certificates from now on.")
+    reason = StringField("Reason", validators=REASON)
+    submit = SubmitField("Change name")

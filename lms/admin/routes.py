@@ -17,13 +17,14 @@ from ..quizzes.models import Attempt
 from ..reports.csvstream import csv_response
 from ..schools.services import current_school
 from . import queries, services
-from .forms import AuthorForm, EnrolForm, ReasonForm, RemoveAuthorForm, RoleForm
+from .forms import AuthorForm, EnrolForm, ReasonForm, RemoveAuthorForm, RenameForm, RoleForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 bp.before_request(require_admin)
 bp.add_app_template_filter(services.audit_details, "audit_details")
 
-ACTIONS = ("enrol", "unenrol", "reset_attempt", "deactivate", "reactivate", "set_role", "add_author", "remove_author")
+ACTIONS = ("enrol", "unenrol", "reset_attempt", "deactivate", "reactivate", "set_role", "rename", "add_author",
+           "remove_author")
 
 
 def _user_or_404(user_id: int) -> User:
@@ -71,7 +72,8 @@ def learner(user_id: int):
     authoring = authored_courses(user) if user.is_author and not user.is_admin else []
     return render_template("admin/learner.html", learner=user, enrolments=record.enrolments, attempts=record.attempts,
                            enrol_form=form, role_form=RoleForm(role=user.role), history=record.history,
-                           authoring=authoring, other_courses=[c for c in every_course if c not in authoring])
+                           authoring=authoring, other_courses=[c for c in every_course if c not in authoring],
+                           rename_form=RenameForm(prefix="rename", name=user.name))
 
 
 def _act(user: User, action) -> object:
@@ -140,6 +142,27 @@ def set_role(user_id: int):
         flash("Choose a role and say why.", "error")
         return _back(user)
     return _act(user, lambda: services.set_role(current_user, user, form.role.data, form.reason.data))
+
+
+@bp.post("/learners/<id:user_id>/name")
+def rename(user_id: int):
+    """Correct the learner's name, with a reason for the audit log; certificates keep theirs until reissued."""
+    from ..certificates.services import outdated_certificates
+
+    user = _user_or_404(user_id)
+    form = RenameForm(prefix="rename")
+    if not form.validate_on_submit():
+        flash("Give the new name and say why: the reason goes in the audit log.", "error")
+        return _back(user)
+    with transaction(services.AdminError) as done:
+        services.rename(current_user, user, form.name.data, form.reason.data)
+        done.success = "Done, and written to the audit log."
+    if done.ok:
+        outdated = len(outdated_certificates(user))
+        if outdated:
+            flash(f"{outdated} certificate{'s' if outdated != 1 else ''} of this learner still show{'s' if outdated == 1 else ''} "
+                  "the earlier name: the learner can ask for a reissue, or reissue from the certificates admin.", "info")
+    return _back(user)
 
 
 @bp.route("/courses/<slug>/authors", methods=["GET", "POST"])

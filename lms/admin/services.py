@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import delete, func, or_, update
 
 from ..accounts.models import ROLES, User
+from ..accounts.services import AccountError
+from ..accounts.services import rename as rename_account
 from ..accounts.sessions import end_sessions
 from ..catalog.models import Course, CourseAuthor
 from ..extensions import db
@@ -139,6 +141,20 @@ def set_role(actor: User, user: User, role: str, reason: str) -> None:
         raise AdminError(f"{user.name} is already {'an' if role[0] in 'aeiou' else 'a'} {role}.")
     previous, user.role = user.role, role
     record(actor, "set_role", user, reason, previous=previous, role=role)
+
+
+def rename(actor: User, user: User, name: str, reason: str) -> None:
+    """Correct a learner's name (printed on certificates issued from now on), with the reason logged."""
+    if not reason.strip():
+        raise AdminError("Say why: the reason goes in the audit log.")
+    previous = user.name
+    try:
+        changed = rename_account(user, name, actor=actor)
+    except AccountError as exc:
+        raise AdminError(str(exc)) from None
+    if not changed:
+        raise AdminError(f"The name is already {previous}.")
+    record(actor, "rename", user, reason, previous=previous, name=user.name)
 
 
 def add_author(actor: User, course: Course, user: User, reason: str = "") -> CourseAuthor:

@@ -15,3 +15,9 @@ class ReissueForm(FlaskForm):
                        description="For example: the learner corrected their name. Shown on the old certificate's "
                                    "verification page.")
     submit = SubmitField("Reissue certificate")
+
+
+class DeclineForm(FlaskForm):
+    note = StringField("Reason for declining", validators=[DataRequired(), Length(max=300)],
+                       description="Shown to the learner on their certificates page.")
+    submit = SubmitField("Decline")

@@ -90,6 +90,34 @@ class Certificate(db.Model):
         return "valid" if self.revoked_at is None else "revoked"
 
 
+REQUEST_STATES = ("pending", "approved", "declined")
+
+
+class ReissueRequest(db.Model):
+    """A learner's request to reissue a certificate with their current name, decided by an admin (never
+    the holder). One per certificate: asking again after a decline reopens it; a reissue closes it."""
+    __tablename__ = "reissue_requests"
+    __table_args__ = (CheckConstraint("state IN ('pending', 'approved', 'declined')", name="state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))  # the name asked for
+    state: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+    replacement_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id", ondelete="SET NULL"))
+
+    certificate: Mapped[Certificate] = relationship(foreign_keys=[certificate_id])
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    def __repr__(self) -> str:
+        return f"<ReissueRequest {self.id} certificate={self.certificate_id} {self.state}>"
+
+
 class PublishedKey(db.Model):
     """The public half of a signing key, registered so that every server publishes the same key set;
     the private halves stay in each server's keys folder. The highest ``serial`` signs."""

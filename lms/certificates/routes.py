@@ -5,10 +5,11 @@ import json
 import re
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, current_app, render_template
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
-from ..web import public_url
+from ..web import public_url, transaction
 from . import services
 from .formatting import hours_label, long_date
 from .models import Certificate
@@ -60,7 +61,23 @@ def mine():
     for certificate in services.certificates_of(current_user):
         link = verify_url(certificate)
         items.append((certificate, link, linkedin_url(certificate, link)))
-    return render_template("certificates/mine.html", items=items)
+    return render_template("certificates/mine.html", items=items, requests=services.reissue_requests_of(current_user))
+
+
+@bp.post("/certificates/<credential_id>/reissue-request")
+@login_required
+def request_reissue(credential_id: str):
+    """The holder asks for the certificate with their current name; only their own (another's is not found)."""
+    certificate = services.by_credential_id(credential_id)
+    if certificate is None or certificate.user_id != current_user.id:
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    with transaction(services.CertificateError,
+                     success="Your request is sent: an administrator will review it, and the new certificate "
+                             "will appear here."):
+        services.request_reissue(certificate, current_user)
+    return redirect(url_for("certificates.mine"))
 
 
 @bp.get("/certificates/<credential_id>.pdf")

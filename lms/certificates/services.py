@@ -17,7 +17,7 @@ from ..extensions import db
 from ..progress.models import Enrolment, ProgrammeEnrolment
 from ..quizzes.models import Quiz
 from ..schools.models import School
-from .models import Certificate, status_list_size
+from .models import Certificate, ReissueRequest, status_list_size
 
 STATUSES = ("all", "valid", "revoked")
 MAX_DRAWS = 32  # random status indexes tried before giving up (each is free with odds of 3 in 4 or better)
@@ -158,10 +158,11 @@ def revoke(certificate: Certificate, admin: User, reason: str) -> None:
         raise CertificateError("This certificate is already revoked.")
 
 
-def reissue(certificate: Certificate, admin: User, reason: str) -> Certificate:
+def reissue(certificate: Certificate, admin: User | None, reason: str) -> Certificate:
     """A new credential for the same achievement, with the holder's current name and the school's current
     name and signatory; the achievement (title, hours, content version, completion date) is kept. The old
-    certificate is revoked and points at the new one, so it stays verifiable and auditable."""
+    certificate is revoked and points at the new one, so it stays verifiable and auditable. ``admin`` is
+    None for an automatic reissue (``LMS_AUTO_REISSUE_ON_RENAME``). A pending request for it is closed."""
     if certificate.replaced_by_id is not None:
         raise CertificateError("This certificate was already reissued; reissue its replacement instead.")
     holder = db.session.get(User, certificate.user_id) if certificate.user_id else None
@@ -170,7 +171,7 @@ def reissue(certificate: Certificate, admin: User, reason: str) -> Certificate:
             "criteria", "hours", "content_version", "completed_at")
     values = {name: getattr(certificate, name) for name in keep} | {
         "credential_id": new_credential_id(), "generation": certificate.generation + 1, "issued_at": utcnow(),
-        "issued_by_id": admin.id, "holder_name": holder.name if holder else certificate.holder_name,
+        "issued_by_id": admin.id if admin else None, "holder_name": holder.name if holder else certificate.holder_name,
         "school_name": school.name, "signatory": current_app.config["LMS_CERTIFICATE_SIGNATORY"],
         "revocation_reason": ""}
     conflict = "course_id" if certificate.kind == "course" else "programme_id"
@@ -181,13 +182,86 @@ def reissue(certificate: Certificate, admin: User, reason: str) -> Certificate:
     replaced = db.session.execute(
         update(Certificate).where(Certificate.id == certificate.id, Certificate.replaced_by_id.is_(None))
         .values(revoked_at=func.coalesce(Certificate.revoked_at, now), replaced_by_id=replacement.id,
-                revoked_by_id=func.coalesce(Certificate.revoked_by_id, admin.id),
+                revoked_by_id=func.coalesce(Certificate.revoked_by_id, admin.id if admin else None),
                 revocation_reason=f"Reissued as a new certificate. {reason.strip()}".strip())
         .execution_options(synchronize_session=False)).rowcount
     if not replaced:  # the caller rolls back, which drops the replacement inserted above
         raise CertificateError("This certificate was reissued a moment ago by someone else.")
+    db.session.execute(
+        update(ReissueRequest).where(ReissueRequest.certificate_id == certificate.id, ReissueRequest.state == "pending")
+        .values(state="approved", decided_at=now, decided_by_id=admin.id if admin else None,
+                replacement_id=replacement.id)
+        .execution_options(synchronize_session=False))
     db.session.refresh(certificate)
     return replacement
+
+
+def outdated_certificates(user: User) -> list[Certificate]:
+    """The learner's valid current certificates that show another name than theirs now."""
+    return [c for c in certificates_of(user) if c.is_valid and c.holder_name != user.name]
+
+
+def reissue_requests_of(user: User) -> dict[int, ReissueRequest]:
+    """The learner's requests, by certificate id."""
+    rows = db.session.execute(db.select(ReissueRequest).filter_by(user_id=user.id)).scalars()
+    return {row.certificate_id: row for row in rows}
+
+
+def request_reissue(certificate: Certificate, user: User) -> ReissueRequest:
+    """The holder asks for their certificate with their current name; an admin decides."""
+    if certificate.user_id != user.id:
+        raise CertificateError("Only the holder of a certificate may ask for its reissue.")
+    if not certificate.is_valid:
+        raise CertificateError("This certificate is revoked or was already reissued.")
+    if certificate.holder_name == user.name:
+        raise CertificateError("This certificate already shows your current name.")
+    request = db.session.execute(db.select(ReissueRequest).filter_by(certificate_id=certificate.id)).scalar_one_or_none()
+    if request is not None and request.state == "pending":
+        raise CertificateError("You have already asked for this certificate's reissue; an administrator will review it.")
+    if request is None:
+        request = ReissueRequest(certificate_id=certificate.id, user_id=user.id, school_id=certificate.school_id)
+        db.session.add(request)
+    request.name, request.state, request.requested_at = user.name, "pending", utcnow()
+    request.decided_at, request.decided_by_id, request.decision_note = None, None, ""
+    db.session.flush()
+    return request
+
+
+def pending_requests(school: School) -> list[ReissueRequest]:
+    """The admin queue, oldest first."""
+    return list(db.session.execute(
+        db.select(ReissueRequest).filter_by(school_id=school.id, state="pending").order_by(ReissueRequest.requested_at)
+        .options(selectinload(ReissueRequest.certificate), selectinload(ReissueRequest.user))).scalars())
+
+
+def _decidable(request: ReissueRequest, admin: User) -> None:
+    if request.state != "pending":
+        raise CertificateError("This request was already decided.")
+    if request.user_id == admin.id:
+        raise CertificateError("You cannot decide on a reissue of your own certificate: another administrator must.")
+
+
+def approve_request(request: ReissueRequest, admin: User) -> Certificate:
+    """Reissue the certificate with the holder's current name; the request is closed by the reissue."""
+    _decidable(request, admin)
+    certificate = request.certificate
+    if not certificate.is_valid:
+        raise CertificateError("This certificate was revoked or reissued since the request: decline the request.")
+    return reissue(certificate, admin, "The holder's name was corrected.")
+
+
+def decline_request(request: ReissueRequest, admin: User, note: str) -> None:
+    _decidable(request, admin)
+    request.state, request.decided_at, request.decided_by_id = "declined", utcnow(), admin.id
+    request.decision_note = note.strip()
+    db.session.flush()
+
+
+def reissue_on_rename(user: User) -> list[Certificate]:
+    """With ``LMS_AUTO_REISSUE_ON_RENAME``: every valid certificate showing an earlier name is reissued."""
+    if not current_app.config.get("LMS_AUTO_REISSUE_ON_RENAME"):
+        return []
+    return [reissue(certificate, None, "The holder's name changed.") for certificate in outdated_certificates(user)]
 
 
 def search(school: School, query: str = "", status: str = "all", limit: int = 50, offset: int = 0) -> tuple[list, int]:

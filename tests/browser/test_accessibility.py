@@ -11,7 +11,7 @@ AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.m
 ANONYMOUS_PAGES = ["/", "/programmes/pathway", "/courses/intro-course/", "/courses/intro-course/what-is-ai",
                    "/account/login", "/account/register", "/account/reset", "/help"]
 LEARNER_PAGES = ["/dashboard", "/courses/intro-course/", "/courses/intro-course/models", "/account/password", "/account/sessions",
-                 "/certificates"]
+                 "/certificates", "/account/profile"]
 LESSON = "courses/intro-course/01-basics/02-models.md"
 QUIZ = "quizzes/intro-course/01-basics.md"
 # Authoring, report and admin page types, seen as an admin (who is an author of every course).
@@ -72,18 +72,24 @@ def test_anonymous_pages_have_no_serious_violations(synced, live_server, context
     assert found == {path: [] for path in ANONYMOUS_PAGES + [finish]}
 
 
-def test_learner_pages_have_no_serious_violations(live_server, context, make_user):
-    make_user()
+def test_learner_pages_have_no_serious_violations(live_server, context, make_user, app):
+    from lms.accounts.models import User
+    from lms.accounts.services import make_email_change_token
+    from lms.extensions import db
+
+    learner_id = make_user()
+    with app.test_request_context():  # the page the link mailed to a new address opens
+        confirm = "/account/email/" + make_email_change_token(db.session.get(User, learner_id), "new@example.com")
     page = context.new_page()
     log_in(page, live_server)
     page.goto(live_server + "/courses/intro-course/")
     page.get_by_role("button", name="Enrol in this course").click()
     page.get_by_role("button", name="Mark as complete and continue").click()
     found = {}
-    for path in LEARNER_PAGES:
+    for path in LEARNER_PAGES + [confirm]:
         page.goto(live_server + path)
         found[path] = violations(page)
-    assert found == {path: [] for path in LEARNER_PAGES}
+    assert found == {path: [] for path in LEARNER_PAGES + [confirm]}
 
 
 def test_certificate_pages_have_no_serious_violations(live_server, context, synced, make_user):
@@ -102,6 +108,7 @@ def test_certificate_pages_have_no_serious_violations(live_server, context, sync
         enrolment = progress.enrol(user, lessons[0].course, current_school())
         for lesson in lessons:
             progress.complete_lesson(user, lesson, enrolment)
+        user.name = "Ada Lovelace"  # renamed since: the page offers the reissue, the admin queue lists it
         db.session.commit()
         credential_id = db.session.execute(db.select(Certificate.credential_id)).scalar_one()
     page = context.new_page()
@@ -111,9 +118,11 @@ def test_certificate_pages_have_no_serious_violations(live_server, context, sync
     log_in(page, live_server)
     page.goto(live_server + "/certificates")
     found["mine"] = violations(page)
+    page.get_by_role("button", name="Ask for a reissue with my current name").click()
+    found["mine, reissue asked"] = violations(page)
     admin = context.browser.new_context(bypass_csp=True).new_page()
     log_in(admin, live_server, "admin@example.com")
-    for path in ("/admin/certificates/", f"/admin/certificates/{credential_id}"):
+    for path in ("/admin/certificates/", f"/admin/certificates/{credential_id}", "/admin/certificates/reissue-requests"):
         admin.goto(live_server + path)
         found[path] = violations(admin)
     admin.context.close()
