@@ -8,10 +8,12 @@ from __future__ import annotations
 import pytest
 
 from lms.extensions import db
+from lms.schools.logos import store_logo
 
 from .conftest import PASSWORD, Auth
 from .content_factory import write
 from .quiz_support import write_quiz
+from .school_support import tiny_png
 
 ROLES = ("anonymous", "owner", "other", "author", "admin")
 LOGIN = "login"  # a redirect to the log-in page
@@ -93,6 +95,10 @@ ROUTES = [
     ("admin.learner", "GET", "/admin/learners/{victim_id}", signed_in(403, admin=200)),
     ("admin.audit", "GET", "/admin/audit", signed_in(403, admin=200)),
     ("admin.audit_csv", "GET", "/admin/audit.csv", signed_in(403, admin=200)),
+    ("school.settings", "GET", "/admin/school", signed_in(403, admin=200)),
+    ("school.settings", "POST", "/admin/school", signed_in(403, admin=302)),
+    ("school.logo", "GET", "/school/logo/{logo_id}", everyone(200)),
+    ("school.theme", "GET", "/school/theme.css", everyone(200)),
     ("admin.authors", "GET", "/admin/courses/intro-course/authors", signed_in(403, admin=200)),
     # Changes: made last, by admins on a dedicated account, so no other row depends on them.
     ("authoring.new_module", "POST", "/author/courses/intro-course/modules", signed_in(403, admin=ALLOWED)),
@@ -117,7 +123,8 @@ FORMS = {"quizzes.answer": {"action": "save"}, "certificates_admin.revoke": REAS
          "admin.enrol": {**REASON, "course": "intro-course"}, "admin.unenrol": REASON, "admin.set_active": REASON,
          "admin.set_role": {**REASON, "role": "learner"}, "admin.remove_author": REASON, "admin.reset_attempt": REASON,
          "authoring.new_module": {"title": "Audit module"}, "authoring.new_lesson": {"title": "Audit lesson"},
-         "authoring.new_quiz": {"title": "Audit quiz"}}
+         "authoring.new_quiz": {"title": "Audit quiz"},
+         "school.settings": {"name": "Audit School", "signatory": "Audit Signatory"}}
 
 
 @pytest.fixture()
@@ -132,6 +139,9 @@ def audit_app(make_app, content_dir, make_user):
     for role in ROLES[1:]:
         make_user(email=f"{role}@example.com", name=role.title(), role={"author": "author", "admin": "admin"}.get(role, "learner"))
     make_user(email="victim@example.com", name="Victim")  # the account the admin rows change
+    with app.app_context():
+        store_logo(tiny_png(), 4096)
+        db.session.commit()
     return app
 
 
@@ -194,13 +204,16 @@ def ids(app) -> dict[str, int]:
     from lms.accounts.models import User
     from lms.authoring.models import SourceFile, SourceRevision
     from lms.catalog.models import Course
+    from lms.schools.models import SchoolLogo
 
     with app.app_context():
         users = {u.email.split("@")[0]: u.id for u in db.session.execute(db.select(User)).scalars()}
         course = db.session.execute(db.select(Course).filter_by(slug="intro-course")).scalar_one()
         revision = db.session.execute(db.select(SourceRevision.id).join(SourceFile, SourceFile.id == SourceRevision.file_id)
                                       .where(SourceFile.path == LESSON_FILE)).scalars().first()
-        return {"owner_id": users["owner"], "victim_id": users["victim"], "course_id": course.id, "revision": revision}
+        logo = db.session.execute(db.select(SchoolLogo.id)).scalars().first()
+        return {"owner_id": users["owner"], "victim_id": users["victim"], "course_id": course.id, "revision": revision,
+                "logo_id": logo}
 
 
 def owner_certificates(app) -> dict[str, str]:

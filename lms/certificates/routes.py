@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import json
 import re
+from io import BytesIO
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, render_template
 from flask_login import current_user, login_required
 
+from ..schools.settings import logo_of
 from ..web import public_url
 from . import services
 from .formatting import hours_label, long_date
@@ -67,7 +69,9 @@ def mine():
 @login_required
 def pdf(credential_id: str):
     certificate = _own(credential_id)
-    body = render_pdf(certificate, verify_url(certificate), current_app.config.get("LMS_SCHOOL_LOGO"))
+    logo = logo_of(certificate.logo_id)  # the logo it was issued with; older ones show LMS_SCHOOL_LOGO, if set
+    body = render_pdf(certificate, verify_url(certificate),
+                      BytesIO(logo.data) if logo else current_app.config.get("LMS_SCHOOL_LOGO"))
     return _download(body, "application/pdf", f"certificate-{certificate.achievement_slug}.pdf")
 
 
