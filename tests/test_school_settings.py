@@ -111,6 +111,8 @@ def test_the_header_footer_and_title_show_the_settings_at_once(synced, admin):
     assert 'href="mailto:office@northwind.example"' in page and "Conductor Academy" not in page
     assert save(admin, name="Southwind College").status_code == 302
     assert "Southwind College" in synced.test_client().get("/").get_data(as_text=True)
+    audit = admin.client.get("/admin/audit").get_data(as_text=True)
+    assert audit.count("<td>school settings</td>") == 2 and "name: Southwind College" in audit
 
 
 @pytest.mark.parametrize("role", ["learner", "author"])
