@@ -31,11 +31,11 @@ def settings():
     form = SchoolSettingsForm()
     status = 200
     if request.method == "GET":
-        settings = site_branding()
-        form.name.data, form.short_name.data, form.accent.data = settings.name, settings.short_name, settings.accent
-        form.signatory.data, form.signatory_title.data = settings.signatory, settings.signatory_title
-        form.contact_email.data = settings.contact_email
-        form.footer_links.data = "\n".join(f"{label} | {url}" for label, url in settings.footer_links)
+        now = site_branding()
+        form.name.data, form.short_name.data, form.accent.data = now.name, now.short_name, now.accent
+        form.signatory.data, form.signatory_title.data = now.signatory, now.signatory_title
+        form.contact_email.data = now.contact_email
+        form.footer_links.data = "\n".join(f"{label} | {url}" for label, url in now.footer_links)
     elif form.validate_on_submit():
         limit = current_app.config["LMS_LOGO_MAX_BYTES"]
         upload = form.logo.data
