@@ -45,6 +45,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LMS_SCHOOL_LOGO": (None, str),
     "LMS_CERTIFICATE_SIGNATORY": ("Programme Director", str),
     "LMS_UPLOAD_MAX_BYTES": (2 * 1024 * 1024, int),
+    "LMS_LOGO_MAX_BYTES": (256 * 1024, int),
     "LMS_MAX_FORM_BYTES": (1024 * 1024, int),
     "LMS_PAGE_CACHE_SIZE": (512, int),
     "LMS_CACHE_TYPE": ("SimpleCache", str),

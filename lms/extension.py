@@ -118,10 +118,11 @@ class LMS:
         from .quizzes.routes import bp as quizzes_bp
         from .help.routes import bp as help_bp
         from .reports.routes import bp as reports_bp
+        from .schools.routes import bp as school_bp
 
         prefix = url_prefix.rstrip("/")
         blueprints = (catalog_bp, progress_bp, quizzes_bp, accounts_bp, certificates_bp, verification_bp,
-                      certificates_admin_bp, authoring_bp, reports_bp, admin_bp, help_bp, static_bp)
+                      certificates_admin_bp, authoring_bp, reports_bp, admin_bp, help_bp, school_bp, static_bp)
         for blueprint in blueprints:
             app.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))
         security_hooks(app, {blueprint.name for blueprint in blueprints}, standalone)

@@ -6,10 +6,10 @@ from .catalog.models import Course, CourseAuthor, Lesson, Module, Programme, Pro
 from .certificates.models import Certificate
 from .progress.models import Enrolment, LessonProgress, ProgrammeEnrolment
 from .quizzes.models import Attempt, AttemptAnswer, AttemptQuestion, QuestionVersion, Quiz
-from .schools.models import School
+from .schools.models import School, SchoolLogo
 
 __all__ = [
     "Attempt", "AttemptAnswer", "AttemptQuestion", "AuditEntry", "Certificate", "Course", "CourseAuthor", "Enrolment",
     "Lesson", "LessonProgress", "LoginSession", "Module", "Programme", "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion",
-    "Quiz", "School", "Skill", "SourceFile", "SourceRevision", "User",
+    "Quiz", "School", "SchoolLogo", "Skill", "SourceFile", "SourceRevision", "User",
 ]

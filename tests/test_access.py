@@ -8,10 +8,12 @@ from __future__ import annotations
 import pytest
 
 from lms.extensions import db
+from lms.schools.logos import store_logo
 
 from .conftest import PASSWORD, Auth
 from .content_factory import write
 from .quiz_support import write_quiz
+from .school_support import tiny_png
 
 ROLES = ("anonymous", "owner", "other", "author", "admin")
 LOGIN = "login"  # a redirect to the log-in page
@@ -101,6 +103,10 @@ ROUTES = [
     ("admin.learner", "GET", "/admin/learners/{victim_id}", signed_in(403, admin=200)),
     ("admin.audit", "GET", "/admin/audit", signed_in(403, admin=200)),
     ("admin.audit_csv", "GET", "/admin/audit.csv", signed_in(403, admin=200)),
+    ("school.settings", "GET", "/admin/school", signed_in(403, admin=200)),
+    ("school.settings", "POST", "/admin/school", signed_in(403, admin=302)),
+    ("school.logo", "GET", "/school/logo/{logo_id}", everyone(200)),
+    ("school.theme", "GET", "/school/theme.css", everyone(200)),
     ("admin.authors", "GET", "/admin/courses/intro-course/authors", signed_in(403, admin=200)),
     # Changes: made last, by admins on a dedicated account, so no other row depends on them.
     ("authoring.new_module", "POST", "/author/courses/intro-course/modules", signed_in(403, admin=ALLOWED)),
@@ -138,7 +144,8 @@ FORMS = {"quizzes.answer": {"action": "save"}, "certificates_admin.revoke": REAS
          "authoring.new_quiz": {"title": "Audit quiz"}, "admin.rename": {"rename-name": "Renamed Victim",
          "rename-reason": "Access audit"}, "certificates_admin.decline_request": {"note": "Access audit"},
          "accounts.change_name": {"name": "Audit Name"},
-         "accounts.change_email": {"email": "new-address@example.com", "password": PASSWORD}}
+         "accounts.change_email": {"email": "new-address@example.com", "password": PASSWORD},
+         "school.settings": {"name": "Audit School", "signatory": "Audit Signatory"}}
 
 
 @pytest.fixture()
@@ -153,6 +160,9 @@ def audit_app(make_app, content_dir, make_user):
     for role in ROLES[1:]:
         make_user(email=f"{role}@example.com", name=role.title(), role={"author": "author", "admin": "admin"}.get(role, "learner"))
     make_user(email="victim@example.com", name="Victim")  # the account the admin rows change
+    with app.app_context():
+        store_logo(tiny_png(), 4096)
+        db.session.commit()
     return app
 
 
@@ -215,13 +225,16 @@ def ids(app) -> dict[str, int]:
     from lms.accounts.models import User
     from lms.authoring.models import SourceFile, SourceRevision
     from lms.catalog.models import Course
+    from lms.schools.models import SchoolLogo
 
     with app.app_context():
         users = {u.email.split("@")[0]: u.id for u in db.session.execute(db.select(User)).scalars()}
         course = db.session.execute(db.select(Course).filter_by(slug="intro-course")).scalar_one()
         revision = db.session.execute(db.select(SourceRevision.id).join(SourceFile, SourceFile.id == SourceRevision.file_id)
                                       .where(SourceFile.path == LESSON_FILE)).scalars().first()
-        return {"owner_id": users["owner"], "victim_id": users["victim"], "course_id": course.id, "revision": revision}
+        logo = db.session.execute(db.select(SchoolLogo.id)).scalars().first()
+        return {"owner_id": users["owner"], "victim_id": users["victim"], "course_id": course.id, "revision": revision,
+                "logo_id": logo}
 
 
 def owner_certificates(app) -> dict[str, str]:

@@ -16,8 +16,9 @@ ASSEMBLY = {"__init__", "extension", "models", "cli", "errors"}
 # Bottom to top. A package may import its own layer's shared modules only when listed lower.
 LAYERS: list[set[str]] = [
     {"extensions", "config"},
-    {"db", "web", "signals", "caching", "mail", "backups"},
-    {"schools", "accounts"},
+    {"db", "web", "signals", "caching", "mail", "backups", "images"},
+    {"schools"},
+    {"accounts"},
     {"catalog"},
     {"content"},
     {"quizzes"},

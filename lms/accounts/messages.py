@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from ..mail import send_mail
+from ..schools.settings import site_branding
 from ..web import public_url
 from . import services
 from .models import User
@@ -59,7 +60,7 @@ def password_changed(user: User) -> None:
 def welcome(user: User) -> None:
     """To a learner who has just finished registering: where to start, and where to find help."""
     catalog, learning = public_url("catalog.home"), public_url("progress.dashboard")
-    help_page, school = public_url("help.index"), current_app.config["LMS_SCHOOL_NAME"]
+    help_page, school = public_url("help.index"), site_branding().name
     send_mail(user.email, f"Welcome to {school}",
               f"Hello {user.name},\n\nYour account is ready. Here is how to start:\n\n"
               f"1. Pick a course in the catalog and enrol: {catalog}\n"

@@ -65,6 +65,8 @@ class Certificate(db.Model):
     content_version: Mapped[str] = mapped_column(String(64))
     school_name: Mapped[str] = mapped_column(String(200))
     signatory: Mapped[str] = mapped_column(String(200))
+    signatory_title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    logo_id: Mapped[int | None] = mapped_column(ForeignKey("school_logos.id", ondelete="SET NULL"))  # as issued
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))  # None: on completion

@@ -2,6 +2,7 @@
 Cyrillic) and a vector QR code of the verification link. Same certificate in, same bytes out."""
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 
 import segno
@@ -70,7 +71,7 @@ class CertificatePDF(FPDF):
                           style="F")
 
 
-def render_pdf(certificate: Certificate, verify_url: str, logo: str | None = None) -> bytes:
+def render_pdf(certificate: Certificate, verify_url: str, logo: str | BytesIO | None = None) -> bytes:
     """The certificate as PDF bytes; the creation date is the issue date, so re-rendering is byte-identical."""
     pdf = CertificatePDF()
     pdf.set_creation_date(certificate.issued_at)
@@ -112,7 +113,8 @@ def render_pdf(certificate: Certificate, verify_url: str, logo: str | None = Non
     pdf.set_x(28)
     pdf.set_font(FAMILY, "", 9)
     pdf.set_text_color(*MUTED)
-    pdf.multi_cell(84, 4.5, f"{certificate.school_name}\nIssued {long_date(certificate.issued_at)}", align="L")
+    title = f"{certificate.signatory_title}\n" if certificate.signatory_title else ""
+    pdf.multi_cell(84, 4.5, f"{title}{certificate.school_name}\nIssued {long_date(certificate.issued_at)}", align="L")
 
     # Verification, bottom right: the QR code and the link it encodes, in words for those who type.
     qr_x, qr_y = WIDTH - 20 - QR_SIZE, HEIGHT - 19 - QR_SIZE

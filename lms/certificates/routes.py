@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import json
 import re
+from io import BytesIO
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from ..schools.settings import logo_of
 from ..web import public_url, transaction
 from . import services
 from .formatting import hours_label, long_date
@@ -84,7 +86,9 @@ def request_reissue(credential_id: str):
 @login_required
 def pdf(credential_id: str):
     certificate = _own(credential_id)
-    body = render_pdf(certificate, verify_url(certificate), current_app.config.get("LMS_SCHOOL_LOGO"))
+    logo = logo_of(certificate.logo_id)  # the logo it was issued with; older ones show LMS_SCHOOL_LOGO, if set
+    body = render_pdf(certificate, verify_url(certificate),
+                      BytesIO(logo.data) if logo else current_app.config.get("LMS_SCHOOL_LOGO"))
     return _download(body, "application/pdf", f"certificate-{certificate.achievement_slug}.pdf")
 
 

@@ -6,7 +6,6 @@ import secrets
 from datetime import datetime
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import func, or_, update
 from sqlalchemy.orm import selectinload
 
@@ -17,6 +16,7 @@ from ..extensions import db
 from ..progress.models import Enrolment, ProgrammeEnrolment
 from ..quizzes.models import Quiz
 from ..schools.models import School
+from ..schools.settings import branding
 from .models import Certificate, ReissueRequest, status_list_size
 
 STATUSES = ("all", "valid", "revoked")
@@ -91,10 +91,17 @@ def _issue(values: dict, conflict: str) -> Certificate | None:
         **{conflict: values[conflict]})).scalar_one()
 
 
+def _school_snapshot(school: School) -> dict:
+    """The school's current name, signatory and logo, which the certificate keeps as they were at issue."""
+    settings = branding(school)
+    return {"school_name": settings.name, "signatory": settings.signatory, "signatory_title": settings.signatory_title,
+            "logo_id": settings.logo_id}
+
+
 def _common(user: User, school: School, completed_at: datetime) -> dict:
     return {"credential_id": new_credential_id(), "school_id": school.id, "user_id": user.id, "generation": 1,
-            "holder_name": user.name, "school_name": school.name, "completed_at": completed_at, "issued_at": utcnow(),
-            "signatory": current_app.config["LMS_CERTIFICATE_SIGNATORY"], "revocation_reason": ""}
+            "holder_name": user.name, "completed_at": completed_at, "issued_at": utcnow(),
+            "revocation_reason": ""} | _school_snapshot(school)
 
 
 def issue_course_certificate(user: User, enrolment: Enrolment) -> Certificate | None:
@@ -160,7 +167,7 @@ def revoke(certificate: Certificate, admin: User, reason: str) -> None:
 
 def reissue(certificate: Certificate, admin: User | None, reason: str) -> Certificate:
     """A new credential for the same achievement, with the holder's current name and the school's current
-    name and signatory; the achievement (title, hours, content version, completion date) is kept. The old
+    name, signatory and logo; the achievement (title, hours, content version, completion date) is kept. The old
     certificate is revoked and points at the new one, so it stays verifiable and auditable. ``admin`` is
     None for an automatic reissue (``LMS_AUTO_REISSUE_ON_RENAME``). A pending request for it is closed."""
     if certificate.replaced_by_id is not None:
@@ -172,8 +179,7 @@ def reissue(certificate: Certificate, admin: User | None, reason: str) -> Certif
     values = {name: getattr(certificate, name) for name in keep} | {
         "credential_id": new_credential_id(), "generation": certificate.generation + 1, "issued_at": utcnow(),
         "issued_by_id": admin.id if admin else None, "holder_name": holder.name if holder else certificate.holder_name,
-        "school_name": school.name, "signatory": current_app.config["LMS_CERTIFICATE_SIGNATORY"],
-        "revocation_reason": ""}
+        "revocation_reason": ""} | _school_snapshot(school)
     conflict = "course_id" if certificate.kind == "course" else "programme_id"
     if not _insert(values, conflict):
         raise CertificateError("This certificate was reissued a moment ago by someone else.")

@@ -1,8 +1,9 @@
+"""Schools: every programme, enrolment and certificate belongs to one; its settings brand the site."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import UTCDateTime, utcnow
@@ -16,6 +17,30 @@ class School(db.Model):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Settings edited by admins (the LMS_* configuration only seeds them when the school is created).
+    short_name: Mapped[str] = mapped_column(String(60), default="", server_default="")
+    accent: Mapped[str] = mapped_column(String(7), default="", server_default="")  # "#rrggbb"; "" = the stylesheet's
+    signatory: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    signatory_title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    footer_links: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")  # JSON [[label, url], ...]
+    logo_id: Mapped[int | None] = mapped_column(ForeignKey("school_logos.id", ondelete="SET NULL"))
+    # Bumped on every change: the key of the school's stylesheet and of anything cached that shows it.
+    settings_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     def __repr__(self) -> str:
         return f"<School {self.slug}>"
+
+
+class SchoolLogo(db.Model):
+    """An uploaded logo, checked and kept unchanged: certificates point at the one they were issued with."""
+    __tablename__ = "school_logos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(32))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<SchoolLogo {self.id} {self.media_type}>"

@@ -18,7 +18,8 @@ def current_school() -> School:
     slug = current_app.config["LMS_SCHOOL"]
     school = db.session.execute(db.select(School).filter_by(slug=slug)).scalar_one_or_none()
     if school is None:
-        name = current_app.config["LMS_SCHOOL_NAME"]
-        db.session.execute(insert_ignore(School, {"slug": slug, "name": name}, ["slug"]))
+        config = current_app.config  # only seeds the settings: admins edit them afterwards
+        seed = {"slug": slug, "name": config["LMS_SCHOOL_NAME"], "signatory": config["LMS_CERTIFICATE_SIGNATORY"]}
+        db.session.execute(insert_ignore(School, seed, ["slug"]))
         school = db.session.execute(db.select(School).filter_by(slug=slug)).scalar_one()
     return school

@@ -19,7 +19,7 @@ STAFF_PAGES = ["/author/", "/author/courses/new", "/author/courses/intro-course/
                f"/author/courses/intro-course/files/{LESSON}", f"/author/courses/intro-course/files/{QUIZ}",
                f"/author/courses/intro-course/history/{LESSON}", "/reports/", "/reports/courses/intro-course/",
                "/reports/courses/intro-course/quizzes/basics", "/admin/learners", "/admin/audit",
-               "/admin/courses/intro-course/authors"]
+               "/admin/courses/intro-course/authors", "/admin/school"]
 
 
 # Every page is checked in each colour scheme (prefers-color-scheme) at a phone's and a desktop's width.

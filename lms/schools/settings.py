@@ -1,0 +1,144 @@
+"""The school's settings as the site shows them, and the rules for changing them (services flush, never commit)."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import current_app, g
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..extensions import db
+from .logos import store_logo
+from .models import School, SchoolLogo
+from .services import find_school
+
+HEX = re.compile(r"#[0-9a-fA-F]{6}")
+PAGE_BACKGROUND, WHITE = "#f6f8fb", "#ffffff"  # lms.css --bg, and the text on accent-coloured buttons
+AA = 4.5
+MAX_FOOTER_LINKS = 5
+
+
+class SettingsRefused(ValueError):
+    """A setting the school cannot take; the message says why, for the admin."""
+
+
+@dataclass(frozen=True)
+class Branding:
+    """What pages and certificates show of the school: its settings, or the LMS_* seed values."""
+    name: str
+    short_name: str
+    accent: str
+    signatory: str
+    signatory_title: str
+    contact_email: str
+    footer_links: tuple[tuple[str, str], ...]
+    logo_id: int | None
+    version: int
+
+
+def branding(school: School | None) -> Branding:
+    config = current_app.config
+    if school is None:  # a fresh install (browsing never creates the school)
+        return Branding(config["LMS_SCHOOL_NAME"], "", "", config["LMS_CERTIFICATE_SIGNATORY"], "", "", (), None, 0)
+    return Branding(school.name, school.short_name, school.accent,
+                    school.signatory or config["LMS_CERTIFICATE_SIGNATORY"], school.signatory_title,
+                    school.contact_email, tuple(tuple(link) for link in json.loads(school.footer_links or "[]")),
+                    school.logo_id, school.settings_version)
+
+
+def site_branding() -> Branding:
+    """The branding of the school this app serves, read once per request."""
+    if "lms_branding" not in g:
+        try:
+            g.lms_branding = branding(find_school())
+        except SQLAlchemyError:  # an error page for a failed database still renders, with the seed values
+            g.lms_branding = branding(None)
+    return g.lms_branding
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG 2 contrast ratio of two #rrggbb colours, 1 to 21."""
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def check_accent(value: str) -> str:
+    """``#rrggbb`` in lower case that reads at AA as links on the page and under white button text; "" for the default."""
+    value = value.strip()
+    if not value:
+        return ""
+    if not HEX.fullmatch(value):
+        raise SettingsRefused("The accent colour must be a hex colour such as #1f4fb8.")
+    value = value.lower()
+    on_page, under_white = contrast(value, PAGE_BACKGROUND), contrast(value, WHITE)
+    if min(on_page, under_white) < AA:
+        raise SettingsRefused(f"The accent colour {value} is too light: its contrast is {on_page:.1f}:1 with the page "
+                              f"background and {under_white:.1f}:1 with white text; WCAG AA needs at least 4.5:1. "
+                              "Choose a darker colour.")
+    return value
+
+
+def darker(colour: str, factor: float = 0.75) -> str:
+    """The hover shade of the accent: darker still, so it keeps the contrast."""
+    return "#" + "".join(f"{int(int(colour[i:i + 2], 16) * factor):02x}" for i in (1, 3, 5))
+
+
+def parse_footer_links(text: str) -> list[list[str]]:
+    """Lines of ``Label | https://address``: at most five, each label short and each address https."""
+    links = []
+    for number, line in enumerate((text or "").splitlines(), 1):
+        if not line.strip():
+            continue
+        label, bar, url = line.partition("|")
+        label, url = label.strip(), url.strip()
+        parts = urlsplit(url)
+        if not bar or not label or not url:
+            raise SettingsRefused(f"Footer link line {number}: write it as 'Label | https://address'.")
+        if len(label) > 60 or len(url) > 500:
+            raise SettingsRefused(f"Footer link line {number}: the label may have 60 characters and the address 500.")
+        if parts.scheme != "https" or not parts.hostname or any(c.isspace() or ord(c) < 32 for c in url):
+            raise SettingsRefused(f"Footer link line {number}: the address must start with https:// and name a site.")
+        links.append([label, url])
+    if len(links) > MAX_FOOTER_LINKS:
+        raise SettingsRefused(f"At most {MAX_FOOTER_LINKS} footer links are allowed; {len(links)} were given.")
+    return links
+
+
+def footer_text(school: School) -> str:
+    return "\n".join(f"{label} | {url}" for label, url in json.loads(school.footer_links or "[]"))
+
+
+def update_settings(school: School, *, name: str, short_name: str, accent: str, signatory: str, signatory_title: str,
+                    contact_email: str, footer_links: str, logo: bytes | None = None, remove_logo: bool = False,
+                    ) -> School:
+    """Check every value first, then change them together, so a refusal leaves the school as it was."""
+    name, short_name = name.strip(), short_name.strip()
+    if not name:
+        raise SettingsRefused("The school needs a name.")
+    if not signatory.strip():
+        raise SettingsRefused("Certificates need a signatory.")
+    checked = {"name": name, "short_name": short_name, "accent": check_accent(accent),
+               "signatory": signatory.strip(), "signatory_title": signatory_title.strip(),
+               "contact_email": contact_email.strip(), "footer_links": json.dumps(parse_footer_links(footer_links))}
+    new_logo: SchoolLogo | None = store_logo(logo, current_app.config["LMS_LOGO_MAX_BYTES"]) if logo else None
+    for key, value in checked.items():
+        setattr(school, key, value)
+    if new_logo is not None:
+        school.logo_id = new_logo.id
+    elif remove_logo:
+        school.logo_id = None
+    school.settings_version = (school.settings_version or 0) + 1
+    db.session.flush()
+    return school
+
+
+def logo_of(logo_id: int | None) -> SchoolLogo | None:
+    return db.session.get(SchoolLogo, logo_id) if logo_id else None
