@@ -18,3 +18,7 @@ course_completed = _signals.signal("lms.course-completed")
 
 #: A learner completed a programme, once. Sender: the ``ProgrammeEnrolment``; ``completed_at`` is given.
 programme_completed = _signals.signal("lms.programme-completed")
+
+#: Content was loaded into the database by a sync (``flask lms sync``, a publish, a git pull). Sender: the
+#: ``SyncReport``. Receivers run in the sync's transaction.
+content_synced = _signals.signal("lms.content-synced")

@@ -98,6 +98,7 @@ def _empty_tables(application) -> None:
             else:
                 for table in tables:
                     connection.execute(table.delete())
+            connection.execute(text("DELETE FROM search_index"))  # the search index is not a model
         db.engine.dispose()
 
 

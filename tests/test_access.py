@@ -42,6 +42,7 @@ ROUTES = [
     ("progress.lesson", "GET", COURSE + "what-is-ai", everyone(200)),  # the free preview
     ("progress.lesson", "GET", COURSE + "models", {"anonymous": LOGIN, "owner": 200, "other": 302, "author": 302, "admin": 200}),
     ("catalog.asset", "GET", COURSE + "assets/notes.txt", everyone(200)),
+    ("search.results", "GET", "/search?q=models", everyone(200)),
     ("lms_static.static", "GET", "/lms/static/lms.css", everyone(200)),
     ("accounts.register", "GET", "/account/register", signed_in(302, anonymous=200)),
     ("accounts.finish_registration", "GET", "/account/register/not-a-token", everyone(302)),

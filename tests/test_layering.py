@@ -20,6 +20,7 @@ LAYERS: list[set[str]] = [
     {"schools", "accounts"},
     {"catalog"},
     {"content"},
+    {"search"},
     {"quizzes"},
     {"progress"},
     {"certificates"},
