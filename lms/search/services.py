@@ -22,6 +22,7 @@ from ..catalog.services import visible_courses
 from ..extensions import db
 
 TABLE = "search_index"
+DOCS = "search_index_docs"  # SQLite only: what each FTS5 row is, joined on its rowid
 MAX_QUERY = 200  # characters
 MAX_TERMS = 12
 PER_PAGE = 10
@@ -86,9 +87,17 @@ def rebuild_index() -> int:
         rows.append({"kind": "lesson", "ref_id": lesson_id, "course_id": course_id, "title": title,
                      "body": plain_text(summary, body)})
     db.session.execute(text(f"DELETE FROM {TABLE}"))
+    if _dialect() == "postgresql":
+        if rows:
+            db.session.execute(text(f"INSERT INTO {TABLE} (kind, ref_id, course_id, title, body) "
+                                    "VALUES (:kind, :ref_id, :course_id, :title, :body)"), rows)
+        return len(rows)
+    db.session.execute(text(f"DELETE FROM {DOCS}"))
+    for number, row in enumerate(rows, start=1):
+        row["id"] = number
     if rows:
-        db.session.execute(text(f"INSERT INTO {TABLE} (kind, ref_id, course_id, title, body) "
-                                "VALUES (:kind, :ref_id, :course_id, :title, :body)"), rows)
+        db.session.execute(text(f"INSERT INTO {DOCS} (id, kind, ref_id, course_id) VALUES (:id, :kind, :ref_id, :course_id)"), rows)
+        db.session.execute(text(f"INSERT INTO {TABLE} (rowid, title, body) VALUES (:id, :title, :body)"), rows)
     return len(rows)
 
 
@@ -104,7 +113,7 @@ def _fts5_query(query: str) -> str:
 
 
 _SQLITE = f"""
-    FROM {TABLE} WHERE {TABLE} MATCH :match AND course_id IN :ids"""
+    FROM {TABLE} JOIN {DOCS} AS docs ON docs.id = {TABLE}.rowid WHERE {TABLE} MATCH :match AND docs.course_id IN :ids"""
 _POSTGRES = f"""
     FROM {TABLE} WHERE document @@ websearch_to_tsquery('english', :match) AND course_id IN :ids"""
 
@@ -129,8 +138,9 @@ def search(query: str, user: User | None, page: int = 1) -> Results:
         params["options"] = (f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2, "
                              "FragmentDelimiter=\" … \"")
     else:
-        select = (f"SELECT kind, ref_id, course_id, title, snippet({TABLE}, 4, :start, :stop, ' … ', 24)" + where +
-                  f" ORDER BY bm25({TABLE}, 0, 0, 0, 10.0, 1.0), kind, ref_id")
+        select = (f"SELECT docs.kind, docs.ref_id, docs.course_id, {TABLE}.title, "
+                  f"snippet({TABLE}, 1, :start, :stop, ' … ', 24)" + where +
+                  f" ORDER BY bm25({TABLE}, 10.0, 1.0), docs.kind, docs.ref_id")
         params.update(start=START, stop=STOP)
     ids = bindparam("ids", expanding=True)
     total = db.session.execute(text("SELECT count(*)" + where).bindparams(ids),
