@@ -106,6 +106,7 @@ class LMS:
         from . import models  # noqa: F401  (registers every table with the metadata)
         from .certificates import receivers as _certificates  # noqa: F401  (connects to completion signals)
         from .progress import receivers as _progress  # noqa: F401  (connects to quiz signals)
+        from .search import receivers as _search  # noqa: F401  (connects to content syncs)
         from .accounts.routes import bp as accounts_bp
         from .admin.routes import bp as admin_bp
         from .authoring.routes import bp as authoring_bp
@@ -119,10 +120,11 @@ class LMS:
         from .help.routes import bp as help_bp
         from .reports.routes import bp as reports_bp
         from .schools.routes import bp as school_bp
+        from .search.routes import bp as search_bp
 
         prefix = url_prefix.rstrip("/")
         blueprints = (catalog_bp, progress_bp, quizzes_bp, accounts_bp, certificates_bp, verification_bp,
-                      certificates_admin_bp, authoring_bp, reports_bp, admin_bp, help_bp, school_bp, static_bp)
+                      certificates_admin_bp, authoring_bp, reports_bp, admin_bp, help_bp, school_bp, search_bp, static_bp)
         for blueprint in blueprints:
             app.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))
         security_hooks(app, {blueprint.name for blueprint in blueprints}, standalone)

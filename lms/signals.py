@@ -22,3 +22,6 @@ programme_completed = _signals.signal("lms.programme-completed")
 #: A learner's name changed (by the learner, or by an admin). Sender: the ``User``; ``previous`` is the
 #: old name and ``actor`` the account that changed it.
 name_changed = _signals.signal("lms.name-changed")
+#: Content was loaded into the database by a sync (``flask lms sync``, a publish, a git pull). Sender: the
+#: ``SyncReport``. Receivers run in the sync's transaction.
+content_synced = _signals.signal("lms.content-synced")

@@ -98,6 +98,9 @@ def _empty_tables(application) -> None:
             else:
                 for table in tables:
                     connection.execute(table.delete())
+            connection.execute(text("DELETE FROM search_index"))  # the search index is not a model
+            if connection.dialect.name != "postgresql":
+                connection.execute(text("DELETE FROM search_index_docs"))
         db.engine.dispose()
 
 

@@ -44,6 +44,7 @@ ROUTES = [
     ("progress.lesson", "GET", COURSE + "what-is-ai", everyone(200)),  # the free preview
     ("progress.lesson", "GET", COURSE + "models", {"anonymous": LOGIN, "owner": 200, "other": 302, "author": 302, "admin": 200}),
     ("catalog.asset", "GET", COURSE + "assets/notes.txt", everyone(200)),
+    ("search.results", "GET", "/search?q=models", everyone(200)),
     ("lms_static.static", "GET", "/lms/static/lms.css", everyone(200)),
     ("lms_static.favicon", "GET", "/favicon.ico", everyone(200)),
     ("help.index", "GET", "/help", everyone(200)),

@@ -21,6 +21,7 @@ LAYERS: list[set[str]] = [
     {"accounts"},
     {"catalog"},
     {"content"},
+    {"search"},
     {"quizzes"},
     {"progress"},
     {"certificates"},

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..catalog.models import Course, Lesson, Module, Programme, ProgrammeCourse, Skill
 from ..extensions import db
 from ..schools.models import School
+from ..signals import content_synced
 from .errors import ContentInvalid
 from .specs import ContentTree, CourseSpec, LessonSpec, ModuleSpec
 from .steps import content_steps
@@ -95,6 +96,7 @@ def _apply(tree: ContentTree, school: School) -> SyncReport:
     db.session.flush()
     _update_outline_hashes(courses.values(), modules.values(), lessons.values(), extra)
     db.session.flush()
+    content_synced.send(report)  # e.g. the search index follows the content
     return report
 
 

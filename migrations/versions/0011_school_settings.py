@@ -1,8 +1,8 @@
 """school settings edited by admins: short name, accent colour, signatory and title, contact, footer links,
 an uploaded logo; certificates keep the signatory title and logo they were issued with
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-06 14:00:00.000000
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0009'
-down_revision = '0008'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

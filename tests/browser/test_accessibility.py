@@ -9,7 +9,7 @@ pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 ANONYMOUS_PAGES = ["/", "/programmes/pathway", "/courses/intro-course/", "/courses/intro-course/what-is-ai",
-                   "/account/login", "/account/register", "/account/reset", "/help"]
+                   "/account/login", "/account/register", "/account/reset", "/help", "/search?q=models"]
 LEARNER_PAGES = ["/dashboard", "/courses/intro-course/", "/courses/intro-course/models", "/account/password", "/account/sessions",
                  "/certificates", "/account/profile"]
 LESSON = "courses/intro-course/01-basics/02-models.md"
