@@ -32,7 +32,7 @@ def test_the_tree_validates_without_errors(tree):
 def test_programme_and_skills_framework(tree):
     [programme] = tree.programmes
     assert programme.courses == ["ai-foundations", "agile-ai-delivery", "data-quality", "ai-ethics-governance",
-                                 "leading-ai-initiatives"]
+                                 "leading-ai-initiatives", "generative-agentic-ai"]
     assert 8 <= len(tree.skills) <= 12
 
 
