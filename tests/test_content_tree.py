@@ -60,6 +60,17 @@ def test_broken_lesson_link_names_the_line(content_dir):
         "no lesson, module or course at courses/intro-course/09-nowhere/01-x.md"]
 
 
+def test_a_markdown_template_in_assets_is_a_download_not_a_lesson(content_dir):
+    write(content_dir, "courses/intro-course/assets/model-card.md", "# Model card\n")
+    write(content_dir, "courses/intro-course/01-basics/02-models.md",
+          "---\ntitle: Models\nminutes: 5\n---\n\nDownload the [model card](../assets/model-card.md).\n\n"
+          "And the [missing one](../assets/risk-register.md).\n")
+    tree = read_tree(content_dir)
+    assert [str(e) for e in tree.errors] == [
+        "courses/intro-course/01-basics/02-models.md:8: link to '../assets/risk-register.md': "
+        "no such file courses/intro-course/assets/risk-register.md"]
+
+
 def test_missing_asset_and_unknown_callout(content_dir):
     write(content_dir, "courses/intro-course/01-basics/02-models.md",
           "---\ntitle: Models\nminutes: 5\n---\n\n![chart](../assets/chart.png)\n\n::: danger\nx\n:::\n")

@@ -70,6 +70,9 @@ def course_without_slash(slug: str):
     return redirect(url_for("catalog.course", slug=slug), 308)
 
 
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+
+
 @bp.get("/courses/<slug>/assets/<path:filename>")
 def asset(slug: str, filename: str):
     item = services.course_by_slug(slug, _user())  # an unpublished course's files are as hidden as its pages
@@ -79,6 +82,10 @@ def asset(slug: str, filename: str):
     if response is None:
         folder = Path(current_app.config["LMS_CONTENT_DIR"]) / Path(item.source_path).parent / "assets"
         response = send_from_directory(folder, filename, max_age=3600)
+    if filename.lower().endswith(".svg"):
+        # A diagram is drawn by its own <style> (light and dark); it may run nothing and load nothing,
+        # and opened on its own it is a sandboxed document, never a page of the site.
+        response.headers["Content-Security-Policy"] = SVG_POLICY
     if not item.published:  # only its authors see it: no shared cache may keep a copy for others
         response.cache_control.public = False
         response.cache_control.private = True

@@ -120,7 +120,8 @@ class Reader:
         if not target:
             return url
         resolved = posixpath.normpath(posixpath.join(source_dir, target))
-        if resolved.endswith(".md"):
+        in_assets = resolved.split("/")[2:3] == ["assets"]  # a Markdown template there is a download
+        if resolved.endswith(".md") and not in_assets:
             destination = self.pages.get(resolved)
             if destination is None:
                 raise ValueError(f"link to {quoted(url)}: no lesson, module or course at {resolved}")
