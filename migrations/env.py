@@ -89,7 +89,7 @@ def run_migrations_online():
         return False
 
     def include_name(name, type_, parent_names):
-        # The search index (an FTS5 table and its shadow tables on SQLite) is made by hand in 0009.
+        # The search index (an FTS5 table and its shadow tables on SQLite) is made by hand in 0012.
         return not (type_ == "table" and (name == "search_index" or name.startswith("search_index_")))
 
     conf_args = current_app.extensions['migrate'].configure_args
@@ -101,14 +101,32 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        # SQLite's batch mode rebuilds a table (copy, drop, rename): with foreign keys enforced, dropping a
+        # table other rows point to fails. They are off while migrating (the pragma is ignored inside a
+        # transaction, hence the commit), checked afterwards, and on again before the connection goes back.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
 
-        with context.begin_transaction():
-            context.run_migrations()
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                connection.commit()
+                if broken:
+                    raise RuntimeError(f"the migration left rows that point to nothing: {broken[:5]}")
+        finally:
+            if sqlite:
+                connection.rollback()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 if context.is_offline_mode():

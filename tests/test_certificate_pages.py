@@ -44,13 +44,13 @@ def test_my_certificates_lists_downloads_share_and_linkedin_links(issued, client
 
 def test_nav_and_course_page_link_to_my_certificates(issued, client):
     assert 'href="/certificates">My certificates</a>' in client.get("/").get_data(as_text=True)
-    assert 'href="/certificates">Your certificate of completion</a>' in client.get(COURSE).get_data(as_text=True)
+    assert 'href="/certificates">View your certificate</a>' in client.get(COURSE).get_data(as_text=True)
     assert "Certificates admin" not in client.get("/").get_data(as_text=True)
 
 
 def test_without_certificates_the_page_says_how_to_earn_one(synced, learner, client):
     assert "You have no certificates yet" in client.get("/certificates").get_data(as_text=True)
-    assert "Your certificate" not in client.get(COURSE).get_data(as_text=True)
+    assert "View your certificate" not in client.get(COURSE).get_data(as_text=True)
     assert client.get("/certificates").headers["Content-Security-Policy"]
 
 

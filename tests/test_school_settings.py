@@ -112,7 +112,7 @@ def test_the_header_footer_and_title_show_the_settings_at_once(synced, admin):
     assert save(admin, name="Southwind College").status_code == 302
     assert "Southwind College" in synced.test_client().get("/").get_data(as_text=True)
     audit = admin.client.get("/admin/audit").get_data(as_text=True)
-    assert audit.count("<td>school settings</td>") == 2 and "name: Southwind College" in audit
+    assert audit.count("<td>School settings</td>") == 2 and "Name: Southwind College" in audit
 
 
 @pytest.mark.parametrize("role", ["learner", "author"])
@@ -231,3 +231,14 @@ def test_settings_seed_from_configuration_and_then_ignore_it(make_app, content_d
     again = make_app(LMS_SCHOOL_NAME="Seeded School")  # a restart with the same environment
     assert "Edited School" in again.test_client().get("/").get_data(as_text=True)
     assert re.search(r'value="Edited Signer"', admin.client.get(SETTINGS).get_data(as_text=True))
+
+
+def test_in_dark_mode_the_accent_is_lightened_until_it_reads_on_the_dark_page(synced, admin):
+    """An accent dark enough for the light page would be unreadable on the dark card and under the dark text of
+    buttons: the stylesheet gives dark mode a lighter shade of the same colour that meets AA on both."""
+    assert save(admin, accent="#7a1f5c").status_code == 302
+    version = school(synced)["settings_version"]
+    css = synced.test_client().get(f"/school/theme.css?v={version}").get_data(as_text=True)
+    dark = re.search(r"prefers-color-scheme: dark\) \{ :root \{ --brand: (#[0-9a-f]{6});", css)
+    assert dark and dark.group(1) != "#7a1f5c"
+    assert contrast(dark.group(1), "#19212c") >= 4.5 and contrast(dark.group(1), "#0f141b") >= 4.5

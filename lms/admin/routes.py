@@ -24,7 +24,7 @@ bp.before_request(require_admin)
 bp.add_app_template_filter(services.audit_details, "audit_details")
 
 ACTIONS = ("enrol", "unenrol", "reset_attempt", "deactivate", "reactivate", "set_role", "rename", "add_author",
-           "remove_author")
+           "remove_author", "school_settings")
 
 
 def _user_or_404(user_id: int) -> User:

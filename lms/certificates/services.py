@@ -6,6 +6,7 @@ import secrets
 from datetime import datetime
 from decimal import Decimal
 
+from flask import current_app
 from sqlalchemy import func, or_, update
 from sqlalchemy.orm import selectinload
 

@@ -12,7 +12,7 @@ from .forms import SchoolSettingsForm
 from .logos import LogoRefused
 from .models import SchoolLogo
 from .services import current_school
-from .settings import SettingsRefused, darker, footer_text, site_branding, update_settings
+from .settings import SettingsRefused, dark_mode_accent, darker, footer_text, site_branding, update_settings
 
 bp = Blueprint("school", __name__, template_folder="templates")
 # An uploaded SVG is shown as an image, never as a page that could run: no script, no fetch, sandboxed.
@@ -76,7 +76,11 @@ def theme():
     """The accent colour as CSS custom properties, from a checked value; the URL carries the settings
     version, so a change is a new address and a cached copy is never stale."""
     settings = site_branding()
-    css = f":root {{ --brand: {settings.accent}; --brand-dark: {darker(settings.accent)}; }}\n" if settings.accent else ""
+    css = ""
+    if settings.accent:
+        dark, dark_hover = dark_mode_accent(settings.accent)
+        css = (f":root {{ --brand: {settings.accent}; --brand-dark: {darker(settings.accent)}; }}\n"
+               f"@media (prefers-color-scheme: dark) {{ :root {{ --brand: {dark}; --brand-dark: {dark_hover}; }} }}\n")
     response = Response(css, mimetype="text/css")
     current = request.args.get("v") == str(settings.version)
     response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable" if current else "no-cache"

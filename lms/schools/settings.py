@@ -16,6 +16,7 @@ from .services import find_school
 
 HEX = re.compile(r"#[0-9a-fA-F]{6}")
 PAGE_BACKGROUND, WHITE = "#f6f8fb", "#ffffff"  # lms.css --bg, and the text on accent-coloured buttons
+DARK_CARD, DARK_INK = "#19212c", "#0f141b"  # dark mode: lms.css --card, and the text on accent-coloured buttons
 AA = 4.5
 MAX_FOOTER_LINKS = 5
 
@@ -89,6 +90,22 @@ def check_accent(value: str) -> str:
 def darker(colour: str, factor: float = 0.75) -> str:
     """The hover shade of the accent: darker still, so it keeps the contrast."""
     return "#" + "".join(f"{int(int(colour[i:i + 2], 16) * factor):02x}" for i in (1, 3, 5))
+
+
+def lighter(colour: str, share: float) -> str:
+    """The colour mixed with white: ``share`` 0 keeps it, 1 is white."""
+    return "#" + "".join(f"{round(int(colour[i:i + 2], 16) + (255 - int(colour[i:i + 2], 16)) * share):02x}"
+                         for i in (1, 3, 5))
+
+
+def dark_mode_accent(colour: str) -> tuple[str, str]:
+    """The accent for dark mode, and its hover shade: the same hue lightened until it reads at AA as links on the
+    dark card and under the dark text of buttons (an accent checked for light mode is too dark there)."""
+    for step in range(21):
+        shade = lighter(colour, step / 20)
+        if min(contrast(shade, DARK_CARD), contrast(shade, DARK_INK)) >= AA:
+            return shade, lighter(shade, 0.35)
+    return WHITE, WHITE  # unreachable: white reads on both
 
 
 def parse_footer_links(text: str) -> list[list[str]]:

@@ -40,7 +40,7 @@ def test_diagrams_show_with_their_alt_text_in_light_and_dark_mode(synced, live_s
     page.goto(live_server + "/account/login")
     page.fill("input[name=email]", "admin@example.com")
     page.fill("input[name=password]", "correct-horse-battery")
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")
     for path, src in LESSONS.items():
         blocked: list[str] = []
         page.on("console", lambda message: blocked.append(message.text) if "Content Security" in message.text else None)
