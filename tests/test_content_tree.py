@@ -154,6 +154,14 @@ def test_markdown_features(content_dir, feature, needle):
     assert needle in tree.courses[0].lessons[1].body_html
 
 
+def test_a_table_sits_in_a_focusable_region_named_by_its_header_row():
+    html, problems = render_markdown("| **Risk** | `p99` <i> |\n|---|---|\n| drift | 1 |\n")
+    assert problems == []
+    assert html.startswith('<div class="table-block" role="region" tabindex="0" aria-label="Table: Risk, p99 &lt;i&gt;">'
+                           "\n<table>")
+    assert html.rstrip().endswith("</table>\n</div>")
+
+
 def test_answer_callout_is_a_disclosure_that_survives_sanitising():
     html, problems = render_markdown("::: answer\nThe key is **B**.\n\n<script>alert(1)</script>\n:::\n")
     assert problems == []

@@ -27,7 +27,7 @@ from pygments.util import ClassNotFound
 from .errors import quoted
 
 # Bump when the output changes, so the next sync re-renders every file.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"
 
 CALLOUT_KINDS = {"note": "Note", "tip": "Tip", "warning": "Warning", "example": "Example", "checklist": "Checklist",
                  "answer": "Show the answer"}
@@ -51,7 +51,7 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "id"},
     "a": {"href", "title", "role"},
-    "div": {"role", "aria-label"},
+    "div": {"role", "aria-label", "tabindex"},
     "img": {"src", "alt", "title"},
     "input": {"type", "checked", "disabled"},
     "ol": {"start"},
@@ -96,6 +96,28 @@ def _callout_renderer(kind: str):
     return render
 
 
+def _table_open(self, tokens, idx, options, env):
+    """A table scrolls inside its own region when it is wider than the page (the page itself never scrolls
+    sideways, and cells keep their words whole); the region is focusable so a keyboard can scroll it, and is
+    named by the table's header row."""
+    headers = []
+    for token in tokens[idx + 1:]:
+        if token.type == "thead_close" or token.type == "tbody_open":
+            break
+        if token.type == "inline":
+            words = "".join(child.content for child in token.children or () if child.type in ("text", "code_inline"))
+            if words.strip():
+                headers.append(words.strip())
+    label = "Table: " + ", ".join(headers) if headers else "Table"
+    if len(label) > 120:
+        label = label[:117].rstrip() + "..."
+    return f'<div class="table-block" role="region" tabindex="0" aria-label="{escape(label)}">\n<table>\n'
+
+
+def _table_close(self, tokens, idx, options, env):
+    return "</table>\n</div>\n"
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     md = (
@@ -108,6 +130,8 @@ def _parser() -> MarkdownIt:
     )
     for kind in CALLOUT_KINDS:
         md.use(container_plugin, name=kind, render=_callout_renderer(kind))
+    md.add_render_rule("table_open", _table_open)
+    md.add_render_rule("table_close", _table_close)
     return md
 
 
