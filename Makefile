@@ -6,7 +6,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/11
 RUN_ENV := LMS_ENV=development FLASK_APP=lms
 
-.PHONY: run test test-sqlite test-postgres install install-test install-bench browser pg-client nginx bench load two-servers check wheel-check clean
+.PHONY: run test test-sqlite test-postgres install install-test install-bench browser pg-client nginx bench load two-servers replay check wheel-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -83,6 +83,11 @@ load: install-test
 ## make two-servers: learners alternate between two gunicorn servers (same keys, one database, Redis) through nginx; rows and credentials checked
 two-servers: install-test nginx
 	cd bench && ../$(BIN)/python two_servers.py --database $(PG_TEST_URL) --redis $(REDIS_TEST_URL)
+
+## make replay: the hardening findings replayed as an attacker would against gunicorn in production mode (Redis, one trusted proxy), on SQLite then PostgreSQL
+replay: install-test
+	cd bench && ../$(BIN)/python replay.py --redis $(REDIS_TEST_URL)
+	cd bench && ../$(BIN)/python replay.py --database $(PG_TEST_URL) --redis $(REDIS_TEST_URL)
 
 ## make wheel-check: build the wheel, install it in a clean virtualenv, mount it in a host app, migrate, sync, open a lesson
 wheel-check: install-test
