@@ -237,11 +237,17 @@ def test_an_admin_cannot_approve_the_reissue_of_their_own_certificate(synced, ma
         assert db.session.get(ReissueRequest, request_id).state == "pending"
 
 
-def test_a_learner_can_neither_approve_nor_ask_for_someone_elses_certificate(synced, learner, auth, make_user):
+def asked_for_reissue(synced, auth) -> Certificate:
+    """The learner finished the course, changed their name and asked for a reissue: their certificate."""
     finish_course(auth)
     rename(auth, "Ada Lovelace")
     [old] = certificates(synced)
-    auth.post(f"/certificates/{old.credential_id}/reissue-request", token_from="/certificates")
+    assert auth.post(f"/certificates/{old.credential_id}/reissue-request", token_from="/certificates").status_code == 302
+    return old
+
+
+def test_a_learner_can_neither_approve_nor_ask_for_someone_elses_certificate(synced, learner, auth, make_user):
+    old = asked_for_reissue(synced, auth)
     with synced.app_context():
         request_id = db.session.execute(db.select(ReissueRequest.id)).scalar_one()
     assert auth.post(f"/admin/certificates/reissue-requests/{request_id}/approve").status_code == 403
@@ -253,10 +259,7 @@ def test_a_learner_can_neither_approve_nor_ask_for_someone_elses_certificate(syn
 
 
 def test_a_request_for_a_certificate_revoked_since_is_not_approved(synced, learner, auth, make_user):
-    finish_course(auth)
-    rename(auth, "Ada Lovelace")
-    [old] = certificates(synced)
-    auth.post(f"/certificates/{old.credential_id}/reissue-request", token_from="/certificates")
+    old = asked_for_reissue(synced, auth)
     admin = make_admin(make_user, synced)
     detail = f"/admin/certificates/{old.credential_id}"
     admin.post(detail + "/revoke", {"reason": "Fraud"}, token_from=detail)
@@ -270,10 +273,7 @@ def test_a_request_for_a_certificate_revoked_since_is_not_approved(synced, learn
 
 
 def test_a_declined_request_tells_the_learner_why(synced, learner, auth, make_user):
-    finish_course(auth)
-    rename(auth, "Ada Lovelace")
-    [old] = certificates(synced)
-    auth.post(f"/certificates/{old.credential_id}/reissue-request", token_from="/certificates")
+    old = asked_for_reissue(synced, auth)
     admin = make_admin(make_user, synced)
     with synced.app_context():
         request_id = db.session.execute(db.select(ReissueRequest.id)).scalar_one()
@@ -309,10 +309,7 @@ def test_without_the_setting_a_rename_reissues_nothing(synced, learner, auth):
 
 
 def test_the_admin_reissue_closes_a_pending_request(synced, learner, auth, make_user):
-    finish_course(auth)
-    rename(auth, "Ada Lovelace")
-    [old] = certificates(synced)
-    auth.post(f"/certificates/{old.credential_id}/reissue-request", token_from="/certificates")
+    old = asked_for_reissue(synced, auth)
     admin = make_admin(make_user, synced)
     detail = f"/admin/certificates/{old.credential_id}"
     admin.post(detail + "/reissue", {"note": ""}, token_from=detail)

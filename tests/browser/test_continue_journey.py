@@ -7,7 +7,7 @@ import re
 import pytest
 
 from ..content_factory import write
-from .test_accessibility import violations
+from .test_accessibility import log_in, violations
 
 pytestmark = pytest.mark.browser
 
@@ -37,10 +37,7 @@ def test_clicking_only_continue_walks_the_course_in_order_to_the_certificate(qui
     make_user()
     context = browser.new_context(bypass_csp=True)  # for injecting axe only
     page = context.new_page()
-    page.goto(live_server + "/account/login")
-    page.get_by_label("E-mail").fill("learner@example.com")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server)
     page.goto(live_server + "/courses/intro-course/")
     page.get_by_role("button", name="Enrol in this course").click()
     page.goto(live_server + "/courses/intro-course/")
