@@ -128,9 +128,9 @@ def test_migration_0006_gives_existing_certificates_random_distinct_indexes(app,
 
     user_id = make_user()
     with app.app_context():
-        school = current_school()
+        school_id = current_school().id
         db.session.commit()
-        school_id = school.id
+        db.session.remove()  # no transaction of this session may hold a lock the migrations wait for
         downgrade(revision="0005")
         try:
             with db.engine.begin() as connection:
