@@ -191,7 +191,7 @@ def _read_block(opener: Token, inner: list[Token], embeds: Embeds, resolve, line
             match = KEY_LINE.match(text.strip())
             if not match or match.group(1) not in KEYS:
                 problems.append((at + offset, f"unexpected {quoted(text.strip())} in a video block "
-                                              "(write 'title: …' and 'transcript: …')"))
+                                              "(write 'title: …' and 'transcript: …', then close the block with :::)"))
             elif match.group(1) in values:
                 problems.append((at + offset, f"{match.group(1)} is given twice"))
             else:
