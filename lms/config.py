@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +51,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LMS_MAX_FORM_BYTES": (1024 * 1024, int),
     "LMS_PAGE_CACHE_SIZE": (512, int),
     "LMS_CACHE_TYPE": ("SimpleCache", str),
+    "LMS_PEERTUBE_HOSTS": (None, str),
 }
 
 
@@ -80,6 +83,23 @@ def check_settings(config) -> None:
     for key, least in AT_LEAST.items():
         if not isinstance(config[key], int) or config[key] < least:
             raise RuntimeError(f"{key} is {config[key]!r}: it must be a whole number, at least {least}")
+    peertube_hosts(config.get("LMS_PEERTUBE_HOSTS"))
+
+
+HOST_NAME = re.compile(r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$")
+
+
+def peertube_hosts(value: str | Iterable[str] | None) -> frozenset[str]:
+    """``LMS_PEERTUBE_HOSTS`` as a set of host names: a list, or one string separated by commas or spaces."""
+    if not value:
+        return frozenset()
+    items = value.replace(",", " ").split() if isinstance(value, str) else list(value)
+    hosts = frozenset(str(item).strip().lower() for item in items if str(item).strip())
+    for host in sorted(hosts):
+        if not HOST_NAME.match(host):
+            raise RuntimeError(f"LMS_PEERTUBE_HOSTS names {host!r}: write host names such as video.example.org "
+                               "(no https://, path or port)")
+    return hosts
 
 
 def is_development(config) -> bool:

@@ -16,7 +16,7 @@ from .caching import init_cache
 from .config import check_settings, env_settings, is_development
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .mail import BACKENDS
-from .web import IdConverter, body_limit_of, carries_nul, plural
+from .web import CONTENT_SECURITY_POLICY, IdConverter, body_limit_of, carries_nul, plural
 
 log = logging.getLogger("lms")
 
@@ -58,10 +58,6 @@ def favicon():
     return response
 
 
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
 # Set on every LMS response unless the view set its own.
 SECURITY_HEADERS = (
     ("Content-Security-Policy", CONTENT_SECURITY_POLICY),

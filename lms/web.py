@@ -2,7 +2,7 @@
 and the one transaction helper."""
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -18,6 +18,12 @@ from .extensions import db
 # names no row, and PostgreSQL would refuse to compare with it (SQLite overflows past 64 bits).
 INT_MAX = 2**31 - 1
 View = TypeVar("View", bound=Callable)
+# Every LMS response's policy (lms/extension.py sets it unless the view set its own). No frame-src:
+# a page embeds nothing unless it names what (``content_security_policy``).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 # What SQLite and PostgreSQL say when they cannot write for want of space (PostgreSQL's SQLSTATE 53100).
 STORAGE_FULL = ("database or disk is full", "no space left on device", "could not extend file", "disk full")
 
@@ -26,6 +32,12 @@ def plural(count: int | float, word: str, many: str | None = None) -> str:
     """ "1 learner", "4 learners", "1 minute": the count and the word, singular for exactly one."""
     return f"{count:g} {word if count == 1 else many or word + 's'}" if isinstance(count, float) else \
         f"{count} {word if count == 1 else many or word + 's'}"
+
+
+def content_security_policy(frame_origins: Iterable[str] = ()) -> str:
+    """The policy of a page that embeds players from exactly ``frame_origins`` (none: the default policy)."""
+    origins = list(dict.fromkeys(frame_origins))
+    return CONTENT_SECURITY_POLICY + (f"; frame-src {' '.join(origins)}" if origins else "")
 
 
 def safe_next(target: str | None, fallback_endpoint: str = "catalog.home") -> str:

@@ -46,6 +46,7 @@ class Preview:
     errors: list[ContentError] = field(default_factory=list)
     course_slug: str = ""
     rendered: int = 0  # files the reader rendered: the previewed one only
+    frame_origins: list[str] = field(default_factory=list)  # a lesson's videos: the editor page's frame-src
 
     @property
     def own_errors(self) -> list[ContentError]:
@@ -79,6 +80,7 @@ def _fill(result: Preview, tree: ContentTree) -> None:
                 if lesson.path == path:
                     result.kind, result.title, result.html, result.course_slug = \
                         "lesson", lesson.title, lesson.body_html or "", course.slug
+                    result.frame_origins = lesson.frame_origins
     for programme in tree.programmes:
         if programme.path == path:
             result.kind, result.title, result.html = "programme", programme.title, programme.overview_html or ""

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..quizzes.rendering import attempt_page, quiz_page
 from ..schools.services import current_school
 from ..access import authored_course_or_abort, authored_courses, require_author
-from ..web import body_limit, database_int, int_arg, silently, transaction
+from ..web import body_limit, content_security_policy, database_int, int_arg, silently, transaction
 from . import moves, services, uploads
 from .diffs import diff_lines
 from .forms import ConfirmForm, EditorForm, MoveForm, NewCourseForm, NewLessonForm, NewModuleForm, NewQuizForm, UploadForm
@@ -199,10 +199,12 @@ def edit(slug: str, path: str):
         result = preview(path, text.encode("utf-8"))
     except UnicodeEncodeError:
         abort(400)
-    return render_template("authoring/editor.html", course=item, file=file, form=form, preview=result,
+    page = render_template("authoring/editor.html", course=item, file=file, form=form, preview=result,
                            html=absolutise(result.html, url_for("catalog.home") + f"courses/{item.slug}/"),
                            bases=_quiz_bases(result), publish_errors=publish_errors, confirm=ConfirmForm(),
-                           live=revision_of(file, file.live_number), absolutise=absolutise), status
+                           live=revision_of(file, file.live_number), absolutise=absolutise)
+    # The preview plays the lesson's videos as the lesson page would: its frame-src names their origins.
+    return page, status, {"Content-Security-Policy": content_security_policy(result.frame_origins)}
 
 
 def _quiz_bases(result) -> dict[str, str]:

@@ -119,6 +119,8 @@ class Lesson(db.Model):
     minutes: Mapped[int] = mapped_column(default=0)
     objectives: Mapped[list[str]] = mapped_column(JSON, default=list)
     body_html: Mapped[str] = mapped_column(Text, default="")
+    # The origins its videos come from, space-separated (https://www.youtube-nocookie.com): the page's frame-src.
+    frame_origins: Mapped[str] = mapped_column(Text, default="")
     source_path: Mapped[str] = mapped_column(String(500))
     content_hash: Mapped[str] = mapped_column(String(64))
     # Order within the whole course, so previous/next and "first lesson" need no module join.

@@ -25,9 +25,10 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from .errors import quoted
+from .video import FIXED_ATTRIBUTES, Embeds, render_video_token, replace_videos
 
 # Bump when the output changes, so the next sync re-renders every file.
-RENDERER_VERSION = "3"
+RENDERER_VERSION = "4"  # 3: tables in scrolling regions; 4: videos
 
 CALLOUT_KINDS = {"note": "Note", "tip": "Tip", "warning": "Warning", "example": "Example", "checklist": "Checklist",
                  "answer": "Show the answer"}
@@ -45,7 +46,7 @@ LinkResolver = Callable[[str], str]
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em", "h1", "h2",
-    "h3", "h4", "h5", "h6", "hr", "img", "input", "label", "li", "ol", "p", "pre", "s", "section", "span",
+    "figcaption", "figure", "h3", "h4", "h5", "h6", "hr", "img", "input", "label", "li", "ol", "p", "pre", "s", "section", "span",
     "strong", "sub", "summary", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 }
 ALLOWED_ATTRIBUTES = {
@@ -132,6 +133,9 @@ def _parser() -> MarkdownIt:
         md.use(container_plugin, name=kind, render=_callout_renderer(kind))
     md.add_render_rule("table_open", _table_open)
     md.add_render_rule("table_close", _table_close)
+    # Read into one ``video`` token after parsing (lms/content/video.py); never rendered as a container.
+    md.use(container_plugin, name="video")
+    md.add_render_rule("video", render_video_token)
     return md
 
 
@@ -159,37 +163,53 @@ def _rewrite_links(tokens: list[Token], resolve: LinkResolver | None, line_offse
                 problems.append((line, str(exc)))
 
 
-def _check_callouts(text: str, line_offset: int, problems: Problems) -> None:
+def _check_callouts(text: str, line_offset: int, problems: Problems, videos: bool) -> None:
     fenced = False
     for number, raw in enumerate(text.splitlines(), start=line_offset + 1):
         if raw.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
         match = None if fenced else CALLOUT_LINE.match(raw)
-        if match and match.group(1) not in CALLOUT_KINDS:
+        if match and match.group(1) == "video":
+            if not videos:
+                problems.append((number, "a video can only be embedded in a lesson"))
+        elif match and match.group(1) not in CALLOUT_KINDS:
             kinds = ", ".join(CALLOUT_KINDS)
             problems.append((number, f"unknown callout {quoted(match.group(1))} (use one of: {kinds})"))
 
 
-def sanitise(html: str) -> str:
+def sanitise(html: str, frame_sources: set[str] | frozenset[str] = frozenset()) -> str:
+    """Keep only the allowed tags and attributes; an ``<iframe>`` only with a src in ``frame_sources``
+    (the addresses the video directive made) and its fixed attributes with exactly their values."""
+    tags, attributes, values = ALLOWED_TAGS, ALLOWED_ATTRIBUTES, None
+    if frame_sources:
+        tags = ALLOWED_TAGS | {"iframe"}
+        attributes = {**ALLOWED_ATTRIBUTES, "iframe": {"title"}}
+        values = {"iframe": {"src": set(frame_sources), **{name: {value} for name, value in FIXED_ATTRIBUTES.items()}}}
     return nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        tags=tags,
+        attributes=attributes,
+        tag_attribute_values=values,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
     )
 
 
-def render_markdown(text: str, *, resolve: LinkResolver | None = None, line_offset: int = 0) -> tuple[str, Problems]:
-    """Render trusted-format, untrusted-content Markdown to safe HTML, with problems by line."""
+def render_markdown(text: str, *, resolve: LinkResolver | None = None, line_offset: int = 0,
+                    embeds: Embeds | None = None) -> tuple[str, Problems]:
+    """Render trusted-format, untrusted-content Markdown to safe HTML, with problems by line.
+
+    ``embeds`` allows ``::: video`` blocks (lessons only) and collects the origins they embed."""
     problems: Problems = []
-    _check_callouts(text, line_offset, problems)
+    _check_callouts(text, line_offset, problems, videos=embeds is not None)
     md = _parser()
     env: dict = {}
     tokens = md.parse(text, env)
     _rewrite_links(tokens, resolve, line_offset, problems)
+    if any(token.type == "container_video_open" for token in tokens):
+        tokens = replace_videos(tokens, embeds or Embeds(), resolve, line_offset, problems if embeds else [])
     html = ALIGN_STYLE.sub(r'class="align-\1"', md.renderer.render(tokens, md.options, env))
-    return sanitise(html), problems
+    return sanitise(html, embeds.sources if embeds else frozenset()), problems
 
 
 def render_inline(text: str) -> str:

@@ -28,6 +28,8 @@ class LessonSpec:
     summary: str = ""
     # None when the file is unchanged since the last sync and was not rendered again.
     body_html: str | None = None
+    # The origins of the videos the body embeds (https://host), for the page's frame-src.
+    frame_origins: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -198,6 +198,7 @@ def _sync_lesson(spec: LessonSpec, course: Course, module: Module, lessons: dict
         db.session.add(lesson)
     lesson.module_id, lesson.title, lesson.summary, lesson.minutes = module.id, spec.title, spec.summary, spec.minutes
     lesson.objectives, lesson.body_html = spec.objectives, spec.body_html
+    lesson.frame_origins = " ".join(spec.frame_origins)
     lesson.source_path, lesson.content_hash, lesson.position, lesson.retired = spec.path, spec.hash, spec.position, False
     count(report, created)
     return lesson

@@ -11,11 +11,15 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from flask import current_app, has_app_context
+
+from ..config import peertube_hosts
 from .errors import ContentError, quoted
 from .frontmatter import Bounds, Document, Key, check_keys, did_you_mean, load_yaml_file, split_front_matter
 from .markdown import RENDERER_VERSION, render_markdown
 from .specs import ContentTree, CourseSpec, LessonSpec, ModuleSpec, ProgrammeSpec, SkillSpec
 from .steps import content_steps
+from .video import Embeds
 
 NAME = re.compile(r"^(?:(\d+)-)?([a-z0-9]+(?:-[a-z0-9]+)*)$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -59,9 +63,11 @@ def order_key(name: str) -> tuple[int, str]:
 class Reader:
     """One pass over a tree. ``known`` maps a source path to the hash the database holds for it."""
 
-    def __init__(self, root: Path, known: KnownHashes | None = None):
+    def __init__(self, root: Path, known: KnownHashes | None = None, video_hosts: frozenset[str] | None = None):
         self.root = root
         self.known = known or {}
+        # PeerTube hosts lessons may embed videos from: given, or the app's LMS_PEERTUBE_HOSTS.
+        self.video_hosts = configured_video_hosts() if video_hosts is None else video_hosts
         self.tree = ContentTree(root=str(root))
         self.context = ""
         # content path (relative to root) -> URL path of its page, relative to the LMS root
@@ -101,14 +107,14 @@ class Reader:
             self.error(doc.path, doc.line_of("id"), f"id {quoted(slug)} must be lowercase a-z, 0-9 and '-'")
         return slug
 
-    def render(self, doc: Document, page: str) -> str:
-        """Render a body whose links are relative to the URL directory ``page``."""
+    def render(self, doc: Document, page: str, embeds: Embeds | None = None) -> str:
+        """Render a body whose links are relative to the URL directory ``page``; ``embeds`` allows videos."""
         source_dir = posixpath.dirname(doc.path)
 
         def resolve(url: str) -> str:
             return self.resolve_link(url, source_dir, page)
 
-        html, problems = render_markdown(doc.body, resolve=resolve, line_offset=doc.body_line - 1)
+        html, problems = render_markdown(doc.body, resolve=resolve, line_offset=doc.body_line - 1, embeds=embeds)
         for line, message in problems:
             self.error(doc.path, line, message)
         self.tree.rendered += 1
@@ -174,6 +180,7 @@ class Reader:
     def _context_digest(self, courses_dir: Path) -> str:
         """What validation and rendering of any one file depends on besides the file itself."""
         digest = hashlib.sha256(RENDERER_VERSION.encode())
+        digest.update(" ".join(sorted(self.video_hosts)).encode() + b"\0")  # a host removed: check again
         for path in sorted(p.relative_to(self.root).as_posix() for p in courses_dir.rglob("*")):
             digest.update(path.encode() + b"\0")
         skills = courses_dir / "_skills.yaml"
@@ -347,7 +354,9 @@ class Reader:
                             summary=values.get("summary", ""))
         lesson.skill_line = doc.line_of("skills")  # type: ignore[attr-defined]
         if changed:
-            lesson.body_html = self.render(doc, f"courses/{course_slug}/")
+            embeds = Embeds(self.video_hosts)
+            lesson.body_html = self.render(doc, f"courses/{course_slug}/", embeds)
+            lesson.frame_origins = embeds.origins
         return lesson
 
     def read_programmes(self, folder: Path) -> None:
@@ -402,6 +411,12 @@ class Reader:
                 self.error(programme.path, programme.course_line, "a course is listed twice")
 
 
-def read_tree(root: Path | str, known: KnownHashes | None = None) -> ContentTree:
+def configured_video_hosts() -> frozenset[str]:
+    """``LMS_PEERTUBE_HOSTS`` of the current app; none outside one (a test reading a tree)."""
+    return peertube_hosts(current_app.config.get("LMS_PEERTUBE_HOSTS")) if has_app_context() else frozenset()
+
+
+def read_tree(root: Path | str, known: KnownHashes | None = None,
+              video_hosts: frozenset[str] | None = None) -> ContentTree:
     """Read, validate and render a content tree, quizzes included; ``tree.errors`` lists every problem."""
-    return Reader(Path(root), known).read()
+    return Reader(Path(root), known, video_hosts).read()

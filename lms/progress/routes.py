@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from ..catalog import services as catalog
 from ..catalog.models import Programme
 from ..schools.services import current_school, find_school
-from ..web import get_or_404, transaction
+from ..web import content_security_policy, get_or_404, transaction
 from . import services, visits
 from .forms import CompleteForm, EnrolForm
 from .outline import NextStep, outline
@@ -118,7 +118,11 @@ def lesson(slug: str, lesson_slug: str):
             visits.record_visit(user, visit)
     plan, item = visit.outline, visit.lesson
     previous, following = plan.neighbours(item.id)
-    return render_template("progress/lesson.html", course=visit.course, lesson=item, outline=plan, module=visit.module,
+    page = render_template("progress/lesson.html", course=visit.course, lesson=item, outline=plan, module=visit.module,
                            progress=visit.progress, state=visit.state, enrolled=visit.enrolment is not None,
                            preview=preview, previous=previous, following=following, after=plan.after(item.id),
                            base=url_for("catalog.course", slug=visit.course.slug))
+    if not item.frame_origins:
+        return page
+    # The players this lesson embeds, and nothing else, may load in frames on this page.
+    return page, {"Content-Security-Policy": content_security_policy(item.frame_origins)}

@@ -35,7 +35,7 @@ _VISIT_QUERY = (
     .where(_courses.c.slug == bindparam("course"), _courses.c.retired.is_(False),
            _lessons.c.slug == bindparam("lesson"), _lessons.c.retired.is_(False))
 )
-_TEXT_QUERY = (db.select(Lesson.title, Lesson.minutes, Lesson.objectives, Lesson.body_html)
+_TEXT_QUERY = (db.select(Lesson.title, Lesson.minutes, Lesson.objectives, Lesson.body_html, Lesson.frame_origins)
                .where(Lesson.id == bindparam("lesson")))
 
 
@@ -58,6 +58,7 @@ class LessonText:
     minutes: int
     objectives: tuple[str, ...]
     body_html: str
+    frame_origins: tuple[str, ...] = ()  # where its videos come from: the page's frame-src
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,8 @@ def lesson_visit(course_slug: str, lesson_slug: str, user: User | None) -> Lesso
 
 
 def _read_text(lesson_id: int, slug: str) -> LessonText:
-    title, minutes, objectives, body_html = db.session.execute(_TEXT_QUERY, {"lesson": lesson_id}).one()
-    return LessonText(lesson_id, slug, title, minutes, tuple(objectives or ()), body_html)
+    title, minutes, objectives, body_html, origins = db.session.execute(_TEXT_QUERY, {"lesson": lesson_id}).one()
+    return LessonText(lesson_id, slug, title, minutes, tuple(objectives or ()), body_html, tuple(origins.split()))
 
 
 def is_preview(visit: LessonVisit, user: User | None) -> bool:

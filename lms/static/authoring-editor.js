@@ -31,6 +31,24 @@
   var sent = 0;
   var controller = null;
 
+  // This page's Content-Security-Policy lets frames load only from the video hosts it was loaded
+  // with; a video from another host, typed since, is shown as a placeholder until Preview reloads it.
+  var allowed = (section.getAttribute("data-frame-origins") || "").split(" ").filter(Boolean);
+
+  function holdBackFrames(fresh) {
+    var frames = fresh.querySelectorAll("iframe");
+    for (var i = 0; i < frames.length; i++) {
+      var origin = "";
+      try { origin = new URL(frames[i].getAttribute("src") || "", window.location.href).origin; } catch (e) { origin = ""; }
+      if (allowed.indexOf(origin) !== -1) { continue; }
+      var note = fresh.ownerDocument.createElement("p");
+      note.className = "video-placeholder";
+      note.textContent = "Video: " + (frames[i].getAttribute("title") || "") +
+        ". Press Preview to play it here (the page must be reloaded to allow its host).";
+      frames[i].parentNode.replaceChild(note, frames[i]);
+    }
+  }
+
   function refresh() {
     var data = new FormData(form);
     data.append("preview", "Preview");
@@ -48,6 +66,7 @@
       var page = new DOMParser().parseFromString(html, "text/html");
       var fresh = page.querySelector("section.preview");
       if (!fresh) { return; }
+      holdBackFrames(fresh);
       section.innerHTML = fresh.innerHTML;
       source.setAttribute("aria-describedby", document.getElementById("file-errors") ? "file-errors" : "text-hint");
     }).catch(function () { /* offline or aborted: the Preview button still works */ })

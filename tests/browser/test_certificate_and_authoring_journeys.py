@@ -113,3 +113,29 @@ def test_the_preview_follows_the_text_as_the_author_types(live_server, browser, 
         from lms.authoring.store import file_at
 
         assert file_at(LESSON_FILE).head_number == 1
+
+
+def test_a_video_typed_into_the_live_preview_waits_for_the_preview_button(live_server, browser, synced, make_user):
+    """The editor page's CSP allows only the video hosts it was loaded with: a video typed since is a
+    placeholder until Preview reloads the page with that host in its frame-src, then it is a player."""
+    make_account(synced, make_user, "author", email="filmmaker@example.com")
+    page = browser.new_context().new_page()
+    blocked = []
+    page.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None)
+    page.goto(live_server + "/account/login")
+    page.get_by_label("E-mail").fill("filmmaker@example.com")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{live_server}/author/courses/intro-course/files/{LESSON_FILE}")
+    preview = page.locator("section.preview")
+    source = page.get_by_label("Markdown source, front matter included")
+    source.fill(source.input_value() + "\n::: video https://vimeo.com/76979871\ntitle: Demo reel\n"
+                "transcript: https://example.org/transcript\n:::\n")
+    expect(preview.locator(".video-placeholder")).to_contain_text("Video: Demo reel. Press Preview", timeout=5000)
+    assert preview.locator("iframe").count() == 0 and blocked == []
+    page.get_by_role("button", name="Preview").click()
+    frame = preview.locator("iframe")
+    expect(frame).to_have_attribute("src", "https://player.vimeo.com/video/76979871")
+    expect(frame).to_have_attribute("title", "Demo reel")
+    expect(preview.locator("figcaption")).to_contain_text("Demo reel")
+    assert preview.locator(".video-placeholder").count() == 0

@@ -1,0 +1,236 @@
+"""The ``::: video`` directive: a video player from an allow-listed host, with a title and a transcript.
+
+A lesson author writes::
+
+    ::: video https://www.youtube.com/watch?v=VIDEOID
+    title: Sprint review of the fraud model (4 min)
+    transcript: ../assets/sprint-review-transcript.md
+    :::
+
+The address is checked against the allow-list and normalised to the host's embed address; only
+addresses made here may carry an ``<iframe>`` through the sanitiser, and the page that shows one
+sends a ``frame-src`` naming exactly the origins it embeds.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html import escape
+from urllib.parse import parse_qs, urlsplit
+
+from markdown_it.token import Token
+
+from .errors import quoted
+
+YOUTUBE_EMBED_HOST = "www.youtube-nocookie.com"
+YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com"}
+VIMEO_PLAYER_HOST = "player.vimeo.com"
+VIMEO_HOSTS = {"vimeo.com", "www.vimeo.com"}
+YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+VIMEO_ID = re.compile(r"^[0-9]{1,20}$")
+VIMEO_HASH = re.compile(r"^[0-9a-f]{1,40}$")
+PEERTUBE_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+START = re.compile(r"^(\d{1,6})s?$")
+KEY_LINE = re.compile(r"^([A-Za-z][\w-]*)\s*:\s*(.*)$")
+KEYS = ("title", "transcript")
+MAX_TITLE = 200
+
+# The iframe's fixed attributes: the sanitiser lets each through with exactly this value.
+SANDBOX = "allow-scripts allow-same-origin allow-presentation allow-popups"
+REFERRER_POLICY = "strict-origin-when-cross-origin"
+FIXED_ATTRIBUTES = {"loading": "lazy", "allowfullscreen": "", "referrerpolicy": REFERRER_POLICY, "sandbox": SANDBOX}
+
+
+@dataclass
+class Embeds:
+    """Videos are allowed in this text: the PeerTube hosts allowed, and what the rendering embedded."""
+
+    peertube_hosts: frozenset[str] = frozenset()
+    sources: set[str] = field(default_factory=set)  # every iframe src the directive produced
+    origins: list[str] = field(default_factory=list)  # their origins, in order of first use
+
+    def add(self, src: str, origin: str) -> None:
+        self.sources.add(src)
+        if origin not in self.origins:
+            self.origins.append(origin)
+
+
+def embed_address(url: str, peertube: frozenset[str]) -> tuple[str, str]:
+    """The player address for a video page or player address, and its origin; ValueError says why not."""
+    if any(ch.isspace() or ord(ch) < 32 for ch in url):
+        raise ValueError(f"the video address {quoted(url)} contains spaces or control characters")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        raise ValueError(f"{quoted(url)} is not a valid web address") from None
+    if parts.scheme.lower() != "https":
+        if parts.scheme.lower() == "http":
+            raise ValueError(f"the video address {quoted(url)} must use https://")
+        raise ValueError(f"{quoted(url)} is not a video address: write https://…")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(f"the video address {quoted(url)} must not contain a user name or password")
+    if port is not None:
+        raise ValueError(f"the video address {quoted(url)} must not name a port")
+    host, path, query = (parts.hostname or "").lower(), parts.path, parse_qs(parts.query)
+    segments = [segment for segment in path.split("/") if segment]
+    found = (_youtube(host, segments, query) or _vimeo(host, segments, query)
+             or (_peertube(host, segments) if host in peertube else None))
+    if found is None:
+        known = "YouTube (www.youtube-nocookie.com, youtube.com, youtu.be), Vimeo"
+        peer = f", PeerTube at {', '.join(sorted(peertube))}" if peertube else ""
+        if host in {YOUTUBE_EMBED_HOST, "youtu.be", VIMEO_PLAYER_HOST} | YOUTUBE_HOSTS | VIMEO_HOSTS | peertube:
+            raise ValueError(f"{quoted(url)} is not the address of one video on {host}")
+        raise ValueError(f"videos may come only from {known}{peer}, not {quoted(host)} "
+                         "(a PeerTube host must be named in LMS_PEERTUBE_HOSTS)")
+    return found
+
+
+def _start(query: dict[str, list[str]]) -> str:
+    value = (query.get("start") or query.get("t") or [""])[0]
+    match = START.match(value)
+    return f"?start={int(match.group(1))}" if match and int(match.group(1)) else ""
+
+
+def _youtube(host: str, segments: list[str], query: dict[str, list[str]]) -> tuple[str, str] | None:
+    video = None
+    if host == YOUTUBE_EMBED_HOST or host in YOUTUBE_HOSTS:
+        if len(segments) == 2 and segments[0] == "embed":
+            video = segments[1]
+        elif host in YOUTUBE_HOSTS and segments == ["watch"]:
+            video = (query.get("v") or [""])[0]
+    elif host == "youtu.be" and len(segments) == 1:
+        video = segments[0]
+    if video is None or not YOUTUBE_ID.match(video):
+        return None
+    return f"https://{YOUTUBE_EMBED_HOST}/embed/{video}{_start(query)}", f"https://{YOUTUBE_EMBED_HOST}"
+
+
+def _vimeo(host: str, segments: list[str], query: dict[str, list[str]]) -> tuple[str, str] | None:
+    if host == VIMEO_PLAYER_HOST and len(segments) == 2 and segments[0] == "video":
+        video, secret = segments[1], (query.get("h") or [""])[0]
+    elif host in VIMEO_HOSTS and len(segments) in (1, 2):
+        video, secret = segments[0], segments[1] if len(segments) == 2 else ""
+    else:
+        return None
+    if not VIMEO_ID.match(video) or (secret and not VIMEO_HASH.match(secret)):
+        return None
+    return (f"https://{VIMEO_PLAYER_HOST}/video/{video}" + (f"?h={secret}" if secret else ""),
+            f"https://{VIMEO_PLAYER_HOST}")
+
+
+def _peertube(host: str, segments: list[str]) -> tuple[str, str] | None:
+    if len(segments) == 3 and segments[0] == "videos" and segments[1] in ("embed", "watch"):
+        video = segments[2]
+    elif len(segments) == 2 and segments[0] == "w":
+        video = segments[1]
+    else:
+        return None
+    if not PEERTUBE_ID.match(video):
+        return None
+    return f"https://{host}/videos/embed/{video}", f"https://{host}"
+
+
+def render_video(src: str, title: str, transcript: str) -> str:
+    attributes = " ".join(f'{name}="{escape(value)}"' if value else name for name, value in FIXED_ATTRIBUTES.items())
+    return (f'<figure class="video">'
+            f'<div class="video-frame"><iframe src="{escape(src)}" title="{escape(title)}" {attributes}></iframe></div>'
+            f'<figcaption><span class="video-title">{escape(title)}</span>'
+            f'<a class="video-transcript" href="{escape(transcript)}">Transcript: {escape(title)}</a></figcaption>'
+            f'</figure>\n')
+
+
+def replace_videos(tokens: list[Token], embeds: Embeds, resolve: Callable[[str], str] | None,
+                   line_offset: int, problems: list[tuple[int, str]]) -> list[Token]:
+    """Replace each ``::: video`` block by one ``video`` token, or by nothing when it has a problem."""
+    result: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type != "container_video_open":
+            result.append(token)
+            index += 1
+            continue
+        close, depth = index + 1, 1
+        while close < len(tokens):
+            depth += {"container_video_open": 1, "container_video_close": -1}.get(tokens[close].type, 0)
+            if depth == 0:
+                break
+            close += 1
+        video = _read_block(token, tokens[index + 1:close], embeds, resolve, line_offset, problems)
+        if video is not None:
+            result.append(video)
+        index = close + 1
+    return result
+
+
+def _read_block(opener: Token, inner: list[Token], embeds: Embeds, resolve, line_offset: int,
+                problems: list[tuple[int, str]]) -> Token | None:
+    line = line_offset + (opener.map[0] if opener.map else 0) + 1
+    count = len(problems)
+    url = opener.info.strip().split(None, 1)[1:]
+    address = url[0].strip() if url else ""
+    src = origin = ""
+    if not address:
+        problems.append((line, "a video needs its address: ::: video https://…"))
+    else:
+        try:
+            src, origin = embed_address(address, embeds.peertube_hosts)
+        except ValueError as exc:
+            problems.append((line, str(exc)))
+    values: dict[str, tuple[str, int]] = {}
+    for token in inner:
+        if token.type in ("paragraph_open", "paragraph_close"):
+            continue
+        at = line_offset + (token.map[0] if token.map else 0) + 1
+        if token.type != "inline":
+            problems.append((at, "a video block holds only 'title:' and 'transcript:' lines"))
+            continue
+        for offset, text in enumerate(token.content.split("\n")):
+            match = KEY_LINE.match(text.strip())
+            if not match or match.group(1) not in KEYS:
+                problems.append((at + offset, f"unexpected {quoted(text.strip())} in a video block "
+                                              "(write 'title: …' and 'transcript: …', then close the block with :::)"))
+            elif match.group(1) in values:
+                problems.append((at + offset, f"{match.group(1)} is given twice"))
+            else:
+                values[match.group(1)] = (match.group(2).strip(), at + offset)
+    title, title_line = values.get("title", ("", line))
+    if not title:
+        problems.append((title_line, "a video needs a title (title: …): it names the player for screen readers"))
+    elif len(title) > MAX_TITLE:
+        problems.append((title_line, f"the video title is {len(title)} characters long; at most {MAX_TITLE} are allowed"))
+    transcript, transcript_line = values.get("transcript", ("", line))
+    if not transcript:
+        problems.append((transcript_line, "a video needs a transcript (transcript: a file in the course's assets/ "
+                                          "or a lesson)"))
+    else:
+        transcript = _transcript_href(transcript, resolve, transcript_line, problems)
+    if len(problems) > count:
+        return None
+    embeds.add(src, origin)
+    video = Token("video", "figure", 0, map=opener.map, block=True)
+    video.meta = {"src": src, "title": title, "transcript": transcript}
+    return video
+
+
+def _transcript_href(target: str, resolve, line: int, problems: list[tuple[int, str]]) -> str:
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith(("/", "#", "//")) or "\\" in target:
+        if target.lower().startswith("https://") and not any(ch.isspace() for ch in target):
+            return target
+        problems.append((line, f"the transcript {quoted(target)} must be a relative link to a file in the course's "
+                               "assets/ (or a lesson), or an https:// address"))
+        return ""
+    if resolve is None:
+        return target
+    try:
+        return resolve(target)
+    except ValueError as exc:
+        problems.append((line, f"transcript: {exc}"))
+        return ""
+
+
+def render_video_token(self, tokens, idx, options, env) -> str:
+    meta = tokens[idx].meta
+    return render_video(meta["src"], meta["title"], meta["transcript"])
