@@ -152,6 +152,9 @@ def test_the_capstone_brief_names_a_template_for_each_deliverable_and_every_link
         for template in deliverable["templates"]:
             assert (CAPSTONE / template).resolve().is_file(), f"{deliverable['id']}: {template}"
             assert f"]({template})" in brief["body"], f"{deliverable['id']}: link {template} in the table"
+        if "guide" in deliverable:
+            assert (CAPSTONE / deliverable["guide"]).resolve().is_file(), f"{deliverable['id']}: {deliverable['guide']}"
+        assert deliverable["templates"] or "guide" in deliverable, f"{deliverable['id']}: nothing to build it from"
     assert (CAPSTONE / brief["rubric"]).is_file()
     for name in ("capstone-brief.md", "capstone-rubric.md"):
         for target in MD_LINK.findall((CAPSTONE / name).read_text(encoding="utf-8")):
