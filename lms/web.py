@@ -8,6 +8,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, has_request_context, request, url_for
+from markupsafe import Markup
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter
@@ -32,6 +33,18 @@ def plural(count: int | float, word: str, many: str | None = None) -> str:
     """ "1 learner", "4 learners", "1 minute": the count and the word, singular for exactly one."""
     return f"{count:g} {word if count == 1 else many or word + 's'}" if isinstance(count, float) else \
         f"{count} {word if count == 1 else many or word + 's'}"
+
+
+# The language of the interface's own words (the <html lang> of every page) until it is translated.
+INTERFACE_LANGUAGE = "en"
+
+
+def content_lang(language: str | None) -> Markup:
+    """`` lang="fr"`` for content written in another language than the interface around it, so a screen
+    reader switches voice and a browser hyphenates and translates it as that language; nothing otherwise."""
+    if not language or language.split("-")[0].lower() == INTERFACE_LANGUAGE:
+        return Markup("")
+    return Markup(' lang="%s"') % language
 
 
 def content_security_policy(frame_origins: Iterable[str] = ()) -> str:

@@ -22,6 +22,8 @@ from .steps import content_steps
 from .video import Embeds
 
 NAME = re.compile(r"^(?:(\d+)-)?([a-z0-9]+(?:-[a-z0-9]+)*)$")
+# A BCP 47 language tag as courses use them: a language, then optional script, region or variant subtags.
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Lesson slugs share the URL space of a course's own pages.
 RESERVED_LESSON_SLUGS = {"assets", "enrol", "unenrol", "quiz", "quizzes", "final", "certificate", "complete"}
@@ -286,6 +288,9 @@ class Reader:
         for key in ("title", "summary", "level", "hours", "skills", "prerequisites", "language", "certificate", "published"):
             if key in values:
                 setattr(course, key, values[key])
+        if "language" in values and not LANGUAGE_TAG.fullmatch(course.language):
+            self.error(doc.path, doc.line_of("language"), f"language must be a language tag such as en, fr or fr-CA, "
+                                                          f"not {quoted(course.language)}")
         if changed:
             course.overview_html = self.render(doc, f"courses/{slug}/")
         lesson_position = 0

@@ -1,0 +1,62 @@
+"""A course written in another language than the interface says so: its text carries its own lang attribute
+(screen readers switch voice, browsers hyphenate and translate it as that language); the interface's words
+around it do not. The course's language is a real language tag or a file:line error."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from lms.content.tree import read_tree
+
+from .content_factory import write
+
+COURSE = "courses/intro-course/course.md"
+
+
+@pytest.fixture()
+def french(content_dir):
+    path = content_dir / COURSE
+    path.write_text(path.read_text().replace("skills: [ai-literacy]", "skills: [ai-literacy]\nlanguage: fr"))
+    return content_dir
+
+
+def lang_of(page: str, pattern: str) -> str | None:
+    match = re.search(pattern, page, re.S)
+    assert match, pattern
+    found = re.search(r'\slang="([^"]+)"', match.group(1))
+    return found.group(1) if found else None
+
+
+def test_a_french_course_carries_lang_fr_on_its_text_and_not_on_the_interface(french, runner, learner, auth):
+    assert runner.invoke(args=["lms", "sync"]).exit_code == 0
+    home = auth.client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in home
+    assert lang_of(home, r"(<h3[^>]*>)<a href=\"/courses/intro-course/\"") == "fr"
+    course = auth.client.get("/courses/intro-course/").get_data(as_text=True)
+    assert lang_of(course, r"(<h1[^>]*>)Intro Course") == "fr"
+    assert lang_of(course, r'(<div class="prose"[^>]*>)\s*<p>Welcome') == "fr"
+    assert lang_of(course, r"(<h2>)Modules") is None  # the interface's own heading stays English
+    auth.post("/courses/intro-course/enrol", token_from="/courses/intro-course/")
+    lesson = auth.client.get("/courses/intro-course/models").get_data(as_text=True)
+    assert lang_of(lesson, r'(<h1 id="lesson-title"[^>]*>)') == "fr"
+    assert lang_of(lesson, r'(<div class="prose"[^>]*>)') == "fr"
+    assert lang_of(lesson, r'(<a href="/courses/intro-course/what-is-ai"[^>]*>)') == "fr"  # the outline's titles
+    assert lang_of(lesson, r'(<h2 class="sidebar-title">)') is None
+
+
+def test_an_english_course_adds_no_lang_attribute(content_dir, runner, learner, auth):
+    assert runner.invoke(args=["lms", "sync"]).exit_code == 0
+    auth.post("/courses/intro-course/enrol", token_from="/courses/intro-course/")
+    lesson = auth.client.get("/courses/intro-course/models").get_data(as_text=True)
+    assert lesson.count(' lang="') == 1  # only <html lang="en">
+
+
+@pytest.mark.parametrize("value", ["french", "fr_FR", "f", "fr-", '"fr><script>"'])
+def test_a_language_that_is_not_a_tag_is_refused_with_its_line(content_dir, value):
+    path = content_dir / COURSE
+    text = path.read_text().replace("skills: [ai-literacy]", f"skills: [ai-literacy]\nlanguage: {value}")
+    write(content_dir, COURSE, text)
+    line = text.splitlines().index(f"language: {value}") + 1
+    errors = [str(error) for error in read_tree(content_dir).errors]
+    assert len(errors) == 1 and errors[0].startswith(f"{COURSE}:{line}: language must be a language tag"), errors
