@@ -16,7 +16,7 @@ from .caching import init_cache
 from .config import check_settings, env_settings, is_development
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .mail import BACKENDS
-from .web import CONTENT_SECURITY_POLICY, IdConverter, body_limit_of, carries_nul, content_lang, plural
+from .web import CONTENT_SECURITY_POLICY, IdConverter, body_limit_of, carries_nul, content_lang, in_content_lang, plural
 
 log = logging.getLogger("lms")
 
@@ -35,6 +35,7 @@ MIGRATIONS_DIR = migrations_dir()
 static_bp = Blueprint("lms_static", __name__, static_folder="static", static_url_path="/lms/static",
                       template_folder="templates")
 static_bp.add_app_template_filter(content_lang, "content_lang")  # <h1{{ course.language|content_lang }}>
+static_bp.add_app_template_filter(in_content_lang, "in_content_lang")  # Quiz: {{ title|in_content_lang(course.language) }}
 static_bp.add_app_template_filter(plural, "plural")  # {{ n|plural('learner') }}: "1 learner", "4 learners"
 FAVICON_MAX_AGE = 7 * 24 * 3600  # a week: browsers ask for /favicon.ico on every site, often
 

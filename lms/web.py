@@ -47,6 +47,12 @@ def content_lang(language: str | None) -> Markup:
     return Markup(' lang="%s"') % language
 
 
+def in_content_lang(text: str, language: str | None) -> Markup:
+    """A piece of the course's text inside the interface's words: in a ``<span lang>`` when the two differ."""
+    attribute = content_lang(language)
+    return Markup("<span%s>%s</span>") % (attribute, text) if attribute else Markup.escape(text)
+
+
 def content_security_policy(frame_origins: Iterable[str] = ()) -> str:
     """The policy of a page that embeds players from exactly ``frame_origins`` (none: the default policy)."""
     origins = list(dict.fromkeys(frame_origins))

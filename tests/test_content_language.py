@@ -60,3 +60,10 @@ def test_a_language_that_is_not_a_tag_is_refused_with_its_line(content_dir, valu
     line = text.splitlines().index(f"language: {value}") + 1
     errors = [str(error) for error in read_tree(content_dir).errors]
     assert len(errors) == 1 and errors[0].startswith(f"{COURSE}:{line}: language must be a language tag"), errors
+
+
+def test_a_piece_of_course_text_among_interface_words_is_wrapped_only_when_its_language_differs():
+    from lms.web import in_content_lang
+
+    assert in_content_lang("Contrôle <1>", "fr") == '<span lang="fr">Contrôle &lt;1&gt;</span>'
+    assert in_content_lang("Basics <1>", "en-GB") == "Basics &lt;1&gt;"
