@@ -148,7 +148,6 @@ def main() -> None:
     with gunicorn_server("lms:create_app()", env, workers=2) as server:
         base = server.url
         time.sleep(1)
-        host = base.removeprefix("http://")
         users_before = rows(app, "SELECT count(*) FROM users")
 
         # Host header poisoning: a reset mail or a credential built from a forged host.

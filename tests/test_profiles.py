@@ -273,7 +273,7 @@ def test_a_request_for_a_certificate_revoked_since_is_not_approved(synced, learn
 
 
 def test_a_declined_request_tells_the_learner_why(synced, learner, auth, make_user):
-    old = asked_for_reissue(synced, auth)
+    asked_for_reissue(synced, auth)
     admin = make_admin(make_user, synced)
     with synced.app_context():
         request_id = db.session.execute(db.select(ReissueRequest.id)).scalar_one()
