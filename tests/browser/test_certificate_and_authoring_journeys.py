@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from ..authoring_support import make_account
 from .test_learner_journey import complete_the_course_as_a_new_learner
+from .test_accessibility import log_in
 
 pytestmark = pytest.mark.browser
 LESSON_FILE = "courses/intro-course/01-basics/02-models.md"
@@ -59,10 +60,7 @@ def test_author_edits_publishes_and_restores_a_lesson_in_the_browser(live_server
     reader.get_by_role("button", name="Enrol in this course").click()
 
     page = browser.new_context().new_page()
-    page.goto(live_server + "/account/login")
-    page.get_by_label("E-mail").fill("writer@example.com")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, "writer@example.com")
     page.get_by_role("link", name="Author").click()
     page.goto(f"{live_server}/author/courses/intro-course/files/{LESSON_FILE}")
     source = page.get_by_label("Markdown source, front matter included")
@@ -92,10 +90,7 @@ def test_author_edits_publishes_and_restores_a_lesson_in_the_browser(live_server
 def test_the_preview_follows_the_text_as_the_author_types(live_server, browser, synced, make_user):
     make_account(synced, make_user, "author", email="writer@example.com")
     page = browser.new_context().new_page()
-    page.goto(live_server + "/account/login")
-    page.get_by_label("E-mail").fill("writer@example.com")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, "writer@example.com")
     page.goto(f"{live_server}/author/courses/intro-course/files/{LESSON_FILE}")
     preview = page.locator("section.preview")
     source = page.get_by_label("Markdown source, front matter included")
@@ -122,10 +117,7 @@ def test_a_video_typed_into_the_live_preview_waits_for_the_preview_button(live_s
     page = browser.new_context().new_page()
     blocked = []
     page.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None)
-    page.goto(live_server + "/account/login")
-    page.get_by_label("E-mail").fill("filmmaker@example.com")
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, "filmmaker@example.com")
     page.goto(f"{live_server}/author/courses/intro-course/files/{LESSON_FILE}")
     preview = page.locator("section.preview")
     source = page.get_by_label("Markdown source, front matter included")
