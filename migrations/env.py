@@ -4,6 +4,7 @@ from logging.config import fileConfig
 from flask import current_app
 
 from alembic import context
+from sqlalchemy import event
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -102,31 +103,45 @@ def run_migrations_online():
 
     with connectable.connect() as connection:
         # SQLite's batch mode rebuilds a table (copy, drop, rename): with foreign keys enforced, dropping a
-        # table other rows point to fails. They are off while migrating (the pragma is ignored inside a
-        # transaction, hence the commit), checked afterwards, and on again before the connection goes back.
+        # table other rows point to fails. So on SQLite the foreign keys are off while migrating (the pragma
+        # is ignored inside a transaction, so it comes first), the whole run is one real transaction (the
+        # driver's own transaction handling leaves DDL outside it: it is switched off and BEGIN is ours),
+        # and the keys are checked before that transaction commits: a migration that leaves a row pointing
+        # to nothing is undone whole, version stamp included. The connection is put back as it was.
         sqlite = connection.dialect.name == "sqlite"
+        driver = connection.connection.driver_connection if sqlite else None
+        previous = driver.isolation_level if sqlite else None
         if sqlite:
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()
+            driver.isolation_level = None
+            event.listen(connection, "begin", _sqlite_begin)
         try:
             context.configure(
                 connection=connection,
                 target_metadata=get_metadata(),
-                **conf_args
+                **{**conf_args, **({"transactional_ddl": True} if sqlite else {})}
             )
 
             with context.begin_transaction():
                 context.run_migrations()
-            if sqlite:
-                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                connection.commit()
-                if broken:
-                    raise RuntimeError(f"the migration left rows that point to nothing: {broken[:5]}")
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"the migration left rows that point to nothing (table, row, parent): "
+                                           f"{[tuple(row[:3]) for row in broken[:5]]}; nothing was changed")
         finally:
             if sqlite:
-                connection.rollback()
+                if connection.in_transaction():
+                    connection.rollback()
+                event.remove(connection, "begin", _sqlite_begin)
+                driver.isolation_level = previous
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
                 connection.commit()
+
+
+def _sqlite_begin(connection):
+    connection.exec_driver_sql("BEGIN")
 
 
 if context.is_offline_mode():
