@@ -67,3 +67,10 @@ def test_a_piece_of_course_text_among_interface_words_is_wrapped_only_when_its_l
 
     assert in_content_lang("Contrôle <1>", "fr") == '<span lang="fr">Contrôle &lt;1&gt;</span>'
     assert in_content_lang("Basics <1>", "en-GB") == "Basics &lt;1&gt;"
+
+
+@pytest.mark.parametrize("value", ["fr", "FR", "fr-CA", "zh-Hant-TW", "fr-x-priv", '"no"'])
+def test_a_language_tag_in_any_case_with_any_subtags_is_accepted(content_dir, value):
+    path = content_dir / COURSE
+    write(content_dir, COURSE, path.read_text().replace("skills: [ai-literacy]", f"skills: [ai-literacy]\nlanguage: {value}"))
+    assert read_tree(content_dir).errors == []

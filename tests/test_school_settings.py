@@ -14,7 +14,7 @@ from werkzeug.test import encode_multipart
 from lms.certificates.models import Certificate
 from lms.extensions import db
 from lms.schools.models import School
-from lms.schools.settings import contrast
+from lms.schools.settings import DARK_SURFACES, THEME_REVISION, contrast, dark_mode_accent
 
 from .certificate_support import finish_course
 from .conftest import Auth
@@ -193,14 +193,17 @@ def test_the_accent_reaches_pages_through_a_versioned_stylesheet(synced, admin):
     assert save(admin, accent="#7A1F5C").status_code == 302
     page = synced.test_client().get("/").get_data(as_text=True)
     version = school(synced)["settings_version"]
-    assert f'href="/school/theme.css?v={version}"' in page and "style=" not in page
-    css = synced.test_client().get(f"/school/theme.css?v={version}")
+    assert f'href="/school/theme.css?v={version}.{THEME_REVISION}"' in page and "style=" not in page
+    css = synced.test_client().get(f"/school/theme.css?v={version}.{THEME_REVISION}")
     assert css.mimetype == "text/css" and "--brand: #7a1f5c;" in css.get_data(as_text=True)
     assert "immutable" in css.headers["Cache-Control"]
     assert save(admin, accent="#1b6b3a").status_code == 302
     page = synced.test_client().get("/").get_data(as_text=True)
-    assert f"/school/theme.css?v={version + 1}" in page  # a new address: no cached copy of the old colour
-    assert "--brand: #1b6b3a;" in synced.test_client().get(f"/school/theme.css?v={version + 1}").get_data(as_text=True)
+    assert f"/school/theme.css?v={version + 1}.{THEME_REVISION}" in page  # a new address: no cached copy of the old colour
+    newer = synced.test_client().get(f"/school/theme.css?v={version + 1}.{THEME_REVISION}")
+    assert "--brand: #1b6b3a;" in newer.get_data(as_text=True) and "immutable" in newer.headers["Cache-Control"]
+    stale = synced.test_client().get(f"/school/theme.css?v={version + 1}")  # the address before THEME_REVISION
+    assert stale.headers["Cache-Control"] == "no-cache"
 
 
 @pytest.mark.parametrize("links, message", [
@@ -238,7 +241,15 @@ def test_in_dark_mode_the_accent_is_lightened_until_it_reads_on_the_dark_page(sy
     buttons: the stylesheet gives dark mode a lighter shade of the same colour that meets AA on both."""
     assert save(admin, accent="#7a1f5c").status_code == 302
     version = school(synced)["settings_version"]
-    css = synced.test_client().get(f"/school/theme.css?v={version}").get_data(as_text=True)
+    css = synced.test_client().get(f"/school/theme.css?v={version}.{THEME_REVISION}").get_data(as_text=True)
     dark = re.search(r"prefers-color-scheme: dark\) \{ :root \{ --brand: (#[0-9a-f]{6});", css)
     assert dark and dark.group(1) != "#7a1f5c"
-    assert contrast(dark.group(1), "#19212c") >= 4.5 and contrast(dark.group(1), "#0f141b") >= 4.5
+    assert all(contrast(dark.group(1), surface) >= 4.5 for surface in DARK_SURFACES)  # page, card, every tint
+    assert contrast(dark.group(1), "#0f141b") >= 4.5  # under the dark text of buttons
+
+
+@pytest.mark.parametrize("accent", ["#1f4fb8", "#a1262a", "#7a1f5c", "#1b6b3a", "#000000", "#5a3e00"])
+def test_the_dark_shade_of_any_accent_reads_on_every_dark_surface(accent):
+    shade, hover = dark_mode_accent(accent)
+    assert min(contrast(shade, surface) for surface in DARK_SURFACES) >= 4.5, (accent, shade)
+    assert min(contrast(hover, surface) for surface in DARK_SURFACES) >= 4.5, (accent, hover)

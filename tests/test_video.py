@@ -86,6 +86,8 @@ def test_watch_addresses_become_the_hosts_embed_address(with_video, url, src):
     ("https://user:secret@www.youtube-nocookie.com/embed/aaaaaaaaaaa", (), 8, "must not contain a user name or password"),
     ("https://www.youtube-nocookie.com:8443/embed/aaaaaaaaaaa", (), 8, "must not name a port"),
     ("https://www.youtube.com/watch?v=../../x", (), 8, "is not the address of one video on www.youtube.com"),
+    ("https://www.youtube.com/watch?v=aaaaaaaaaaa%0A", (), 8, "is not the address of one video on www.youtube.com"),
+    ("https://player.vimeo.com/video/76979871?h=abc%0A", (), 8, "is not the address of one video on player.vimeo.com"),
     ("https://tube.example.org/w/abc", (), 8, "a PeerTube host must be named in LMS_PEERTUBE_HOSTS"),
     ("", (), 8, "a video needs its address"),
     (None, ("transcript: ../assets/sprint-review-transcript.md",), 8, "a video needs a title"),

@@ -23,7 +23,7 @@ from .video import Embeds
 
 NAME = re.compile(r"^(?:(\d+)-)?([a-z0-9]+(?:-[a-z0-9]+)*)$")
 # A BCP 47 language tag as courses use them: a language, then optional script, region or variant subtags.
-LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*", re.I)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Lesson slugs share the URL space of a course's own pages.
 RESERVED_LESSON_SLUGS = {"assets", "enrol", "unenrol", "quiz", "quizzes", "final", "certificate", "complete"}

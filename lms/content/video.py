@@ -27,11 +27,11 @@ YOUTUBE_EMBED_HOST = "www.youtube-nocookie.com"
 YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com"}
 VIMEO_PLAYER_HOST = "player.vimeo.com"
 VIMEO_HOSTS = {"vimeo.com", "www.vimeo.com"}
-YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
-VIMEO_ID = re.compile(r"^[0-9]{1,20}$")
-VIMEO_HASH = re.compile(r"^[0-9a-f]{1,40}$")
-PEERTUBE_ID = re.compile(r"^[A-Za-z0-9-]{1,64}$")
-START = re.compile(r"^(\d{1,6})s?$")
+YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")  # each used with fullmatch: "$" would let a final newline by
+VIMEO_ID = re.compile(r"[0-9]{1,20}")
+VIMEO_HASH = re.compile(r"[0-9a-f]{1,40}")
+PEERTUBE_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
+START = re.compile(r"(\d{1,6})s?")
 KEY_LINE = re.compile(r"^([A-Za-z][\w-]*)\s*:\s*(.*)$")
 KEYS = ("title", "transcript")
 MAX_TITLE = 200
@@ -89,7 +89,7 @@ def embed_address(url: str, peertube: frozenset[str]) -> tuple[str, str]:
 
 def _start(query: dict[str, list[str]]) -> str:
     value = (query.get("start") or query.get("t") or [""])[0]
-    match = START.match(value)
+    match = START.fullmatch(value)
     return f"?start={int(match.group(1))}" if match and int(match.group(1)) else ""
 
 
@@ -102,7 +102,7 @@ def _youtube(host: str, segments: list[str], query: dict[str, list[str]]) -> tup
             video = (query.get("v") or [""])[0]
     elif host == "youtu.be" and len(segments) == 1:
         video = segments[0]
-    if video is None or not YOUTUBE_ID.match(video):
+    if video is None or not YOUTUBE_ID.fullmatch(video):
         return None
     return f"https://{YOUTUBE_EMBED_HOST}/embed/{video}{_start(query)}", f"https://{YOUTUBE_EMBED_HOST}"
 
@@ -114,7 +114,7 @@ def _vimeo(host: str, segments: list[str], query: dict[str, list[str]]) -> tuple
         video, secret = segments[0], segments[1] if len(segments) == 2 else ""
     else:
         return None
-    if not VIMEO_ID.match(video) or (secret and not VIMEO_HASH.match(secret)):
+    if not VIMEO_ID.fullmatch(video) or (secret and not VIMEO_HASH.fullmatch(secret)):
         return None
     return (f"https://{VIMEO_PLAYER_HOST}/video/{video}" + (f"?h={secret}" if secret else ""),
             f"https://{VIMEO_PLAYER_HOST}")
@@ -127,7 +127,7 @@ def _peertube(host: str, segments: list[str]) -> tuple[str, str] | None:
         video = segments[1]
     else:
         return None
-    if not PEERTUBE_ID.match(video):
+    if not PEERTUBE_ID.fullmatch(video):
         return None
     return f"https://{host}/videos/embed/{video}", f"https://{host}"
 

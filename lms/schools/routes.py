@@ -82,6 +82,6 @@ def theme():
         css = (f":root {{ --brand: {settings.accent}; --brand-dark: {darker(settings.accent)}; }}\n"
                f"@media (prefers-color-scheme: dark) {{ :root {{ --brand: {dark}; --brand-dark: {dark_hover}; }} }}\n")
     response = Response(css, mimetype="text/css")
-    current = request.args.get("v") == str(settings.version)
+    current = request.args.get("v") == settings.theme_version
     response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable" if current else "no-cache"
     return response

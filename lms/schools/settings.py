@@ -17,8 +17,11 @@ from .services import find_school
 HEX = re.compile(r"#[0-9a-fA-F]{6}")
 PAGE_BACKGROUND, WHITE = "#f6f8fb", "#ffffff"  # lms.css --bg, and the text on accent-coloured buttons
 DARK_CARD, DARK_INK = "#19212c", "#0f141b"  # dark mode: lms.css --card, and the text on accent-coloured buttons
+# Every dark-mode surface a link can sit on (lms.css): --bg, --card, the tints and the example callout.
+DARK_SURFACES = (DARK_CARD, "#0f141b", "#1d2940", "#163222", "#36290f", "#3d1d20", "#222a36", "#271d36")
 AA = 4.5
 MAX_FOOTER_LINKS = 5
+THEME_REVISION = 2  # 2: a dark-mode shade of the accent. Raise it whenever theme.css changes shape.
 
 
 class SettingsRefused(ValueError):
@@ -37,6 +40,12 @@ class Branding:
     footer_links: tuple[tuple[str, str], ...]
     logo_id: int | None
     version: int
+
+    @property
+    def theme_version(self) -> str:
+        """The theme stylesheet's address key: the settings' version and the stylesheet code's own revision, so
+        a browser that kept an older stylesheet for a year (it is immutable) fetches the new one."""
+        return f"{self.version}.{THEME_REVISION}"
 
 
 def branding(school: School | None) -> Branding:
@@ -100,10 +109,11 @@ def lighter(colour: str, share: float) -> str:
 
 def dark_mode_accent(colour: str) -> tuple[str, str]:
     """The accent for dark mode, and its hover shade: the same hue lightened until it reads at AA as links on the
-    dark card and under the dark text of buttons (an accent checked for light mode is too dark there)."""
+    dark page, card and tinted panels, and under the dark text of buttons (an accent checked for light mode is
+    too dark there)."""
     for step in range(21):
         shade = lighter(colour, step / 20)
-        if min(contrast(shade, DARK_CARD), contrast(shade, DARK_INK)) >= AA:
+        if min(contrast(shade, surface) for surface in (*DARK_SURFACES, DARK_INK)) >= AA:
             return shade, lighter(shade, 0.35)
     return WHITE, WHITE  # unreachable: white reads on both
 

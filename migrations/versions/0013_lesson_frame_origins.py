@@ -14,7 +14,7 @@ depends_on = None
 
 def upgrade():
     # Empty for every existing lesson: no lesson could embed a video before; the next sync re-renders
-    # every file (RENDERER_VERSION 3) and fills it where a lesson has one.
+    # every file (RENDERER_VERSION 4) and fills it where a lesson has one.
     with op.batch_alter_table("lessons") as batch:
         batch.add_column(sa.Column("frame_origins", sa.Text(), nullable=False, server_default=""))
 
