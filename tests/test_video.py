@@ -113,6 +113,13 @@ def test_a_video_outside_a_lesson_is_refused(with_video):
         "courses/intro-course/01-basics/module.md:5: a video can only be embedded in a lesson"]
 
 
+def test_a_video_in_a_quote_outside_a_lesson_is_refused_too(with_video):
+    write(with_video, "courses/intro-course/01-basics/module.md", "---\ntitle: Basics\n---\n\nIntro.\n\n"
+          "> ::: video https://www.youtube-nocookie.com/embed/aaaaaaaaaaa\n> title: T\n> :::\n")
+    assert [str(error) for error in read_tree(with_video).errors] == [
+        "courses/intro-course/01-basics/module.md:7: a video can only be embedded in a lesson"]
+
+
 def test_raw_iframes_stay_escaped_and_no_other_source_survives_the_sanitiser(with_video):
     write(with_video, LESSON, video() + '\n<iframe src="https://evil.example/x"></iframe>\n')
     html = lesson_html(with_video)

@@ -206,6 +206,12 @@ def render_markdown(text: str, *, resolve: LinkResolver | None = None, line_offs
     env: dict = {}
     tokens = md.parse(text, env)
     _rewrite_links(tokens, resolve, line_offset, problems)
+    if embeds is None:  # a block the line check cannot see (in a quote or a list) is refused all the same
+        reported = {line for line, _ in problems}
+        for token in tokens:
+            line = line_offset + (token.map[0] if token.map else 0) + 1
+            if token.type == "container_video_open" and line not in reported:
+                problems.append((line, "a video can only be embedded in a lesson"))
     if any(token.type == "container_video_open" for token in tokens):
         tokens = replace_videos(tokens, embeds or Embeds(), resolve, line_offset, problems if embeds else [])
     html = ALIGN_STYLE.sub(r'class="align-\1"', md.renderer.render(tokens, md.options, env))
