@@ -6,7 +6,7 @@ PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/11
 RUN_ENV := LMS_ENV=development FLASK_APP=lms
 
-.PHONY: run test test-sqlite test-postgres install install-test install-bench browser pg-client nginx bench load two-servers replay check wheel-check clean
+.PHONY: translations run test test-sqlite test-postgres install install-test install-bench browser pg-client nginx bench load two-servers replay check wheel-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -102,3 +102,11 @@ bench: install-bench
 
 clean:
 	rm -rf $(VENV) *.egg-info instance build dist
+
+## make translations: extract the interface's words (lms/translations/messages.pot), update each language's
+## catalogue from it, and compile them; translate the new entries in lms/translations/<lang>/LC_MESSAGES/messages.po
+translations: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --project Conductor -o lms/translations/messages.pot .
+	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i lms/translations/messages.pot -d lms/translations
+	$(BIN)/pybabel -q compile -d lms/translations

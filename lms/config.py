@@ -20,6 +20,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LMS_REDIS_URL": (None, str),
     "LMS_SCHOOL": ("default", str),
     "LMS_SCHOOL_NAME": ("Conductor Academy", str),
+    "LMS_DEFAULT_LANGUAGE": ("en", str),  # the interface's language when neither the reader nor the browser names one
     "LMS_PROXY_COUNT": (0, int),
     "LMS_LOGIN_RATE_LIMIT": ("30 per minute;300 per hour", str),
     "LMS_LOGIN_ACCOUNT_RATE_LIMIT": ("10 per minute;50 per hour", str),

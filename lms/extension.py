@@ -15,6 +15,7 @@ from werkzeug.wsgi import get_host
 from .caching import init_cache
 from .config import check_settings, env_settings, is_development
 from .extensions import csrf, db, limiter, login_manager, migrate
+from .i18n import FILTERS, LANGUAGES, _l, init_babel, interface_language
 from .mail import BACKENDS
 from .web import CONTENT_SECURITY_POLICY, IdConverter, body_limit_of, carries_nul, content_lang, in_content_lang, plural
 
@@ -37,6 +38,10 @@ static_bp = Blueprint("lms_static", __name__, static_folder="static", static_url
 static_bp.add_app_template_filter(content_lang, "content_lang")  # <h1{{ course.language|content_lang }}>
 static_bp.add_app_template_filter(in_content_lang, "in_content_lang")  # Quiz: {{ title|in_content_lang(course.language) }}
 static_bp.add_app_template_filter(plural, "plural")  # {{ n|plural('learner') }}: "1 learner", "4 learners"
+for _name, _filter in FILTERS.items():  # {{ moment|lms_date }}, {{ mark|lms_percent }}: in the page's language
+    static_bp.add_app_template_filter(_filter, _name)
+# Every page's <html lang> and footer language switch.
+static_bp.app_context_processor(lambda: {"lms_language": interface_language, "lms_languages": LANGUAGES})
 FAVICON_MAX_AGE = 7 * 24 * 3600  # a week: browsers ask for /favicon.ico on every site, often
 
 
@@ -92,11 +97,12 @@ class LMS:
         if app.url_map.converters.setdefault("id", IdConverter) is not IdConverter:
             raise RuntimeError("The LMS's routes use the URL converter 'id'; this app already has another by that name")
         init_cache(app)
+        init_babel(app)
         db.init_app(app)
         migrate.init_app(app, db, directory=MIGRATIONS_DIR)
         login_manager.init_app(app)
         login_manager.login_view = "accounts.login"
-        login_manager.login_message = "Log in to continue."
+        login_manager.login_message = _l("Log in to continue.")
         login_manager.login_message_category = "info"
         csrf.init_app(app)
         limiter.init_app(app)

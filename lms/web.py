@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter
 
 from .extensions import db
+from .i18n import interface_language
 
 # Every id, number and position column is an INTEGER: 32 bits on PostgreSQL. A larger number in a URL
 # names no row, and PostgreSQL would refuse to compare with it (SQLite overflows past 64 bits).
@@ -35,14 +36,10 @@ def plural(count: int | float, word: str, many: str | None = None) -> str:
         f"{count} {word if count == 1 else many or word + 's'}"
 
 
-# The language of the interface's own words (the <html lang> of every page) until it is translated.
-INTERFACE_LANGUAGE = "en"
-
-
 def content_lang(language: str | None) -> Markup:
     """`` lang="fr"`` for content written in another language than the interface around it, so a screen
     reader switches voice and a browser hyphenates and translates it as that language; nothing otherwise."""
-    if not language or language.split("-")[0].lower() == INTERFACE_LANGUAGE:
+    if not language or language.split("-")[0].lower() == interface_language():
         return Markup("")
     return Markup(' lang="%s"') % language
 

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length
+
+from ..i18n import LANGUAGES
 
 PASSWORD_RULES = [DataRequired(), Length(min=10, max=128, message="Use 10 to 128 characters.")]
 
@@ -45,6 +47,12 @@ class ResetForm(FlaskForm):
     password = PasswordField("New password", validators=PASSWORD_RULES, description="At least 10 characters.")
     confirm = PasswordField("Repeat new password", validators=[DataRequired(), EqualTo("password", "The passwords do not match.")])
     submit = SubmitField("Set new password")
+
+
+class LanguageForm(FlaskForm):
+    """The footer's language switch: the language, and the page to come back to."""
+    language = StringField(validators=[DataRequired(), AnyOf(list(LANGUAGES))])
+    next = HiddenField()
 
 
 class LogoutForm(FlaskForm):

@@ -24,6 +24,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16), default="learner")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The interface language the learner chose ("en", "fr"); None: the browser's, else the school's.
+    locale: Mapped[str | None] = mapped_column(String(8))
     # The login session this object was loaded for (not a column): Flask-Login's id names it.
     session_key = None
 

@@ -1,14 +1,17 @@
 """Account pages. Views load, check and act; the rules live in services."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
+from ..i18n import LANGUAGE_COOKIE
 from ..web import safe_next, silently, transaction
 from . import messages, services, sessions
 from .forms import (ChangePasswordForm, ConfirmEmailForm, EmailChangeForm, EndSessionsForm, FinishRegistrationForm,
-                    LoginForm, LogoutForm, NameForm, RegisterForm, ResetForm, ResetRequestForm)
+                    LanguageForm, LoginForm, LogoutForm, NameForm, RegisterForm, ResetForm, ResetRequestForm)
+
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # a year: a visitor's choice of language outlives any session
 
 bp = Blueprint("accounts", __name__, url_prefix="/account", template_folder="templates")
 
@@ -103,6 +106,22 @@ def login():
             return redirect(safe_next(form.next.data, "progress.dashboard"))
         form.password.errors.append("E-mail or password is not correct.")
     return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/language")
+def language():
+    """The footer's switch: remembered in a cookie for the browser, and on the account when logged in."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    response = redirect(safe_next(form.next.data))
+    response.set_cookie(LANGUAGE_COOKIE, form.language.data, max_age=LANGUAGE_COOKIE_AGE, httponly=True,
+                        samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"],
+                        path=url_for("catalog.home"))
+    if current_user.is_authenticated:
+        with transaction():
+            services.choose_language(current_user, form.language.data)
+    return response
 
 
 @bp.post("/logout")

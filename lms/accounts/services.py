@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import insert_ignore
 from ..extensions import db
+from ..i18n import LANGUAGES
 from ..signals import name_changed
 from .models import ROLES, User
 from .sessions import end_chosen, end_sessions
@@ -142,6 +143,13 @@ def rename(user: User, name: str, actor: User) -> bool:
     db.session.flush()
     name_changed.send(user, previous=previous, actor=actor)
     return True
+
+
+def choose_language(user: User, language: str | None) -> None:
+    """The interface language the account reads in; None: the browser's, else the school's."""
+    if language is not None and language not in LANGUAGES:
+        raise ValueError(f"not an interface language: {language!r}")
+    user.locale = language
 
 
 def check_password(user: User, password: str) -> None:

@@ -59,6 +59,9 @@ class Course(db.Model):
     level: Mapped[str] = mapped_column(String(16))
     hours: Mapped[Decimal] = mapped_column(Numeric(6, 1))
     language: Mapped[str] = mapped_column(String(35), default="en")
+    # The slug of the course this one is a translation of (course.md's ``translation_of``); versions of one
+    # course share the original's slug here, the original names itself.
+    translation_of: Mapped[str | None] = mapped_column(String(100), index=True)
     certificate: Mapped[bool] = mapped_column(default=True)
     published: Mapped[bool] = mapped_column(default=True)
     overview_html: Mapped[str] = mapped_column(Text, default="")

@@ -66,6 +66,8 @@ class Certificate(db.Model):
     school_name: Mapped[str] = mapped_column(String(200))
     signatory: Mapped[str] = mapped_column(String(200))
     signatory_title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # The interface language the certificate was issued in (the learner's): its PDF and badge speak it.
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     logo_id: Mapped[int | None] = mapped_column(ForeignKey("school_logos.id", ondelete="SET NULL"))  # as issued
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

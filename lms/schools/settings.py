@@ -10,6 +10,7 @@ from flask import current_app, g
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
+from ..i18n import school_language_from
 from .logos import store_logo
 from .models import School, SchoolLogo
 from .services import find_school
@@ -40,6 +41,7 @@ class Branding:
     footer_links: tuple[tuple[str, str], ...]
     logo_id: int | None
     version: int
+    language: str = ""  # the school's default interface language ("" = LMS_DEFAULT_LANGUAGE)
 
     @property
     def theme_version(self) -> str:
@@ -55,7 +57,7 @@ def branding(school: School | None) -> Branding:
     return Branding(school.name, school.short_name, school.accent,
                     school.signatory or config["LMS_CERTIFICATE_SIGNATORY"], school.signatory_title,
                     school.contact_email, tuple(tuple(link) for link in json.loads(school.footer_links or "[]")),
-                    school.logo_id, school.settings_version)
+                    school.logo_id, school.settings_version, school.default_language)
 
 
 def site_branding() -> Branding:
@@ -169,3 +171,6 @@ def update_settings(school: School, *, name: str, short_name: str, accent: str, 
 
 def logo_of(logo_id: int | None) -> SchoolLogo | None:
     return db.session.get(SchoolLogo, logo_id) if logo_id else None
+
+
+school_language_from(lambda: site_branding().language)

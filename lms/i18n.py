@@ -1,0 +1,144 @@
+"""The interface's languages (Flask-Babel): which one a request reads, and the words of each.
+
+A third language is one more catalogue: ``pybabel init -i lms/translations/messages.pot -d lms/translations
+-l de``, translate it, ``make translations``, and add it to ``LANGUAGES``.
+
+Which language a page speaks, first that applies:
+1. the logged-in reader's saved preference (profile, or the footer's switch while logged in);
+2. the visitor's choice in the footer (a cookie);
+3. the browser's ``Accept-Language``;
+4. the school's default language (school settings), else ``LMS_DEFAULT_LANGUAGE``.
+
+Outside a request (the ``flask lms`` commands, mail sent for a learner) the language is the one
+``force_locale`` sets, else the environment's ``LANG`` when it names one of ``LANGUAGES``, else English.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import (Babel, force_locale, format_date, format_decimal, format_percent, format_time, get_locale,
+                         gettext, lazy_gettext, ngettext)
+
+__all__ = ["LANGUAGES", "LANGUAGE_COOKIE", "TRANSLATIONS", "_", "_l", "force_locale", "gettext", "init_babel",
+           "interface_language", "language_name", "lazy_gettext", "ngettext", "select_locale", "user_language"]
+
+# Every language the interface is translated into, by its tag, named in its own language (the switch's labels).
+LANGUAGES = {"en": "English", "fr": "Français"}
+DEFAULT_LANGUAGE = "en"
+LANGUAGE_COOKIE = "lms_lang"
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
+
+_ = gettext
+_l = lazy_gettext
+
+babel = Babel()
+
+
+def language_name(tag: str) -> str:
+    return LANGUAGES.get(tag, tag)
+
+
+def supported(tag: str | None) -> str | None:
+    """``fr-CA`` → ``fr``: the interface language a tag asks for, or None when it is not one of ours."""
+    if not tag:
+        return None
+    base = tag.replace("_", "-").split("-")[0].lower()
+    return base if base in LANGUAGES else None
+
+
+def user_language(user) -> str | None:
+    """The account's saved preference, if it has one we speak."""
+    return supported(getattr(user, "locale", None))
+
+
+# Where the school's default language comes from: the schools package says, when it loads (it sits above).
+_school_language: list = []
+
+
+def school_language_from(source) -> None:
+    """``source()`` gives the school's default interface language ("" for none)."""
+    _school_language[:] = [source]
+
+
+def school_language() -> str:
+    chosen = supported(_school_language[0]()) if _school_language else None
+    return chosen or supported(current_app.config.get("LMS_DEFAULT_LANGUAGE")) or DEFAULT_LANGUAGE
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector (see the module's docstring for the order)."""
+    if not has_request_context():
+        return supported(os.environ.get("LANG")) or supported(current_app.config.get("LMS_DEFAULT_LANGUAGE")) \
+            or DEFAULT_LANGUAGE
+    from flask_login import current_user
+
+    if current_user and current_user.is_authenticated:
+        chosen = user_language(current_user)
+        if chosen:
+            return chosen
+    chosen = supported(request.cookies.get(LANGUAGE_COOKIE))
+    if chosen:
+        return chosen
+    best = request.accept_languages.best_match(list(LANGUAGES))
+    if best:
+        return best
+    return school_language()
+
+
+def interface_language() -> str:
+    """The language of the page being built: its ``<html lang>``."""
+    locale = get_locale()
+    return locale.language if locale is not None else DEFAULT_LANGUAGE
+
+
+def init_babel(app: Flask) -> None:
+    """Flask-Babel for the LMS's pages. A host that set up Flask-Babel before mounting the LMS keeps its
+    own instance and locale selector; the LMS's catalogue is added under the host's, so the host's own
+    translations win where both translate the same words."""
+    if "babel" not in app.extensions:
+        babel.init_app(app, locale_selector=select_locale)
+    config = app.extensions["babel"]
+    if config.locale_selector is None:
+        config.locale_selector = select_locale
+    ours = str(TRANSLATIONS)
+    if ours not in config.translation_directories:
+        config.translation_directories.insert(0, ours)
+
+
+# How the interface writes dates, times and numbers: Babel's patterns for the page's language, in UTC
+# (Flask-Babel's default time zone), so "6 December 2026" reads "6 décembre 2026" in French.
+def long_date(value) -> str:
+    """6 December 2026."""
+    return format_date(value, "d MMMM y") if value else ""
+
+
+def short_date(value) -> str:
+    """6 Dec 2026."""
+    return format_date(value, "d MMM y") if value else ""
+
+
+def date_time(value) -> str:
+    """6 Dec 2026, 14:05 UTC."""
+    return _("%(date)s, %(time)s UTC", date=format_date(value, "d MMM y"), time=format_time(value, "HH:mm")) \
+        if value else ""
+
+
+def clock_time(value) -> str:
+    """14:05 UTC."""
+    return _("%(time)s UTC", time=format_time(value, "HH:mm")) if value else ""
+
+
+def number(value) -> str:
+    """2.5 reads "2,5" in French; whole numbers without a fraction; at most two decimals."""
+    return format_decimal(value, "#,##0.##")
+
+
+def percent(value) -> str:
+    """A mark out of 100: "85%" in English, "85 %" (with a non-breaking space) in French."""
+    return format_percent(value / 100, "#,##0.#%")
+
+
+FILTERS = {"lms_date": long_date, "lms_short_date": short_date, "lms_datetime": date_time, "lms_time": clock_time,
+           "lms_number": number, "lms_percent": percent}
