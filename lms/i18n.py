@@ -18,6 +18,7 @@ import os
 from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, request
+from babel import Locale, UnknownLocaleError
 from flask_babel import (Babel, force_locale, format_date, format_decimal, format_percent, format_time, get_locale,
                          gettext, lazy_gettext, ngettext)
 
@@ -37,7 +38,15 @@ babel = Babel()
 
 
 def language_name(tag: str) -> str:
-    return LANGUAGES.get(tag, tag)
+    """A language named in itself, for a link to something written in it: "Français", "Deutsch"."""
+    ours = supported(tag)
+    if ours:
+        return LANGUAGES[ours]
+    try:
+        name = Locale.parse(tag.replace("-", "_")).get_display_name()
+    except (ValueError, UnknownLocaleError):
+        return tag
+    return name[:1].upper() + name[1:] if name else tag
 
 
 def supported(tag: str | None) -> str | None:
@@ -140,5 +149,5 @@ def percent(value) -> str:
     return format_percent(value / 100, "#,##0.#%")
 
 
-FILTERS = {"lms_date": long_date, "lms_short_date": short_date, "lms_datetime": date_time, "lms_time": clock_time,
+FILTERS = {"language_name": language_name, "lms_date": long_date, "lms_short_date": short_date, "lms_datetime": date_time, "lms_time": clock_time,
            "lms_number": number, "lms_percent": percent}

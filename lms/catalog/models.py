@@ -80,6 +80,11 @@ class Course(db.Model):
     )
     modules: Mapped[list[Module]] = relationship(back_populates="course", order_by="Module.position")
 
+    @property
+    def family(self) -> str:
+        """What the versions of one course in several languages share: the original's slug."""
+        return self.translation_of or self.slug
+
     def __repr__(self) -> str:
         return f"<Course {self.slug}>"
 

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, send
 from flask_login import current_user
 
 from ..authoring.assets import asset_response
+from ..i18n import interface_language
 from ..progress import services as progress
 from ..quizzes import summary as quizzes
 from ..schools.services import find_school
@@ -24,8 +25,9 @@ def _user():
 @bp.get("/")
 def home():
     school = find_school()
+    courses, versions = services.one_version_each(services.visible_courses(_user()), interface_language())
     return render_template("catalog/home.html", programmes=services.programmes_for(school.id) if school else [],
-                           courses=services.visible_courses(_user()))
+                           courses=courses, versions=versions)
 
 
 @bp.get("/programmes/<slug>")
@@ -61,7 +63,8 @@ def course(slug: str):
     following = progress.next_in_programme(user, item) if enrolment and enrolment.completed_at else None
     return render_template("catalog/course.html", course=item, outline=progress_view.outline, progress=progress_view,
                            enrolment=enrolment, first=lessons[0] if lessons else None, resume=resume, step=step,
-                           next_course=following, base=url_for("catalog.course", slug=item.slug), quizzes=states)
+                           next_course=following, base=url_for("catalog.course", slug=item.slug), quizzes=states,
+                           versions=services.versions_of(item, user))
 
 
 @bp.get("/courses/<slug>")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from sqlalchemy import bindparam, case, func
+from sqlalchemy import bindparam, case, func, or_
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
@@ -62,6 +62,35 @@ def visible_courses(user: User | None) -> list[Course]:
                        case(LEVEL_ORDER, value=Course.level, else_=len(LEVEL_ORDER)), Course.title, Course.id)
              .options(selectinload(Course.skills)))
     return [course for course in db.session.execute(query).scalars() if can_see(user, course)]
+
+
+def language_matches(course: CourseLike, language: str) -> bool:
+    return course.language.split("-")[0].lower() == language
+
+
+def one_version_each(courses: list[Course], language: str) -> tuple[list[Course], dict[int, list[Course]]]:
+    """The catalog for a reader of ``language``: one card per course, the version in the reader's language
+    where there is one (else the original, else the first listed), in the place of the family's first
+    version; and, for each card, the other versions the reader may open, by language."""
+    families: dict[str, list[Course]] = {}
+    for course in courses:
+        families.setdefault(course.family, []).append(course)
+    shown, others = [], {}
+    for family in families.values():
+        chosen = next((c for c in family if language_matches(c, language)), None) \
+            or next((c for c in family if c.translation_of is None), family[0])
+        shown.append(chosen)
+        others[chosen.id] = sorted((c for c in family if c is not chosen), key=lambda c: c.language)
+    return shown, others
+
+
+def versions_of(course: Course, user: User | None) -> list[Course]:
+    """The other live versions of ``course`` (its translations, or its original and their siblings) that
+    ``user`` may see, by language."""
+    query = (db.select(Course).where(Course.retired.is_(False), Course.id != course.id,
+                                     or_(Course.slug == course.family, Course.translation_of == course.family))
+             .order_by(Course.language))
+    return [version for version in db.session.execute(query).scalars() if can_see(user, version)]
 
 
 def programme_courses(programme: Programme, user: User | None) -> list[Course]:

@@ -62,6 +62,8 @@ class CourseSpec:
     language: str = "en"
     certificate: bool = True
     published: bool = True
+    translation_of: str | None = None  # the slug of the original course this one is a version of
+    translation_line: int = 1
     overview_html: str | None = None
     modules: list[ModuleSpec] = field(default_factory=list)
 

@@ -160,6 +160,7 @@ def _sync_course(spec: CourseSpec, courses: dict[str, Course], skills: dict[str,
         db.session.add(course)
     course.title, course.summary, course.level, course.hours = spec.title, spec.summary, spec.level, spec.hours
     course.language, course.certificate, course.published = spec.language, spec.certificate, spec.published
+    course.translation_of = spec.translation_of
     course.overview_html, course.source_path, course.content_hash = spec.overview_html, spec.path, spec.hash
     course.position, course.retired = spec.position, False
     course.skills = [skills[slug] for slug in spec.skills]

@@ -14,6 +14,7 @@ from pathlib import Path
 from flask import current_app, has_app_context
 
 from ..config import peertube_hosts
+from ..i18n import _
 from .errors import ContentError, quoted
 from .frontmatter import Bounds, Document, Key, check_keys, did_you_mean, load_yaml_file, split_front_matter
 from .markdown import RENDERER_VERSION, render_markdown
@@ -38,6 +39,7 @@ COURSE_KEYS = [
     Key("level", "choice", True, choices=("beginner", "intermediate", "advanced")),
     Key("hours", "number", True, bounds=Bounds(0, 1000)), Key("skills", "list", True), Key("prerequisites", "list"),
     Key("language", "text", max_length=35), Key("certificate", "bool"), Key("published", "bool"),
+    Key("translation_of", "text", max_length=MAX_NAME),
 ]
 MODULE_KEYS = [ID_KEY, Key("title", "text", True, 200), Key("summary", "text"), Key("objectives", "list")]
 LESSON_KEYS = [
@@ -175,6 +177,7 @@ class Reader:
                 self.tree.courses.append(course)
         self.read_programmes(courses_dir / "_programmes")
         self.check_references(skills)
+        self.check_translations()
         for step in content_steps():
             step.read(self)
         return self.tree
@@ -285,9 +288,12 @@ class Reader:
         doc, values, digest, changed = self.document(course_md, COURSE_KEYS)
         slug = self.slug_for(doc, values, NAME.match(course_dir.name).group(2))
         course = CourseSpec(slug=slug, path=doc.path, hash=digest, position=position, folder=course_dir.name)
-        for key in ("title", "summary", "level", "hours", "skills", "prerequisites", "language", "certificate", "published"):
+        for key in ("title", "summary", "level", "hours", "skills", "prerequisites", "language", "certificate", "published",
+                    "translation_of"):
             if key in values:
                 setattr(course, key, values[key])
+        if "translation_of" in values:
+            course.translation_line = doc.line_of("translation_of")
         if "language" in values and not LANGUAGE_TAG.fullmatch(course.language):
             self.error(doc.path, doc.line_of("language"), f"language must be a language tag such as en, fr or fr-CA, "
                                                           f"not {quoted(course.language)}")
@@ -414,6 +420,37 @@ class Reader:
                     self.error(programme.path, programme.course_line, f"unknown course {quoted(slug)}{did_you_mean(slug, courses)}")
             if len(set(programme.courses)) != len(programme.courses):
                 self.error(programme.path, programme.course_line, "a course is listed twice")
+
+
+    def check_translations(self) -> None:
+        """``translation_of`` names another course of the tree, itself an original (versions of one course
+        hang off the original), and no two versions of a course share a language."""
+        courses = {course.slug: course for course in self.tree.courses}
+        versions: dict[str, dict[str, str]] = {}
+        for course in self.tree.courses:
+            original = course.translation_of
+            if original is None:
+                continue
+            if not SLUG.match(original) or original not in courses or original == course.slug:
+                self.error(course.path, course.translation_line,
+                           _("translation_of names the course this one translates: %(slug)s is not another course "
+                             "of this site%(hint)s", slug=quoted(original), hint=did_you_mean(original, courses)))
+            elif courses[original].translation_of is not None:
+                self.error(course.path, course.translation_line,
+                           _("translation_of must name the original course, and %(slug)s is itself a translation "
+                             "of %(original)s", slug=quoted(original), original=quoted(courses[original].translation_of)))
+        for course in self.tree.courses:
+            original = course.translation_of
+            if original is not None and original in courses and courses[original].translation_of is None:
+                languages = versions.setdefault(original, {courses[original].language.lower(): courses[original].path})
+                language = course.language.lower()
+                if language in languages:
+                    self.error(course.path, course.translation_line,
+                               _("this version of %(slug)s is in %(language)s, like %(other)s: a course has one version "
+                                 "per language", slug=quoted(original), language=quoted(course.language),
+                                 other=languages[language]))
+                else:
+                    languages[language] = course.path
 
 
 def configured_video_hosts() -> frozenset[str]:

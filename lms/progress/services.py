@@ -152,11 +152,13 @@ def update_programme_completion(user: User, school_id: int) -> None:
     enrolled = db.session.execute(
         db.select(ProgrammeEnrolment).filter_by(user_id=user.id, school_id=school_id, completed_at=None)
         .with_for_update()).scalars().all()
-    completed_courses = set(db.session.execute(
-        db.select(Enrolment.course_id).where(Enrolment.user_id == user.id, Enrolment.completed_at.is_not(None))).scalars())
+    # A course counts in whichever language it was taken: its versions share a family (catalog.models).
+    completed_families = {family or slug for slug, family in db.session.execute(
+        db.select(Course.slug, Course.translation_of).join(Enrolment, Enrolment.course_id == Course.id)
+        .where(Enrolment.user_id == user.id, Enrolment.completed_at.is_not(None)))}
     for membership in enrolled:
-        courses = {step.course_id for step in membership.programme.steps}
-        if courses and courses <= completed_courses:
+        families = {step.course.family for step in membership.programme.steps}
+        if families and families <= completed_families:
             now = utcnow()
             done = db.session.execute(
                 update(ProgrammeEnrolment).where(ProgrammeEnrolment.id == membership.id,
