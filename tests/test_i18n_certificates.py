@@ -178,6 +178,17 @@ def test_hours_take_a_decimal_comma_and_programmes_read_parcours(app):
     assert "pour avoir terminé avec succès le parcours" in text and "Zoë Ørsted" in text
 
 
+def test_hours_read_in_each_language(app):
+    from lms.certificates.formatting import hours_text
+    from lms.i18n import force_locale
+
+    with app.app_context():
+        for language, expected in (("en", ["1 hour", "1.5 hours", "2 hours", "1000 hours"]),
+                                   ("fr", ["1 heure", "1,5 heures", "2 heures", "1000 heures"])):
+            with force_locale(language):
+                assert [hours_text(Decimal(h)) for h in ("1", "1.5", "2.0", "1000")] == expected
+
+
 # --- the verification page speaks the visitor's language ---
 
 VERIFY_ENGLISH = ("Certificate verification", "Valid.", "This certificate was issued by", "has not been revoked",

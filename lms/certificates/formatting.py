@@ -16,6 +16,7 @@ from ..i18n import _l, ngettext
 KIND_LABELS = {"course": _l("course"), "programme": _l("programme")}
 STATUS_LABELS = {"all": _l("All"), "valid": _l("Valid"), "revoked": _l("Revoked")}
 
+
 def _locale(locale: str | Locale | None) -> Locale:
     """The locale asked for, else the page's (or the one ``force_locale`` set), else English."""
     if locale:
@@ -26,7 +27,7 @@ def _locale(locale: str | Locale | None) -> Locale:
 def hours_label(hours: Decimal | float | int, locale: str | Locale | None = None) -> str:
     """2.0 reads "2", 2.5 reads "2.5" (in French "2,5")."""
     value = Decimal(str(hours)).quantize(Decimal("0.1"))
-    return format_decimal(value, "#,##0.#", locale=_locale(locale))
+    return format_decimal(value, "0.#", locale=_locale(locale))
 
 
 def hours_count(hours: Decimal | float | int) -> int:
