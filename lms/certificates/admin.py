@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 
 from ..access import require_admin
 from ..extensions import db
+from ..i18n import _
 from ..web import int_arg, transaction
 from ..schools.services import current_school, find_school
 from . import services
@@ -56,7 +57,7 @@ def revoke(credential_id: str):
         return render_template("certificates/admin/detail.html", certificate=certificate,
                                history=services.history(certificate), revoke_form=form, reissue_form=ReissueForm()), 400
     with transaction(services.CertificateError,
-                     success="The certificate is revoked; its verification page and status list say so."):
+                     success=_("The certificate is revoked; its verification page and status list say so.")):
         services.revoke(certificate, current_user, form.reason.data)
     return redirect(url_for(".detail", credential_id=credential_id))
 
@@ -69,7 +70,7 @@ def reissue(credential_id: str):
         return render_template("certificates/admin/detail.html", certificate=certificate,
                                history=services.history(certificate), revoke_form=RevokeForm(), reissue_form=form), 400
     with transaction(services.CertificateError,
-                     success="A new certificate was issued; the old one is revoked and points to it.") as done:
+                     success=_("A new certificate was issued; the old one is revoked and points to it.")) as done:
         replacement = services.reissue(certificate, current_user, form.note.data or "")
     return redirect(url_for(".detail", credential_id=replacement.credential_id if done.ok else credential_id))
 
@@ -94,7 +95,8 @@ def approve_request(request_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     with transaction(services.CertificateError,
-                     success="The certificate was reissued with the learner's current name; the old one points to it."):
+                     success=_("The certificate was reissued with the learner's current name; the old one points "
+                               "to it.")):
         services.approve_request(row, current_user)
     return redirect(url_for(".requests"))
 
@@ -104,8 +106,8 @@ def decline_request(request_id: int):
     row = _request_or_404(request_id)
     form = DeclineForm()
     if not form.validate_on_submit():
-        flash("Say why you decline: the learner sees the reason.", "error")
+        flash(_("Say why you decline: the learner sees the reason."), "error")
         return redirect(url_for(".requests"))
-    with transaction(services.CertificateError, success="The request is declined; the learner sees why."):
+    with transaction(services.CertificateError, success=_("The request is declined; the learner sees why.")):
         services.decline_request(row, current_user, form.note.data)
     return redirect(url_for(".requests"))

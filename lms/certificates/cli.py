@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from ..backups.checks import BackupError
 from ..backups.files import private_file
 from ..extensions import db
+from ..i18n import ngettext
 from ..schools.services import current_school
 from . import services
 from .key_archive import KeyArchiveError, export_keys, import_keys, read_archive
@@ -92,4 +93,4 @@ def backfill() -> None:
     """Issue certificates for completions recorded before certificates existed (safe to run twice)."""
     count = services.backfill(current_school())
     db.session.commit()
-    click.echo(f"Issued {count} certificate{'s' if count != 1 else ''}.")
+    click.echo(ngettext("Issued %(num)d certificate.", "Issued %(num)d certificates.", count))

@@ -1,20 +1,60 @@
-"""How hours and dates read on a certificate, the same on the PDF, the pages and the badge."""
+"""How hours and dates read on a certificate, the same on the PDF, the pages and the badge: in the
+language asked for (the certificate's on the PDF and the badge; the page's on the pages), in UTC."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")  # not strftime's %B, which follows the process locale
+from babel import Locale
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from flask_babel import get_locale
+
+from ..i18n import _l, ngettext
+
+# The display labels of the values stored in ``Certificate.kind`` and ``Certificate.status``.
+KIND_LABELS = {"course": _l("course"), "programme": _l("programme")}
+STATUS_LABELS = {"all": _l("All"), "valid": _l("Valid"), "revoked": _l("Revoked")}
 
 
-def hours_label(hours: Decimal | float | int) -> str:
-    """2.0 reads "2", 2.5 reads "2.5"."""
-    text = f"{Decimal(str(hours)).quantize(Decimal('0.1')):f}"
-    return text[:-2] if text.endswith(".0") else text
+def _locale(locale: str | Locale | None) -> Locale:
+    """The locale asked for, else the page's (or the one ``force_locale`` set), else English."""
+    if locale:
+        return Locale.parse(locale) if isinstance(locale, str) else locale
+    return get_locale() or Locale.parse("en")
 
 
-def long_date(moment: datetime) -> str:
-    """21 November 2026, in UTC, so a certificate reads the same wherever it is printed."""
-    moment = moment.astimezone(UTC)
-    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+def hours_label(hours: Decimal | float | int, locale: str | Locale | None = None) -> str:
+    """2.0 reads "2", 2.5 reads "2.5" (in French "2,5")."""
+    value = Decimal(str(hours)).quantize(Decimal("0.1"))
+    return format_decimal(value, "0.#", locale=_locale(locale))
+
+
+def hours_count(hours: Decimal | float | int) -> int:
+    """The count that picks the plural form: 1 hour, 1.5 hours, 2 hours (fractions take the plural)."""
+    value = Decimal(str(hours)).quantize(Decimal("0.1"))
+    return int(value) if value == value.to_integral_value() else 2
+
+
+def hours_of_study(hours: Decimal | float | int, locale: str | Locale | None = None) -> str:
+    """"12.5 hours of study", in the current language (the caller forces the certificate's)."""
+    return ngettext("%(hours)s hour of study", "%(hours)s hours of study", hours_count(hours),
+                    hours=hours_label(hours, locale))
+
+
+def hours_text(hours: Decimal | float | int, locale: str | Locale | None = None) -> str:
+    """"12.5 hours", in the current language."""
+    return ngettext("%(hours)s hour", "%(hours)s hours", hours_count(hours), hours=hours_label(hours, locale))
+
+
+def long_date(moment: datetime, locale: str | Locale | None = None) -> str:
+    """21 November 2026 (21 novembre 2026), in UTC, so a certificate reads the same wherever it is printed."""
+    return format_date(moment.astimezone(UTC).date(), "d MMMM y", locale=_locale(locale))
+
+
+def kind_label(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, kind))
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))

@@ -11,9 +11,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from ..extensions import db
+from ..i18n import DEFAULT_LANGUAGE, _, force_locale
 from ..schools.models import School
 from ..web import public_url
-from .formatting import hours_label, long_date
+from .formatting import hours_of_study, long_date
 from .keys import SigningKey, b64url
 from .models import STATUS_LIST_BITS, Certificate, PublishedKey
 from .signing import signing_key
@@ -51,14 +52,29 @@ def issuer_profile(school: School) -> dict:
 
 
 def credential(certificate: Certificate, links: Links) -> dict:
-    """The OpenBadgeCredential: what the certificate says, as it was issued."""
-    what = "course" if certificate.kind == "course" else "programme"
-    hours = hours_label(certificate.hours)
+    """The OpenBadgeCredential: what the certificate says, as it was issued, in the certificate's language.
+
+    Open Badges 3.0 types ``name`` and ``description`` (of the credential and of the achievement) as plain
+    strings, so the VC 2.0 language value objects (``{"@value": ..., "@language": ...}``) would fail its
+    JSON Schema; the language goes where OB 3.0 puts it: the achievement's ``inLanguage`` (a BCP 47 tag,
+    schema.org's inLanguage in the OB 3.0 context)."""
+    language = certificate.language or DEFAULT_LANGUAGE
+    with force_locale(language):
+        hours = hours_of_study(certificate.hours, language)
+        completed = long_date(certificate.completed_at, language)
+        name = _("Certificate of completion: %(title)s", title=certificate.title)
+        if certificate.kind == "course":
+            description = _("%(name)s completed the course %(title)s on %(date)s.", name=certificate.holder_name,
+                            title=certificate.title, date=completed)
+        else:
+            description = _("%(name)s completed the programme %(title)s on %(date)s.",
+                            name=certificate.holder_name, title=certificate.title, date=completed)
     achievement = {
         "id": links.achievement, "type": ["Achievement"], "achievementType": "CertificateOfCompletion",
         "name": certificate.title,
-        "description": f"{certificate.description} ({hours} hours of study)".strip(),
+        "description": f"{certificate.description} ({hours})".strip(),
         "criteria": {"narrative": certificate.criteria},
+        "inLanguage": language,
     }
     return {
         "@context": [VC_CONTEXT, OB_CONTEXT],
@@ -67,9 +83,8 @@ def credential(certificate: Certificate, links: Links) -> dict:
         "issuer": {"id": links.issuer, "type": ["Profile"], "name": certificate.school_name},
         "validFrom": iso(certificate.issued_at),
         "awardedDate": iso(certificate.completed_at),
-        "name": f"Certificate of completion: {certificate.title}",
-        "description": f"{certificate.holder_name} completed the {what} {certificate.title} "
-                       f"on {long_date(certificate.completed_at)}.",
+        "name": name,
+        "description": description,
         "credentialSubject": {
             "type": ["AchievementSubject"], "name": certificate.holder_name,
             "identifier": [{"type": "IdentityObject", "identityType": "name", "hashed": False,

@@ -9,7 +9,8 @@ import segno
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue
 
-from .formatting import hours_label, long_date
+from ..i18n import DEFAULT_LANGUAGE, _, force_locale
+from .formatting import hours_of_study, long_date
 from .models import Certificate
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -72,14 +73,21 @@ class CertificatePDF(FPDF):
 
 
 def render_pdf(certificate: Certificate, verify_url: str, logo: str | BytesIO | None = None) -> bytes:
-    """The certificate as PDF bytes; the creation date is the issue date, so re-rendering is byte-identical."""
+    """The certificate as PDF bytes, in the certificate's language (all but the names and the title, which
+    keep their own); the creation date is the issue date, so re-rendering is byte-identical."""
+    language = certificate.language or DEFAULT_LANGUAGE
+    with force_locale(language):
+        return _render(certificate, verify_url, logo, language)
+
+
+def _render(certificate: Certificate, verify_url: str, logo, language: str) -> bytes:
     pdf = CertificatePDF()
     pdf.set_creation_date(certificate.issued_at)
-    pdf.set_title(f"Certificate of completion: {certificate.title}")
+    pdf.set_title(_("Certificate of completion: %(title)s", title=certificate.title))
     pdf.set_author(certificate.school_name)
-    pdf.set_subject(f"Awarded to {certificate.holder_name}; verify at {verify_url}")
+    pdf.set_subject(_("Awarded to %(name)s; verify at %(url)s", name=certificate.holder_name, url=verify_url))
     pdf.set_creator("Conductor")
-    pdf.set_lang("en")
+    pdf.set_lang(language)
     pdf.add_page()
     pdf.frame()
 
@@ -91,16 +99,18 @@ def render_pdf(certificate: Certificate, verify_url: str, logo: str | BytesIO | 
     pdf.set_draw_color(*BRAND)
     pdf.set_line_width(0.6)
     pdf.line(WIDTH / 2 - 15, y + 9, WIDTH / 2 + 15, y + 9)
-    pdf.centred(y + 15, "Certificate of Completion", 30, "B")
-    pdf.centred(y + 37, "This certifies that", 12, colour=MUTED)
+    pdf.centred(y + 15, _("Certificate of Completion"), 30, "B")
+    pdf.centred(y + 37, _("This certifies that"), 12, colour=MUTED)
     below = pdf.centred(y + 46, certificate.holder_name, 30, "B", width=230)
     pdf.set_draw_color(*MUTED)
     pdf.set_line_width(0.3)
     pdf.line(73, below + 2, WIDTH - 73, below + 2)
-    what = "course" if certificate.kind == "course" else "programme"
-    pdf.centred(below + 6, f"has successfully completed the {what}", 12, colour=MUTED)
+    completed = _("has successfully completed the course") if certificate.kind == "course" \
+        else _("has successfully completed the programme")
+    pdf.centred(below + 6, completed, 12, colour=MUTED)
     below = pdf.centred(below + 16, certificate.title, 20, "B", BRAND, min_size=13, max_lines=2)
-    facts = f"{hours_label(certificate.hours)} hours of study  ·  completed on {long_date(certificate.completed_at)}"
+    facts = "  ·  ".join((hours_of_study(certificate.hours, language),
+                          _("completed on %(date)s", date=long_date(certificate.completed_at, language))))
     pdf.centred(below + 6, facts, 12)
 
     # Signature, bottom left.
@@ -114,7 +124,8 @@ def render_pdf(certificate: Certificate, verify_url: str, logo: str | BytesIO | 
     pdf.set_font(FAMILY, "", 9)
     pdf.set_text_color(*MUTED)
     title = f"{certificate.signatory_title}\n" if certificate.signatory_title else ""
-    pdf.multi_cell(84, 4.5, f"{title}{certificate.school_name}\nIssued {long_date(certificate.issued_at)}", align="L")
+    issued = _("Issued %(date)s", date=long_date(certificate.issued_at, language))
+    pdf.multi_cell(84, 4.5, f"{title}{certificate.school_name}\n{issued}", align="L")
 
     # Verification, bottom right: the QR code and the link it encodes, in words for those who type.
     qr_x, qr_y = WIDTH - 20 - QR_SIZE, HEIGHT - 19 - QR_SIZE
@@ -123,11 +134,11 @@ def render_pdf(certificate: Certificate, verify_url: str, logo: str | BytesIO | 
     pdf.set_text_color(*INK)
     pdf.set_font(FAMILY, "B", 9)
     pdf.set_xy(qr_x - block - 2, qr_y + 9)
-    pdf.cell(block, 5, "Verify this certificate", align="R")
+    pdf.cell(block, 5, _("Verify this certificate"), align="R")
     pdf.set_font(FAMILY, "", 8)
     pdf.set_text_color(*MUTED)
     pdf.set_xy(qr_x - block - 2, qr_y + 14)
     pdf.multi_cell(block, 4, verify_url, align="R")
     pdf.set_x(qr_x - block - 2)
-    pdf.multi_cell(block, 4, f"Credential ID: {certificate.credential_id}", align="R")
+    pdf.multi_cell(block, 4, _("Credential ID: %(id)s", id=certificate.credential_id), align="R")
     return bytes(pdf.output())

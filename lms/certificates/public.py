@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from ..db import utcnow
 from ..extensions import db
+from ..i18n import _
 from ..schools.models import School
 from . import services
 from .keys import key_store
@@ -31,7 +32,7 @@ def signed_or_503(make):
         body = make()
     except SigningKeyUnavailable as error:
         current_app.logger.error("%s", error)
-        abort(503, description="This server cannot sign credentials at the moment; try again later.")
+        abort(503, description=_("This server cannot sign credentials at the moment; try again later."))
     db.session.commit()
     return body
 

@@ -10,10 +10,11 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from ..i18n import _, language_name
 from ..schools.settings import logo_of
 from ..web import public_url, transaction
 from . import services
-from .formatting import hours_label, long_date
+from .formatting import hours_text, kind_label, long_date, status_label
 from .models import Certificate
 from .openbadge import credential, links_for, signed_credential
 from .pdf import render_pdf
@@ -21,8 +22,12 @@ from .public import signed_or_503
 
 bp = Blueprint("certificates", __name__, template_folder="templates", static_folder="static",
                static_url_path="/certificates/static")
-bp.add_app_template_filter(hours_label, "certificate_hours")
+# In the page's language: "2.5 hours" reads "2,5 heures" on a French page, whatever the certificate's.
+bp.add_app_template_filter(hours_text, "certificate_hours")
 bp.add_app_template_filter(long_date, "certificate_date")
+bp.add_app_template_filter(kind_label, "certificate_kind")
+bp.add_app_template_filter(status_label, "certificate_status")
+bp.add_app_template_filter(language_name, "certificate_language")
 
 
 def verify_url(certificate: Certificate) -> str:
@@ -76,8 +81,8 @@ def request_reissue(credential_id: str):
     if not FlaskForm().validate_on_submit():
         abort(400)
     with transaction(services.CertificateError,
-                     success="Your request is sent: an administrator will review it, and the new certificate "
-                             "will appear here."):
+                     success=_("Your request is sent: an administrator will review it, and the new certificate "
+                               "will appear here.")):
         services.request_reissue(certificate, current_user)
     return redirect(url_for("certificates.mine"))
 

@@ -6,7 +6,8 @@ import secrets
 from datetime import datetime
 from decimal import Decimal
 
-from flask import current_app
+from flask import current_app, has_request_context
+from flask_login import current_user
 from sqlalchemy import func, or_, update
 from sqlalchemy.orm import selectinload
 
@@ -14,6 +15,7 @@ from ..accounts.models import User
 from ..catalog.models import Course, Lesson, Programme
 from ..db import insert_ignore, utcnow
 from ..extensions import db
+from ..i18n import _, force_locale, interface_language, ngettext, school_language, user_language
 from ..progress.models import Enrolment, ProgrammeEnrolment
 from ..quizzes.models import Quiz
 from ..schools.models import School
@@ -42,14 +44,32 @@ def course_version(course: Course) -> str:
     return _digest(course.content_hash, course.outline_hash)
 
 
+def certificate_language(user: User) -> str:
+    """The language a new certificate speaks: the learner's saved preference, else the language of the
+    page on which they completed the course, else the school's default (a completion outside a request,
+    or made by someone else)."""
+    chosen = user_language(user)
+    if chosen:
+        return chosen
+    if has_request_context() and current_user and current_user.is_authenticated and current_user.id == user.id:
+        return interface_language()
+    return school_language()
+
+
 def _course_criteria(course: Course) -> str:
+    """What the learner did, in the current language (the certificate's, see ``_issue_values``)."""
     lessons = db.session.execute(db.select(func.count(Lesson.id)).filter_by(course_id=course.id, retired=False)).scalar_one()
     quizzes = db.session.execute(db.select(func.count(Quiz.id)).filter_by(course_id=course.id, retired=False)).scalar_one()
-    text = f"Completed all {lessons} lesson{'s' if lessons != 1 else ''} of the course"
-    if quizzes:
-        text += f" and passed its {quizzes} quiz{'zes' if quizzes != 1 else ''} and final assessment" if quizzes > 1 \
-            else " and passed its assessment"
-    return text + "."
+    if not quizzes:
+        return ngettext("Completed the %(num)d lesson of the course.", "Completed all %(num)d lessons of the course.",
+                        lessons)
+    if quizzes == 1:
+        return ngettext("Completed the %(num)d lesson of the course and passed its assessment.",
+                        "Completed all %(num)d lessons of the course and passed its assessment.", lessons)
+    return ngettext("Completed the %(num)d lesson of the course and passed its %(quizzes)d quizzes and final "
+                    "assessment.",
+                    "Completed all %(num)d lessons of the course and passed its %(quizzes)d quizzes and final "
+                    "assessment.", lessons, quizzes=quizzes)
 
 
 def _free_status_index(school_id: int) -> int:
@@ -64,7 +84,7 @@ def _free_status_index(school_id: int) -> int:
             or_(Certificate.status_index == index, Certificate.legacy_status_index == index)).limit(1)).first()
         if taken is None:
             return index
-    raise CertificateError("No free place in the revocation list was found; try again.")
+    raise CertificateError(_("No free place in the revocation list was found; try again."))
 
 
 def _insert(values: dict, conflict: str) -> bool:
@@ -81,7 +101,7 @@ def _insert(values: dict, conflict: str) -> bool:
             return True
         if db.session.execute(db.select(Certificate.id).filter_by(**key)).first() is not None:
             return False
-    raise CertificateError("No free place in the revocation list was found; try again.")
+    raise CertificateError(_("No free place in the revocation list was found; try again."))
 
 
 def _issue(values: dict, conflict: str) -> Certificate | None:
@@ -99,9 +119,9 @@ def _school_snapshot(school: School) -> dict:
             "logo_id": settings.logo_id}
 
 
-def _common(user: User, school: School, completed_at: datetime) -> dict:
+def _common(user: User, school: School, completed_at: datetime, language: str) -> dict:
     return {"credential_id": new_credential_id(), "school_id": school.id, "user_id": user.id, "generation": 1,
-            "holder_name": user.name, "completed_at": completed_at, "issued_at": utcnow(),
+            "holder_name": user.name, "completed_at": completed_at, "issued_at": utcnow(), "language": language,
             "revocation_reason": ""} | _school_snapshot(school)
 
 
@@ -111,9 +131,12 @@ def issue_course_certificate(user: User, enrolment: Enrolment) -> Certificate | 
     if course is None or not course.certificate or enrolment.completed_at is None:
         return None
     school = db.session.get(School, enrolment.school_id)
-    values = _common(user, school, enrolment.completed_at) | {
+    language = certificate_language(user)
+    with force_locale(language):
+        criteria = _course_criteria(course)
+    values = _common(user, school, enrolment.completed_at, language) | {
         "kind": "course", "course_id": course.id, "programme_id": None, "achievement_slug": course.slug,
-        "title": course.title, "description": course.summary, "criteria": _course_criteria(course),
+        "title": course.title, "description": course.summary, "criteria": criteria,
         "hours": course.hours, "content_version": course_version(course)}
     return _issue(values, "course_id")
 
@@ -125,10 +148,14 @@ def issue_programme_certificate(user: User, membership: ProgrammeEnrolment, comp
         return None
     courses = [step.course for step in programme.steps]
     school = db.session.get(School, membership.school_id)
-    values = _common(user, school, completed_at) | {
+    language = certificate_language(user)
+    with force_locale(language):
+        # The course titles keep their own language; only the sentence around them is translated.
+        criteria = _("Completed every course of the programme: %(courses)s.",
+                     courses="; ".join(c.title for c in courses))
+    values = _common(user, school, completed_at, language) | {
         "kind": "programme", "course_id": None, "programme_id": programme.id, "achievement_slug": programme.slug,
-        "title": programme.title, "description": programme.summary,
-        "criteria": "Completed every course of the programme: " + "; ".join(c.title for c in courses) + ".",
+        "title": programme.title, "description": programme.summary, "criteria": criteria,
         "hours": sum((c.hours for c in courses), Decimal(0)),
         "content_version": _digest(programme.content_hash, *(course_version(c) for c in courses))}
     return _issue(values, "programme_id")
@@ -163,16 +190,17 @@ def revoke(certificate: Certificate, admin: User, reason: str) -> None:
         .execution_options(synchronize_session=False)).rowcount
     db.session.refresh(certificate)
     if not done:
-        raise CertificateError("This certificate is already revoked.")
+        raise CertificateError(_("This certificate is already revoked."))
 
 
 def reissue(certificate: Certificate, admin: User | None, reason: str) -> Certificate:
     """A new credential for the same achievement, with the holder's current name and the school's current
     name, signatory and logo; the achievement (title, hours, content version, completion date) is kept. The old
     certificate is revoked and points at the new one, so it stays verifiable and auditable. ``admin`` is
-    None for an automatic reissue (``LMS_AUTO_REISSUE_ON_RENAME``). A pending request for it is closed."""
+    None for an automatic reissue (``LMS_AUTO_REISSUE_ON_RENAME``). A pending request for it is closed.
+    The language is kept, unless the holder has chosen another interface language since."""
     if certificate.replaced_by_id is not None:
-        raise CertificateError("This certificate was already reissued; reissue its replacement instead.")
+        raise CertificateError(_("This certificate was already reissued; reissue its replacement instead."))
     holder = db.session.get(User, certificate.user_id) if certificate.user_id else None
     school = db.session.get(School, certificate.school_id)
     keep = ("school_id", "user_id", "kind", "course_id", "programme_id", "achievement_slug", "title", "description",
@@ -180,10 +208,11 @@ def reissue(certificate: Certificate, admin: User | None, reason: str) -> Certif
     values = {name: getattr(certificate, name) for name in keep} | {
         "credential_id": new_credential_id(), "generation": certificate.generation + 1, "issued_at": utcnow(),
         "issued_by_id": admin.id if admin else None, "holder_name": holder.name if holder else certificate.holder_name,
+        "language": (user_language(holder) if holder else None) or certificate.language,
         "revocation_reason": ""} | _school_snapshot(school)
     conflict = "course_id" if certificate.kind == "course" else "programme_id"
     if not _insert(values, conflict):
-        raise CertificateError("This certificate was reissued a moment ago by someone else.")
+        raise CertificateError(_("This certificate was reissued a moment ago by someone else."))
     replacement = by_credential_id(values["credential_id"])
     now = utcnow()
     replaced = db.session.execute(
@@ -193,7 +222,7 @@ def reissue(certificate: Certificate, admin: User | None, reason: str) -> Certif
                 revocation_reason=f"Reissued as a new certificate. {reason.strip()}".strip())
         .execution_options(synchronize_session=False)).rowcount
     if not replaced:  # the caller rolls back, which drops the replacement inserted above
-        raise CertificateError("This certificate was reissued a moment ago by someone else.")
+        raise CertificateError(_("This certificate was reissued a moment ago by someone else."))
     db.session.execute(
         update(ReissueRequest).where(ReissueRequest.certificate_id == certificate.id, ReissueRequest.state == "pending")
         .values(state="approved", decided_at=now, decided_by_id=admin.id if admin else None,
@@ -217,14 +246,15 @@ def reissue_requests_of(user: User) -> dict[int, ReissueRequest]:
 def request_reissue(certificate: Certificate, user: User) -> ReissueRequest:
     """The holder asks for their certificate with their current name; an admin decides."""
     if certificate.user_id != user.id:
-        raise CertificateError("Only the holder of a certificate may ask for its reissue.")
+        raise CertificateError(_("Only the holder of a certificate may ask for its reissue."))
     if not certificate.is_valid:
-        raise CertificateError("This certificate is revoked or was already reissued.")
+        raise CertificateError(_("This certificate is revoked or was already reissued."))
     if certificate.holder_name == user.name:
-        raise CertificateError("This certificate already shows your current name.")
+        raise CertificateError(_("This certificate already shows your current name."))
     request = db.session.execute(db.select(ReissueRequest).filter_by(certificate_id=certificate.id)).scalar_one_or_none()
     if request is not None and request.state == "pending":
-        raise CertificateError("You have already asked for this certificate's reissue; an administrator will review it.")
+        raise CertificateError(_("You have already asked for this certificate's reissue; an administrator will "
+                                 "review it."))
     if request is None:
         request = ReissueRequest(certificate_id=certificate.id, user_id=user.id, school_id=certificate.school_id)
         db.session.add(request)
@@ -243,9 +273,10 @@ def pending_requests(school: School) -> list[ReissueRequest]:
 
 def _decidable(request: ReissueRequest, admin: User) -> None:
     if request.state != "pending":
-        raise CertificateError("This request was already decided.")
+        raise CertificateError(_("This request was already decided."))
     if request.user_id == admin.id:
-        raise CertificateError("You cannot decide on a reissue of your own certificate: another administrator must.")
+        raise CertificateError(_("You cannot decide on a reissue of your own certificate: another administrator "
+                                 "must."))
 
 
 def approve_request(request: ReissueRequest, admin: User) -> Certificate:
@@ -253,7 +284,7 @@ def approve_request(request: ReissueRequest, admin: User) -> Certificate:
     _decidable(request, admin)
     certificate = request.certificate
     if not certificate.is_valid:
-        raise CertificateError("This certificate was revoked or reissued since the request: decline the request.")
+        raise CertificateError(_("This certificate was revoked or reissued since the request: decline the request."))
     return reissue(certificate, admin, "The holder's name was corrected.")
 
 
