@@ -6,7 +6,7 @@ from ..i18n import _l
 
 
 class EnrolForm(FlaskForm):
-    submit = SubmitField(_l("Enrol"))
+    submit = SubmitField(_l("Enrol in this course"))
 
 
 class CompleteForm(FlaskForm):
