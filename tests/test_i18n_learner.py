@@ -17,6 +17,7 @@ from lms.extensions import db
 
 from .content_factory import make_tree, write
 from .quiz_support import FINAL, answers_form, post_answers, questions, start, write_quiz
+from .test_queries import count_queries
 
 FR = {"Accept-Language": "fr-FR,fr;q=0.9"}
 COURSE = "/courses/intro-course/"
@@ -239,3 +240,20 @@ def test_completing_a_course_in_french(course_with_quizzes, learner, auth, clien
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert f"terminé le {today}" in dashboard and f"Terminé le {today}." in dashboard and ">terminé</span>" in dashboard
     assert not english_left(main_part(dashboard), ["completed on", "Completed on", "completed", *COMMON_ENGLISH])
+
+
+def test_the_lesson_page_in_french_costs_no_more_queries(synced, learner, auth, client):
+    """The language comes from the account already loaded, the cookie or the header: no query of its own."""
+    post(auth, COURSE + "enrol", COURSE)
+    client.get(COURSE + "models")  # the first visit writes the "started" row
+    client.get(COURSE + "models", headers=FR)  # the outline and the lesson's text are cached
+    with count_queries(synced) as english:
+        assert "Mark as complete" in client.get(COURSE + "models").get_data(as_text=True)
+    with count_queries(synced) as in_french:
+        assert "Marquer comme terminé" in client.get(COURSE + "models", headers=FR).get_data(as_text=True)
+    with synced.app_context():
+        db.session.get(User, learner).locale = "fr"
+        db.session.commit()
+    with count_queries(synced) as by_account:
+        assert "Marquer comme terminé" in client.get(COURSE + "models").get_data(as_text=True)
+    assert len(in_french) == len(english) == len(by_account) <= 3
