@@ -16,6 +16,7 @@ from . import services
 from .models import Programme
 
 bp = Blueprint("catalog", __name__, template_folder="templates")
+bp.add_app_template_filter(services.level_label, "level_label")  # {{ course.level|level_label }}
 
 
 def _user():

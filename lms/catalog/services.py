@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..extensions import db
+from ..i18n import _l
 from .models import Course, CourseAuthor, Lesson, Programme, ProgrammeCourse
 
 
@@ -44,6 +45,14 @@ def can_see(user: User | None, course: CourseLike) -> bool:
 
 
 LEVEL_ORDER = {"beginner": 0, "intermediate": 1, "advanced": 2}
+# A course's level as a reader reads it (the stored value stays the English code).
+LEVEL_LABELS = {"beginner": _l("Beginner"), "intermediate": _l("Intermediate"), "advanced": _l("Advanced")}
+
+
+def level_label(level: str) -> str:
+    """The level in the page's language: "Beginner", "Débutant"."""
+    label = LEVEL_LABELS.get(level)
+    return str(label) if label is not None else level.capitalize()
 
 
 def visible_courses(user: User | None) -> list[Course]:

@@ -2,10 +2,12 @@
 from flask_wtf import FlaskForm
 from wtforms import SubmitField
 
+from ..i18n import _l
+
 
 class EnrolForm(FlaskForm):
-    submit = SubmitField("Enrol")
+    submit = SubmitField(_l("Enrol in this course"))
 
 
 class CompleteForm(FlaskForm):
-    submit = SubmitField("Mark as complete")
+    submit = SubmitField(_l("Mark as complete"))

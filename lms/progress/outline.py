@@ -13,6 +13,7 @@ from sqlalchemy import bindparam
 from ..caching import fragment
 from ..catalog.models import Lesson, Module
 from ..extensions import db
+from ..i18n import _l
 from ..quizzes.models import Quiz
 
 
@@ -109,7 +110,8 @@ class Outline:
         return self.following("lesson", found[1].slug) if found is not None else NextStep("course")
 
 
-_LABELS = {"new": "", "started": "Started", "completed": "Completed"}
+# A lesson's state in words (the states themselves are codes): read at render time, in the page's language.
+_LABELS = {"new": "", "started": _l("Started"), "completed": _l("Completed")}
 
 
 @dataclass

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ..catalog import services as catalog
 from ..catalog.models import Programme
+from ..i18n import _
 from ..schools.services import current_school, find_school
 from ..web import content_security_policy, get_or_404, transaction
 from . import services, visits
@@ -46,7 +47,7 @@ def resume(slug: str):
         abort(404)
     enrolment = services.enrolment_for(current_user, course)
     if enrolment is None:
-        flash("Enrol in the course to follow it.", "info")
+        flash(_("Enrol in the course to follow it."), "info")
         return redirect(url_for("catalog.course", slug=course.slug))
     return redirect(step_url(course.slug, services.next_step(current_user, course, enrolment)))
 
@@ -59,7 +60,7 @@ def enrol(slug: str):
         abort(404)
     if not EnrolForm().validate_on_submit():
         abort(400)
-    with transaction(success=f"You are enrolled in {course.title}."):
+    with transaction(success=_("You are enrolled in %(title)s.", title=course.title)):
         services.enrol(current_user, course, current_school())
     first = outline(course).lessons
     if first:
@@ -74,7 +75,7 @@ def enrol_programme(slug: str):
     programme = get_or_404(Programme, school_id=school.id, slug=slug, retired=False)
     if not EnrolForm().validate_on_submit():
         abort(400)
-    with transaction(success=f"You are enrolled in {programme.title} and each of its courses."):
+    with transaction(success=_("You are enrolled in %(title)s and each of its courses.", title=programme.title)):
         services.enrol_programme(current_user, programme, school)
     return redirect(url_for("catalog.programme", slug=slug))
 
@@ -93,7 +94,7 @@ def complete(slug: str, lesson_slug: str):
         abort(400)
     with transaction() as done:
         if services.complete_lesson(current_user, lesson, enrolment):
-            done.success = f"Course complete: {course.title}. Well done."
+            done.success = _("Course complete: %(title)s. Well done.", title=course.title)
     if done.success:
         return redirect(url_for("catalog.course", slug=course.slug))
     # "Mark as complete and continue" goes where "Continue" goes: the next thing not done yet.
@@ -109,9 +110,9 @@ def lesson(slug: str, lesson_slug: str):
     preview = visits.is_preview(visit, user)
     if preview and not visits.preview_allows(visit):
         if user is None:
-            flash("Log in and enrol to read the rest of this course.", "info")
+            flash(_("Log in and enrol to read the rest of this course."), "info")
             return redirect(url_for("accounts.login", next=request.path))
-        flash("Enrol in the course to read this lesson.", "info")
+        flash(_("Enrol in the course to read this lesson."), "info")
         return redirect(url_for("catalog.course", slug=visit.course.slug))
     if user is not None and visit.moves_on:  # a repeat visit to the same lesson writes nothing
         with transaction():

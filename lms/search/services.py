@@ -20,6 +20,7 @@ from ..accounts.models import User
 from ..catalog.models import Course, Lesson
 from ..catalog.services import visible_courses
 from ..extensions import db
+from ..i18n import _
 
 TABLE = "search_index"
 DOCS = "search_index_docs"  # SQLite only: what each FTS5 row is, joined on its rowid
@@ -122,7 +123,7 @@ def search(query: str, user: User | None, page: int = 1) -> Results:
     """The reader's page of hits for ``query``; raises QueryTooLong past MAX_QUERY characters."""
     query = query.strip()
     if len(query) > MAX_QUERY:
-        raise QueryTooLong(f"Search for at most {MAX_QUERY} characters.")
+        raise QueryTooLong(_("Search for at most %(max)d characters.", max=MAX_QUERY))
     page = min(max(page, 1), MAX_PAGE)
     courses = {course.id: course for course in visible_courses(user)}
     postgres = _dialect() == "postgresql"
