@@ -11,6 +11,7 @@ MESSAGES = {
     403: (_l("Not allowed"), _l("You do not have access to this page.")),
     404: (_l("Page not found"), _l("There is no page at this address.")),
     405: (_l("Not allowed"), _l("This address does not accept that kind of request.")),
+    410: (_l("No longer available"), _l("What was at this address is no longer available.")),
     413: (_l("Too large"), _l("The request is larger than this page accepts, so nothing was saved. Go back and send less.")),
     429: (_l("Too many attempts"), _l("Too many attempts in a short time. Wait a minute and try again.")),
     507: (_l("Storage full"), _l("The server has no room to store this, so nothing was saved. Try again later, "
