@@ -15,7 +15,7 @@ from werkzeug.wsgi import get_host
 from .caching import init_cache
 from .config import check_settings, env_settings, is_development
 from .extensions import csrf, db, limiter, login_manager, migrate
-from .i18n import FILTERS, LANGUAGES, _l, init_babel, interface_language
+from .i18n import FILTERS, LANGUAGES, _, _l, init_babel, interface_language, number
 from .mail import BACKENDS
 from .web import CONTENT_SECURITY_POLICY, IdConverter, body_limit_of, carries_nul, content_lang, in_content_lang, plural
 
@@ -42,6 +42,16 @@ for _name, _filter in FILTERS.items():  # {{ moment|lms_date }}, {{ mark|lms_per
     static_bp.add_app_template_filter(_filter, _name)
 # Every page's <html lang> and footer language switch.
 static_bp.app_context_processor(lambda: {"lms_language": interface_language, "lms_languages": LANGUAGES})
+# Flask-WTF's reasons for refusing a form, as the error page says them (Flask-WTF gives them in English).
+CSRF_REASONS = {
+    "The CSRF token is missing.": _l("The CSRF token is missing."),
+    "The CSRF session token is missing.": _l("The CSRF session token is missing."),
+    "The CSRF token has expired.": _l("The CSRF token has expired."),
+    "The CSRF token is invalid.": _l("The CSRF token is invalid."),
+    "The CSRF tokens do not match.": _l("The CSRF tokens do not match."),
+    "The referrer header is missing.": _l("The referrer header is missing."),
+    "The referrer does not match the host.": _l("The referrer does not match the host."),
+}
 FAVICON_MAX_AGE = 7 * 24 * 3600  # a week: browsers ask for /favicon.ico on every site, often
 
 
@@ -253,16 +263,17 @@ def security_hooks(app: Flask, blueprint_names: set[str], standalone: bool = Fal
         else:
             too_large = request.content_length is not None and request.content_length > limit
         if too_large:
-            return render_template("lms/error.html", code=413, title="Too large",
-                                   message=f"This page accepts at most {allowed // 1024:,} KB, so nothing was saved. "
-                                           "Go back and send less."), 413
+            return render_template("lms/error.html", code=413, title=_("Too large"),
+                                   message=_("This page accepts at most %(size)s KB, so nothing was saved. "
+                                             "Go back and send less.", size=number(allowed // 1024))), 413
         return None
 
     def _no_nul():
         """A NUL character anywhere in the input is refused before a view passes it to the database."""
         if owned() and carries_nul():
-            return render_template("lms/error.html", code=400, title="Bad request",
-                                   message="The address or the form holds a character no page accepts, so nothing was saved."), 400
+            return render_template("lms/error.html", code=400, title=_("Bad request"),
+                                   message=_("The address or the form holds a character no page accepts, so nothing "
+                                             "was saved.")), 400
         return None
 
     # First of all hooks, before any other reads the request (Flask-Limiter's included).
@@ -275,8 +286,9 @@ def security_hooks(app: Flask, blueprint_names: set[str], standalone: bool = Fal
             try:
                 csrf.protect()
             except CSRFError as error:
-                return render_template("lms/error.html", code=400, title="Form expired or tampered",
-                                       message=f"{error.description} Go back, reload the page and try again."), 400
+                return render_template("lms/error.html", code=400, title=_("Form expired or tampered"),
+                                       message=_("%(reason)s Go back, reload the page and try again.",
+                                                 reason=CSRF_REASONS.get(error.description, error.description))), 400
         return None
 
     @app.after_request

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter
 
 from .extensions import db
-from .i18n import interface_language
+from .i18n import _l, interface_language
 
 # Every id, number and position column is an INTEGER: 32 bits on PostgreSQL. A larger number in a URL
 # names no row, and PostgreSQL would refuse to compare with it (SQLite overflows past 64 bits).
@@ -211,7 +211,7 @@ def transaction(*refusals: type[Exception], success: str | None = None,
 
 class StorageFull(HTTPException):
     code = 507
-    description = "The server has no room to store this, so nothing was saved. Try again later."
+    description = _l("The server has no room to store this, so nothing was saved. Try again later.")
 
 
 def storage_full(error: OperationalError) -> bool:

@@ -134,6 +134,8 @@ ROUTES = [
      signed_in(404, owner=302)),
     ("accounts.change_name", "POST", "/account/profile/name", signed_in(302)),
     ("accounts.change_email", "POST", "/account/profile/email", signed_in(302)),
+    ("accounts.change_language", "POST", "/account/profile/language", signed_in(302)),
+    ("accounts.language", "POST", "/account/language", everyone(302)),  # the footer's switch: anyone may choose
     ("progress.enrol", "POST", COURSE + "enrol", signed_in(302)),
     ("progress.enrol_programme", "POST", "/programmes/pathway/enrol", signed_in(302)),
 ]
@@ -146,6 +148,7 @@ FORMS = {"quizzes.answer": {"action": "save"}, "certificates_admin.revoke": REAS
          "rename-reason": "Access audit"}, "certificates_admin.decline_request": {"note": "Access audit"},
          "accounts.change_name": {"name": "Audit Name"},
          "accounts.change_email": {"email": "new-address@example.com", "password": PASSWORD},
+         "accounts.change_language": {"language": "en"}, "accounts.language": {"language": "en", "next": "/"},
          "school.settings": {"name": "Audit School", "signatory": "Audit Signatory"}}
 
 

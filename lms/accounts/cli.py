@@ -7,6 +7,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..extensions import db
+from ..i18n import _
 from . import services
 from .models import ROLES
 
@@ -26,7 +27,7 @@ DEMO_ACCOUNTS = [
 def create_user_command(email: str, name: str, role: str, password: str) -> None:
     """Create an account with a role (learner, author or admin)."""
     if len(password) < 10:
-        click.echo("The password needs at least 10 characters.", err=True)
+        click.echo(_("The password needs at least 10 characters."), err=True)
         sys.exit(1)
     try:
         user = services.create_user(email, name, password, role)
@@ -34,7 +35,7 @@ def create_user_command(email: str, name: str, role: str, password: str) -> None
         click.echo(str(exc), err=True)
         sys.exit(1)
     db.session.commit()
-    click.echo(f"Created {user.role} {user.email}.")
+    click.echo(_("Created %(role)s %(email)s.", role=user.role, email=user.email))
 
 
 @click.command("demo-accounts")

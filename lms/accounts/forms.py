@@ -1,52 +1,53 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, RadioField, StringField, SubmitField
+from wtforms import (BooleanField, EmailField, HiddenField, PasswordField, RadioField, SelectChoice, StringField,
+                     SubmitField)
 from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length
 
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, _l
 
-PASSWORD_RULES = [DataRequired(), Length(min=10, max=128, message="Use 10 to 128 characters.")]
+PASSWORD_RULES = [DataRequired(), Length(min=10, max=128, message=_l("Use 10 to 128 characters."))]
 
 
 class RegisterForm(FlaskForm):
-    name = StringField("Full name", validators=[DataRequired(), Length(max=120)],
-                       description="As it should appear on your certificates.")
-    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)],
-                       description="We will send a link there to choose your password.")
-    submit = SubmitField("Continue")
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)],
+                       description=_l("As it should appear on your certificates."))
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)],
+                       description=_l("We will send a link there to choose your password."))
+    submit = SubmitField(_l("Continue"))
 
 
 class FinishRegistrationForm(FlaskForm):
-    password = PasswordField("Password", validators=PASSWORD_RULES, description="At least 10 characters.")
-    confirm = PasswordField("Repeat password", validators=[DataRequired(), EqualTo("password", "The passwords do not match.")])
-    submit = SubmitField("Create account")
+    password = PasswordField(_l("Password"), validators=PASSWORD_RULES, description=_l("At least 10 characters."))
+    confirm = PasswordField(_l("Repeat password"), validators=[DataRequired(), EqualTo("password", _l("The passwords do not match."))])
+    submit = SubmitField(_l("Create account"))
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Email()])
-    password = PasswordField("Password", validators=[DataRequired()])
-    remember = BooleanField("Keep me logged in on this device")
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    remember = BooleanField(_l("Keep me logged in on this device"))
     next = HiddenField()
-    submit = SubmitField("Log in")
+    submit = SubmitField(_l("Log in"))
 
 
 class ChangePasswordForm(FlaskForm):
-    current = PasswordField("Current password", validators=[DataRequired()])
-    password = PasswordField("New password", validators=PASSWORD_RULES, description="At least 10 characters.")
-    confirm = PasswordField("Repeat new password", validators=[DataRequired(), EqualTo("password", "The passwords do not match.")])
-    submit = SubmitField("Change password")
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password = PasswordField(_l("New password"), validators=PASSWORD_RULES, description=_l("At least 10 characters."))
+    confirm = PasswordField(_l("Repeat new password"), validators=[DataRequired(), EqualTo("password", _l("The passwords do not match."))])
+    submit = SubmitField(_l("Change password"))
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Email()])
-    submit = SubmitField("Send reset link")
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email()])
+    submit = SubmitField(_l("Send reset link"))
 
 
 class ResetForm(FlaskForm):
-    password = PasswordField("New password", validators=PASSWORD_RULES, description="At least 10 characters.")
-    confirm = PasswordField("Repeat new password", validators=[DataRequired(), EqualTo("password", "The passwords do not match.")])
-    submit = SubmitField("Set new password")
+    password = PasswordField(_l("New password"), validators=PASSWORD_RULES, description=_l("At least 10 characters."))
+    confirm = PasswordField(_l("Repeat new password"), validators=[DataRequired(), EqualTo("password", _l("The passwords do not match."))])
+    submit = SubmitField(_l("Set new password"))
 
 
 class LanguageForm(FlaskForm):
@@ -55,28 +56,44 @@ class LanguageForm(FlaskForm):
     next = HiddenField()
 
 
+# The profile's choice: "" keeps no preference (the browser's language, else the school's); each language is
+# named in its own language, as in the footer's switch.
+BROWSER_LANGUAGE = ""
+
+
+class ProfileLanguageForm(FlaskForm):
+    """The profile's language preference, saved on the account."""
+    language = RadioField(_l("Language of the interface"),
+                          choices=[SelectChoice(BROWSER_LANGUAGE, _l("Your browser's language")),
+                                   *(SelectChoice(tag, name, render_kw={"lang": tag}) for tag, name in LANGUAGES.items())],
+                          validators=[AnyOf([BROWSER_LANGUAGE, *LANGUAGES])])
+    submit = SubmitField(_l("Save language"))
+
+
 class LogoutForm(FlaskForm):
-    submit = SubmitField("Log out")
+    submit = SubmitField(_l("Log out"))
 
 
 class EndSessionsForm(FlaskForm):
     """Log out of another device, or of all the others; the password is asked again (ASVS V3.3.4)."""
 
-    which = RadioField("Which to log out", validators=[DataRequired("Choose a device, or all of them.")], choices=[])
-    current = PasswordField("Your password", validators=[DataRequired()])
-    submit = SubmitField("Log out")
+    which = RadioField(_l("Which to log out"), validators=[DataRequired(_l("Choose a device, or all of them."))], choices=[])
+    current = PasswordField(_l("Your password"), validators=[DataRequired()])
+    submit = SubmitField(_l("Log out"))
+
+
 class NameForm(FlaskForm):
-    name = StringField("Full name", validators=[DataRequired(), Length(max=120)],
-                       description="As it should appear on your certificates.")
-    submit = SubmitField("Save name")
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)],
+                       description=_l("As it should appear on your certificates."))
+    submit = SubmitField(_l("Save name"))
 
 
 class EmailChangeForm(FlaskForm):
-    email = EmailField("New e-mail address", validators=[DataRequired(), Email(), Length(max=254)],
-                       description="We will send a link there; your address changes only when you open it.")
-    password = PasswordField("Current password", validators=[DataRequired()])
-    submit = SubmitField("Send confirmation link")
+    email = EmailField(_l("New e-mail address"), validators=[DataRequired(), Email(), Length(max=254)],
+                       description=_l("We will send a link there; your address changes only when you open it."))
+    password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    submit = SubmitField(_l("Send confirmation link"))
 
 
 class ConfirmEmailForm(FlaskForm):
-    submit = SubmitField("Confirm new address")
+    submit = SubmitField(_l("Confirm new address"))

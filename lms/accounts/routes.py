@@ -5,11 +5,12 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
-from ..i18n import LANGUAGE_COOKIE
+from ..i18n import LANGUAGE_COOKIE, LANGUAGES, _, date_time, force_locale, ngettext, school_language
 from ..web import safe_next, silently, transaction
 from . import messages, services, sessions
 from .forms import (ChangePasswordForm, ConfirmEmailForm, EmailChangeForm, EndSessionsForm, FinishRegistrationForm,
-                    LanguageForm, LoginForm, LogoutForm, NameForm, RegisterForm, ResetForm, ResetRequestForm)
+                    LanguageForm, LoginForm, LogoutForm, NameForm, ProfileLanguageForm, RegisterForm, ResetForm,
+                    ResetRequestForm)
 
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # a year: a visitor's choice of language outlives any session
 
@@ -57,8 +58,8 @@ def register():
             messages.registration_link(form.email.data, form.name.data)
         else:
             messages.already_registered(user)
-        flash(f"Check your e-mail: we have sent a message to {services.normalise_email(form.email.data)} "
-              "to continue.", "info")
+        flash(_("Check your e-mail: we have sent a message to %(email)s to continue.",
+                email=services.normalise_email(form.email.data)), "info")
         return redirect(url_for("catalog.home"))
     return render_template("accounts/register.html", form=form)
 
@@ -77,12 +78,12 @@ def finish_registration(token: str):
         with transaction(services.AccountError, failure=silently) as done:
             user = services.create_user(email, name, form.password.data)
             sessions.open_session(user)
-            done.success = f"Welcome, {user.name}. Pick a course to start."
+            done.success = _("Welcome, %(name)s. Pick a course to start.", name=user.name)
         if done.ok:
             login_user(user)
             messages.welcome(user)
             return redirect(url_for("catalog.home"))
-        flash("This link has already been used: log in, or reset your password if you forgot it.", "info")
+        flash(_("This link has already been used: log in, or reset your password if you forgot it."), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/finish_registration.html", form=form, email=email, name=name)
 
@@ -104,7 +105,7 @@ def login():
                 sessions.open_session(user, remember=form.remember.data)
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data, "progress.dashboard"))
-        form.password.errors.append("E-mail or password is not correct.")
+        form.password.errors.append(_("E-mail or password is not correct."))
     return render_template("accounts/login.html", form=form)
 
 
@@ -115,13 +116,22 @@ def language():
     if not form.validate_on_submit():
         abort(400)
     response = redirect(safe_next(form.next.data))
-    response.set_cookie(LANGUAGE_COOKIE, form.language.data, max_age=LANGUAGE_COOKIE_AGE, httponly=True,
-                        samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"],
-                        path=url_for("catalog.home"))
+    _remember_language(response, form.language.data)
     if current_user.is_authenticated:
         with transaction():
             services.choose_language(current_user, form.language.data)
     return response
+
+
+def _remember_language(response, language: str | None) -> None:
+    """The browser's own memory of the choice (the cookie); None forgets it, so the browser's language applies."""
+    path = url_for("catalog.home")
+    if language is None:
+        response.delete_cookie(LANGUAGE_COOKIE, path=path, httponly=True, samesite="Lax",
+                               secure=current_app.config["SESSION_COOKIE_SECURE"])
+    else:
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_AGE, httponly=True, samesite="Lax",
+                            secure=current_app.config["SESSION_COOKIE_SECURE"], path=path)
 
 
 @bp.post("/logout")
@@ -131,7 +141,7 @@ def logout():
             with transaction():
                 sessions.end_session(current_user)  # on the server: a copy of its cookies stops working too
         logout_user()
-        flash("You are logged out on this device.", "info")
+        flash(_("You are logged out on this device."), "info")
     return redirect(url_for("catalog.home"))
 
 
@@ -140,7 +150,7 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        with transaction(services.AccountError, success="Your password is changed. Other devices have been logged out.",
+        with transaction(services.AccountError, success=_("Your password is changed. Other devices have been logged out."),
                          failure=silently) as done:
             services.change_password(current_user, form.current.data, form.password.data)
         if done.ok:
@@ -163,15 +173,15 @@ def login_sessions():
     rows = sessions.active_sessions(current_user)
     others = [row for row in rows if row.key != current_user.session_key]
     form = EndSessionsForm()
-    form.which.choices = [(sessions.handle(row), f"{sessions.device(row.user_agent)}, logged in "
-                           f"{row.created_at:%d %b %Y %H:%M} UTC") for row in others]
+    form.which.choices = [(sessions.handle(row), _("%(device)s, logged in %(moment)s", device=sessions.device(row.user_agent),
+                                                   moment=date_time(row.created_at))) for row in others]
     if len(others) > 1:
-        form.which.choices.append(("others", f"All {len(others)} other devices"))
+        form.which.choices.append(("others", _("All %(num)d other devices", num=len(others))))
     if form.validate_on_submit():
         with transaction(services.AccountError, failure=silently) as done:
             ended = services.end_other_sessions(current_user, form.current.data, form.which.data)
         if done.ok:
-            flash("Logged out of 1 other device." if ended == 1 else f"Logged out of {ended} other devices.", "success")
+            flash(ngettext("Logged out of %(num)d other device.", "Logged out of %(num)d other devices.", ended), "success")
             return redirect(url_for("accounts.login_sessions"))
         form.current.errors.append(str(done.error))
     return render_template("accounts/sessions.html", form=form, rows=rows, device=sessions.device,
@@ -190,7 +200,7 @@ def reset_request():
         else:
             messages.no_account(form.email.data)  # a mail either way, each sent after the request
         # The same answer either way, so the form does not reveal who has an account.
-        flash("If an account uses that address, a reset link is on its way.", "info")
+        flash(_("If an account uses that address, a reset link is on its way."), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_request.html", form=form)
 
@@ -204,18 +214,20 @@ def reset(token: str):
         return redirect(url_for("accounts.reset_request"))
     form = ResetForm()
     if form.validate_on_submit():
-        with transaction(success="Your password is set. Log in with it now."):
+        with transaction(success=_("Your password is set. Log in with it now.")):
             services.set_password(user, form.password.data)
         messages.password_changed(user)
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form)
 
 
-def _profile(name_form: NameForm | None = None, email_form: EmailChangeForm | None = None, status: int = 200):
+def _profile(name_form: NameForm | None = None, email_form: EmailChangeForm | None = None,
+             language_form: ProfileLanguageForm | None = None, status: int = 200):
     from ..certificates.services import outdated_certificates  # a view may import a higher feature
 
     return render_template("accounts/profile.html", name_form=name_form or NameForm(name=current_user.name),
                            email_form=email_form or EmailChangeForm(),
+                           language_form=language_form or ProfileLanguageForm(language=current_user.locale or ""),
                            outdated=len(outdated_certificates(current_user))), status
 
 
@@ -240,13 +252,33 @@ def change_name():
         form.name.errors.append(str(done.error))
         return _profile(name_form=form, status=400)
     if not changed:
-        flash("Your name is unchanged.", "info")
+        flash(_("Your name is unchanged."), "info")
     elif outdated_certificates(current_user):
-        flash("Your name is saved. Certificates issued before show the old name: you can ask for a reissue "
-              "on your certificates page.", "success")
+        flash(_("Your name is saved. Certificates issued before show the old name: you can ask for a reissue "
+                "on your certificates page."), "success")
     else:
-        flash("Your name is saved. It will appear on the certificates you earn from now on.", "success")
+        flash(_("Your name is saved. It will appear on the certificates you earn from now on."), "success")
     return redirect(url_for("accounts.profile"))
+
+
+@bp.post("/profile/language")
+@login_required
+def change_language():
+    """The account's interface language, or none (the browser's, else the school's); said in the new one."""
+    form = ProfileLanguageForm()
+    if not form.validate_on_submit():
+        return _profile(language_form=form, status=400)
+    chosen = form.language.data or None
+    with transaction():
+        services.choose_language(current_user, chosen)
+    response = redirect(url_for("accounts.profile"))
+    _remember_language(response, chosen)  # a language chosen earlier in the footer must not outvote this one
+    # Said in the language the next pages speak (the request began in the old one): the chosen one, else the
+    # browser's, else the school's.
+    with force_locale(chosen or request.accept_languages.best_match(list(LANGUAGES)) or school_language()):
+        flash(_("Your language is saved.") if chosen else
+              _("Your language is saved: pages follow your browser's language."), "success")
+    return response
 
 
 @bp.post("/profile/email")
@@ -265,15 +297,15 @@ def change_email():
         return _profile(email_form=form, status=400)
     new_email = services.normalise_email(form.email.data)
     if new_email == current_user.email:
-        form.email.errors.append("This is already your e-mail address.")
+        form.email.errors.append(_("This is already your e-mail address."))
         return _profile(email_form=form, status=400)
     owner = services.find_user(new_email)
     if owner is None:
         messages.email_change_link(current_user, new_email)
     else:
         messages.email_in_use(owner)
-    flash(f"Check your e-mail: we have sent a message to {new_email}. Your address changes when you open "
-          "the link in it.", "info")
+    flash(_("Check your e-mail: we have sent a message to %(email)s. Your address changes when you open "
+            "the link in it.", email=new_email), "info")
     return redirect(url_for("accounts.profile"))
 
 
@@ -287,11 +319,11 @@ def confirm_email(token: str):
             user, previous = services.change_email_for_token(token)
         if done.ok:
             messages.email_changed(user, previous)
-            flash(f"Your e-mail address is now {user.email}. Use it to log in.", "success")
+            flash(_("Your e-mail address is now %(email)s. Use it to log in.", email=user.email), "success")
             return redirect(url_for("accounts.profile" if current_user.is_authenticated else "accounts.login"))
         return render_template("accounts/confirm_email.html", form=None, error=str(done.error)), 400
     try:
-        _, new_email = services.email_change_for_token(token)
+        _account, new_email = services.email_change_for_token(token)
     except services.AccountError as exc:
         return render_template("accounts/confirm_email.html", form=None, error=str(exc)), 400
     return render_template("accounts/confirm_email.html", form=form, error=None, new_email=new_email)

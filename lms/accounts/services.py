@@ -10,7 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import insert_ignore
 from ..extensions import db
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, _
 from ..signals import name_changed
 from .models import ROLES, User
 from .sessions import end_chosen, end_sessions
@@ -41,7 +41,7 @@ def _hash(password: str) -> str:
 def create_user(email: str, name: str, password: str, role: str = "learner") -> User:
     if role not in ROLES:
         raise AccountError(f"unknown role '{role}' (use one of: {', '.join(ROLES)})")
-    taken = AccountError("An account with this e-mail address already exists.")
+    taken = AccountError(_("An account with this e-mail address already exists."))
     if find_user(email) is not None:
         raise taken
     values = {"email": normalise_email(email), "name": name.strip(), "password_hash": _hash(password), "role": role}
@@ -80,10 +80,10 @@ def change_password(user: User, current: str, new: str) -> None:
 def end_other_sessions(user: User, current: str, choice: str) -> int:
     """End another of the account's sessions, or all the others, once the password is given again."""
     if not check_password_hash(user.password_hash, current):
-        raise AccountError("The password is not correct.")
+        raise AccountError(_("The password is not correct."))
     ended = end_chosen(user, choice)
     if not ended:
-        raise AccountError("That session has already ended. The list below is up to date.")
+        raise AccountError(_("That session has already ended. The list below is up to date."))
     return ended
 
 
@@ -101,9 +101,9 @@ def registration_for_token(token: str) -> tuple[str, str]:
     try:
         data = _serializer(REGISTER_SALT).loads(token, max_age=current_app.config["LMS_REGISTER_TOKEN_MAX_AGE"])
     except SignatureExpired:
-        raise AccountError("This link has expired. Register again to get a new one.") from None
+        raise AccountError(_("This link has expired. Register again to get a new one.")) from None
     except BadSignature:
-        raise AccountError("This link is not valid. Register again to get a new one.") from None
+        raise AccountError(_("This link is not valid. Register again to get a new one.")) from None
     return data["email"], data["name"]
 
 
@@ -120,12 +120,12 @@ def user_for_reset_token(token: str) -> User:
     try:
         data = _serializer().loads(token, max_age=current_app.config["LMS_RESET_TOKEN_MAX_AGE"])
     except SignatureExpired:
-        raise AccountError("This reset link has expired. Ask for a new one.") from None
+        raise AccountError(_("This reset link has expired. Ask for a new one.")) from None
     except BadSignature:
-        raise AccountError("This reset link is not valid. Ask for a new one.") from None
+        raise AccountError(_("This reset link is not valid. Ask for a new one.")) from None
     user = db.session.get(User, data.get("uid")) if isinstance(data, dict) else None
     if user is None or not user.active or data.get("fp") != _fingerprint(user):
-        raise AccountError("This reset link has already been used or is no longer valid. Ask for a new one.")
+        raise AccountError(_("This reset link has already been used or is no longer valid. Ask for a new one."))
     return user
 
 
@@ -134,9 +134,9 @@ def rename(user: User, name: str, actor: User) -> bool:
     keep theirs (a snapshot): the ``name_changed`` signal lets certificates offer or make a reissue."""
     name = name.strip()
     if not name:
-        raise AccountError("Enter a name.")
+        raise AccountError(_("Enter a name."))
     if len(name) > 120:
-        raise AccountError("Use at most 120 characters.")
+        raise AccountError(_("Use at most 120 characters."))
     if name == user.name:
         return False
     previous, user.name = user.name, name
@@ -154,7 +154,7 @@ def choose_language(user: User, language: str | None) -> None:
 
 def check_password(user: User, password: str) -> None:
     if not check_password_hash(user.password_hash, password):
-        raise AccountError("The current password is not correct.")
+        raise AccountError(_("The current password is not correct."))
 
 
 def make_email_change_token(user: User, new_email: str) -> str:
@@ -168,17 +168,17 @@ def email_change_for_token(token: str) -> tuple[User, str]:
     try:
         data = _serializer(EMAIL_CHANGE_SALT).loads(token, max_age=current_app.config["LMS_EMAIL_CHANGE_TOKEN_MAX_AGE"])
     except SignatureExpired:
-        raise AccountError("This confirmation link has expired: your e-mail address is unchanged. "
-                           "Ask for a new link from your profile page.") from None
+        raise AccountError(_("This confirmation link has expired: your e-mail address is unchanged. "
+                           "Ask for a new link from your profile page.")) from None
     except BadSignature:
-        raise AccountError("This confirmation link is not valid: your e-mail address is unchanged. "
-                           "Ask for a new link from your profile page.") from None
+        raise AccountError(_("This confirmation link is not valid: your e-mail address is unchanged. "
+                           "Ask for a new link from your profile page.")) from None
     user = db.session.get(User, data.get("uid")) if isinstance(data, dict) else None
     if user is None or not user.active or data.get("from") != user.email:
-        raise AccountError("This confirmation link has already been used or is no longer valid: your e-mail "
-                           "address is unchanged.")
+        raise AccountError(_("This confirmation link has already been used or is no longer valid: your e-mail "
+                           "address is unchanged."))
     if find_user(data["to"]) is not None:
-        raise AccountError("Another account now uses this address: your e-mail address is unchanged.")
+        raise AccountError(_("Another account now uses this address: your e-mail address is unchanged."))
     return user, data["to"]
 
 
@@ -189,5 +189,5 @@ def change_email_for_token(token: str) -> tuple[User, str]:
     try:
         db.session.flush()
     except IntegrityError:  # another account took the address a moment ago; the caller rolls back
-        raise AccountError("Another account now uses this address: your e-mail address is unchanged.") from None
+        raise AccountError(_("Another account now uses this address: your e-mail address is unchanged.")) from None
     return user, previous

@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, delete
 
 from ..db import utcnow
 from ..extensions import db
+from ..i18n import _
 from .models import LoginSession, User
 
 
@@ -84,12 +85,12 @@ _SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Wi
 def device(user_agent: str | None) -> str:
     """A short, readable name for the device a session was opened on ("Firefox on Windows")."""
     if not user_agent:
-        return "A device not recorded"
+        return _("A device not recorded")
     browser = next((name for mark, name in _BROWSERS if mark in user_agent), None)
     system = next((name for mark, name in _SYSTEMS if mark in user_agent), None)
     if browser and system:
-        return f"{browser} on {system}"
-    return browser or system or re.sub(r"[^\x20-\x7e]", "", user_agent)[:60] or "A device not recorded"
+        return _("%(browser)s on %(system)s", browser=browser, system=system)
+    return browser or system or re.sub(r"[^\x20-\x7e]", "", user_agent)[:60] or _("A device not recorded")
 
 
 # Built once: on every request this costs about a quarter less than building it each time.
@@ -100,7 +101,7 @@ _SESSION_USER = (db.select(User).join(LoginSession, LoginSession.user_id == User
 
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: the account, if its login session still exists and has not expired."""
-    ident, _, key = user_id.partition(".")
+    ident, _dot, key = user_id.partition(".")
     if not ident.isdigit() or not key:
         return None
     user = db.session.execute(_SESSION_USER, {"id": int(ident), "key": key, "now": utcnow()}).scalar_one_or_none()

@@ -1,22 +1,30 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, EmailField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, EmailField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
+
+from ..i18n import LANGUAGES, _l
 
 
 class SchoolSettingsForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    short_name = StringField("Short name", validators=[Optional(), Length(max=60)],
-                             description="Shown in the header on narrow screens; leave empty to use the name.")
-    logo = FileField("Logo (PNG, JPEG or SVG)")
-    remove_logo = BooleanField("Remove the logo")
-    accent = StringField("Accent colour", validators=[Optional(), Length(max=7)],
-                         description="A hex colour such as #1f4fb8, dark enough for links and white button text "
-                                     "(WCAG AA, 4.5:1). Leave empty for the default.")
-    signatory = StringField("Signatory", validators=[DataRequired(), Length(max=200)],
-                            description="The person who signs certificates.")
-    signatory_title = StringField("Signatory's title", validators=[Optional(), Length(max=200)])
-    contact_email = EmailField("Contact e-mail", validators=[Optional(), Email(), Length(max=254)])
-    footer_links = TextAreaField("Footer links", validators=[Optional(), Length(max=3000)],
-                                 description="Up to 5 lines, each 'Label | https://address'.")
-    submit = SubmitField("Save settings")
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    short_name = StringField(_l("Short name"), validators=[Optional(), Length(max=60)],
+                             description=_l("Shown in the header on narrow screens; leave empty to use the name."))
+    logo = FileField(_l("Logo (PNG, JPEG or SVG)"))
+    remove_logo = BooleanField(_l("Remove the logo"))
+    accent = StringField(_l("Accent colour"), validators=[Optional(), Length(max=7)],
+                         description=_l("A hex colour such as #1f4fb8, dark enough for links and white button text "
+                                        "(WCAG AA, 4.5:1). Leave empty for the default."))
+    signatory = StringField(_l("Signatory"), validators=[DataRequired(), Length(max=200)],
+                            description=_l("The person who signs certificates."))
+    signatory_title = StringField(_l("Signatory's title"), validators=[Optional(), Length(max=200)])
+    contact_email = EmailField(_l("Contact e-mail"), validators=[Optional(), Email(), Length(max=254)])
+    footer_links = TextAreaField(_l("Footer links"), validators=[Optional(), Length(max=3000)],
+                                 description=_l("Up to 5 lines, each 'Label | https://address'."))
+    # Not checked here: a form without it keeps the school's language, and update_settings checks the value.
+    default_language = SelectField(_l("Default language"), validate_choice=False,
+                                   choices=[SelectChoice(tag, name, render_kw={"lang": tag}) for tag, name in LANGUAGES.items()],
+                                   description=_l("The language of the interface for visitors whose browser asks "
+                                                  "for none that Conductor speaks. Each visitor can choose another "
+                                                  "at the foot of every page."))
+    submit = SubmitField(_l("Save settings"))

@@ -7,6 +7,7 @@ from flask_login import current_user
 from ..access import require_admin
 from ..admin.services import record
 from ..extensions import db
+from ..i18n import _, school_language, supported
 from ..web import body_limit, transaction
 from .forms import SchoolSettingsForm
 from .logos import LogoRefused
@@ -36,16 +37,20 @@ def settings():
         form.signatory.data, form.signatory_title.data = now.signatory, now.signatory_title
         form.contact_email.data = now.contact_email
         form.footer_links.data = "\n".join(f"{label} | {url}" for label, url in now.footer_links)
+        form.default_language.data = supported(now.language) or school_language()
     elif form.validate_on_submit():
         limit = current_app.config["LMS_LOGO_MAX_BYTES"]
         upload = form.logo.data
         logo = upload.stream.read(limit + 1) if upload and getattr(upload, "filename", "") else None
-        with transaction(SettingsRefused, LogoRefused, success="The school settings are saved.") as done:
+        # A form that does not send the language (an older page, a script) keeps the school's.
+        language = form.default_language.data if "default_language" in request.form else None
+        with transaction(SettingsRefused, LogoRefused, success=_("The school settings are saved.")) as done:
             before = footer_text(school)
             update_settings(school, name=form.name.data, short_name=form.short_name.data or "",
                             accent=form.accent.data or "", signatory=form.signatory.data,
                             signatory_title=form.signatory_title.data or "", contact_email=form.contact_email.data or "",
-                            footer_links=form.footer_links.data or "", logo=logo, remove_logo=form.remove_logo.data)
+                            footer_links=form.footer_links.data or "", logo=logo, remove_logo=form.remove_logo.data,
+                            default_language=language)
             record(current_user, "school_settings", school, name=school.name, logo_changed=bool(logo),
                    footer_changed=before != footer_text(school))
         if done.ok:

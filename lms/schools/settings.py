@@ -10,7 +10,7 @@ from flask import current_app, g
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..extensions import db
-from ..i18n import school_language_from
+from ..i18n import LANGUAGES, _, number, school_language_from
 from .logos import store_logo
 from .models import School, SchoolLogo
 from .services import find_school
@@ -88,13 +88,14 @@ def check_accent(value: str) -> str:
     if not value:
         return ""
     if not HEX.fullmatch(value):
-        raise SettingsRefused("The accent colour must be a hex colour such as #1f4fb8.")
+        raise SettingsRefused(_("The accent colour must be a hex colour such as #1f4fb8."))
     value = value.lower()
     on_page, under_white = contrast(value, PAGE_BACKGROUND), contrast(value, WHITE)
     if min(on_page, under_white) < AA:
-        raise SettingsRefused(f"The accent colour {value} is too light: its contrast is {on_page:.1f}:1 with the page "
-                              f"background and {under_white:.1f}:1 with white text; WCAG AA needs at least 4.5:1. "
-                              "Choose a darker colour.")
+        raise SettingsRefused(_("The accent colour %(colour)s is too light: its contrast is %(page)s:1 with the page "
+                                "background and %(white)s:1 with white text; WCAG AA needs at least %(needed)s:1. "
+                                "Choose a darker colour.", colour=value, page=number(round(on_page, 1)),
+                                white=number(round(under_white, 1)), needed=number(AA)))
     return value
 
 
@@ -123,21 +124,24 @@ def dark_mode_accent(colour: str) -> tuple[str, str]:
 def parse_footer_links(text: str) -> list[list[str]]:
     """Lines of ``Label | https://address``: at most five, each label short and each address https."""
     links = []
-    for number, line in enumerate((text or "").splitlines(), 1):
+    for line_number, line in enumerate((text or "").splitlines(), 1):
         if not line.strip():
             continue
         label, bar, url = line.partition("|")
         label, url = label.strip(), url.strip()
         parts = urlsplit(url)
         if not bar or not label or not url:
-            raise SettingsRefused(f"Footer link line {number}: write it as 'Label | https://address'.")
+            raise SettingsRefused(_("Footer link line %(line)d: write it as 'Label | https://address'.", line=line_number))
         if len(label) > 60 or len(url) > 500:
-            raise SettingsRefused(f"Footer link line {number}: the label may have 60 characters and the address 500.")
+            raise SettingsRefused(_("Footer link line %(line)d: the label may have 60 characters and the address 500.",
+                                    line=line_number))
         if parts.scheme != "https" or not parts.hostname or any(c.isspace() or ord(c) < 32 for c in url):
-            raise SettingsRefused(f"Footer link line {number}: the address must start with https:// and name a site.")
+            raise SettingsRefused(_("Footer link line %(line)d: the address must start with https:// and name a site.",
+                                    line=line_number))
         links.append([label, url])
     if len(links) > MAX_FOOTER_LINKS:
-        raise SettingsRefused(f"At most {MAX_FOOTER_LINKS} footer links are allowed; {len(links)} were given.")
+        raise SettingsRefused(_("At most %(most)d footer links are allowed; %(given)d were given.",
+                                most=MAX_FOOTER_LINKS, given=len(links)))
     return links
 
 
@@ -147,16 +151,22 @@ def footer_text(school: School) -> str:
 
 def update_settings(school: School, *, name: str, short_name: str, accent: str, signatory: str, signatory_title: str,
                     contact_email: str, footer_links: str, logo: bytes | None = None, remove_logo: bool = False,
-                    ) -> School:
-    """Check every value first, then change them together, so a refusal leaves the school as it was."""
+                    default_language: str | None = None) -> School:
+    """Check every value first, then change them together, so a refusal leaves the school as it was.
+    ``default_language`` (an interface language's tag) is the interface's language for a visitor whose browser
+    names none the LMS speaks; None keeps the school's."""
     name, short_name = name.strip(), short_name.strip()
     if not name:
-        raise SettingsRefused("The school needs a name.")
+        raise SettingsRefused(_("The school needs a name."))
     if not signatory.strip():
-        raise SettingsRefused("Certificates need a signatory.")
+        raise SettingsRefused(_("Certificates need a signatory."))
     checked = {"name": name, "short_name": short_name, "accent": check_accent(accent),
                "signatory": signatory.strip(), "signatory_title": signatory_title.strip(),
                "contact_email": contact_email.strip(), "footer_links": json.dumps(parse_footer_links(footer_links))}
+    if default_language is not None:
+        if default_language not in LANGUAGES:
+            raise SettingsRefused(_("Choose the default language among the interface's languages."))
+        checked["default_language"] = default_language
     new_logo: SchoolLogo | None = store_logo(logo, current_app.config["LMS_LOGO_MAX_BYTES"]) if logo else None
     for key, value in checked.items():
         setattr(school, key, value)
