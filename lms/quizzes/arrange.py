@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from lms.content.errors import ContentError, quoted
+from lms.i18n import _
 from lms.quizzes import gift_text
 from lms.quizzes.registry import (
     CHECKBOX_RE,
@@ -119,7 +120,8 @@ class Matching(QuestionType):
     def answer_summary(cls, data: Mapping[str, Any], response: Any) -> list[str]:
         """The pairs as the learner matched them, in words: "Precision → Share of …; Recall → …"."""
         choices = {choice["id"]: choice["text"] for choice in data["choices"]}
-        return ["; ".join(f"{pair['left']} → {choices.get(response.get(pair['id']), '(none)')}"
+        none = _("(none)")
+        return ["; ".join(f"{pair['left']} → {choices.get(response.get(pair['id']), none)}"
                           for pair in data["pairs"] if pair["id"] in response)]
 
     @classmethod
@@ -201,7 +203,7 @@ class Ordering(QuestionType):
         if not positions:
             return None
         if len(positions) < items or len(set(positions.values())) < items:
-            raise Mistake(f"Give each item its own position, from 1 to {items}.")
+            raise Mistake(_("Give each item its own position, from 1 to %(last)d.", last=items))
         return sorted(positions, key=positions.__getitem__)
 
     @classmethod

@@ -240,6 +240,13 @@ def fold(text: str) -> str:
     return "".join(kept)
 
 
+def strip_accents(text: str) -> str:
+    """``text`` without its accents: "développement" reads "developpement", "Ærø" "Ærø" (Æ and ø are letters
+    of their own, not accented ones). Unicode NFD splits each accented letter into its letter and combining
+    marks, which are dropped."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
+
+
 def quote(markdown: str, indent: str = "") -> str:
     """A Markdown blockquote of ``markdown``, indented to nest under a list item."""
     return "\n".join(f"{indent}> {line}".rstrip() for line in markdown.split("\n"))

@@ -10,7 +10,7 @@ from typing import Any
 from lms.content.errors import ContentError, quoted
 from lms.content.frontmatter import Bounds
 from lms.quizzes import gift_text
-from lms.quizzes.registry import AnswerBlock, InvalidResponse, QuestionType, fold, register
+from lms.quizzes.registry import AnswerBlock, InvalidResponse, QuestionType, fold, register, strip_accents
 
 NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 TOLERANCE_SIGNS = ("±", "+/-", "+-")
@@ -18,6 +18,8 @@ _LOOKS_NUMERIC = re.compile(r"\s*[+\-\u2212]?\.?\d")
 _COMMA_DECIMAL = re.compile(r"\s*[+\-\u2212]?\d+,\d+\s*")
 # An author's numbers and tolerances: integers up to 10^15 are exact in a float, so they print back as written.
 ANSWER = Bounds(-1e15, 1e15)
+# A short answer's ``accents`` attribute: "count" (the default) or "ignore".
+ACCENTS = ("count", "ignore")
 
 
 def parse_number(text: str) -> float | None:
@@ -133,10 +135,13 @@ class _Typed(QuestionType):
 
 @register
 class ShortAnswer(_Typed):
-    """Any listed answer, ignoring case, spacing and punctuation."""
+    """Any listed answer, ignoring case, spacing and punctuation; with ``accents=ignore`` accents too
+    ("developpement" for "développement"). ``data["accents"]`` is "ignore" or absent (accents count), so
+    the questions written before the attribute keep their data, and their versions."""
 
     name = "short"
     label = "short answer"
+    attributes = frozenset({"accents"})
     template = "quizzes/types/short.html"
 
     @classmethod
@@ -147,10 +152,16 @@ class ShortAnswer(_Typed):
     def parse(cls, block: AnswerBlock, errors: list[ContentError], path: str) -> dict[str, Any]:
         # A leading backslash keeps a number-like answer as text: `= \4` accepts the text "4".
         answers = [item.text[1:] if item.text.startswith("\\") else item.text for item in block.items]
+        accents = block.attrs.get("accents", "count")
+        if accents not in ACCENTS:
+            errors.append(ContentError(path, block.heading_line or block.line,
+                                       f"accents must be count or ignore, not {quoted(accents)}"))
+        data = {"answers": answers, "accents": "ignore"} if accents == "ignore" else {"answers": answers}
+        same = _folder(data)
         for item, answer in zip(block.items, answers):
-            if not fold(answer):
+            if not same(answer):
                 errors.append(ContentError(path, item.line, "answer has no letters or digits to compare"))
-        return {"answers": answers}
+        return data
 
     @classmethod
     def grade(cls, data: Mapping[str, Any], response: Any) -> float:
@@ -158,8 +169,19 @@ class ShortAnswer(_Typed):
             return 0.0
         if not isinstance(response, str):
             raise InvalidResponse(f"short answer: expected text, got {response!r}")
-        given = fold(response)
-        return 1.0 if given and any(given == fold(a) for a in data["answers"]) else 0.0
+        same = _folder(data)
+        given = same(response)
+        return 1.0 if given and any(given == same(a) for a in data["answers"]) else 0.0
+
+    @classmethod
+    def heading_attributes(cls, data: Mapping[str, Any]) -> dict[str, str]:
+        return {"accents": "ignore"} if data.get("accents") == "ignore" else {}
+
+    @classmethod
+    def gift_loss(cls, data: Mapping[str, Any]) -> str | None:
+        if data.get("accents") == "ignore":
+            return "GIFT short answers compare accents: exported with accents counting"
+        return None
 
     @classmethod
     def to_markdown(cls, data: Mapping[str, Any]) -> str:
@@ -168,6 +190,15 @@ class ShortAnswer(_Typed):
     @classmethod
     def gift_answers(cls, data: Mapping[str, Any]) -> str:
         return "".join(f"={gift_text.escape(a)}\n" for a in data["answers"])
+
+
+def _folder(data: Mapping[str, Any]):
+    """How a short answer question compares texts: ``fold`` (case, spacing and punctuation ignored), then
+    ``strip_accents`` when the author wrote ``accents=ignore`` (after casefolding, which may itself add a
+    combining mark: "İ" folds to "i̇")."""
+    if data.get("accents") == "ignore":
+        return lambda text: strip_accents(fold(text))
+    return fold
 
 
 def _literal(answer: str) -> str:
