@@ -200,3 +200,56 @@ def test_the_english_pages_are_unchanged_without_a_french_browser(app, content_d
     assert "Correct : 1 of 1 point." in result, result
     assert "Accepted: 25 ± 0.5" in result, result
     assert "Pass mark 70%" in main_text(client.get(QUIZ))
+
+
+BROKEN = """---
+title: Broken
+draw: 5
+---
+
+## {#empty}
+
+= développement
+
+## Pick one {#pick colour=red}
+
+- [ ] Paris
+- [ ] Rome
+"""
+
+
+def test_an_authors_messages_about_a_broken_quiz_speak_french_after_their_path_and_line(app):
+    from lms.i18n import force_locale
+    from lms.quizzes.aiken import aiken_to_quiz
+    from lms.quizzes.gift import gift_to_quiz
+    from lms.quizzes.parsing import parse_quiz
+
+    with app.app_context(), force_locale("fr"):
+        spec, errors = parse_quiz(BROKEN, "quizzes/intro-course/01-basics.md")
+        _, gift_errors, gift_warnings = gift_to_quiz("::q1:: Essay {}\n\n::q2:: Weights {~%150%A ~B}\n", "q.gift", "T")
+        _, aiken_errors, _ = aiken_to_quiz("Question?\nA) One\nANSWER: C\n", "q.txt", "T")
+    assert spec is None
+    assert [str(error) for error in errors] == [
+        "quizzes/intro-course/01-basics.md:3: draw vaut 5 mais le test n’a que 2 questions",
+        "quizzes/intro-course/01-basics.md:6: la question n’a pas de texte après «" + NBSP + "##" + NBSP + "»",
+        "quizzes/intro-course/01-basics.md:10: attribut 'colour' inconnu (connus" + NBSP + ": #id, points, skills, "
+        "accents, scoring)",
+        "quizzes/intro-course/01-basics.md:12: aucune option n’est marquée [x]" + NBSP + ": marquez la bonne réponse",
+    ]
+    assert [str(error) for error in gift_errors] == [
+        "q.gift:3: question 'q2'" + NBSP + ": le poids 150% est hors de -100..100"]
+    assert [str(warning) for warning in gift_warnings] == [
+        "q.gift:1: question 'q1'" + NBSP + ": question de composition ignorée" + NBSP + ": Conductor n’a pas de type "
+        "composition"]
+    assert [str(error) for error in aiken_errors] == [
+        "q.txt:1: il faut au moins deux options à la question, elle en a 1"]
+    # The same file read without a French locale says it in English, as before.
+    with app.app_context():
+        assert str(parse_quiz(BROKEN, "q.md")[1][1]) == "q.md:6: question has no text after '##'"
+
+
+def test_a_french_sync_reports_a_broken_quiz_in_french(app, runner, content_dir):
+    write_quiz(content_dir, text=BROKEN)
+    result = runner.invoke(args=["lms", "sync"], env={"LANG": "fr_FR.UTF-8"})
+    assert result.exit_code != 0
+    assert "quizzes/intro-course/01-basics.md:12: aucune option n’est marquée [x]" in result.output, result.output

@@ -100,7 +100,7 @@ def split_answers(ctx: Context, text: str, offset: int) -> list[Answer] | None:
         if match := WEIGHT_RE.match(body):
             weight, body = float(match[1]), body[match.end():]
             if not -100 <= weight <= 100:
-                ctx.error(ctx.line_at(offset + start), _("weight %(weight)s is outside -100..100", weight=f"{match[1]}%"))
+                ctx.error(ctx.line_at(offset + start), _("weight %(weight)s is outside -100..100", weight=match[1] + "%"))
                 return None
         elif body.lstrip().startswith("%"):
             ctx.error(ctx.line_at(offset + start), _("cannot read the weight: write it as %(example)s", example="%50%"))
@@ -178,7 +178,7 @@ def _short(ctx: Context, answers: list[Answer]) -> Converted:
                 ctx.warn(a.line, _("'*' is a Moodle wildcard; Conductor accepts it only literally"))
         else:
             ctx.warn(a.line, _("answer %(answer)s (%(weight)s) dropped: short answers are right or wrong",
-                                answer=quoted(text), weight=f"{gift_weight(a.percent)}%"))
+                                answer=quoted(text), weight=gift_weight(a.percent) + "%"))
     _drop_feedback(ctx, answers, "short")
     if not accepted:
         ctx.warn(answers[0].line, _("skipped: no answer gives full credit"))
@@ -227,7 +227,7 @@ def _numeric(ctx: Context, text: str, offset: int) -> Converted:
         if a.percent < 100:
             ctx.warn(a.line, _("answer %(answer)s (%(weight)s) dropped: partial credit cannot be represented, "
                                "numeric questions are right or wrong", answer=quoted(value),
-                               weight=f"{gift_weight(a.percent)}%"))
+                               weight=gift_weight(a.percent) + "%"))
             continue
         accepted.append(parsed)
     _drop_feedback(ctx, [a for a in answers if a.percent > 0], "numeric")
