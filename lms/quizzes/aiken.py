@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from lms.content.errors import ContentError, quoted
+from lms.i18n import _
 from lms.quizzes.registry import option_id
 from lms.quizzes.spec import QuestionSpec, QuizSpec, slugify
 
@@ -40,13 +41,13 @@ def aiken_to_quiz(
         option, answer = OPTION_RE.fullmatch(line), ANSWER_RE.fullmatch(line)
         if not line:
             if pending and pending.options:
-                fail(pending.line, "question has no 'ANSWER: X' line after its options")
+                fail(pending.line, _("question has no %(line)s line after its options", line="'ANSWER: X'"))
                 pending = None
         elif pending is None:
             if answer:
-                fail(number, "'ANSWER:' line without a question before it")
+                fail(number, _("%(line)s line without a question before it", line="'ANSWER:'"))
             elif option:
-                fail(number, f"option {quoted(option[1])} before any question text")
+                fail(number, _("option %(letter)s before any question text", letter=quoted(option[1])))
             else:
                 pending = _Pending(line, number)
         elif answer:
@@ -60,16 +61,16 @@ def aiken_to_quiz(
             pending = None
         elif option:
             if any(letter == option[1] for letter, _, _ in pending.options):
-                fail(number, f"option {option[1]} appears twice")
+                fail(number, _("option %(letter)s appears twice", letter=option[1]))
             pending.options.append((option[1], option[2].strip(), number))
         elif pending.options:
-            fail(number, "expected an option ('B) ...') or 'ANSWER: X' here")
+            fail(number, _("expected an option (%(option)s) or %(answer)s here", option="'B) ...'", answer="'ANSWER: X'"))
         else:
             pending.text = f"{pending.text} {line}"
     if pending is not None:
-        fail(pending.line, "question has no 'ANSWER: X' line")
+        fail(pending.line, _("question has no %(line)s line", line="'ANSWER: X'"))
     if not questions and not errors:
-        fail(1, "no question to import")
+        fail(1, _("no question to import"))
     if errors:
         return None, sorted(errors), []
     return QuizSpec(title=title, questions=questions), [], []
@@ -80,14 +81,15 @@ def _finish(pending: _Pending, letter: str, line: int, fail: Callable[[int, str]
     """The single choice question for a complete block, or None after reporting what is wrong."""
     letters = [opt_letter for opt_letter, _, _ in pending.options]
     if len(pending.options) < 2:
-        fail(pending.line, f"question needs at least two options, found {len(pending.options)}")
+        fail(pending.line, _("question needs at least two options, found %(found)d", found=len(pending.options)))
         return None
     if letter not in letters:
-        fail(line, f"ANSWER must be one of the option letters {', '.join(letters)}, not {quoted(letter)}")
+        fail(line, _("ANSWER must be one of the option letters %(letters)s, not %(letter)s", letters=", ".join(letters),
+                       letter=quoted(letter)))
         return None
     for opt_letter, text, opt_line in pending.options:
         if not text:
-            fail(opt_line, f"option {opt_letter} has no text")
+            fail(opt_line, _("option %(letter)s has no text", letter=opt_letter))
             return None
     options = [
         {"id": option_id(i), "text": text, "correct": opt_letter == letter, "feedback": ""}

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from lms.content.errors import ContentError, quoted
+from lms.i18n import _, _l
 from lms.quizzes import gift_text
 from lms.quizzes.registry import (
     CHECKBOX_RE,
@@ -27,10 +28,10 @@ MIN_ITEMS = 3
 POSITION = re.compile(r"[0-9]{1,4}")
 
 
-def _no_feedback(block: AnswerBlock, errors: list[ContentError], path: str, what: str) -> None:
+def _no_feedback(block: AnswerBlock, errors: list[ContentError], path: str, message: str) -> None:
     for item in block.items:
         if item.feedback:
-            errors.append(ContentError(path, item.feedback_line, f"feedback is not supported under {what}"))
+            errors.append(ContentError(path, item.feedback_line, message))
 
 
 def matching_data(pairs: list[tuple[str, str]], extra: list[str]) -> dict[str, Any]:
@@ -48,7 +49,7 @@ class Matching(QuestionType):
     """One share of the points per correct pair; ``- => text`` adds a distractor choice."""
 
     name = "matching"
-    label = "matching"
+    label = _l("matching")
     template = "quizzes/types/matching.html"
 
     @classmethod
@@ -61,24 +62,25 @@ class Matching(QuestionType):
 
     @classmethod
     def parse(cls, block: AnswerBlock, errors: list[ContentError], path: str) -> dict[str, Any]:
-        _no_feedback(block, errors, path, "matching pairs")
+        _no_feedback(block, errors, path, _("feedback is not supported under matching pairs"))
         lefts: list[tuple[str, str, int]] = []
         extra: list[str] = []
         for item in block.items:
             if "=>" not in item.text:
-                errors.append(ContentError(path, item.line, "a matching line needs 'left => right'"))
+                errors.append(ContentError(path, item.line, _("a matching line needs 'left => right'")))
                 continue
             left, right = (part.strip() for part in item.text.split("=>", 1))
             if not right:
-                errors.append(ContentError(path, item.line, "the pair has nothing after '=>'"))
+                errors.append(ContentError(path, item.line, _("the pair has nothing after '=>'")))
             elif not left:
                 extra.append(right)
             elif any(left == seen for seen, _, _ in lefts):
-                errors.append(ContentError(path, item.line, f"{quoted(left)} appears twice on the left"))
+                errors.append(ContentError(path, item.line, _("%(text)s appears twice on the left", text=quoted(left))))
             else:
                 lefts.append((left, right, item.line))
         if len(lefts) < MIN_PAIRS:
-            errors.append(ContentError(path, block.line, f"a matching question needs at least {MIN_PAIRS} pairs"))
+            errors.append(ContentError(path, block.line, _("a matching question needs at least %(count)d pairs",
+                                                            count=MIN_PAIRS)))
         return matching_data([(left, right) for left, right, _ in lefts], extra)
 
     @classmethod
@@ -119,7 +121,8 @@ class Matching(QuestionType):
     def answer_summary(cls, data: Mapping[str, Any], response: Any) -> list[str]:
         """The pairs as the learner matched them, in words: "Precision → Share of …; Recall → …"."""
         choices = {choice["id"]: choice["text"] for choice in data["choices"]}
-        return ["; ".join(f"{pair['left']} → {choices.get(response.get(pair['id']), '(none)')}"
+        none = _("(none)")
+        return ["; ".join(f"{pair['left']} → {choices.get(response.get(pair['id']), none)}"
                           for pair in data["pairs"] if pair["id"] in response)]
 
     @classmethod
@@ -152,7 +155,7 @@ class Ordering(QuestionType):
     """
 
     name = "ordering"
-    label = "ordering"
+    label = _l("ordering")
     template = "quizzes/types/ordering.html"
     scrambled = True
 
@@ -162,15 +165,16 @@ class Ordering(QuestionType):
 
     @classmethod
     def parse(cls, block: AnswerBlock, errors: list[ContentError], path: str) -> dict[str, Any]:
-        _no_feedback(block, errors, path, "ordering items")
+        _no_feedback(block, errors, path, _("feedback is not supported under ordering items"))
         texts = [item.text for item in block.items]
         for index, item in enumerate(block.items):
             if not item.text:
-                errors.append(ContentError(path, item.line, "item has no text"))
+                errors.append(ContentError(path, item.line, _("item has no text")))
             elif item.text in texts[:index]:
-                errors.append(ContentError(path, item.line, f"{quoted(item.text)} appears twice"))
+                errors.append(ContentError(path, item.line, _("%(text)s appears twice", text=quoted(item.text))))
         if len(texts) < MIN_ITEMS:
-            errors.append(ContentError(path, block.line, f"an ordering question needs at least {MIN_ITEMS} items"))
+            errors.append(ContentError(path, block.line, _("an ordering question needs at least %(count)d items",
+                                                            count=MIN_ITEMS)))
         # Ids follow alphabetical order: a learner cannot read the right order from them.
         return {"items": [{"id": i, "text": t} for i, t in zip(rank_ids(texts), texts)]}
 
@@ -201,7 +205,7 @@ class Ordering(QuestionType):
         if not positions:
             return None
         if len(positions) < items or len(set(positions.values())) < items:
-            raise Mistake(f"Give each item its own position, from 1 to {items}.")
+            raise Mistake(_("Give each item its own position, from 1 to %(last)d.", last=items))
         return sorted(positions, key=positions.__getitem__)
 
     @classmethod
@@ -230,4 +234,4 @@ class Ordering(QuestionType):
 
     @classmethod
     def gift_answers(cls, data: Mapping[str, Any]) -> str:
-        raise NotRepresentable("ordering has no GIFT equivalent")
+        raise NotRepresentable(_("ordering has no GIFT equivalent"))

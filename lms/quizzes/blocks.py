@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
+from lms.i18n import _
 from lms.quizzes.registry import BlockItem
 
 
@@ -67,6 +68,6 @@ def list_items(block: Block, lines: list[str]) -> tuple[list[BlockItem], list[tu
             elif child.type == "blockquote" and not feedback:
                 feedback, feedback_line = unquote(lines[child.start: child.end]), child.start + 1
             else:
-                problems.append((child.start + 1, "only a blockquote (the feedback) may be nested under an answer"))
+                problems.append((child.start + 1, _("only a blockquote (the feedback) may be nested under an answer")))
         items.append(BlockItem(text, item.start + 1, feedback, feedback_line))
     return items, problems

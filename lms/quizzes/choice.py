@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from lms.content.errors import ContentError, quoted
+from lms.i18n import _, _l
 from lms.quizzes import gift_text
 from lms.quizzes.registry import (
     CHECKBOX_RE,
@@ -36,16 +37,16 @@ def _options(block: AnswerBlock, errors: list[ContentError], path: str) -> list[
     for index, item in enumerate(block.items):
         mark = CHECKBOX_RE.match(item.text)
         if not mark:
-            errors.append(ContentError(path, item.line, "option needs a checkbox: '- [ ] text' or '- [x] text'"))
+            errors.append(ContentError(path, item.line, _("option needs a checkbox: '- [ ] text' or '- [x] text'")))
             continue
         text = item.text[mark.end():].strip()
         if not text:
-            errors.append(ContentError(path, item.line, "option has no text"))
+            errors.append(ContentError(path, item.line, _("option has no text")))
         options.append(
             {"id": option_id(index), "text": text, "correct": mark[1] in "xX", "feedback": item.feedback}
         )
     if len(block.items) < 2:
-        errors.append(ContentError(path, block.line, "a choice question needs at least two options"))
+        errors.append(ContentError(path, block.line, _("a choice question needs at least two options")))
     return options
 
 
@@ -87,7 +88,7 @@ class SingleChoice(_Choice):
     """Exactly one ``[x]``: right or wrong."""
 
     name = "single"
-    label = "single choice"
+    label = _l("single choice")
     template = "quizzes/types/single.html"
 
     @classmethod
@@ -99,7 +100,7 @@ class SingleChoice(_Choice):
     def parse(cls, block: AnswerBlock, errors: list[ContentError], path: str) -> dict[str, Any]:
         options = _options(block, errors, path)
         if not any(o["correct"] for o in options):
-            errors.append(ContentError(path, block.line, "no option is marked [x]: mark the right answer"))
+            errors.append(ContentError(path, block.line, _("no option is marked [x]: mark the right answer")))
         return {"options": options}
 
     @classmethod
@@ -144,7 +145,7 @@ class MultipleResponse(_Choice):
     """Two or more ``[x]``: partial credit (+1/k right, -1/k wrong, floor 0) or all or nothing."""
 
     name = "multiple"
-    label = "multiple response"
+    label = _l("multiple response")
     attributes = frozenset({"scoring"})
     template = "quizzes/types/multiple.html"
 
@@ -158,7 +159,7 @@ class MultipleResponse(_Choice):
         scoring = block.attrs.get("scoring", "partial")
         if scoring not in SCORINGS:
             line = block.heading_line or block.line
-            errors.append(ContentError(path, line, f"scoring must be partial or all, not {quoted(scoring)}"))
+            errors.append(ContentError(path, line, _("scoring must be partial or all, not %(value)s", value=quoted(scoring))))
         return {"options": _options(block, errors, path), "scoring": scoring}
 
     @classmethod
@@ -198,7 +199,7 @@ class MultipleResponse(_Choice):
     @classmethod
     def gift_loss(cls, data: Mapping[str, Any]) -> str | None:
         if data.get("scoring") == "all":
-            return "GIFT has no all-or-nothing scoring: exported with partial credit (+1/k, -1/k)"
+            return _("GIFT has no all-or-nothing scoring: exported with partial credit (+1/k, -1/k)")
         return None
 
     @classmethod

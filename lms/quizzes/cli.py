@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from lms.content.errors import ContentError
+from lms.i18n import _
 from lms.quizzes.aiken import aiken_to_quiz
 from lms.quizzes.gift import gift_to_quiz, quiz_to_gift
 from lms.quizzes.markdown_writer import quiz_to_markdown
@@ -21,14 +22,15 @@ interchange_cli = click.Group("interchange", help="Import and export quizzes as 
 
 
 def _warn(path: str, line: int, message: str) -> None:
-    click.echo(f"{path}:{line}: warning: {message}", err=True)
+    click.echo(f"{path}:{line}: " + _("warning: %(message)s", message=message), err=True)
 
 
 def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise click.ClickException(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise click.ClickException(f"{path}: " + _("not UTF-8 text (%(reason)s at byte %(byte)d)", reason=exc.reason,
+                                                   byte=exc.start)) from None
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -37,7 +39,7 @@ def _emit(text: str, output: Path | None) -> None:
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+        click.echo(_("wrote %(file)s", file=output), err=True)
 
 
 def _default_title(path: Path) -> str:

@@ -14,13 +14,14 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import SubmitField
 
+from ..i18n import _l
 from .models import QuestionVersion
 from .qtypes import InvalidResponse, Mistake, Parts, QuestionType, get_type
 
 FIELD = re.compile(r"^q([0-9]+)(?:-([A-Za-z0-9_-]+))?$")
 
 class StartForm(FlaskForm):
-    submit = SubmitField("Start")
+    submit = SubmitField(_l("Start"))
 
 
 def field_name(question: QuestionVersion, part: str | None = None) -> str:

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from lms.content.errors import ContentError, quoted
+from lms.i18n import _
 from lms.quizzes import gift_text
 from lms.quizzes.gift_answers import Context, convert, strip_format
 from lms.quizzes.qtypes import NotRepresentable, get_type
@@ -41,7 +42,7 @@ def gift_to_quiz(
         used.add(unique)
         questions.append(replace(question, id=unique))
     if not questions and not errors:
-        errors.append(ContentError(path, 1, "no question to import"))
+        errors.append(ContentError(path, 1, _("no question to import")))
     if errors:
         return None, sorted(errors), sorted(warnings)
     return QuizSpec(title=title, questions=questions), [], sorted(warnings)
@@ -73,7 +74,7 @@ def _question(chunk: list[Line], path: str, errors: list[ContentError], warnings
     if match := NAME_RE.match(source):
         name, start = gift_text.one_line(match[1]), match.end()
     elif source.lstrip().startswith("::"):
-        errors.append(ContentError(path, numbers[0], "the question name is not closed with '::'"))
+        errors.append(ContentError(path, numbers[0], _("the question name is not closed with '::'")))
         return None
     opening = source.find("{", start)
     closing = source.find("}", opening + 1) if opening >= 0 else -1
@@ -81,19 +82,19 @@ def _question(chunk: list[Line], path: str, errors: list[ContentError], warnings
     after = source[closing + 1:] if closing >= 0 else ""
     prompt_text = before + ("_____" + after if after.strip() else "")
     full = gift_text.soft_text(prompt_text)
-    prompt, _, body = full.partition("\n\n")
+    prompt, _blank, body = full.partition("\n\n")
     prompt = " ".join(prompt.split())
     label = repr(name) if name else repr(prompt[:40] + ("..." if len(prompt) > 40 else ""))
     ctx = Context(path, label, line_at, errors, warnings)
     if opening < 0:
-        ctx.warn(numbers[0], "description skipped: Conductor has no description (text without answers)")
+        ctx.warn(numbers[0], _("description skipped: Conductor has no description (text without answers)"))
         return None
     if closing < 0:
-        ctx.error(line_at(opening), "the answer block is not closed with '}'")
+        ctx.error(line_at(opening), _("the answer block is not closed with '}'"))
         return None
     if "{" in after or "}" in after:
         ctx.error(line_at(closing + 1 + min(i for i in (after.find("{"), after.find("}")) if i >= 0)),
-                  "a second '{' or '}' after the answer block: separate questions with a blank line")
+                  _("a second '{' or '}' after the answer block: separate questions with a blank line"))
         return None
     answers = source[opening + 1: closing]
     general = ""
@@ -104,7 +105,7 @@ def _question(chunk: list[Line], path: str, errors: list[ContentError], warnings
     if converted is None:
         return None
     if not prompt:
-        ctx.error(numbers[0], "the question has no text")
+        ctx.error(numbers[0], _("the question has no text"))
         return None
     qtype, data = converted
     return QuestionSpec(
@@ -124,10 +125,10 @@ def quiz_to_gift(spec: QuizSpec) -> GiftExport:
         try:
             parts.append(qtype.to_gift(question))
         except NotRepresentable as exc:
-            skipped.append((question, f"question {quoted(question.id)} skipped: {exc}"))
+            skipped.append((question, _("question %(id)s skipped: %(reason)s", id=quoted(question.id), reason=exc)))
             continue
         if loss := qtype.gift_loss(question.data):
-            lossy.append((question, f"question {quoted(question.id)}: {loss}"))
+            lossy.append((question, _("question %(id)s: %(loss)s", id=quoted(question.id), loss=loss)))
         if question.points != 1 or question.skills:
-            lossy.append((question, f"question {quoted(question.id)}: points and skills are not part of GIFT"))
+            lossy.append((question, _("question %(id)s: points and skills are not part of GIFT", id=quoted(question.id))))
     return GiftExport("\n".join(parts), skipped, lossy)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lms.content.errors import ContentError, quoted
+from lms.i18n import _, ngettext
 from lms.quizzes.arrange import MIN_PAIRS, matching_data
 from lms.quizzes.choice import TRUE_FALSE, gift_weight
 from lms.quizzes.gift_text import one_line, soft_text
@@ -30,10 +31,12 @@ class Context:
     warnings: list[ContentError] = field(default_factory=list)
 
     def error(self, line: int, message: str) -> None:
-        self.errors.append(ContentError(self.path, line, f"question {self.label}: {message}"))
+        self.errors.append(ContentError(self.path, line, _("question %(name)s: %(problem)s", name=self.label,
+                                                           problem=message)))
 
     def warn(self, line: int, message: str) -> None:
-        self.warnings.append(ContentError(self.path, line, f"question {self.label}: {message}"))
+        self.warnings.append(ContentError(self.path, line, _("question %(name)s: %(problem)s", name=self.label,
+                                                             problem=message)))
 
 
 @dataclass
@@ -62,7 +65,7 @@ def convert(ctx: Context, text: str, offset: int) -> Converted:
     """(type name, data) for the protected answer text at ``offset``, or None if skipped or broken."""
     stripped = text.strip()
     if not stripped:
-        ctx.warn(ctx.line_at(offset), "essay question skipped: Conductor has no essay type")
+        ctx.warn(ctx.line_at(offset), _("essay question skipped: Conductor has no essay type"))
         return None
     if stripped.startswith("#"):
         start = text.index("#") + 1
@@ -84,10 +87,11 @@ def split_answers(ctx: Context, text: str, offset: int) -> list[Answer] | None:
     """Every answer starting at an unescaped ``=`` or ``~``; errors for text before the first."""
     marks = [i for i, c in enumerate(text) if c in "=~"]
     if not marks:
-        ctx.error(ctx.line_at(offset), "no answers: start each one with '=' (right) or '~' (wrong)")
+        ctx.error(ctx.line_at(offset), _("no answers: start each one with '=' (right) or '~' (wrong)"))
         return None
     if text[: marks[0]].strip():
-        ctx.error(ctx.line_at(offset), f"{quoted(one_line(text[: marks[0]]))} before the first '=' or '~' answer")
+        ctx.error(ctx.line_at(offset), _("%(text)s before the first '=' or '~' answer",
+                                          text=quoted(one_line(text[: marks[0]]))))
         return None
     answers = []
     for k, start in enumerate(marks):
@@ -96,10 +100,10 @@ def split_answers(ctx: Context, text: str, offset: int) -> list[Answer] | None:
         if match := WEIGHT_RE.match(body):
             weight, body = float(match[1]), body[match.end():]
             if not -100 <= weight <= 100:
-                ctx.error(ctx.line_at(offset + start), f"weight {match[1]}% is outside -100..100")
+                ctx.error(ctx.line_at(offset + start), _("weight %(weight)s is outside -100..100", weight=match[1] + "%"))
                 return None
         elif body.lstrip().startswith("%"):
-            ctx.error(ctx.line_at(offset + start), "cannot read the weight: write it as %50%")
+            ctx.error(ctx.line_at(offset + start), _("cannot read the weight: write it as %(example)s", example="%50%"))
             return None
         answer, hash_mark, feedback = body.partition("#")
         answers.append(Answer(text[start], weight, strip_format(answer),
@@ -113,7 +117,7 @@ def _feedback(answer: Answer) -> str:
 
 def _true_false(ctx: Context, answer: bool, feedbacks: list[str], line: int) -> Converted:
     if len(feedbacks) > 2:
-        ctx.error(line, "true/false takes at most two feedbacks: {T#if wrong#if right}")
+        ctx.error(line, _("true/false takes at most two feedbacks: %(example)s", example="{T#if wrong#if right}"))
         return None
     wrong, right = ([soft_text(strip_format(f)) for f in feedbacks] + ["", ""])[:2]
     return "single", {"options": [
@@ -131,31 +135,33 @@ def _choice(ctx: Context, answers: list[Answer]) -> Converted:
     """One ``=`` (or a single positive weight) is single choice; several positive weights, multiple."""
     line = answers[0].line
     if any(not one_line(a.text) for a in answers):
-        ctx.error(next(a.line for a in answers if not one_line(a.text)), "empty answer")
+        ctx.error(next(a.line for a in answers if not one_line(a.text)), _("empty answer"))
         return None
     if len(answers) < 2:
-        ctx.error(line, "a multiple choice question needs at least two answers")
+        ctx.error(line, _("a multiple choice question needs at least two answers"))
         return None
     positive = [a for a in answers if a.percent > 0]
     if not positive:
-        ctx.error(line, "no answer is right: mark one with '=' or give it a positive %weight%")
+        ctx.error(line, _("no answer is right: mark one with '=' or give it a positive %(weight)s", weight="%weight%"))
         return None
     if any(a.mark == "=" for a in answers) or len(positive) == 1:
         full = [a for a in answers if a.percent >= 100]
         if len(full) != 1:
-            ctx.warn(line, f"skipped: {len(full)} answers give full credit; Conductor single choice needs exactly one")
+            ctx.warn(line, ngettext("skipped: %(num)d answer gives full credit; Conductor single choice needs exactly one",
+                                     "skipped: %(num)d answers give full credit; Conductor single choice needs exactly one",
+                                     len(full)))
             return None
         odd = [a for a in answers if a is not full[0] and a.percent != 0]
         if odd:
             listed = ", ".join(f"{quoted(one_line(a.text))} {gift_weight(a.percent)}%" for a in odd)
-            ctx.warn(line, f"weights dropped ({listed}): single choice is right or wrong")
+            ctx.warn(line, _("weights dropped (%(weights)s): single choice is right or wrong", weights=listed))
         return "single", {"options": _options(answers, lambda a: a is full[0])}
     k = len(positive)
     exact = all(abs(a.percent - (100 / k if a in positive else -100 / k)) < 1e-3 for a in answers)
     if not exact:
         weights = ", ".join(f"{gift_weight(a.percent)}%" for a in answers)
-        ctx.warn(line, f"weights ({weights}) cannot be represented exactly: graded as Conductor partial "
-                 f"credit, +1/{k} per right option and -1/{k} per wrong one, floor 0")
+        ctx.warn(line, _("weights (%(weights)s) cannot be represented exactly: graded as Conductor partial "
+                         "credit, +1/%(k)d per right option and -1/%(k)d per wrong one, floor 0", weights=weights, k=k))
     return "multiple", {"options": _options(answers, lambda a: a.percent > 0), "scoring": "partial"}
 
 
@@ -164,17 +170,18 @@ def _short(ctx: Context, answers: list[Answer]) -> Converted:
     for a in answers:
         text = one_line(a.text)
         if not text:
-            ctx.error(a.line, "empty answer")
+            ctx.error(a.line, _("empty answer"))
             return None
         if a.percent >= 100:
             accepted.append(text)
             if text == "*":
-                ctx.warn(a.line, "'*' is a Moodle wildcard; Conductor accepts it only literally")
+                ctx.warn(a.line, _("'*' is a Moodle wildcard; Conductor accepts it only literally"))
         else:
-            ctx.warn(a.line, f"answer {quoted(text)} ({gift_weight(a.percent)}%) dropped: short answers are right or wrong")
-    _drop_feedback(ctx, answers, "short answers")
+            ctx.warn(a.line, _("answer %(answer)s (%(weight)s) dropped: short answers are right or wrong",
+                                answer=quoted(text), weight=gift_weight(a.percent) + "%"))
+    _drop_feedback(ctx, answers, "short")
     if not accepted:
-        ctx.warn(answers[0].line, "skipped: no answer gives full credit")
+        ctx.warn(answers[0].line, _("skipped: no answer gives full credit"))
         return None
     return "short", {"answers": accepted}
 
@@ -192,14 +199,15 @@ def _numeric(ctx: Context, text: str, offset: int) -> Converted:
             return None
         answers += rest
     if not answers:
-        ctx.error(ctx.line_at(offset), "numeric question without an answer after '#'")
+        ctx.error(ctx.line_at(offset), _("numeric question without an answer after '#'"))
         return None
     accepted, broken = [], False
     for a in answers:
         value = one_line(a.text)
         if a.percent <= 0:
-            what = f"answer {quoted(value)}" if value else "feedback for any other answer"
-            ctx.warn(a.line, f"{what} dropped: Conductor numeric questions only list accepted answers")
+            ctx.warn(a.line, _("answer %(answer)s dropped: Conductor numeric questions only list accepted answers",
+                               answer=quoted(value)) if value else
+                     _("feedback for any other answer dropped: Conductor numeric questions only list accepted answers"))
             continue
         try:
             if ":" in value and ".." not in value:
@@ -212,17 +220,19 @@ def _numeric(ctx: Context, text: str, offset: int) -> Converted:
             broken = True
             continue
         except ValueError:
-            ctx.error(a.line, f"cannot read the numeric answer {quoted(value)}: write 42, 42:0.5 or 40..44")
+            ctx.error(a.line, _("cannot read the numeric answer %(answer)s: write 42, 42:0.5 or 40..44",
+                                answer=quoted(value)))
             broken = True
             continue
         if a.percent < 100:
-            ctx.warn(a.line, f"answer {quoted(value)} ({gift_weight(a.percent)}%) dropped: partial credit "
-                     "cannot be represented, numeric questions are right or wrong")
+            ctx.warn(a.line, _("answer %(answer)s (%(weight)s) dropped: partial credit cannot be represented, "
+                               "numeric questions are right or wrong", answer=quoted(value),
+                               weight=gift_weight(a.percent) + "%"))
             continue
         accepted.append(parsed)
-    _drop_feedback(ctx, [a for a in answers if a.percent > 0], "numeric answers")
+    _drop_feedback(ctx, [a for a in answers if a.percent > 0], "numeric")
     if not accepted and not broken:
-        ctx.warn(answers[0].line, "skipped: no answer gives full credit")
+        ctx.warn(answers[0].line, _("skipped: no answer gives full credit"))
     return ("numeric", {"answers": accepted}) if accepted else None
 
 
@@ -231,27 +241,41 @@ def _matching(ctx: Context, answers: list[Answer]) -> Converted:
     extra: list[str] = []
     for a in answers:
         if a.mark != "=" or "->" not in a.text:
-            ctx.error(a.line, "every matching answer is '=question -> answer'")
+            ctx.error(a.line, _("every matching answer is %(example)s", example="'=question -> answer'"))
             return None
         left, right = (one_line(strip_format(part)) for part in a.text.split("->", 1))
         if not right:
-            ctx.error(a.line, "nothing after '->'")
+            ctx.error(a.line, _("nothing after '->'"))
             return None
         if left and any(left == seen for seen, _ in pairs):
-            ctx.warn(a.line, f"skipped: {quoted(left)} appears twice")
+            ctx.warn(a.line, _("skipped: %(text)s appears twice", text=quoted(left)))
             return None
         if left:
             pairs.append((left, right))
         else:
             extra.append(right)
-    _drop_feedback(ctx, answers, "matching pairs")
+    _drop_feedback(ctx, answers, "matching")
     if len(pairs) < MIN_PAIRS:
-        ctx.warn(answers[0].line, f"skipped: {len(pairs)} pairs; Conductor matching needs at least {MIN_PAIRS}")
+        ctx.warn(answers[0].line, ngettext("skipped: %(num)d pair; Conductor matching needs at least %(least)d",
+                                           "skipped: %(num)d pairs; Conductor matching needs at least %(least)d",
+                                           len(pairs), least=MIN_PAIRS))
         return None
     return "matching", matching_data(pairs, extra)
 
 
-def _drop_feedback(ctx: Context, answers: list[Answer], what: str) -> None:
-    dropped = [a for a in answers if _feedback(a)]
-    if dropped:
-        ctx.warn(dropped[0].line, f"feedback on {len(dropped)} answer(s) dropped: Conductor has no feedback on {what}")
+def _drop_feedback(ctx: Context, answers: list[Answer], kind: str) -> None:
+    """Warn that feedback is dropped from the answers of a ``kind`` ("short", "numeric", "matching")."""
+    dropped = len([a for a in answers if _feedback(a)])
+    if not dropped:
+        return
+    line = next(a.line for a in answers if _feedback(a))
+    if kind == "short":
+        message = ngettext("feedback on %(num)d answer dropped: Conductor has no feedback on short answers",
+                           "feedback on %(num)d answers dropped: Conductor has no feedback on short answers", dropped)
+    elif kind == "numeric":
+        message = ngettext("feedback on %(num)d answer dropped: Conductor has no feedback on numeric answers",
+                           "feedback on %(num)d answers dropped: Conductor has no feedback on numeric answers", dropped)
+    else:
+        message = ngettext("feedback on %(num)d answer dropped: Conductor has no feedback on matching pairs",
+                           "feedback on %(num)d answers dropped: Conductor has no feedback on matching pairs", dropped)
+    ctx.warn(line, message)

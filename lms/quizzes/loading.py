@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from ..content.errors import quoted
 from ..content.frontmatter import did_you_mean
 from ..content.markdown import render_markdown
+from ..i18n import _
 from .parsing import parse_quiz
 from .rendering import BlockRenderer, render_quiz
 
@@ -31,7 +32,8 @@ def read_quizzes(reader: Reader) -> None:
             continue
         course = courses.get(course_dir.name)
         if not course_dir.is_dir() or course is None:
-            reader.error(rel, 0, f"no course folder named {quoted(course_dir.name)} in courses/{did_you_mean(course_dir.name, courses)}")
+            reader.error(rel, 0, _("no course folder named %(name)s in courses/%(hint)s", name=quoted(course_dir.name),
+                                   hint=did_you_mean(course_dir.name, courses)))
             continue
         modules = {module.folder: module for module in course.modules}
         for path in sorted(course_dir.iterdir()):
@@ -42,18 +44,19 @@ def _read_quiz(reader: Reader, path: Path, course, modules, skills: set[str]) ->
     rel = reader.rel(path)
     name = path.name.removesuffix(".md")
     if path.is_dir() or not path.name.endswith(".md"):
-        reader.error(rel, 0, "unexpected entry: a course's quiz folder holds <module folder>.md files and final.md")
+        reader.error(rel, 0, _("unexpected entry: a course's quiz folder holds <module folder>.md files and final.md"))
         return
     if name != "final" and name not in modules:
-        reader.error(rel, 0, f"no module folder {quoted(name)} in {course.folder}/ (a module quiz has its module's folder name)"
-                             f"{did_you_mean(name, list(modules) + ['final'])}")
+        reader.error(rel, 0, _("no module folder %(name)s in %(course)s/ (a module quiz has its module's folder name)"
+                               "%(hint)s", name=quoted(name), course=course.folder,
+                               hint=did_you_mean(name, list(modules) + ['final'])))
         return
     reader.tree.files += 1
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        reader.error(rel, 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+        reader.error(rel, 1, _("not UTF-8 text (%(reason)s at byte %(byte)d)", reason=exc.reason, byte=exc.start))
         return
     spec, errors = parse_quiz(text, rel)
     reader.tree.errors.extend(errors)
@@ -62,10 +65,12 @@ def _read_quiz(reader: Reader, path: Path, course, modules, skills: set[str]) ->
     for question in spec.questions:
         for skill in question.skills:
             if skill not in skills:
-                reader.error(rel, question.line, f"unknown skill {quoted(skill)} in question {quoted(question.id)}{did_you_mean(skill, skills)}")
+                reader.error(rel, question.line, _("unknown skill %(skill)s in question %(question)s%(hint)s",
+                                                   skill=quoted(skill), question=quoted(question.id),
+                                                   hint=did_you_mean(skill, skills)))
     key = "final" if name == "final" else modules[name].slug
     if name != "final" and key == "final":
-        reader.error(rel, 0, "a module with the slug 'final' cannot have a quiz: 'final' names the course's final exam")
+        reader.error(rel, 0, _("a module with the slug 'final' cannot have a quiz: 'final' names the course's final exam"))
         return
     digest = reader.file_hash(rel, data)
     html = None

@@ -9,6 +9,7 @@ from markdown_it import MarkdownIt
 
 from lms.content.errors import ContentError, quoted
 from lms.content.frontmatter import Bounds
+from lms.i18n import _
 from lms.quizzes.blocks import Block, list_items, raw, top_blocks, unquote
 from lms.quizzes.qtypes import QUESTION_TYPES, AnswerBlock, BlockItem, detect_type
 from lms.quizzes.registry import CHECKBOX_RE
@@ -42,7 +43,7 @@ def parse_quiz(text: str, path: str) -> tuple[QuizSpec | None, list[ContentError
     for block in blocks:
         if block.type == "heading" and block.tag == "h1":
             errors.append(ContentError(path, block.start + 1,
-                                       "'#' heading: questions start with '##'; the title goes in front matter"))
+                                       _("'#' heading: questions start with '##'; the title goes in front matter")))
     starts = [i for i, b in enumerate(blocks) if b.type == "heading" and b.tag == "h2"]
     intro = blocks[: starts[0]] if starts else blocks
     body = _intro(intro, lines, path, errors)
@@ -54,13 +55,14 @@ def parse_quiz(text: str, path: str) -> tuple[QuizSpec | None, list[ContentError
         if question is None:
             continue
         if question.id in first_line:
-            errors.append(ContentError(path, question.line, f"duplicate question id {quoted(question.id)} "
-                                       f"(also on line {first_line[question.id]}): set another {{#id}}"))
+            errors.append(ContentError(path, question.line, _(
+                "duplicate question id %(id)s (also on line %(line)d): set another {#id}",
+                id=quoted(question.id), line=first_line[question.id])))
         else:
             first_line[question.id] = question.line
         questions.append(question)
     if not starts:
-        errors.append(ContentError(path, 1, "the quiz has no questions: each question starts with a '## ' heading"))
+        errors.append(ContentError(path, 1, _("the quiz has no questions: each question starts with a '## ' heading")))
     settings = check_settings(front, len(starts), path, errors)
     if errors:
         return None, sorted(set(errors))
@@ -71,14 +73,14 @@ def _intro(blocks: list[Block], lines: list[str], path: str, errors: list[Conten
     """Prose before the first question; answers or headings there are mistakes."""
     for block in blocks:
         if block.type == "heading" and block.tag != "h1":
-            errors.append(ContentError(path, block.start + 1, "heading before the first question: "
-                                       "questions start with '## '"))
+            errors.append(ContentError(path, block.start + 1, _("heading before the first question: "
+                                                                "questions start with '## '")))
         elif _equals_start(block, lines) is not None or (
             block.type == "bullet_list"
             and any(CHECKBOX_RE.match(i.text) or "=>" in i.text for i in list_items(block, lines)[0])
         ):
-            errors.append(ContentError(path, block.start + 1, "answers before the first question: "
-                                       "start the question with a '## ' heading"))
+            errors.append(ContentError(path, block.start + 1, _("answers before the first question: "
+                                                                "start the question with a '## ' heading")))
     if not blocks:
         return ""
     return raw(lines, blocks[0].start, blocks[-1].end)
@@ -99,12 +101,12 @@ def _question(heading: Block, rest: list[Block], lines: list[str], path: str,
     prompt, attrs_text = _split_attributes(content)
     attrs = _attributes(attrs_text, line, path, errors)
     if not prompt:
-        errors.append(ContentError(path, line, "question has no text after '##'"))
+        errors.append(ContentError(path, line, _("question has no text after '##'")))
     index = next((i for i, b in enumerate(rest)
                   if b.type in ("bullet_list", "ordered_list") or _equals_start(b, lines) is not None), None)
     if index is None:
-        errors.append(ContentError(path, line, "question has no answer block: add options (- [x] / - [ ]), "
-                                   "'= answer' lines, 'left => right' pairs or a numbered list"))
+        errors.append(ContentError(path, line, _("question has no answer block: add options (- [x] / - [ ]), "
+                                                 "'= answer' lines, 'left => right' pairs or a numbered list")))
         return None
     answer = rest[index]
     equals_start = _equals_start(answer, lines)
@@ -128,18 +130,19 @@ def _question(heading: Block, rest: list[Block], lines: list[str], path: str,
         after = after[1:]
     for block in after:
         if not _is_separator(block) and not (block.type == "heading" and block.tag == "h1"):
-            errors.append(ContentError(path, block.start + 1, "unexpected content after the answer block: "
-                                       "only a blockquote (the explanation) may follow it"))
+            errors.append(ContentError(path, block.start + 1, _("unexpected content after the answer block: "
+                                                                "only a blockquote (the explanation) may follow it")))
     type_attrs = {k: v for k, v in attrs.items() if k not in BASE_ATTRIBUTES}
     answer_block = AnswerBlock(kind, tuple(items), block_start + 1, type_attrs, line)
     qtype = detect_type(answer_block)
     if qtype is None:
-        errors.append(ContentError(path, answer_block.line, "cannot tell the question type: choice options need "
-                                   "'[ ]' or '[x]', matching lines need 'left => right'"))
+        errors.append(ContentError(path, answer_block.line, _("cannot tell the question type: choice options "
+                                                              "need '[ ]' or '[x]', matching lines need 'left => right'")))
         return None
     for key in type_attrs:
         if key not in qtype.attributes:
-            errors.append(ContentError(path, line, f"{key} does not apply to {qtype.label} questions"))
+            errors.append(ContentError(path, line, _("%(attribute)s does not apply to %(type)s questions",
+                                                     attribute=key, type=qtype.label)))
     data = qtype.parse(answer_block, errors, path)
     return QuestionSpec(
         id=attrs.get("id") or slugify(prompt) or f"question-{number}",
@@ -157,9 +160,9 @@ def _equals_items(paragraphs: list[Block], start: int, lines: list[str], path: s
         for n in range(start if first else paragraph.start, paragraph.end):
             text = lines[n].strip()
             if not text.startswith("="):
-                errors.append(ContentError(path, n + 1, "every line of the answer block must start with '='"))
+                errors.append(ContentError(path, n + 1, _("every line of the answer block must start with '='")))
             elif not text[1:].strip():
-                errors.append(ContentError(path, n + 1, "empty answer after '='"))
+                errors.append(ContentError(path, n + 1, _("empty answer after '='")))
             else:
                 items.append(BlockItem(text[1:].strip(), n + 1))
         first = False
@@ -186,25 +189,27 @@ def _attributes(text: str | None, line: int, path: str, errors: list[ContentErro
         key, value = ("id", token[1:]) if token.startswith("#") else token.split("=", 1)
         if key not in known:
             close = difflib.get_close_matches(key, known, n=1)
-            fail(f"unknown attribute {quoted(key)}" + (f" (did you mean {close[0]!r}?)" if close else
-                                                  f" (known: #id, {', '.join(known[1:])})"))
+            fail(_("unknown attribute %(name)s (did you mean %(close)s?)", name=quoted(key), close=repr(close[0]))
+                 if close else _("unknown attribute %(name)s (known: %(known)s)", name=quoted(key),
+                                 known=", ".join(("#id",) + known[1:])))
         elif key in attrs:
-            fail(f"attribute {quoted(key)} is given twice")
+            fail(_("attribute %(name)s is given twice", name=quoted(key)))
         elif key == "id" and not (ID_RE.fullmatch(value) and len(value) <= MAX_ID):
-            fail(f"invalid id {quoted(value)}: use letters, digits, '-' and '_', at most {MAX_ID} characters")
+            fail(_("invalid id %(id)s: use letters, digits, '-' and '_', at most %(max)d characters",
+                   id=quoted(value), max=MAX_ID))
         elif key == "points":
             try:
                 points = float(value)
             except ValueError:
                 points = None
             if points is None or not POINTS.admits(points):
-                fail(f"points must be {POINTS.describe()}, not {quoted(value)}")
+                fail(_("points must be %(bounds)s, not %(value)s", bounds=POINTS.describe(), value=quoted(value)))
             else:
                 attrs[key] = int(points) if points.is_integer() else points
         elif key == "skills":
             skills = tuple(s.strip() for s in value.split(","))
             if not all(skills):
-                fail(f"skills must be comma-separated ids, not {quoted(value)}")
+                fail(_("skills must be comma-separated ids, not %(value)s", value=quoted(value)))
             else:
                 attrs[key] = skills
         else:

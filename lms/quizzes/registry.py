@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from lms.content.errors import ContentError
+from lms.i18n import _
 from lms.quizzes import gift_text
 from lms.quizzes.spec import QuestionSpec
 
@@ -83,7 +84,7 @@ class QuestionType:
     """
 
     name: ClassVar[str] = ""
-    label: ClassVar[str] = ""
+    label: ClassVar[str] = ""  # what authors read in messages ("single choice"); a built-in's is translated
     # Heading attributes this type understands beyond id, points and skills.
     attributes: ClassVar[frozenset[str]] = frozenset()
     template: ClassVar[str] = "quizzes/types/answer.html"
@@ -158,7 +159,7 @@ class QuestionType:
     @classmethod
     def gift_answers(cls, data: Mapping[str, Any]) -> str:
         """The inside of the GIFT answer braces; raises NotRepresentable when GIFT cannot say it."""
-        raise NotRepresentable(f"{cls.label or cls.name} questions have no GIFT equivalent")
+        raise NotRepresentable(_("%(type)s questions have no GIFT equivalent", type=cls.label or cls.name))
 
     @classmethod
     def gift_loss(cls, data: Mapping[str, Any]) -> str | None:
@@ -238,6 +239,13 @@ def fold(text: str) -> str:
                 continue
         kept.append(ch)
     return "".join(kept)
+
+
+def strip_accents(text: str) -> str:
+    """``text`` without its accents: "développement" reads "developpement", "Ærø" "Ærø" (Æ and ø are letters
+    of their own, not accented ones). Unicode NFD splits each accented letter into its letter and combining
+    marks, which are dropped."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
 
 
 def quote(markdown: str, indent: str = "") -> str:

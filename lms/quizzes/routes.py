@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user, login_required
 
 from ..access import attempt_or_abort
+from ..i18n import _, _l
 from ..web import silently, transaction
 from ..catalog import services as catalog
 from ..progress.outline import outline
@@ -19,10 +20,16 @@ from .qtypes import InvalidResponse
 
 bp = Blueprint("quizzes", __name__, template_folder="templates")
 
-LATE_SAVE = ("Time is up: these answers reached the server after the deadline and were not saved. "
-             "The answers saved before the deadline are graded.")
-TIME_UP_SUBMITTED = "Time is up: your attempt was submitted with the answers saved before the deadline."
-REVIEW_LABELS = {"after_submit": "after you submit", "after_pass": "once you pass", "never": "never"}
+# Lazy: each is read in the language of the request that shows it (str() before flashing or JSON).
+LATE_SAVE = _l("Time is up: these answers reached the server after the deadline and were not saved. "
+               "The answers saved before the deadline are graded.")
+TIME_UP_SUBMITTED = _l("Time is up: your attempt was submitted with the answers saved before the deadline.")
+UNREADABLE = _l("These answers could not be read. Use the Save answers button.")
+# The quiz's review setting (stored, compared in code) and the words the quiz page shows for it.
+REVIEW_LABELS = {"after_submit": _l("after you submit"), "after_pass": _l("once you pass"), "never": _l("never")}
+
+# {{ ngettext(..., quiz_plural_n(points)) }}: the plural form of a number of points that may be 2.5.
+bp.add_app_template_global(summary.plural_n, "quiz_plural_n")
 
 
 def _load(course_slug: str, quiz_slug: str, include_retired: bool = False) -> tuple[Course, Quiz]:
@@ -42,7 +49,7 @@ def _attempt_url(course: Course, quiz: Quiz, attempt: Attempt) -> str:
 def quiz(course_slug: str, quiz_slug: str):
     course, item = _load(course_slug, quiz_slug)
     if not services.can_take(current_user, course, enrolled=enrolment_for(current_user, course) is not None):
-        flash("Enrol in the course to take its quizzes.", "info")
+        flash(_("Enrol in the course to take its quizzes."), "info")
         return redirect(url_for("catalog.course", slug=course.slug))
     attempts = services.attempts_of(current_user, item)
     pool = len(services.question_pool(item))
@@ -78,7 +85,7 @@ def attempt(course_slug: str, quiz_slug: str, attempt_id: int):
         with transaction() as done:
             services.submit_attempt(found)
         if done.ok:
-            flash(TIME_UP_SUBMITTED, "info")
+            flash(str(TIME_UP_SUBMITTED), "info")
     if found.is_open and found.user_id == current_user.id:
         return _attempt_page(course, item, found)
     return _result_page(course, item, found)
@@ -93,7 +100,7 @@ def answer(course_slug: str, quiz_slug: str, attempt_id: int):
     if action not in ("save", "submit"):
         abort(400)
     if not found.is_open:
-        flash("This attempt was already submitted.", "info")
+        flash(_("This attempt was already submitted."), "info")
         return redirect(_attempt_url(course, item, found))
     questions = services.attempt_questions(found)
     try:
@@ -105,11 +112,11 @@ def answer(course_slug: str, quiz_slug: str, attempt_id: int):
     if not done.ok:  # a response no honest form could post: nothing is saved
         abort(400)
     if outcome.time_up and not outcome.submitted:
-        flash(LATE_SAVE, "error")
+        flash(str(LATE_SAVE), "error")
     elif outcome.mistakes:
         return _attempt_page(course, item, found, outcome.mistakes, forms.posted_values(request.form))
     elif not outcome.submitted:
-        flash("Your answers are saved.", "success")
+        flash(_("Your answers are saved."), "success")
     return redirect(_attempt_url(course, item, found))
 
 
@@ -121,17 +128,17 @@ def autosave(course_slug: str, quiz_slug: str, attempt_id: int):
     course, item = _load(course_slug, quiz_slug, include_retired=True)
     found = attempt_or_abort(item, attempt_id)
     if not found.is_open:
-        return jsonify(saved=False, message="This attempt was already submitted: reload the page to see it."), 409
+        return jsonify(saved=False, message=_("This attempt was already submitted: reload the page to see it.")), 409
     try:
         responses, mistakes = forms.read_responses(request.form, services.attempt_questions(found))
     except InvalidResponse:
-        return jsonify(saved=False, message="These answers could not be read. Use the Save answers button."), 400
+        return jsonify(saved=False, message=str(UNREADABLE)), 400
     with transaction(InvalidResponse, failure=silently) as done:
         outcome = services.answer_attempt(found, responses, mistakes, submit=False)
     if not done.ok:
-        return jsonify(saved=False, message="These answers could not be read. Use the Save answers button."), 400
+        return jsonify(saved=False, message=str(UNREADABLE)), 400
     if outcome.time_up:
-        return jsonify(saved=False, time_up=True, message=LATE_SAVE), 409
+        return jsonify(saved=False, time_up=True, message=str(LATE_SAVE)), 409
     return jsonify(saved=True, mistakes={forms.field_name(question): outcome.mistakes[question.id]
                                          for question in services.attempt_questions(found)
                                          if question.id in outcome.mistakes})
@@ -149,6 +156,7 @@ def _attempt_page(course: Course, quiz: Quiz, attempt: Attempt, mistakes=None, v
     left = services.time_left(attempt)
     return render_template("quizzes/attempt.html", course=course, quiz=quiz, attempt=attempt, items=items,
                            values=values, mistakes=mistakes or {}, time_left=left,
+                           deadline_stamp=attempt.deadline.strftime("%Y-%m-%dT%H:%M:%SZ") if attempt.deadline else "",
                            time_up=left is not None and not left, field_name=forms.field_name)
 
 

@@ -16,6 +16,7 @@ from ..catalog.models import Course
 from ..catalog.services import oversees
 from ..db import insert_ignore, upsert, utcnow
 from ..extensions import db
+from ..i18n import _, ngettext
 from ..schools.models import School
 from ..signals import attempt_graded
 from .models import Attempt, AttemptAnswer, AttemptQuestion, QuestionVersion, Quiz
@@ -82,10 +83,11 @@ def start_attempt(user: User, quiz: Quiz, school: School) -> Attempt:
         return current
     number = attempts[-1].number + 1 if attempts else 1
     if quiz.max_attempts and number > quiz.max_attempts:
-        raise AttemptsExhausted(f"You have used all {quiz.max_attempts} attempts at this quiz.")
+        raise AttemptsExhausted(ngettext("You have used your only attempt at this quiz.",
+                                         "You have used all %(num)d attempts at this quiz.", quiz.max_attempts))
     pool = question_pool(quiz)
     if not pool:
-        raise QuizRefused("This quiz has no questions yet.")
+        raise QuizRefused(_("This quiz has no questions yet."))
     now, seed = utcnow(), secrets.randbelow(2**31)
     deadline = now + timedelta(minutes=quiz.time_limit) if quiz.time_limit else None
     created = db.session.execute(insert_ignore(
@@ -139,7 +141,7 @@ def _lock_open(attempt: Attempt, now: datetime) -> None:
                               or_(Attempt.deadline.is_(None), Attempt.deadline > now))
         .values(late=Attempt.late).execution_options(synchronize_session=False)).rowcount
     if not still_open:
-        raise AttemptClosed("This attempt is closed: it was submitted or its time is up.")
+        raise AttemptClosed(_("This attempt is closed: it was submitted or its time is up."))
 
 
 def save_answers(attempt: Attempt, responses: Mapping[int, Any]) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from lms.content.errors import ContentError
 from lms.content.frontmatter import Bounds, Document, Key, check_keys, load_yaml
+from lms.i18n import _, ngettext
 from lms.quizzes.spec import REVIEW_MODES
 
 FENCES = ("---", "...")
@@ -34,17 +35,18 @@ class FrontMatter:
 def read_front_matter(lines: list[str], path: str, errors: list[ContentError]) -> FrontMatter:
     """The YAML between ``---`` lines at the top; errors carry file line numbers."""
     if not lines or lines[0].strip() != "---":
-        errors.append(ContentError(path, 1, "a quiz starts with front matter: '---', 'title: ...', '---'"))
+        errors.append(ContentError(path, 1, _("a quiz starts with front matter: %(example)s",
+                                              example="'---', 'title: ...', '---'")))
         return FrontMatter()
     end = next((i for i in range(1, len(lines)) if lines[i].strip() in FENCES), None)
     if end is None:
-        errors.append(ContentError(path, 1, "the front matter is not closed with '---'"))
+        errors.append(ContentError(path, 1, _("the front matter is not closed with '---'")))
         return FrontMatter(end=len(lines))
     values, key_lines = load_yaml("\n".join(lines[1:end]), path, errors, first_line=2)
     if values is None:
         return FrontMatter(end=end + 1)
     if not isinstance(values, dict):
-        errors.append(ContentError(path, 2, "front matter must be 'key: value' lines"))
+        errors.append(ContentError(path, 2, _("front matter must be %(example)s lines", example="'key: value'")))
         return FrontMatter(end=end + 1)
     return FrontMatter(values, key_lines, end + 1)
 
@@ -57,5 +59,7 @@ def check_settings(
     draw = settings.get("draw")
     if draw is not None and questions and draw > questions:
         errors.append(ContentError(path, front.lines.get("draw", 1),
-                                   f"draw is {draw} but the quiz has only {questions} question{'s' if questions > 1 else ''}"))
+                                   ngettext("draw is %(draw)d but the quiz has only %(num)d question",
+                                            "draw is %(draw)d but the quiz has only %(num)d questions", questions,
+                                            draw=draw)))
     return settings

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import get_locale
 from sqlalchemy import case, func
 
 from ..accounts.models import User
 from ..catalog.models import Course
 from ..extensions import db
+from ..i18n import _l
 from . import services
 from .models import Attempt, QuestionVersion, Quiz
 from .qtypes import InvalidResponse, get_type
@@ -53,6 +55,20 @@ def quiz_state(user: User, quiz: Quiz, attempts: list[Attempt]) -> QuizState:
     return QuizState(quiz, len(attempts), max(scores) if scores else None, any(a.passed for a in attempts))
 
 
+# An answer's outcome (also a CSS class: outcome-partly-correct) and the words the review shows for it.
+OUTCOME_LABELS = {"correct": _l("Correct"), "partly correct": _l("Partly correct"), "incorrect": _l("Incorrect")}
+
+
+def plural_n(value: float) -> int:
+    """The count that picks the plural form of ``value`` points in the page's language: gettext's plural
+    rules take whole numbers, but 2.5 points is plural in English and 1.5 singular in French (CLDR's
+    rules, from Babel's locale, tell decimals apart). 1 stands for the singular form, 2 for the other."""
+    if float(value).is_integer():
+        return int(value)
+    locale = get_locale()
+    return 1 if locale is not None and locale.plural_form(value) == "one" else 2
+
+
 @dataclass(frozen=True)
 class ReviewItem:
     """A question as the learner answered it: the response, its score and, if review allows, why."""
@@ -65,6 +81,10 @@ class ReviewItem:
     @property
     def outcome(self) -> str:
         return "correct" if self.score >= 1 - services.EPSILON else "partly correct" if self.score > 0 else "incorrect"
+
+    @property
+    def outcome_label(self) -> str:
+        return str(OUTCOME_LABELS[self.outcome])
 
 
 def review_items(attempt: Attempt) -> list[ReviewItem]:

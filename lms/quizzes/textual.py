@@ -9,8 +9,9 @@ from typing import Any
 
 from lms.content.errors import ContentError, quoted
 from lms.content.frontmatter import Bounds
+from lms.i18n import _, _l
 from lms.quizzes import gift_text
-from lms.quizzes.registry import AnswerBlock, InvalidResponse, QuestionType, fold, register
+from lms.quizzes.registry import AnswerBlock, InvalidResponse, QuestionType, fold, register, strip_accents
 
 NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 TOLERANCE_SIGNS = ("±", "+/-", "+-")
@@ -18,6 +19,8 @@ _LOOKS_NUMERIC = re.compile(r"\s*[+\-\u2212]?\.?\d")
 _COMMA_DECIMAL = re.compile(r"\s*[+\-\u2212]?\d+,\d+\s*")
 # An author's numbers and tolerances: integers up to 10^15 are exact in a float, so they print back as written.
 ANSWER = Bounds(-1e15, 1e15)
+# A short answer's ``accents`` attribute: "count" (the default) or "ignore".
+ACCENTS = ("count", "ignore")
 
 
 def parse_number(text: str) -> float | None:
@@ -56,7 +59,7 @@ def _author_number(text: str, bounds: Bounds, shown: str) -> float | None:
         return None
     value = float(text)
     if not bounds.admits(value):
-        raise OutOfRange(f"in {shown}, each number must be {bounds.describe()}")
+        raise OutOfRange(_("in %(answer)s, each number must be %(bounds)s", answer=shown, bounds=bounds.describe()))
     return value
 
 
@@ -67,22 +70,23 @@ def read_numeric_answer(text: str) -> dict[str, float]:
     if ".." in text:
         low, high = (_author_number(part, ANSWER, shown) for part in text.split("..", 1))
         if low is None or high is None:
-            raise ValueError(f"cannot read the range {shown}: write it as 40..44")
+            raise ValueError(_("cannot read the range %(answer)s: write it as 40..44", answer=shown))
         if low > high:
-            raise ValueError(f"the range {shown} is empty: the smaller number comes first")
+            raise ValueError(_("the range %(answer)s is empty: the smaller number comes first", answer=shown))
         return {"min": low, "max": high}
     for sign in TOLERANCE_SIGNS:
         if sign in text:
             value, tolerance = (_author_number(part, ANSWER, shown) for part in text.split(sign, 1))
             if value is None or tolerance is None:
-                raise ValueError(f"cannot read {shown}: write it as 42 ± 0.5")
+                raise ValueError(_("cannot read %(answer)s: write it as 42 ± 0.5", answer=shown))
             if tolerance < 0:
-                raise ValueError(f"the tolerance in {shown} is negative")
+                raise ValueError(_("the tolerance in %(answer)s is negative", answer=shown))
             return {"value": value, "tolerance": tolerance}
     value = _author_number(text, ANSWER, shown)
     if value is None:
-        hint = ": use a decimal point" if _COMMA_DECIMAL.fullmatch(text) else ""
-        raise ValueError(f"cannot read the number {shown}{hint}")
+        if _COMMA_DECIMAL.fullmatch(text):
+            raise ValueError(_("cannot read the number %(answer)s: use a decimal point", answer=shown))
+        raise ValueError(_("cannot read the number %(answer)s", answer=shown))
     return {"value": value, "tolerance": 0.0}
 
 
@@ -133,10 +137,13 @@ class _Typed(QuestionType):
 
 @register
 class ShortAnswer(_Typed):
-    """Any listed answer, ignoring case, spacing and punctuation."""
+    """Any listed answer, ignoring case, spacing and punctuation; with ``accents=ignore`` accents too
+    ("developpement" for "développement"). ``data["accents"]`` is "ignore" or absent (accents count), so
+    the questions written before the attribute keep their data, and their versions."""
 
     name = "short"
-    label = "short answer"
+    label = _l("short answer")
+    attributes = frozenset({"accents"})
     template = "quizzes/types/short.html"
 
     @classmethod
@@ -147,10 +154,16 @@ class ShortAnswer(_Typed):
     def parse(cls, block: AnswerBlock, errors: list[ContentError], path: str) -> dict[str, Any]:
         # A leading backslash keeps a number-like answer as text: `= \4` accepts the text "4".
         answers = [item.text[1:] if item.text.startswith("\\") else item.text for item in block.items]
+        accents = block.attrs.get("accents", "count")
+        if accents not in ACCENTS:
+            errors.append(ContentError(path, block.heading_line or block.line,
+                                       _("accents must be count or ignore, not %(value)s", value=quoted(accents))))
+        data = {"answers": answers, "accents": "ignore"} if accents == "ignore" else {"answers": answers}
+        same = _folder(data)
         for item, answer in zip(block.items, answers):
-            if not fold(answer):
-                errors.append(ContentError(path, item.line, "answer has no letters or digits to compare"))
-        return {"answers": answers}
+            if not same(answer):
+                errors.append(ContentError(path, item.line, _("answer has no letters or digits to compare")))
+        return data
 
     @classmethod
     def grade(cls, data: Mapping[str, Any], response: Any) -> float:
@@ -158,8 +171,19 @@ class ShortAnswer(_Typed):
             return 0.0
         if not isinstance(response, str):
             raise InvalidResponse(f"short answer: expected text, got {response!r}")
-        given = fold(response)
-        return 1.0 if given and any(given == fold(a) for a in data["answers"]) else 0.0
+        same = _folder(data)
+        given = same(response)
+        return 1.0 if given and any(given == same(a) for a in data["answers"]) else 0.0
+
+    @classmethod
+    def heading_attributes(cls, data: Mapping[str, Any]) -> dict[str, str]:
+        return {"accents": "ignore"} if data.get("accents") == "ignore" else {}
+
+    @classmethod
+    def gift_loss(cls, data: Mapping[str, Any]) -> str | None:
+        if data.get("accents") == "ignore":
+            return _("GIFT short answers compare accents: exported with accents counting")
+        return None
 
     @classmethod
     def to_markdown(cls, data: Mapping[str, Any]) -> str:
@@ -168,6 +192,15 @@ class ShortAnswer(_Typed):
     @classmethod
     def gift_answers(cls, data: Mapping[str, Any]) -> str:
         return "".join(f"={gift_text.escape(a)}\n" for a in data["answers"])
+
+
+def _folder(data: Mapping[str, Any]):
+    """How a short answer question compares texts: ``fold`` (case, spacing and punctuation ignored), then
+    ``strip_accents`` when the author wrote ``accents=ignore`` (after casefolding, which may itself add a
+    combining mark: "İ" folds to "i̇")."""
+    if data.get("accents") == "ignore":
+        return lambda text: strip_accents(fold(text))
+    return fold
 
 
 def _literal(answer: str) -> str:
@@ -180,7 +213,7 @@ class Numeric(_Typed):
     """A number within a tolerance or a range; several accepted answers allowed."""
 
     name = "numeric"
-    label = "numeric"
+    label = _l("numeric")
     template = "quizzes/types/numeric.html"
 
     @classmethod
@@ -193,8 +226,8 @@ class Numeric(_Typed):
         for item in block.items:
             if classify(item.text) == "text":
                 errors.append(ContentError(
-                    path, item.line, f"{quoted(item.text)} is not a number: a question mixes numeric and short answers"
-                ))
+                    path, item.line,
+                    _("%(answer)s is not a number: a question mixes numeric and short answers", answer=quoted(item.text))))
                 continue
             try:
                 answers.append(read_numeric_answer(item.text))
