@@ -58,7 +58,7 @@ def new_course():
             course = services.create_course(current_school(), current_user, form.slug.data, form.title.data.strip(),
                                             form.summary.data.strip(), form.level.data, float(form.hours.data), chosen)
             done.success = _("%(course)s is created and unpublished: learners see it once course.md says "
-                             "'published: true'.", course=course.title)
+                             "'%(setting)s'.", course=course.title, setting="published: true")
         if done.ok:
             return redirect(_workspace(course.slug))
         if isinstance(done.error, ContentInvalid):
