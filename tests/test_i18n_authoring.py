@@ -87,20 +87,20 @@ def test_the_authoring_pages_read_in_french(synced, author_fr, auth):
     history = author_fr.get(f"/author/courses/intro-course/history/{LESSON_PATH}")
     text = main(history)
     for french in ("Historique de", "Toutes les révisions, de la plus récente à la plus ancienne", "Révision",
-                   "Quand", "Qui", "Comment", "État", "publiée actuellement", "Synchronisation"):
+                   "Quand", "Qui", "Comment", "État", "publiée actuellement", "synchronisée"):
         assert french in text, french
     assert_no_english(text, ["History of", "Every revision", "When", "Who", "How", "State", "published now",
-                             "Open the editor", "Changes", "Sync"])
+                             "Open the editor", "Changes", "synced"])
 
     with synced.app_context():
         revision_id = db.session.execute(db.select(SourceRevision.id).join(SourceRevision.file)
                                          .where(SourceFile.path == LESSON_PATH)).scalars().first()
     revision = author_fr.get(f"/author/courses/intro-course/revisions/{revision_id}")
     text = main(revision)
-    for french in ("Révision 1 de", "Synchronisation par flask lms sync", "Restaurer cette révision comme nouveau brouillon",
+    for french in ("Révision 1 de", "Synchronisée par flask lms sync", "Restaurer cette révision comme nouveau brouillon",
                    "Modifications (première révision)", "Ancienne ligne", "Nouvelle ligne", "Texte complet", "ajoutée"):
         assert french in text, french
-    assert_no_english(text, ["Revision", "Sync by", "Restore this revision", "Changes", "Old line", "New line",
+    assert_no_english(text, ["Revision", "Synced by", "Restore this revision", "Changes", "Old line", "New line",
                              "Full text", "added", "first revision"])
 
     new_course = author_fr.get("/author/courses/new")
@@ -122,6 +122,12 @@ def test_flashes_and_refusals_read_in_french(synced, author_fr, auth):
                                                "minutes": "5"}, token_from=WORKSPACE)
     text = main(author_fr.get(again.headers["Location"]))
     assert "Le module a déjà une leçon «\u00a0essai\u00a0»." in text and "already" not in text
+    refused = auth.post("/author/courses/new", {"title": "", "slug": "Pas Bon", "summary": "", "level": "beginner",
+                                                "hours": "2"}, token_from="/author/courses/new")
+    text = main(refused)
+    assert "Utilisez des lettres minuscules, des chiffres et «\u00a0-\u00a0»." in text
+    assert "Choisissez au moins une compétence." in text
+    assert_no_english(text, ["Use lowercase letters", "Choose at least one skill", "This field is required"])
     saved = submit(auth, LESSON_PATH, head_text(synced, LESSON_PATH) + "\nMore.\n", "save")
     text = main(author_fr.get(saved.headers["Location"]))
     assert "Brouillon enregistré." in text and "Draft saved" not in text
