@@ -197,3 +197,16 @@ def test_flask_lms_check_and_sync_report_success_in_french(content_dir, runner):
     assert refused.exit_code == 1
     assert "courses/intro-course/01-basics/02-models.md:3: «\u00a0minutes\u00a0» doit être un nombre entier" in refused.output
     assert f"1 erreur{NNBSP}; rien n’a été modifié." in refused.output
+
+
+def test_the_quiz_preview_reads_in_french(synced, author_fr, auth):
+    created = auth.post(WORKSPACE + "quizzes", {"folder": "01-basics"}, token_from=WORKSPACE)
+    assert created.status_code == 302
+    quiz = "quizzes/intro-course/01-basics.md"
+    text = main(submit(auth, quiz, "---\ntitle: Basics check\npass_mark: 66.5\ntime_limit: 1\n---\n\n"
+                                   "## What does a good prompt name? {#audience}\n\n- [x] Its audience\n- [ ] Its font\n",
+                       "preview"))
+    for french in ("Note de passage", "66,5", "Tentatives", "illimitées", "Temps disponible", "1 minute",
+                   "Relecture", "1 point", "id <code>audience</code>"):
+        assert french in text, french
+    assert_no_english(text, ["Pass mark", "Attempts", "unlimited", "Time limit", "Review", "Explanation"])
