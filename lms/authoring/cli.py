@@ -11,6 +11,7 @@ from flask.cli import with_appcontext
 
 from ..content.errors import ContentInvalid
 from ..extensions import db
+from ..i18n import _, ngettext, number
 from ..schools.services import current_school
 from .gitsync import SyncConflict, export_tree, sync_folder
 
@@ -30,18 +31,23 @@ def sync_command(content_dir: str | None, force: bool) -> None:
         db.session.rollback()
         for item in conflict.conflicts:
             click.echo(str(item), err=True)
-        click.echo(f"{len(conflict.conflicts)} file(s) changed both in the browser and in {root} since the last "
-                   "sync; nothing was changed. Run `flask lms export` and merge the edits in Git, or sync again "
-                   "with --force to take the folder's version.", err=True)
+        click.echo(ngettext("%(num)d file changed both in the browser and in %(root)s since the last sync; nothing "
+                            "was changed. Run `flask lms export` and merge the edits in Git, or sync again with "
+                            "--force to take the folder's version.",
+                            "%(num)d files changed both in the browser and in %(root)s since the last sync; nothing "
+                            "was changed. Run `flask lms export` and merge the edits in Git, or sync again with "
+                            "--force to take the folder's version.", len(conflict.conflicts), root=root), err=True)
         sys.exit(1)
     except ContentInvalid as exc:
         db.session.rollback()
         for error in exc.errors:
             click.echo(str(error), err=True)
-        click.echo(f"{len(exc.errors)} error(s); nothing was changed.", err=True)
+        click.echo(ngettext("%(num)d error; nothing was changed.", "%(num)d errors; nothing was changed.",
+                            len(exc.errors)), err=True)
         sys.exit(1)
     db.session.commit()
-    click.echo(f"Synced {root}: {report} in {time.perf_counter() - started:.2f}s.")
+    click.echo(_("Synced %(root)s: %(report)s in %(seconds)s s.", root=root, report=report,
+                 seconds=number(round(time.perf_counter() - started, 2))))
 
 
 @click.command("export")
@@ -52,5 +58,5 @@ def export_command(directory: Path) -> None:
     then mirror the database (files it does not hold are removed from those two folders)."""
     report = export_tree(directory.resolve())
     for path in report.removed:
-        click.echo(f"removed {path}")
-    click.echo(f"Exported to {directory}: {report}.")
+        click.echo(_("removed %(path)s", path=path))
+    click.echo(_("Exported to %(directory)s: %(report)s.", directory=directory, report=report))

@@ -7,41 +7,44 @@ from wtforms import DecimalField, HiddenField, IntegerField, SelectChoice, Selec
     StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from ..i18n import _l
+
 SLUG_RULES = [DataRequired(), Length(max=80),
-              Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message="Use lowercase letters, digits and '-'.")]
+              Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lowercase letters, digits and '-'."))]
 
 
 class NewCourseForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    slug = StringField("Address name (slug)", validators=SLUG_RULES,
-                       description="Part of the course's address: lowercase letters, digits and '-'. It cannot change later.")
-    summary = StringField("Summary", validators=[DataRequired(), Length(max=200)],
-                          description="One sentence for the catalog, at most 200 characters.")
-    level = SelectField("Level", choices=[SelectChoice(level, level.capitalize())
-                                          for level in ("beginner", "intermediate", "advanced")])
-    hours = DecimalField("Estimated hours", places=1, validators=[DataRequired(), NumberRange(min=0.1, max=999)])
-    skills = SelectMultipleField("Skills", validators=[DataRequired(message="Choose at least one skill.")],
-                                 description="Hold Ctrl (or Cmd) to choose several.")
-    submit = SubmitField("Create the course (unpublished)")
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(_l("Address name (slug)"), validators=SLUG_RULES,
+                       description=_l("Part of the course's address: lowercase letters, digits and '-'. It cannot change later."))
+    summary = StringField(_l("Summary"), validators=[DataRequired(), Length(max=200)],
+                          description=_l("One sentence for the catalog, at most 200 characters."))
+    level = SelectField(_l("Level"), choices=[SelectChoice("beginner", _l("Beginner")),
+                                              SelectChoice("intermediate", _l("Intermediate")),
+                                              SelectChoice("advanced", _l("Advanced"))])
+    hours = DecimalField(_l("Estimated hours"), places=1, validators=[DataRequired(), NumberRange(min=0.1, max=999)])
+    skills = SelectMultipleField(_l("Skills"), validators=[DataRequired(message=_l("Choose at least one skill."))],
+                                 description=_l("Hold Ctrl (or Cmd) to choose several."))
+    submit = SubmitField(_l("Create the course (unpublished)"))
 
 
 class NewModuleForm(FlaskForm):
-    title = StringField("Module title", validators=[DataRequired(), Length(max=200)])
-    slug = StringField("Module slug", validators=SLUG_RULES)
-    submit = SubmitField("Add module")
+    title = StringField(_l("Module title"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(_l("Module slug"), validators=SLUG_RULES)
+    submit = SubmitField(_l("Add module"))
 
 
 class NewLessonForm(FlaskForm):
     folder = HiddenField(validators=[DataRequired()])
-    title = StringField("Lesson title", validators=[DataRequired(), Length(max=200)])
-    slug = StringField("Lesson slug", validators=SLUG_RULES)
-    minutes = IntegerField("Minutes", default=10, validators=[DataRequired(), NumberRange(min=1, max=600)])
-    submit = SubmitField("Add lesson")
+    title = StringField(_l("Lesson title"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(_l("Lesson slug"), validators=SLUG_RULES)
+    minutes = IntegerField(_l("Minutes"), default=10, validators=[DataRequired(), NumberRange(min=1, max=600)])
+    submit = SubmitField(_l("Add lesson"))
 
 
 class NewQuizForm(FlaskForm):
     folder = HiddenField()  # a module folder; empty for the final exam
-    submit = SubmitField("Add quiz")
+    submit = SubmitField(_l("Add quiz"))
 
 
 class MoveForm(FlaskForm):
@@ -50,20 +53,20 @@ class MoveForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
-    image = FileField("Image (PNG, JPEG, GIF or WebP)", validators=[FileRequired()])
-    submit = SubmitField("Upload")
+    image = FileField(_l("Image (PNG, JPEG, GIF or WebP)"), validators=[FileRequired()])
+    submit = SubmitField(_l("Upload"))
 
 
 class EditorForm(FlaskForm):
-    text = TextAreaField("Markdown source, front matter included")
-    note = StringField("What changed (optional)", validators=[Optional(), Length(max=300)])
+    text = TextAreaField(_l("Markdown source, front matter included"))
+    note = StringField(_l("What changed (optional)"), validators=[Optional(), Length(max=300)])
     base = HiddenField()
-    preview = SubmitField("Preview")
-    save = SubmitField("Save draft")
-    publish = SubmitField("Save and publish")
+    preview = SubmitField(_l("Preview"))
+    save = SubmitField(_l("Save draft"))
+    publish = SubmitField(_l("Save and publish"))
 
 
 class ConfirmForm(FlaskForm):
     """A button whose POST needs nothing but the CSRF token (restore, publish all, delete)."""
 
-    submit = SubmitField("Confirm")
+    submit = SubmitField(_l("Confirm"))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..content.sync import SyncReport, sync_content
 from ..extensions import db
+from ..i18n import _
 from ..schools.models import School
 from .models import SourceFile
 from .store import (
@@ -35,10 +36,11 @@ class Conflict:
 
     def __str__(self) -> str:
         def state(digest: str | None) -> str:
-            return "deleted" if digest is None else digest[:12]
+            return _("deleted") if digest is None else digest[:12]
 
-        return (f"{self.path}: changed in the browser (now {state(self.browser)}) and on disk (now {state(self.disk)}) "
-                f"since the last sync ({state(self.synced)})")
+        return _("%(path)s: changed in the browser (now %(browser)s) and on disk (now %(disk)s) since the last sync "
+                 "(%(synced)s)", path=self.path, browser=state(self.browser), disk=state(self.disk),
+                 synced=state(self.synced))
 
 
 class SyncConflict(Exception):
@@ -161,7 +163,8 @@ class ExportReport:
     removed: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return f"{self.written} written, {self.unchanged} unchanged, {len(self.removed)} removed"
+        return _("%(written)s written, %(unchanged)s unchanged, %(removed)s removed", written=self.written,
+                 unchanged=self.unchanged, removed=len(self.removed))
 
 
 def export_tree(root: Path | str) -> ExportReport:

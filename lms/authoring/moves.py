@@ -12,6 +12,7 @@ from ..catalog.models import Course
 from ..content.sync import SyncReport
 from ..content.tree import NAME, order_key
 from ..extensions import db
+from ..i18n import _
 from ..schools.models import School
 from .models import SourceFile
 from .services import AuthoringError, Folder, folder_of, module_folders, quiz_folder
@@ -28,7 +29,7 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 def _renumbered(names: list[str], index: int, step: int) -> dict[str, str]:
     """Old name -> new name after moving ``names[index]`` by ``step``, numbering 1, 2, 3 in the new order."""
     if not 0 <= index + step < len(names):
-        raise AuthoringError("It is already at that end.")
+        raise AuthoringError(_("It is already at that end."))
     order = list(names)
     order[index], order[index + step] = order[index + step], order[index]
     widths = [len(m.group(1)) for m in (NAME.match(n.removesuffix(".md")) for n in names) if m and m.group(1)]

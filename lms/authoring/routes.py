@@ -9,6 +9,7 @@ from wtforms import SelectChoice
 
 from ..content.errors import ContentInvalid
 from ..extensions import db
+from ..i18n import _, ngettext
 from ..quizzes.rendering import attempt_page, quiz_page
 from ..schools.services import current_school
 from ..access import authored_course_or_abort, authored_courses, require_author
@@ -56,8 +57,8 @@ def new_course():
         with transaction(services.AuthoringError, ContentInvalid, failure=silently) as done:
             course = services.create_course(current_school(), current_user, form.slug.data, form.title.data.strip(),
                                             form.summary.data.strip(), form.level.data, float(form.hours.data), chosen)
-            done.success = (f"{course.title} is created and unpublished: learners see it once course.md says "
-                            "'published: true'.")
+            done.success = _("%(course)s is created and unpublished: learners see it once course.md says "
+                             "'%(setting)s'.", course=course.title, setting="published: true")
         if done.ok:
             return redirect(_workspace(course.slug))
         if isinstance(done.error, ContentInvalid):
@@ -83,9 +84,9 @@ def publish_all(slug: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     files = services.drafts(item)
-    with transaction(ContentInvalid, success=f"Published {len(files)} file(s).",
-                     failure=lambda _: "Nothing was published: the drafts do not validate together. "
-                                       "Fix the errors listed below.") as done:
+    with transaction(ContentInvalid, success=ngettext("Published %(num)d file.", "Published %(num)d files.", len(files)),
+                     failure=lambda error: _("Nothing was published: the drafts do not validate together. "
+                                             "Fix the errors listed below.")) as done:
         services.publish(files, current_school())
     if not done.ok:
         return _workspace_page(item, done.error.errors, 422)
@@ -97,7 +98,7 @@ def new_module(slug: str):
     item = authored_course_or_abort(slug)
     form = NewModuleForm()
     if not form.validate_on_submit():
-        flash("A module needs a title and a slug of lowercase letters, digits and '-'.", "error")
+        flash(_("A module needs a title and a slug of lowercase letters, digits and '-'."), "error")
         return redirect(_workspace(item.slug))
     return _created(item, lambda: services.create_module(item, current_user, form.slug.data, form.title.data.strip()))
 
@@ -107,7 +108,7 @@ def new_lesson(slug: str):
     item = authored_course_or_abort(slug)
     form = NewLessonForm()
     if not form.validate_on_submit():
-        flash("A lesson needs a title, a slug of lowercase letters, digits and '-', and minutes.", "error")
+        flash(_("A lesson needs a title, a slug of lowercase letters, digits and '-', and minutes."), "error")
         return redirect(_workspace(item.slug))
     return _created(item, lambda: services.create_lesson(item, services.folder_of(item, form.folder.data), current_user,
                                                          form.slug.data, form.title.data.strip(), form.minutes.data))
@@ -126,7 +127,7 @@ def new_quiz(slug: str):
 def _created(course, create):
     with transaction(services.AuthoringError) as done:
         file = create()
-        done.success = f"Created {file.path} as a draft."
+        done.success = _("Created %(path)s as a draft.", path=file.path)
     if not done.ok:
         return redirect(_workspace(course.slug))
     return redirect(_editor(course.slug, file.path))
@@ -139,7 +140,7 @@ def move(slug: str):
     if not form.validate_on_submit() or form.direction.data not in ("up", "down"):
         abort(400)
     file = _file_or_404(item, form.path.data)
-    with transaction(services.AuthoringError, ContentInvalid, success="The new order is published.",
+    with transaction(services.AuthoringError, ContentInvalid, success=_("The new order is published."),
                      failure=_order_refused):
         moves.move_file(item, file, -1 if form.direction.data == "up" else 1, current_user, current_school())
     return redirect(_workspace(item.slug))
@@ -147,7 +148,7 @@ def move(slug: str):
 
 def _order_refused(error: Exception) -> str:
     if isinstance(error, ContentInvalid):
-        return "The new order does not validate: " + "; ".join(str(e) for e in error.errors[:5])
+        return _("The new order does not validate: %(errors)s", errors="; ".join(str(e) for e in error.errors[:5]))
     return str(error)
 
 
@@ -158,12 +159,12 @@ def upload(slug: str):
     limit = current_app.config["LMS_UPLOAD_MAX_BYTES"]
     form = UploadForm()
     if not form.validate_on_submit():
-        flash("Choose an image to upload.", "error")
+        flash(_("Choose an image to upload."), "error")
         return redirect(_workspace(item.slug))
     data = form.image.data.stream.read(limit + 1)
     with transaction(services.AuthoringError) as done:
         file = uploads.store_image(item, form.image.data.filename or "", data, current_user, limit)
-        done.success = f"Uploaded {file.name}: link it from a lesson as ../assets/{file.name}."
+        done.success = _("Uploaded %(name)s: link it from a lesson as ../assets/%(name)s.", name=file.name)
     return redirect(_workspace(item.slug))
 
 
@@ -179,7 +180,7 @@ def edit(slug: str, path: str):
     elif not form.validate_on_submit() or database_int(form.base.data) is None:
         abort(400)
     elif form.save.data or form.publish.data:
-        with transaction(services.AuthoringError, success=None if form.publish.data else "Draft saved.") as saved:
+        with transaction(services.AuthoringError, success=None if form.publish.data else _("Draft saved.")) as saved:
             services.save_draft(file, form.text.data or "", current_user, services.clean_note(form.note.data),
                                 base=database_int(form.base.data))
         if not saved.ok:
@@ -187,8 +188,8 @@ def edit(slug: str, path: str):
         elif not form.publish.data:
             return redirect(_editor(item.slug, path))
         else:
-            with transaction(ContentInvalid, success="Published: learners see this version now.",
-                             failure=lambda _: "The draft is saved but not published: fix the errors listed below.") as published:
+            with transaction(ContentInvalid, success=_("Published: learners see this version now."),
+                             failure=lambda error: _("The draft is saved but not published: fix the errors listed below.")) as published:
                 services.publish([file], current_school())
             if published.ok:
                 return redirect(_editor(item.slug, path))
@@ -221,7 +222,8 @@ def delete(slug: str, path: str):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     with transaction(services.AuthoringError,
-                     success=f"{file.name} is deleted in a draft: publish the course's drafts to remove it for learners.") as done:
+                     success=_("%(name)s is deleted in a draft: publish the course's drafts to remove it for learners.",
+                               name=file.name)) as done:
         services.delete_file(file, current_user)
     return redirect(_workspace(item.slug) if done.ok else _editor(item.slug, path))
 
@@ -262,5 +264,6 @@ def restore(slug: str, revision_id: int):
         abort(400)
     with transaction() as done:
         created = services.restore(found, current_user)
-        done.success = f"Revision {found.number} is restored as a new draft." if created else "That text is already the latest."
+        done.success = _("Revision %(number)s is restored as a new draft.", number=found.number) if created \
+            else _("That text is already the latest.")
     return redirect(_editor(item.slug, found.file.path))

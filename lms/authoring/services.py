@@ -13,6 +13,7 @@ from ..content.frontmatter import split_front_matter
 from ..content.sync import SyncReport
 from ..content.tree import NAME, SLUG, order_key
 from ..extensions import db
+from ..i18n import _
 from ..schools.models import School
 from .models import SourceFile, SourceRevision
 from .store import (
@@ -39,7 +40,8 @@ def normalise(text: str) -> bytes:
     """Browsers send textareas with CRLF line ends; files keep LF."""
     data = text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")
     if len(data) > MAX_TEXT:
-        raise AuthoringError(f"The file is {len(data) // 1024} KB; at most {MAX_TEXT // 1024} KB are allowed.")
+        raise AuthoringError(_("The file is %(size)s KB; at most %(limit)s KB are allowed.", size=len(data) // 1024,
+                                limit=MAX_TEXT // 1024))
     return data
 
 
@@ -48,8 +50,9 @@ def save_draft(file: SourceFile, text: str, author: User, note: str = "", base: 
     """Store the text as a new revision, unless it is what the latest revision holds already.
     ``base`` is the revision the editor was opened on: a newer one means someone else saved."""
     if base is not None and base != file.head_number:
-        raise StaleEdit(f"Revision {file.head_number} was saved after you opened revision {base}. "
-                        "Your text is below: compare it with the history before saving again.")
+        raise StaleEdit(_("Revision %(saved)s was saved after you opened revision %(opened)s. "
+                          "Your text is below: compare it with the history before saving again.",
+                          saved=file.head_number, opened=base))
     data = normalise(text)
     head = head_revision(file)
     if head is not None and head.data == data:
@@ -79,7 +82,7 @@ def delete_file(file: SourceFile, author: User) -> SourceRevision | None:
     """A deletion is a draft too: the lesson or quiz goes when it is published. A course's or a module's
     own file holds the rest together, so it cannot be deleted on its own."""
     if file.name in ("course.md", "module.md"):
-        raise AuthoringError("A course or module file cannot be deleted here; remove the module's lessons instead.")
+        raise AuthoringError(_("A course or module file cannot be deleted here; remove the module's lessons instead."))
     if file.head_hash is None:
         return None
     return add_revision(file, None, "delete", author, "deleted")
@@ -101,7 +104,7 @@ def title_of(data: bytes | None) -> str:
 def check_slug(slug: str) -> str:
     slug = slug.strip().lower()
     if not SLUG.match(slug):
-        raise AuthoringError("Use lowercase letters a-z, digits and '-' (for example 'model-risk').")
+        raise AuthoringError(_("Use lowercase letters a-z, digits and '-' (for example 'model-risk')."))
     return slug
 
 
@@ -116,7 +119,7 @@ def _next_prefix(names: Iterable[str]) -> str:
 def _create(path: str, data: bytes, author: User, note: str) -> SourceFile:
     file = file_for_update(path)
     if file.head_hash is not None or file.live_hash is not None:
-        raise AuthoringError(f"{path} exists already.")
+        raise AuthoringError(_("%(path)s exists already.", path=path))
     add_revision(file, data, "create", author, note)
     return file
 
@@ -128,7 +131,7 @@ def create_course(school: School, author: User, slug: str, title: str, summary: 
     sets ``published: true``."""
     slug = check_slug(slug)
     if db.session.execute(db.select(Course.id).filter_by(slug=slug)).first() or file_at(f"courses/{slug}/course.md"):
-        raise AuthoringError(f"A course called '{slug}' exists already.")
+        raise AuthoringError(_("A course called '%(slug)s' exists already.", slug=slug))
     lock_content()
     base = f"courses/{slug}"
     files = [
@@ -176,7 +179,7 @@ def create_module(course: Course, author: User, slug: str, title: str) -> Source
     slug = check_slug(slug)
     folders = module_folders(course)
     if any(folder.slug == slug for folder in folders):
-        raise AuthoringError(f"The course has a module '{slug}' already.")
+        raise AuthoringError(_("The course has a module '%(slug)s' already.", slug=slug))
     folder = f"courses/{course_folder(course)}/{_next_prefix(f.name for f in folders)}{slug}"
     module = _create(f"{folder}/module.md", (yaml_front({"title": title}) + "\nWhat this module covers.\n").encode(),
                      author, "new module")
@@ -190,7 +193,7 @@ def create_lesson(course: Course, folder: Folder, author: User, slug: str, title
     slug = check_slug(slug)
     names = [f.name for f in course_files(course) if f.path.startswith(folder.path + "/") and f.name != "module.md"]
     if any((m := NAME.match(n.removesuffix(".md"))) and m.group(2) == slug for n in names):
-        raise AuthoringError(f"The module has a lesson '{slug}' already.")
+        raise AuthoringError(_("The module has a lesson '%(slug)s' already.", slug=slug))
     text = yaml_front({"title": title, "minutes": minutes}) + "\nWrite the lesson here.\n"
     return _create(f"{folder.path}/{_next_prefix(names)}{slug}.md", text.encode(), author, "new lesson")
 
@@ -217,7 +220,7 @@ def folder_of(course: Course, name: str) -> Folder:
     for folder in module_folders(course):
         if folder.name == name:
             return folder
-    raise AuthoringError("No such module folder.")
+    raise AuthoringError(_("No such module folder."))
 
 
 SAFE_NOTE = re.compile(r"[\x00-\x1f]")

@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 
 from ..accounts.models import User
 from ..catalog.models import Course
+from ..i18n import _
 from ..images import sniff
 from .models import SourceFile
 from .services import AuthoringError
@@ -22,23 +23,24 @@ def clean_name(filename: str) -> tuple[str, str]:
     stem, dot, extension = name.rpartition(".")
     stem = re.sub(r"[^a-z0-9]+", "-", stem).strip("-")[:80]
     if not dot or not stem:
-        raise AuthoringError("Give the image a name with an extension, such as chart.png.")
+        raise AuthoringError(_("Give the image a name with an extension, such as chart.png."))
     return f"{stem}.{extension}", extension
 
 
 def check_image(filename: str, data: bytes, max_bytes: int) -> tuple[str, str]:
     """(stored name, image type), or AuthoringError saying what is wrong."""
     if len(data) > max_bytes:
-        raise AuthoringError(f"The image is {len(data) // 1024} KB; at most {max_bytes // 1024} KB are allowed.")
+        raise AuthoringError(_("The image is %(size)s KB; at most %(limit)s KB are allowed.", size=len(data) // 1024,
+                                limit=max_bytes // 1024))
     if not data:
-        raise AuthoringError("The file is empty.")
+        raise AuthoringError(_("The file is empty."))
     name, extension = clean_name(filename)
     kind = sniff(data)
     if kind is None:
-        raise AuthoringError("Only PNG, JPEG, GIF and WebP images can be uploaded (SVG is not accepted).")
+        raise AuthoringError(_("Only PNG, JPEG, GIF and WebP images can be uploaded (SVG is not accepted)."))
     if extension not in EXTENSIONS[kind]:
-        raise AuthoringError(f"The file is a {kind.upper()} image but its name ends in .{extension}: "
-                             f"use .{EXTENSIONS[kind][0]}.")
+        raise AuthoringError(_("The file is a %(kind)s image but its name ends in .%(extension)s: use .%(expected)s.",
+                               kind=kind.upper(), extension=extension, expected=EXTENSIONS[kind][0]))
     return name, kind
 
 

@@ -9,6 +9,7 @@ import click
 from flask.cli import with_appcontext
 from flask import current_app
 
+from ..i18n import _, ngettext
 from .skillmap import curriculum_map
 from .tree import read_tree
 
@@ -20,7 +21,8 @@ def _content_dir(option: str | None) -> Path:
 def _report_errors(errors) -> None:
     for error in errors:
         click.echo(str(error), err=True)
-    click.echo(f"{len(errors)} error(s); nothing was changed.", err=True)
+    click.echo(ngettext("%(num)d error; nothing was changed.", "%(num)d errors; nothing was changed.", len(errors)),
+               err=True)
 
 
 @click.command("check")
@@ -34,8 +36,9 @@ def check_command(content_dir: str | None) -> None:
         _report_errors(tree.errors)
         sys.exit(1)
     lessons = sum(len(course.lessons) for course in tree.courses)
-    click.echo(f"{root}: OK: {len(tree.courses)} courses, {lessons} lessons, {len(tree.quizzes)} quizzes, "
-               f"{len(tree.programmes)} programmes, {len(tree.skills)} skills, no errors.")
+    click.echo(_("%(root)s: OK: %(courses)s courses, %(lessons)s lessons, %(quizzes)s quizzes, %(programmes)s "
+                 "programmes, %(skills)s skills, no errors.", root=root, courses=len(tree.courses), lessons=lessons,
+                 quizzes=len(tree.quizzes), programmes=len(tree.programmes), skills=len(tree.skills)))
 
 
 @click.command("curriculum-map")

@@ -18,9 +18,10 @@ try:  # the C loader is several times faster on a 1,000-lesson tree
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader
 
+from ..i18n import _, _l
 from .errors import ContentError, clipped, quoted
 
-NO_ANCHORS = "YAML anchors and aliases ('&name', '*name') are not allowed: write each value out"
+NO_ANCHORS = _l("YAML anchors and aliases ('&name', '*name') are not allowed: write each value out")
 
 
 @dataclass
@@ -46,7 +47,7 @@ def split_front_matter(text: str, path: str, errors: list[ContentError]) -> Docu
         if lines[index].strip() in ("---", "..."):
             break
     else:
-        errors.append(ContentError(path, 1, "front matter starts with '---' but is never closed"))
+        errors.append(ContentError(path, 1, _("front matter starts with '---' but is never closed")))
         return Document(path, {}, "", len(lines) + 1)
     yaml_text = "".join(lines[1:index])
     body = "".join(lines[index + 1:])
@@ -54,7 +55,7 @@ def split_front_matter(text: str, path: str, errors: list[ContentError]) -> Docu
     if meta is None:
         meta = {}
     elif not isinstance(meta, dict):
-        errors.append(ContentError(path, 2, "front matter must be a mapping of keys to values"))
+        errors.append(ContentError(path, 2, _("front matter must be a mapping of keys to values")))
         meta = {}
     return Document(path, meta, body, index + 2, key_lines)
 
@@ -84,16 +85,17 @@ def _parse(text: str, path: str, errors: list[ContentError], first_line: int):
     try:
         anchor = _anchor_line(text)
         if anchor is not None:
-            errors.append(ContentError(path, first_line + anchor, NO_ANCHORS))
+            errors.append(ContentError(path, first_line + anchor, str(NO_ANCHORS)))
             return None, None
         return _compose_and_construct(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_line + (mark.line if mark else 0)
         problem = getattr(exc, "problem", None) or str(exc).split("\n", 1)[0]
-        errors.append(ContentError(path, line, f"invalid YAML: {clipped(problem, 200)}"))
+        errors.append(ContentError(path, line, _("invalid YAML: %(problem)s", problem=clipped(problem, 200))))
     except (ValueError, OverflowError, RecursionError) as exc:  # a date like 2024-13-45, an int of 5,000 digits
-        errors.append(ContentError(path, first_line, f"invalid YAML: a value cannot be read ({clipped(str(exc))})"))
+        errors.append(ContentError(path, first_line, _("invalid YAML: a value cannot be read (%(reason)s)",
+                                                       reason=clipped(str(exc)))))
     return None, None
 
 
@@ -115,7 +117,7 @@ def load_yaml_file(text: str, path: str, errors: list[ContentError]):
 
 def did_you_mean(word: str, choices) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return _(" (did you mean '%(word)s'?)", word=close[0]) if close else ""
 
 
 def show_number(value: float) -> str:
@@ -136,10 +138,12 @@ class Bounds:
     above: bool = False
 
     def describe(self) -> str:
-        kind = "a whole number" if self.whole else "a number"
+        low, high = show_number(self.low), show_number(self.high)
         if self.above:
-            return f"{kind} above {show_number(self.low)}, at most {show_number(self.high)}"
-        return f"{kind} from {show_number(self.low)} to {show_number(self.high)}"
+            return _("a whole number above %(low)s, at most %(high)s", low=low, high=high) if self.whole else \
+                _("a number above %(low)s, at most %(high)s", low=low, high=high)
+        return _("a whole number from %(low)s to %(high)s", low=low, high=high) if self.whole else \
+            _("a number from %(low)s to %(high)s", low=low, high=high)
 
     def admits(self, value: Any) -> bool:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -150,7 +154,8 @@ class Bounds:
 
     def problem(self, value: Any) -> str | None:
         """None when ``value`` is in range, else what is wrong with it, quoting it (cut short)."""
-        return None if self.admits(value) else f"must be {self.describe()}, not {quoted(value)}"
+        return None if self.admits(value) else _("must be %(range)s, not %(value)s", range=self.describe(),
+                                                  value=quoted(value))
 
 
 @dataclass(frozen=True)
@@ -176,15 +181,16 @@ def check_keys(doc: Document, schema: list[Key], errors: list[ContentError]) -> 
     for name in doc.meta:
         if name not in known:
             errors.append(ContentError(doc.path, doc.line_of(str(name)),
-                                       f"unknown key {quoted(str(name))}{did_you_mean(str(name), known)}"))
+                                       _("unknown key %(key)s%(suggestion)s", key=quoted(str(name)),
+                                         suggestion=did_you_mean(str(name), known))))
     for key in schema:
         if key.name not in doc.meta or doc.meta[key.name] is None:
             if key.required:
-                errors.append(ContentError(doc.path, 1, f"missing required key '{key.name}'"))
+                errors.append(ContentError(doc.path, 1, _("missing required key '%(key)s'", key=key.name)))
             continue
         problem, value = _convert(key, doc.meta[key.name])
         if problem:
-            errors.append(ContentError(doc.path, doc.line_of(key.name), f"'{key.name}' {problem}"))
+            errors.append(ContentError(doc.path, doc.line_of(key.name), problem))
         else:
             values[key.name] = value
     return values
@@ -200,32 +206,40 @@ def _text(value: Any) -> str | None:
 
 
 def _convert(key: Key, value: Any) -> tuple[str | None, Any]:
+    """(None, the value) when it is valid, else (what is wrong, naming the key, None)."""
+    name = key.name
     if key.kind == "text":
         value = _text(value)
         if value is None:
-            return "must be text", None
+            return _("'%(key)s' must be text", key=name), None
         if not value:
-            return "must not be empty", None
+            return _("'%(key)s' must not be empty", key=name), None
         if key.max_length and len(value) > key.max_length:
-            return f"is {len(value)} characters long; at most {key.max_length} are allowed", None
+            return _("'%(key)s' is %(length)s characters long; at most %(limit)s are allowed", key=name,
+                     length=len(value), limit=key.max_length), None
         return None, value
     if key.kind == "number":
-        return key.bounds.problem(value), value
+        if key.bounds.admits(value):
+            return None, value
+        return _("'%(key)s' must be %(range)s, not %(value)s", key=name, range=key.bounds.describe(),
+                 value=quoted(value)), value
     if key.kind == "bool":
         if not isinstance(value, bool):
-            return "must be true or false", None
+            return _("'%(key)s' must be true or false", key=name), None
         return None, value
     if key.kind == "list":
         if isinstance(value, str):
             value = [value]
         items = [_text(v) for v in value] if isinstance(value, list) else [None]
         if None in items:
-            return "must be a list of text items", None
+            return _("'%(key)s' must be a list of text items", key=name), None
         if key.max_length and len(items) > key.max_length:
-            return f"lists {len(items)} items; at most {key.max_length} are allowed", None
+            return _("'%(key)s' lists %(count)s items; at most %(limit)s are allowed", key=name, count=len(items),
+                     limit=key.max_length), None
         return None, items
     if key.kind == "choice":
         if value not in key.choices:
-            return f"must be one of: {', '.join(key.choices)} (got {quoted(value)})", None
+            return _("'%(key)s' must be one of: %(choices)s (got %(value)s)", key=name, choices=", ".join(key.choices),
+                     value=quoted(value)), None
         return None, value
     raise ValueError(f"unknown key kind {key.kind}")

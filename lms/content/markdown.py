@@ -24,6 +24,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from ..i18n import _
 from .errors import quoted
 from .video import FIXED_ATTRIBUTES, Embeds, render_video_token, replace_videos
 
@@ -171,10 +172,11 @@ def _check_callouts(text: str, line_offset: int, problems: Problems, videos: boo
         match = None if fenced else CALLOUT_LINE.match(raw)
         if match and match.group(1) == "video":
             if not videos:
-                problems.append((number, "a video can only be embedded in a lesson"))
+                problems.append((number, _("a video can only be embedded in a lesson")))
         elif match and match.group(1) not in CALLOUT_KINDS:
             kinds = ", ".join(CALLOUT_KINDS)
-            problems.append((number, f"unknown callout {quoted(match.group(1))} (use one of: {kinds})"))
+            problems.append((number, _("unknown callout %(kind)s (use one of: %(kinds)s)", kind=quoted(match.group(1)),
+                                       kinds=kinds)))
 
 
 def sanitise(html: str, frame_sources: set[str] | frozenset[str] = frozenset()) -> str:

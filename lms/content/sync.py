@@ -13,6 +13,7 @@ from ..catalog.models import Course, Lesson, Module, Programme, ProgrammeCourse,
 from ..extensions import db
 from ..schools.models import School
 from ..signals import content_synced
+from ..i18n import _
 from .errors import ContentInvalid
 from .specs import ContentTree, CourseSpec, LessonSpec, ModuleSpec
 from .steps import content_steps
@@ -30,10 +31,10 @@ class SyncReport:
     extra: dict[str, int] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        parts = [f"{self.files} files read", f"{self.rendered} rendered", f"{self.created} created",
-                 f"{self.updated} updated", f"{self.unchanged} unchanged", f"{self.retired} retired"]
-        parts += [f"{value} {name}" for name, value in self.extra.items()]
-        return ", ".join(parts)
+        counts = _("%(files)s files read, %(rendered)s rendered, %(created)s created, %(updated)s updated, "
+                   "%(unchanged)s unchanged, %(retired)s retired", files=self.files, rendered=self.rendered,
+                   created=self.created, updated=self.updated, unchanged=self.unchanged, retired=self.retired)
+        return ", ".join([counts, *(f"{value} {name}" for name, value in self.extra.items())])
 
 
 class StaleRender(Exception):

@@ -99,7 +99,7 @@ class Reader:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            self.error(rel, 1, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+            self.error(rel, 1, _("not UTF-8 text (%(reason)s at byte %(byte)s)", reason=exc.reason, byte=exc.start))
             text = ""
         doc = split_front_matter(text, rel, self.tree.errors)
         values = check_keys(doc, keys, self.tree.errors)
@@ -108,7 +108,7 @@ class Reader:
     def slug_for(self, doc: Document, values: dict, fallback: str) -> str:
         slug = values.get("id", fallback)
         if not SLUG.match(slug):
-            self.error(doc.path, doc.line_of("id"), f"id {quoted(slug)} must be lowercase a-z, 0-9 and '-'")
+            self.error(doc.path, doc.line_of("id"), _("id %(id)s must be lowercase a-z, 0-9 and '-'", id=quoted(slug)))
         return slug
 
     def render(self, doc: Document, page: str, embeds: Embeds | None = None) -> str:
@@ -134,13 +134,13 @@ class Reader:
         if resolved.endswith(".md") and not in_assets:
             destination = self.pages.get(resolved)
             if destination is None:
-                raise ValueError(f"link to {quoted(url)}: no lesson, module or course at {resolved}")
+                raise ValueError(_("link to %(url)s: no lesson, module or course at %(path)s", url=quoted(url), path=resolved))
         else:
             parts = resolved.split("/")
             if len(parts) < 4 or parts[0] != "courses" or parts[2] != "assets":
-                raise ValueError(f"link to {quoted(url)}: files must be in a course's assets/ folder")
+                raise ValueError(_("link to %(url)s: files must be in a course's assets/ folder", url=quoted(url)))
             if not (self.root / resolved).is_file():
-                raise ValueError(f"link to {quoted(url)}: no such file {resolved}")
+                raise ValueError(_("link to %(url)s: no such file %(path)s", url=quoted(url), path=resolved))
             course = self.course_slugs_by_folder.get(parts[1], parts[1])
             destination = posixpath.join("courses", course, "assets", *parts[3:])
         href = posixpath.relpath(destination.rstrip("/") or ".", page.rstrip("/") or ".")
@@ -152,7 +152,7 @@ class Reader:
     def read(self) -> ContentTree:
         courses_dir = self.root / "courses"
         if not courses_dir.is_dir():
-            self.error("courses", 0, "no courses/ folder in the content directory")
+            self.error("courses", 0, _("no courses/ folder in the content directory"))
             return self.tree
         self.context = self._context_digest(courses_dir)
         skills = self.read_skills(courses_dir / "_skills.yaml")
@@ -162,11 +162,11 @@ class Reader:
             if entry.name in ("_skills.yaml", "_programmes"):
                 continue
             if entry.name.startswith("_"):
-                self.error(rel, 0, "names starting with '_' are reserved (only _skills.yaml and _programmes/ exist)")
+                self.error(rel, 0, _("names starting with '_' are reserved (only _skills.yaml and _programmes/ exist)"))
             elif entry.name.startswith("."):
                 continue
             elif not entry.is_dir():
-                self.error(rel, 0, "unexpected file: courses/ holds course folders, _skills.yaml and _programmes/")
+                self.error(rel, 0, _("unexpected file: courses/ holds course folders, _skills.yaml and _programmes/"))
             elif self.check_name(entry, rel):
                 course_dirs.append(entry)
         self.course_slugs_by_folder: dict[str, str] = {}
@@ -197,13 +197,14 @@ class Reader:
         stem = path.name.removesuffix(".md") if path.is_file() else path.name
         match = NAME.match(stem)
         if not match:
-            self.error(rel, 0, "names are lowercase a-z, 0-9 and '-', with an optional 'NN-' order prefix")
+            self.error(rel, 0, _("names are lowercase a-z, 0-9 and '-', with an optional 'NN-' order prefix"))
             return False
         if match.group(1) and len(match.group(1)) > MAX_ORDER_DIGITS:
-            self.error(rel, 0, f"the order prefix 'NN-' has at most {MAX_ORDER_DIGITS} digits")
+            self.error(rel, 0, _("the order prefix 'NN-' has at most %(digits)s digits", digits=MAX_ORDER_DIGITS))
             return False
         if len(match.group(2)) > MAX_NAME:
-            self.error(rel, 0, f"the name is {len(match.group(2))} characters long; at most {MAX_NAME} are allowed")
+            self.error(rel, 0, _("the name is %(length)s characters long; at most %(limit)s are allowed",
+                                 length=len(match.group(2)), limit=MAX_NAME))
             return False
         return True
 
@@ -245,35 +246,36 @@ class Reader:
     def read_skills(self, path: Path) -> set[str]:
         rel = "courses/_skills.yaml"
         if not path.is_file():
-            self.error(rel, 0, "missing: the skills framework (a list of {id, name, description})")
+            self.error(rel, 0, _("missing: the skills framework (a list of {id, name, description})"))
             return set()
         data, node = load_yaml_file(path.read_text(encoding="utf-8"), rel, self.tree.errors)
         if data is None:
             return set()
         if not isinstance(data, list):
-            self.error(rel, 1, "must be a list of {id, name, description}")
+            self.error(rel, 1, _("must be a list of {id, name, description}"))
             return set()
         seen: dict[str, int] = {}
         for index, item in enumerate(data):
             line = node.value[index].start_mark.line + 1
             if not isinstance(item, dict):
-                self.error(rel, line, "each skill is a mapping with id, name and description")
+                self.error(rel, line, _("each skill is a mapping with id, name and description"))
                 continue
             unknown = set(item) - {"id", "name", "description"}
             for key in sorted(unknown, key=str):
-                self.error(rel, line, f"unknown key {quoted(str(key))}{did_you_mean(str(key), ['id', 'name', 'description'])}")
+                self.error(rel, line, _("unknown key %(key)s%(suggestion)s", key=quoted(str(key)),
+                                        suggestion=did_you_mean(str(key), ['id', 'name', 'description'])))
             slug, name = str(item.get("id") or ""), str(item.get("name") or "").strip()
             if not SLUG.match(slug) or len(slug) > MAX_SKILL_ID:
-                self.error(rel, line, f"skill id {quoted(slug)} must be lowercase a-z, 0-9 and '-', "
-                                      f"at most {MAX_SKILL_ID} characters")
+                self.error(rel, line, _("skill id %(id)s must be lowercase a-z, 0-9 and '-', at most %(limit)s "
+                                        "characters", id=quoted(slug), limit=MAX_SKILL_ID))
                 continue
             if not name:
-                self.error(rel, line, f"skill '{slug}' needs a name")
+                self.error(rel, line, _("skill '%(skill)s' needs a name", skill=slug))
             elif len(name) > MAX_SKILL_NAME:
-                self.error(rel, line, f"skill '{slug}': the name is {len(name)} characters long; "
-                                      f"at most {MAX_SKILL_NAME} are allowed")
+                self.error(rel, line, _("skill '%(skill)s': the name is %(length)s characters long; at most "
+                                        "%(limit)s are allowed", skill=slug, length=len(name), limit=MAX_SKILL_NAME))
             if slug in seen:
-                self.error(rel, line, f"duplicate skill id '{slug}' (first at line {seen[slug]})")
+                self.error(rel, line, _("duplicate skill id '%(skill)s' (first at line %(line)s)", skill=slug, line=seen[slug]))
                 continue
             seen[slug] = line
             self.tree.skills.append(SkillSpec(slug, name, str(item.get("description") or "").strip(), index))
@@ -283,7 +285,7 @@ class Reader:
         folder_rel = self.rel(course_dir)
         course_md = course_dir / "course.md"
         if not course_md.is_file():
-            self.error(folder_rel, 0, "a course folder needs a course.md")
+            self.error(folder_rel, 0, _("a course folder needs a course.md"))
             return None
         doc, values, digest, changed = self.document(course_md, COURSE_KEYS)
         slug = self.slug_for(doc, values, NAME.match(course_dir.name).group(2))
@@ -295,8 +297,8 @@ class Reader:
         if "translation_of" in values:
             course.translation_line = doc.line_of("translation_of")
         if "language" in values and not LANGUAGE_TAG.fullmatch(course.language):
-            self.error(doc.path, doc.line_of("language"), f"language must be a language tag such as en, fr or fr-CA, "
-                                                          f"not {quoted(course.language)}")
+            self.error(doc.path, doc.line_of("language"), _("language must be a language tag such as en, fr or fr-CA, "
+                                                            "not %(value)s", value=quoted(course.language)))
         if changed:
             course.overview_html = self.render(doc, f"courses/{slug}/")
         lesson_position = 0
@@ -307,7 +309,7 @@ class Reader:
             if entry.name in ("course.md", "assets") or entry.name.startswith("."):
                 continue
             if not entry.is_dir():
-                self.error(rel, 0, "unexpected file: a course holds course.md, assets/ and module folders")
+                self.error(rel, 0, _("unexpected file: a course holds course.md, assets/ and module folders"))
                 continue
             if not self.check_name(entry, rel):
                 continue
@@ -315,22 +317,24 @@ class Reader:
             if module is None:
                 continue
             if module.slug in module_slugs:
-                self.error(module.path, 1, f"module slug '{module.slug}' is already used by {module_slugs[module.slug]}")
+                self.error(module.path, 1, _("module slug '%(slug)s' is already used by %(path)s", slug=module.slug,
+                                              path=module_slugs[module.slug]))
             module_slugs[module.slug] = module.path
             for lesson in module.lessons:
                 if lesson.slug in lesson_slugs:
-                    self.error(lesson.path, 1, f"lesson slug '{lesson.slug}' is already used by {lesson_slugs[lesson.slug]} in this course")
+                    self.error(lesson.path, 1, _("lesson slug '%(slug)s' is already used by %(path)s in this course",
+                                                  slug=lesson.slug, path=lesson_slugs[lesson.slug]))
                 lesson_slugs[lesson.slug] = lesson.path
             lesson_position += len(module.lessons)
             course.modules.append(module)
         if not course.lessons:
-            self.error(doc.path, 1, "the course has no lessons (add a module folder with a module.md and lessons)")
+            self.error(doc.path, 1, _("the course has no lessons (add a module folder with a module.md and lessons)"))
         return course
 
     def read_module(self, module_dir: Path, position: int, first_lesson: int, course_slug: str) -> ModuleSpec | None:
         module_md = module_dir / "module.md"
         if not module_md.is_file():
-            self.error(self.rel(module_dir), 0, "a module folder needs a module.md")
+            self.error(self.rel(module_dir), 0, _("a module folder needs a module.md"))
             return None
         doc, values, digest, changed = self.document(module_md, MODULE_KEYS)
         slug = self.slug_for(doc, values, NAME.match(module_dir.name).group(2))
@@ -344,21 +348,22 @@ class Reader:
             if entry.name == "module.md" or entry.name.startswith("."):
                 continue
             if entry.is_dir() or not entry.name.endswith(".md"):
-                self.error(rel, 0, "unexpected entry: a module holds module.md and lesson .md files")
+                self.error(rel, 0, _("unexpected entry: a module holds module.md and lesson .md files"))
                 continue
             if not self.check_name(entry, rel):
                 continue
             lesson = self.read_lesson(entry, first_lesson + len(module.lessons), course_slug)
             module.lessons.append(lesson)
         if not module.lessons:
-            self.error(doc.path, 1, "the module has no lessons")
+            self.error(doc.path, 1, _("the module has no lessons"))
         return module
 
     def read_lesson(self, path: Path, position: int, course_slug: str) -> LessonSpec:
         doc, values, digest, changed = self.document(path, LESSON_KEYS)
         slug = self.slug_for(doc, values, NAME.match(path.name.removesuffix(".md")).group(2))
         if slug in RESERVED_LESSON_SLUGS:
-            self.error(doc.path, doc.line_of("id"), f"'{slug}' is reserved for the course's own pages; rename the lesson")
+            self.error(doc.path, doc.line_of("id"), _("'%(slug)s' is reserved for the course's own pages; rename the lesson",
+                                                      slug=slug))
         lesson = LessonSpec(slug=slug, path=doc.path, hash=digest, position=position,
                             title=values.get("title", ""), minutes=values.get("minutes", 0),
                             objectives=values.get("objectives", []), skills=values.get("skills", []),
@@ -376,7 +381,7 @@ class Reader:
         for entry in sorted(folder.iterdir()):
             rel = self.rel(entry)
             if not entry.is_file() or not entry.name.endswith(".md"):
-                self.error(rel, 0, "unexpected entry: _programmes/ holds one .md file per programme")
+                self.error(rel, 0, _("unexpected entry: _programmes/ holds one .md file per programme"))
                 continue
             if not self.check_name(entry, rel):
                 continue
@@ -395,31 +400,38 @@ class Reader:
         courses = {}
         for course in self.tree.courses:
             if course.slug in courses:
-                self.error(course.path, 1, f"course slug '{course.slug}' is already used by {courses[course.slug].path}")
+                self.error(course.path, 1, _("course slug '%(slug)s' is already used by %(path)s", slug=course.slug,
+                                              path=courses[course.slug].path))
             courses[course.slug] = course
         for course in self.tree.courses:
             for skill in course.skills:
                 if skill not in skills:
-                    self.error(course.path, 1, f"unknown skill {quoted(skill)}{did_you_mean(skill, skills)}")
+                    self.error(course.path, 1, _("unknown skill %(skill)s%(suggestion)s", skill=quoted(skill),
+                                                  suggestion=did_you_mean(skill, skills)))
             for prerequisite in course.prerequisites:
                 if prerequisite not in courses or prerequisite == course.slug:
-                    self.error(course.path, 1, f"unknown prerequisite course {quoted(prerequisite)}{did_you_mean(prerequisite, courses)}")
+                    self.error(course.path, 1, _("unknown prerequisite course %(course)s%(suggestion)s", course=quoted(prerequisite),
+                                                  suggestion=did_you_mean(prerequisite, courses)))
             for lesson in course.lessons:
                 for skill in lesson.skills:
                     if skill not in skills:
-                        self.error(lesson.path, lesson.skill_line, f"unknown skill {quoted(skill)}{did_you_mean(skill, skills)}")
+                        self.error(lesson.path, lesson.skill_line, _("unknown skill %(skill)s%(suggestion)s", skill=quoted(skill),
+                                                                      suggestion=did_you_mean(skill, skills)))
         seen_programmes: dict[str, str] = {}
         for programme in self.tree.programmes:
             if programme.slug in seen_programmes:
-                self.error(programme.path, 1, f"programme slug '{programme.slug}' is already used by {seen_programmes[programme.slug]}")
+                self.error(programme.path, 1, _("programme slug '%(slug)s' is already used by %(path)s", slug=programme.slug,
+                                                 path=seen_programmes[programme.slug]))
             seen_programmes[programme.slug] = programme.path
             if not programme.courses:
-                self.error(programme.path, programme.course_line, "a programme lists at least one course")
+                self.error(programme.path, programme.course_line, _("a programme lists at least one course"))
             for slug in programme.courses:
                 if slug not in courses:
-                    self.error(programme.path, programme.course_line, f"unknown course {quoted(slug)}{did_you_mean(slug, courses)}")
+                    self.error(programme.path, programme.course_line, _("unknown course %(course)s%(suggestion)s",
+                                                                       course=quoted(slug),
+                                                                       suggestion=did_you_mean(slug, courses)))
             if len(set(programme.courses)) != len(programme.courses):
-                self.error(programme.path, programme.course_line, "a course is listed twice")
+                self.error(programme.path, programme.course_line, _("a course is listed twice"))
 
 
     def check_translations(self) -> None:

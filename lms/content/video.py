@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from markdown_it.token import Token
 
+from ..i18n import _
 from .errors import quoted
 
 YOUTUBE_EMBED_HOST = "www.youtube-nocookie.com"
@@ -59,31 +60,34 @@ class Embeds:
 def embed_address(url: str, peertube: frozenset[str]) -> tuple[str, str]:
     """The player address for a video page or player address, and its origin; ValueError says why not."""
     if any(ch.isspace() or ord(ch) < 32 for ch in url):
-        raise ValueError(f"the video address {quoted(url)} contains spaces or control characters")
+        raise ValueError(_("the video address %(url)s contains spaces or control characters", url=quoted(url)))
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise ValueError(f"{quoted(url)} is not a valid web address") from None
+        raise ValueError(_("%(url)s is not a valid web address", url=quoted(url))) from None
     if parts.scheme.lower() != "https":
         if parts.scheme.lower() == "http":
-            raise ValueError(f"the video address {quoted(url)} must use https://")
-        raise ValueError(f"{quoted(url)} is not a video address: write https://…")
+            raise ValueError(_("the video address %(url)s must use https://", url=quoted(url)))
+        raise ValueError(_("%(url)s is not a video address: write https://…", url=quoted(url)))
     if parts.username is not None or parts.password is not None:
-        raise ValueError(f"the video address {quoted(url)} must not contain a user name or password")
+        raise ValueError(_("the video address %(url)s must not contain a user name or password", url=quoted(url)))
     if port is not None:
-        raise ValueError(f"the video address {quoted(url)} must not name a port")
+        raise ValueError(_("the video address %(url)s must not name a port", url=quoted(url)))
     host, path, query = (parts.hostname or "").lower(), parts.path, parse_qs(parts.query)
     segments = [segment for segment in path.split("/") if segment]
     found = (_youtube(host, segments, query) or _vimeo(host, segments, query)
              or (_peertube(host, segments) if host in peertube else None))
     if found is None:
-        known = "YouTube (www.youtube-nocookie.com, youtube.com, youtu.be), Vimeo"
-        peer = f", PeerTube at {', '.join(sorted(peertube))}" if peertube else ""
+        known = "YouTube (www.youtube-nocookie.com, youtube.com, youtu.be)"
         if host in {YOUTUBE_EMBED_HOST, "youtu.be", VIMEO_PLAYER_HOST} | YOUTUBE_HOSTS | VIMEO_HOSTS | peertube:
-            raise ValueError(f"{quoted(url)} is not the address of one video on {host}")
-        raise ValueError(f"videos may come only from {known}{peer}, not {quoted(host)} "
-                         "(a PeerTube host must be named in LMS_PEERTUBE_HOSTS)")
+            raise ValueError(_("%(url)s is not the address of one video on %(host)s", url=quoted(url), host=host))
+        if peertube:
+            raise ValueError(_("videos may come only from %(known)s, Vimeo, PeerTube at %(peertube)s, not %(host)s "
+                               "(a PeerTube host must be named in LMS_PEERTUBE_HOSTS)", known=known,
+                               peertube=", ".join(sorted(peertube)), host=quoted(host)))
+        raise ValueError(_("videos may come only from %(known)s, Vimeo, not %(host)s (a PeerTube host must be named "
+                           "in LMS_PEERTUBE_HOSTS)", known=known, host=quoted(host)))
     return found
 
 
@@ -173,7 +177,7 @@ def _read_block(opener: Token, inner: list[Token], embeds: Embeds, resolve, line
     address = url[0].strip() if url else ""
     src = origin = ""
     if not address:
-        problems.append((line, "a video needs its address: ::: video https://…"))
+        problems.append((line, _("a video needs its address: %(example)s", example="::: video https://…")))
     else:
         try:
             src, origin = embed_address(address, embeds.peertube_hosts)
@@ -185,26 +189,31 @@ def _read_block(opener: Token, inner: list[Token], embeds: Embeds, resolve, line
             continue
         at = line_offset + (token.map[0] if token.map else 0) + 1
         if token.type != "inline":
-            problems.append((at, "a video block holds only 'title:' and 'transcript:' lines"))
+            problems.append((at, _("a video block holds only %(title)s and %(transcript)s lines", title="'title:'",
+                                    transcript="'transcript:'")))
             continue
         for offset, text in enumerate(token.content.split("\n")):
             match = KEY_LINE.match(text.strip())
             if not match or match.group(1) not in KEYS:
-                problems.append((at + offset, f"unexpected {quoted(text.strip())} in a video block "
-                                              "(write 'title: …' and 'transcript: …', then close the block with :::)"))
+                problems.append((at + offset, _("unexpected %(text)s in a video block (write %(title)s and "
+                                                "%(transcript)s, then close the block with %(close)s)",
+                                                text=quoted(text.strip()), title="'title: …'",
+                                                transcript="'transcript: …'", close=":::")))
             elif match.group(1) in values:
-                problems.append((at + offset, f"{match.group(1)} is given twice"))
+                problems.append((at + offset, _("%(key)s is given twice", key=match.group(1))))
             else:
                 values[match.group(1)] = (match.group(2).strip(), at + offset)
     title, title_line = values.get("title", ("", line))
     if not title:
-        problems.append((title_line, "a video needs a title (title: …): it names the player for screen readers"))
+        problems.append((title_line, _("a video needs a title (%(example)s): it names the player for screen readers",
+                                        example="title: …")))
     elif len(title) > MAX_TITLE:
-        problems.append((title_line, f"the video title is {len(title)} characters long; at most {MAX_TITLE} are allowed"))
+        problems.append((title_line, _("the video title is %(length)s characters long; at most %(limit)s are allowed",
+                                        length=len(title), limit=MAX_TITLE)))
     transcript, transcript_line = values.get("transcript", ("", line))
     if not transcript:
-        problems.append((transcript_line, "a video needs a transcript (transcript: a file in the course's assets/ "
-                                          "or a lesson)"))
+        problems.append((transcript_line, _("a video needs a transcript (%(key)s a file in the course's assets/ "
+                                            "or a lesson)", key="transcript:")))
     else:
         transcript = _transcript_href(transcript, resolve, transcript_line, problems)
     if len(problems) > count:
@@ -219,15 +228,15 @@ def _transcript_href(target: str, resolve, line: int, problems: list[tuple[int, 
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", target) or target.startswith(("/", "#", "//")) or "\\" in target:
         if target.lower().startswith("https://") and not any(ch.isspace() for ch in target):
             return target
-        problems.append((line, f"the transcript {quoted(target)} must be a relative link to a file in the course's "
-                               "assets/ (or a lesson), or an https:// address"))
+        problems.append((line, _("the transcript %(target)s must be a relative link to a file in the course's "
+                                 "assets/ (or a lesson), or an https:// address", target=quoted(target))))
         return ""
     if resolve is None:
         return target
     try:
         return resolve(target)
     except ValueError as exc:
-        problems.append((line, f"transcript: {exc}"))
+        problems.append((line, _("transcript: %(problem)s", problem=exc)))
         return ""
 
 
