@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
-from ..i18n import _, number
+from ..i18n import _, ngettext, number
 
-# How a bar's value reads: a callable (``lambda n: ngettext("%(count)s learner", "%(count)s learners", n, count=...)``),
-# or a unit written right after the number ("%"), or nothing.
+# How a bar's value reads: a callable (``learners``: "1 learner", "4 learners"), or a unit written right after
+# the number ("%"), or nothing.
 ValueText = Callable[[float], str] | str
 
 WIDTH = 640
@@ -67,6 +67,21 @@ def columns(chart_id: str, title: str, bars: list[tuple[str, float]], unit: Valu
                     f'<text class="chart-label small" x="{x + slot / 2:.1f}" y="{base + 18}" text-anchor="middle">'
                     f'{escape(label)}</text>')
     return _frame(chart_id, title, _description(bars, unit), WIDTH, height, body)
+
+
+def _plural_count(value: float) -> int:
+    """The count that picks a plural form: whole values are themselves, fractions read as plurals."""
+    return int(value) if float(value).is_integer() else 2
+
+
+def learners(value: float) -> str:
+    """"1 learner", "4 learners" (the bars of a funnel)."""
+    return ngettext("%(count)s learner", "%(count)s learners", _plural_count(value), count=_number(value))
+
+
+def attempts(value: float) -> str:
+    """"1 attempt", "7 attempts" (the columns of a score distribution)."""
+    return ngettext("%(count)s attempt", "%(count)s attempts", _plural_count(value), count=_number(value))
 
 
 def _text(value: float, unit: ValueText) -> str:

@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..accounts.models import User
 from ..access import require_admin_or_abort, authored_course_or_abort, authored_courses, require_author
 from ..extensions import db
-from ..i18n import _, ngettext, number, percent
+from ..i18n import _, percent
 from ..quizzes import services as quizzes
 from ..schools.services import current_school
 from . import charts, services, tables
@@ -26,14 +26,6 @@ def _quiz_or_404(course, quiz_slug: str):
     if quiz is None:
         abort(404)
     return quiz
-
-
-def _learners(value: float) -> str:
-    return ngettext("%(count)s learner", "%(count)s learners", value, count=number(value))
-
-
-def _attempts(value: float) -> str:
-    return ngettext("%(count)s attempt", "%(count)s attempts", value, count=number(value))
 
 
 def _first_only() -> bool:
@@ -59,7 +51,7 @@ def course(slug: str):
     figures = services.course_figures(item, school)
     stages = services.funnel(item, school)
     chart = charts.horizontal_bars("funnel-chart", _("Completion funnel of %(course)s", course=item.title),
-                                   [(stage.label, stage.learners) for stage in stages], _learners)
+                                   [(stage.label, stage.learners) for stage in stages], charts.learners)
     return render_template("reports/course.html", course=item, figures=figures, chart=chart,
                            funnel=tables.funnel_table(item, school), quizzes=tables.quizzes_table(item, school),
                            learners=tables.learners_table(item, school, PAGE_ROWS), page_rows=PAGE_ROWS)
@@ -82,7 +74,7 @@ def quiz(slug: str, quiz_slug: str):
     figures = services.quiz_figures(found, school)
     first_only = _first_only()
     chart = charts.columns("score-chart", _("Score distribution of %(quiz)s", quiz=found.title), figures.distribution,
-                           _attempts)
+                           charts.attempts)
     return render_template("reports/quiz.html", course=item, quiz=found, figures=figures, chart=chart,
                            items=item_analysis(found, school, first_only), first_only=first_only,
                            distribution=tables.distribution_table(found, school))
