@@ -199,7 +199,7 @@ def test_the_reports_speak_french(scene):
 
     learner = french(client, f"/reports/learners/{scene['learner_id']}")
     for words in ("Progression", "Gérer ce compte", "Tentatives de test", "Certificats", "Apprenant", "actif",
-                  "Progression de Ada Lovelace dans ses cours", "Inscription", "Leçons terminées", "Tests à réussir",
+                  f"Ada Lovelace{NBSP}: progression dans ses cours", "Inscription", "Leçons terminées", "Tests à réussir",
                   "6 déc. 2026", "Réussie", "oui"):
         assert words in interface(learner), words
     assert_no_english(learner, ["Manage this account", "Quiz attempts", "Certificates", "Course progress",
