@@ -18,8 +18,8 @@ from ..quizzes.models import Attempt
 from ..reports.csvstream import csv_response
 from ..schools.services import current_school
 from . import queries, services
-from .labels import ACTION_LABELS, action_label, role_label, status_label, target_label
 from .forms import AuthorForm, EnrolForm, ReasonForm, RemoveAuthorForm, RenameForm, RoleForm
+from .labels import ACTION_LABELS, action_label, role_label, status_label, target_label
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 bp.before_request(require_admin)
