@@ -36,7 +36,7 @@ def test_matching_and_ordering_answers_read_as_words():
 
 
 def test_counts_of_one_are_singular():
-    funnel = str(charts.horizontal_bars("f", "Funnel", [("Enrolled", 1), ("Completed", 2)], " learners"))
+    funnel = str(charts.horizontal_bars("f", "Funnel", [("Enrolled", 1), ("Completed", 2)], charts.learners))
     assert "Enrolled: 1 learner;" in funnel and "Completed: 2 learners" in funnel and "1 learners" not in funnel
 
 

@@ -10,14 +10,18 @@ from sqlalchemy import func
 from ..accounts.models import User
 from ..catalog.models import Course
 from ..extensions import db
+from ..i18n import _l
 from ..progress.models import Enrolment
 from ..quizzes.models import Attempt, Quiz
 from ..schools.models import School
 from .models import AuditEntry
 from .services import search_filter
 
-LEARNER_COLUMNS = ("id", "name", "e-mail", "role", "active", "created", "enrolments", "completed courses", "last activity")
-AUDIT_COLUMNS = ("when", "who", "action", "target type", "target id", "target", "reason", "details")
+# The exports' headers, in the page's language (the columns' order never changes; the values stay as stored).
+LEARNER_COLUMNS = (_l("id"), _l("name"), _l("e-mail"), _l("role"), _l("active"), _l("created"), _l("enrolments"),
+                   _l("completed courses"), _l("last activity"))
+AUDIT_COLUMNS = (_l("when"), _l("who"), _l("action"), _l("target type"), _l("target id"), _l("target"), _l("reason"),
+                 _l("details"))
 HISTORY_SHOWN = 20
 
 

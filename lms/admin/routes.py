@@ -12,19 +12,24 @@ from ..accounts.services import find_user
 from ..access import authored_courses, course_or_404, require_admin
 from ..catalog.models import Course
 from ..extensions import db
+from ..i18n import _, ngettext
 from ..web import int_arg, silently, transaction
 from ..quizzes.models import Attempt
 from ..reports.csvstream import csv_response
 from ..schools.services import current_school
 from . import queries, services
 from .forms import AuthorForm, EnrolForm, ReasonForm, RemoveAuthorForm, RenameForm, RoleForm
+from .labels import ACTION_LABELS, action_label, role_label, status_label, target_label
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 bp.before_request(require_admin)
 bp.add_app_template_filter(services.audit_details, "audit_details")
+bp.add_app_template_filter(action_label, "audit_action")
+bp.add_app_template_filter(role_label, "role_label")
+bp.add_app_template_filter(status_label, "account_status")
+bp.add_app_template_filter(target_label, "audit_target")
 
-ACTIONS = ("enrol", "unenrol", "reset_attempt", "deactivate", "reactivate", "set_role", "rename", "add_author",
-           "remove_author", "school_settings")
+ACTIONS = tuple(ACTION_LABELS)
 
 
 def _user_or_404(user_id: int) -> User:
@@ -77,7 +82,7 @@ def learner(user_id: int):
 
 
 def _act(user: User, action) -> object:
-    with transaction(services.AdminError, success="Done, and written to the audit log."):
+    with transaction(services.AdminError, success=_("Done, and written to the audit log.")):
         action()
     return _back(user)
 
@@ -85,7 +90,7 @@ def _act(user: User, action) -> object:
 def _reason_or_back(user: User) -> str | None:
     form = ReasonForm()
     if not form.validate_on_submit():
-        flash("Say why: the reason goes in the audit log.", "error")
+        flash(_("Say why: the reason goes in the audit log."), "error")
         return None
     return form.reason.data.strip()
 
@@ -139,7 +144,7 @@ def set_role(user_id: int):
     user = _user_or_404(user_id)
     form = RoleForm()
     if not form.validate_on_submit():
-        flash("Choose a role and say why.", "error")
+        flash(_("Choose a role and say why."), "error")
         return _back(user)
     return _act(user, lambda: services.set_role(current_user, user, form.role.data, form.reason.data))
 
@@ -152,16 +157,18 @@ def rename(user_id: int):
     user = _user_or_404(user_id)
     form = RenameForm(prefix="rename")
     if not form.validate_on_submit():
-        flash("Give the new name and say why: the reason goes in the audit log.", "error")
+        flash(_("Give the new name and say why: the reason goes in the audit log."), "error")
         return _back(user)
     with transaction(services.AdminError) as done:
         services.rename(current_user, user, form.name.data, form.reason.data)
-        done.success = "Done, and written to the audit log."
+        done.success = _("Done, and written to the audit log.")
     if done.ok:
         outdated = len(outdated_certificates(user))
         if outdated:
-            flash(f"{outdated} certificate{'s' if outdated != 1 else ''} of this learner still show{'s' if outdated == 1 else ''} "
-                  "the earlier name: the learner can ask for a reissue, or reissue from the certificates admin.", "info")
+            flash(ngettext("%(num)d certificate of this learner still shows the earlier name: the learner can ask "
+                           "for a reissue, or reissue from the certificates admin.",
+                           "%(num)d certificates of this learner still show the earlier name: the learner can ask "
+                           "for a reissue, or reissue from the certificates admin.", outdated), "info")
     return _back(user)
 
 
@@ -174,9 +181,10 @@ def authors(slug: str):
     if form.validate_on_submit():
         user = find_user(form.email.data)
         if user is None:
-            form.email.errors.append("No account uses this e-mail address.")
+            form.email.errors.append(_("No account uses this e-mail address."))
         else:
-            with transaction(services.AdminError, success=f"{user.name} is now an author of {course.title}.",
+            with transaction(services.AdminError, success=_("%(name)s is now an author of %(course)s.", name=user.name,
+                                                             course=course.title),
                              failure=silently) as done:
                 services.add_author(current_user, course, user, form.reason.data or "")
             if done.ok:
@@ -192,7 +200,8 @@ def remove_author(slug: str, user_id: int):
     form = RemoveAuthorForm()
     if not form.validate_on_submit():
         abort(400)
-    with transaction(services.AdminError, success=f"{user.name} is no longer an author of {course.title}."):
+    with transaction(services.AdminError, success=_("%(name)s is no longer an author of %(course)s.",
+                                                         name=user.name, course=course.title)):
         services.remove_author(current_user, course, user, form.reason.data or "")
     return redirect(url_for("admin.authors", slug=course.slug))
 

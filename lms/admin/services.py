@@ -13,10 +13,12 @@ from ..accounts.services import rename as rename_account
 from ..accounts.sessions import end_sessions
 from ..catalog.models import Course, CourseAuthor
 from ..extensions import db
+from ..i18n import _, date_time, number, percent
 from ..progress import services as progress
 from ..progress.models import Enrolment
 from ..quizzes.models import Attempt
 from ..schools.models import School
+from .labels import DETAIL_LABELS, role_label
 from .models import AuditEntry
 
 PAGE_SIZE = 50
@@ -37,28 +39,27 @@ def record(actor: User, action: str, target: Any, reason: str = "", **details: A
     return entry
 
 
-_DETAIL_LABELS = {"started_at": "Started", "submitted_at": "Submitted", "previous": "Previous role", "user": "Account"}
-
-
 def _detail_text(key: str, value: Any) -> str:
     if value is None:
         return "–"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, float):
-        return f"{value * 100:.0f}%" if key == "score" else f"{value:.2f}".rstrip("0").rstrip(".")
+        return percent(round(value * 100)) if key == "score" else number(round(value, 2))
     if isinstance(value, str) and key.endswith("_at"):
         try:
-            return datetime.fromisoformat(value).strftime("%d %b %Y %H:%M UTC")
+            return date_time(datetime.fromisoformat(value))
         except ValueError:
             return value
+    if key in ("role", "previous") and isinstance(value, str):
+        return role_label(value)
     return str(value)
 
 
 def audit_details(details: dict[str, Any] | None) -> list[tuple[str, str]]:
     """An audit entry's details in words for the log page: a label per key and a rounded, readable value
     (a score as a percentage, a time as a date, yes/no)."""
-    return [(_DETAIL_LABELS.get(key, key.removesuffix("_at").replace("_", " ").capitalize()), _detail_text(key, value))
+    return [(str(DETAIL_LABELS.get(key, key.removesuffix("_at").replace("_", " ").capitalize())), _detail_text(key, value))
             for key, value in (details or {}).items()]
 
 
@@ -85,7 +86,7 @@ def search_users(query: str = "", role: str = "", page: int = 1) -> tuple[list[U
 
 def enrol(actor: User, learner: User, course: Course, school: School, reason: str = "") -> Enrolment:
     if progress.enrolment_for(learner, course) is not None:
-        raise AdminError(f"{learner.name} is already enrolled in {course.title}.")
+        raise AdminError(_("%(name)s is already enrolled in %(course)s.", name=learner.name, course=course.title))
     enrolment = progress.enrol(learner, course, school)
     record(actor, "enrol", learner, reason, course=course.slug)
     return enrolment
@@ -95,7 +96,7 @@ def unenrol(actor: User, learner: User, course: Course, reason: str) -> None:
     """Remove the enrolment; lesson progress and attempts stay, so re-enrolling restores them."""
     enrolment = progress.enrolment_for(learner, course)
     if enrolment is None:
-        raise AdminError(f"{learner.name} is not enrolled in {course.title}.")
+        raise AdminError(_("%(name)s is not enrolled in %(course)s.", name=learner.name, course=course.title))
     details = {"course": course.slug, "enrolled_at": enrolment.enrolled_at.isoformat(),
                "completed_at": enrolment.completed_at.isoformat() if enrolment.completed_at else None}
     db.session.delete(enrolment)
@@ -123,9 +124,9 @@ def reset_attempt(actor: User, attempt: Attempt, reason: str) -> None:
 def set_active(actor: User, user: User, active: bool, reason: str) -> None:
     """Deactivating ends every session of the account (reactivating it does not bring them back)."""
     if user.id == actor.id:
-        raise AdminError("You cannot deactivate your own account.")
+        raise AdminError(_("You cannot deactivate your own account."))
     if user.active == active:
-        raise AdminError(f"The account is already {'active' if active else 'deactivated'}.")
+        raise AdminError(_("The account is already active.") if active else _("The account is already deactivated."))
     user.active = active
     if not active:
         end_sessions(user)
@@ -134,11 +135,11 @@ def set_active(actor: User, user: User, active: bool, reason: str) -> None:
 
 def set_role(actor: User, user: User, role: str, reason: str) -> None:
     if role not in ROLES:
-        raise AdminError(f"Unknown role '{role}'.")
+        raise AdminError(_("Unknown role “%(role)s”.", role=role))
     if user.id == actor.id:
-        raise AdminError("You cannot change your own role.")
+        raise AdminError(_("You cannot change your own role."))
     if user.role == role:
-        raise AdminError(f"{user.name} is already {'an' if role[0] in 'aeiou' else 'a'} {role}.")
+        raise AdminError(_("%(name)s already has the role %(role)s.", name=user.name, role=role_label(role)))
     previous, user.role = user.role, role
     record(actor, "set_role", user, reason, previous=previous, role=role)
 
@@ -146,21 +147,21 @@ def set_role(actor: User, user: User, role: str, reason: str) -> None:
 def rename(actor: User, user: User, name: str, reason: str) -> None:
     """Correct a learner's name (printed on certificates issued from now on), with the reason logged."""
     if not reason.strip():
-        raise AdminError("Say why: the reason goes in the audit log.")
+        raise AdminError(_("Say why: the reason goes in the audit log."))
     previous = user.name
     try:
         changed = rename_account(user, name, actor=actor)
     except AccountError as exc:
         raise AdminError(str(exc)) from None
     if not changed:
-        raise AdminError(f"The name is already {previous}.")
+        raise AdminError(_("The name is already %(name)s.", name=previous))
     record(actor, "rename", user, reason, previous=previous, name=user.name)
 
 
 def add_author(actor: User, course: Course, user: User, reason: str = "") -> CourseAuthor:
     """Make the account an author of the course (a learner becomes an author, so it can log in to write)."""
     if db.session.get(CourseAuthor, (course.id, user.id)) is not None:
-        raise AdminError(f"{user.name} is already an author of {course.title}.")
+        raise AdminError(_("%(name)s is already an author of %(course)s.", name=user.name, course=course.title))
     if user.role == "learner":
         user.role = "author"
     author = CourseAuthor(course_id=course.id, user_id=user.id, assigned_by_id=actor.id)
@@ -172,7 +173,7 @@ def add_author(actor: User, course: Course, user: User, reason: str = "") -> Cou
 def remove_author(actor: User, course: Course, user: User, reason: str = "") -> None:
     author = db.session.get(CourseAuthor, (course.id, user.id))
     if author is None:
-        raise AdminError(f"{user.name} is not an author of {course.title}.")
+        raise AdminError(_("%(name)s is not an author of %(course)s.", name=user.name, course=course.title))
     db.session.delete(author)
     record(actor, "remove_author", course, reason, user=user.email)
 

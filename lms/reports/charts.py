@@ -3,7 +3,15 @@ Policy forbids both), colours from the stylesheet's classes. Each chart is an im
 description for screen readers, and the page shows the same numbers as a table."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from markupsafe import Markup, escape
+
+from ..i18n import _, ngettext, number
+
+# How a bar's value reads: a callable (``learners``: "1 learner", "4 learners"), or a unit written right after
+# the number ("%"), or nothing.
+ValueText = Callable[[float], str] | str
 
 WIDTH = 640
 ROW = 30
@@ -23,7 +31,7 @@ def _shorten(label: str, limit: int = 42) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def horizontal_bars(chart_id: str, title: str, bars: list[tuple[str, float]], unit: str = "",
+def horizontal_bars(chart_id: str, title: str, bars: list[tuple[str, float]], unit: ValueText = "",
                     maximum: float | None = None) -> Markup:
     """One bar per row, label on the left and the value at the bar's end (a funnel, a ranking)."""
     top = max([maximum or 0] + [value for _, value in bars]) or 1
@@ -37,12 +45,11 @@ def horizontal_bars(chart_id: str, title: str, bars: list[tuple[str, float]], un
                     f'{escape(_shorten(label))}</text>'
                     f'<rect class="chart-bar" x="{LABEL_WIDTH}" y="{y + 4}" width="{length:.1f}" height="{ROW - 10}"/>'
                     f'<text class="chart-value" x="{LABEL_WIDTH + length + 6:.1f}" y="{y + 19}">'
-                    f'{escape(_number(value))}{escape(_unit(value, unit))}</text>')
-    description = "; ".join(f"{label}: {_number(value)}{_unit(value, unit)}" for label, value in bars)
-    return _frame(chart_id, title, description, WIDTH, height, body)
+                    f'{escape(_text(value, unit))}</text>')
+    return _frame(chart_id, title, _description(bars, unit), WIDTH, height, body)
 
 
-def columns(chart_id: str, title: str, bars: list[tuple[str, float]], unit: str = "") -> Markup:
+def columns(chart_id: str, title: str, bars: list[tuple[str, float]], unit: ValueText = "") -> Markup:
     """Vertical columns with labels underneath (a distribution over ordered bins)."""
     height, base, left = 240, 200, 40
     top = max([value for _, value in bars] + [1])
@@ -59,14 +66,33 @@ def columns(chart_id: str, title: str, bars: list[tuple[str, float]], unit: str 
                     f'{escape(_number(value))}</text>'
                     f'<text class="chart-label small" x="{x + slot / 2:.1f}" y="{base + 18}" text-anchor="middle">'
                     f'{escape(label)}</text>')
-    description = "; ".join(f"{label}: {_number(value)}{_unit(value, unit)}" for label, value in bars)
-    return _frame(chart_id, title, description, WIDTH, height, body)
+    return _frame(chart_id, title, _description(bars, unit), WIDTH, height, body)
 
 
-def _unit(value: float, unit: str) -> str:
-    """" learners" after 4, " learner" after 1: a word unit is singular for exactly one."""
-    return unit[:-1] if value == 1 and unit.startswith(" ") and unit.endswith("s") else unit
+def _plural_count(value: float) -> int:
+    """The count that picks a plural form: whole values are themselves, fractions read as plurals."""
+    return int(value) if float(value).is_integer() else 2
+
+
+def learners(value: float) -> str:
+    """"1 learner", "4 learners" (the bars of a funnel)."""
+    return ngettext("%(count)s learner", "%(count)s learners", _plural_count(value), count=_number(value))
+
+
+def attempts(value: float) -> str:
+    """"1 attempt", "7 attempts" (the columns of a score distribution)."""
+    return ngettext("%(count)s attempt", "%(count)s attempts", _plural_count(value), count=_number(value))
+
+
+def _text(value: float, unit: ValueText) -> str:
+    return unit(value) if callable(unit) else _number(value) + unit
+
+
+def _description(bars: list[tuple[str, float]], unit: ValueText) -> str:
+    """The chart's text alternative: "Enrolled: 4 learners; Completed module 1: 3 learners"."""
+    return _("; ").join(_("%(label)s: %(value)s", label=label, value=_text(value, unit)) for label, value in bars)
 
 
 def _number(value: float) -> str:
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    """In the page's language, to one decimal at most (2.5 reads "2,5" in French)."""
+    return number(round(float(value), 1))

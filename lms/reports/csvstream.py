@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import Response, stream_with_context
 
+from ..i18n import _
+
 CHUNK = 16 * 1024
 # A cell starting with one of these is read as a formula by spreadsheets (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -21,7 +23,7 @@ def cell(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, float):
         return f"{value:.4f}".rstrip("0").rstrip(".") if value == value else ""
     if isinstance(value, str) and value.startswith(FORMULA_START):
@@ -30,10 +32,13 @@ def cell(value: Any) -> Any:
 
 
 def csv_chunks(columns: Iterable[str], rows: Iterable[Iterable[Any]]) -> Iterator[str]:
-    """The CSV text in chunks of about 16 KB, pulling rows one by one."""
+    """The CSV text in chunks of about 16 KB, pulling rows one by one. The headers (lazy strings) are in the
+    page's language, in the same order whatever the language, and so are yes and no; stored values (roles,
+    actions) stay as stored, dates ISO 8601 and numbers with a decimal point, so a script reads them the same
+    from every language."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(columns)
+    writer.writerow([str(column) for column in columns])
     for row in rows:
         writer.writerow([cell(value) for value in row])
         if buffer.tell() >= CHUNK:

@@ -20,6 +20,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..extensions import db
+from ..i18n import _
 from ..quizzes.models import Attempt, AttemptAnswer, AttemptQuestion, QuestionVersion, Quiz
 from ..schools.models import School
 
@@ -92,11 +93,11 @@ class ItemStats:
         """Moodle's rules of thumb for a question worth a second look."""
         flags = []
         if self.discrimination is not None and self.discrimination < 0:
-            flags.append("negative discrimination: check the answer key")
+            flags.append(_("negative discrimination: check the answer key"))
         elif self.discrimination is not None and self.discrimination < 0.2:
-            flags.append("weak discrimination")
+            flags.append(_("weak discrimination"))
         if self.facility is not None and self.n >= 5 and (self.facility < 0.1 or self.facility > 0.95):
-            flags.append("very hard" if self.facility < 0.1 else "very easy")
+            flags.append(_("very hard") if self.facility < 0.1 else _("very easy"))
         return flags
 
     @property

@@ -8,6 +8,7 @@ from flask_login import current_user
 from ..accounts.models import User
 from ..access import require_admin_or_abort, authored_course_or_abort, authored_courses, require_author
 from ..extensions import db
+from ..i18n import _, percent
 from ..quizzes import services as quizzes
 from ..schools.services import current_school
 from . import charts, services, tables
@@ -49,8 +50,8 @@ def course(slug: str):
     school = current_school()
     figures = services.course_figures(item, school)
     stages = services.funnel(item, school)
-    chart = charts.horizontal_bars("funnel-chart", f"Completion funnel of {item.title}",
-                                   [(stage.label, stage.learners) for stage in stages], " learners")
+    chart = charts.horizontal_bars("funnel-chart", _("Completion funnel of %(course)s", course=item.title),
+                                   [(stage.label, stage.learners) for stage in stages], charts.learners)
     return render_template("reports/course.html", course=item, figures=figures, chart=chart,
                            funnel=tables.funnel_table(item, school), quizzes=tables.quizzes_table(item, school),
                            learners=tables.learners_table(item, school, PAGE_ROWS), page_rows=PAGE_ROWS)
@@ -72,7 +73,8 @@ def quiz(slug: str, quiz_slug: str):
     school = current_school()
     figures = services.quiz_figures(found, school)
     first_only = _first_only()
-    chart = charts.columns("score-chart", f"Score distribution of {found.title}", figures.distribution, " attempts")
+    chart = charts.columns("score-chart", _("Score distribution of %(quiz)s", quiz=found.title), figures.distribution,
+                           charts.attempts)
     return render_template("reports/quiz.html", course=item, quiz=found, figures=figures, chart=chart,
                            items=item_analysis(found, school, first_only), first_only=first_only,
                            distribution=tables.distribution_table(found, school))
@@ -104,8 +106,8 @@ def learner(user_id: int):
     school = current_school()
     progress_table = tables.learner_progress_table(user, school)
     rows = list(progress_table.rows())
-    chart = charts.horizontal_bars("progress-chart", f"Course progress of {user.name}",
-                                   [(row[0], row[4]) for row in rows], "%", maximum=100) if rows else None
+    chart = charts.horizontal_bars("progress-chart", _("Course progress of %(name)s", name=user.name),
+                                   [(row[0], row[4]) for row in rows], percent, maximum=100) if rows else None
     return render_template("reports/learner.html", learner=user, progress=progress_table, progress_rows=rows,
                            chart=chart, attempts=tables.learner_attempts_table(user),
                            certificates=tables.certificates_table(user))

@@ -13,6 +13,7 @@ from ..accounts.models import User
 from ..catalog.models import Course, Lesson, Module
 from ..db import utcnow
 from ..extensions import db
+from ..i18n import _, number, percent
 from ..progress.models import Enrolment, LessonProgress
 from ..quizzes.models import Attempt, Quiz
 from ..schools.models import School
@@ -88,10 +89,10 @@ def funnel(course: Course, school: School) -> list[Stage]:
         .join(totals, (totals.c.module_id == done.c.module_id) & (totals.c.total == done.c.done))
         .outerjoin(Quiz, (Quiz.module_id == done.c.module_id) & Quiz.retired.is_(False))
         .where(or_(Quiz.id.is_(None), passed)).group_by(done.c.module_id)).all())
-    stages = [Stage("Enrolled", figures[0])]
-    stages += [Stage(f"Completed module {n}: {title}", counts.get(module_id, 0))
+    stages = [Stage(_("Enrolled"), figures[0])]
+    stages += [Stage(_("Completed module %(number)s: %(title)s", number=n, title=title), counts.get(module_id, 0))
                for n, (module_id, title) in enumerate(modules, 1)]
-    return stages + [Stage("Completed the course", figures[1])]
+    return stages + [Stage(_("Completed the course"), figures[1])]
 
 
 def course_learners(course: Course, school: School, limit: int | None = None) -> Iterator[tuple]:
@@ -128,7 +129,8 @@ class QuizFigures:
 
     @property
     def distribution(self) -> list[tuple[str, int]]:
-        return [(f"{10 * n}–{10 * n + 9}%" if n < 9 else "90–100%", count) for n, count in enumerate(self.bins)]
+        """(score band, attempts) per tenth: "0–9%" ... "90–100%" (the band reads "0–9 %" in French)."""
+        return [(f"{number(10 * n)}–{percent(10 * n + 9 if n < 9 else 100)}", count) for n, count in enumerate(self.bins)]
 
 
 def submitted_attempts(quiz: Quiz, school: School):

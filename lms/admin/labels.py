@@ -1,0 +1,58 @@
+"""What the admin pages call the values stored in the database (roles, audit actions, detail keys): the
+stored codes never change, only their display labels are translated."""
+from __future__ import annotations
+
+from ..i18n import _, _l
+
+ROLE_LABELS = {"learner": _l("Learner"), "author": _l("Author"), "admin": _l("Admin")}
+
+# Every action the audit log records, as the log's filter, its table and a learner's history name it.
+ACTION_LABELS = {
+    "enrol": _l("Enrolment"),
+    "unenrol": _l("Unenrolment"),
+    "reset_attempt": _l("Reset attempt"),
+    "deactivate": _l("Deactivation"),
+    "reactivate": _l("Reactivation"),
+    "set_role": _l("Role change"),
+    "rename": _l("Name change"),
+    "add_author": _l("Author added"),
+    "remove_author": _l("Author removed"),
+    "school_settings": _l("School settings"),
+}
+
+# The keys an action's details use, in words.
+DETAIL_LABELS = {
+    "course": _l("Course"),
+    "quiz": _l("Quiz"),
+    "attempt": _l("Attempt"),
+    "score": _l("Score"),
+    "passed": _l("Passed"),
+    "started_at": _l("Started"),
+    "submitted_at": _l("Submitted"),
+    "enrolled_at": _l("Enrolled"),
+    "completed_at": _l("Completed"),
+    "previous": _l("Previous"),
+    "role": _l("Role"),
+    "name": _l("Name"),
+    "user": _l("Account"),
+    "logo_changed": _l("Logo changed"),
+    "footer_changed": _l("Footer changed"),
+}
+
+TARGET_LABELS = {"user": _l("Account"), "course": _l("Course"), "school": _l("School")}
+
+
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action.replace("_", " ").capitalize()))
+
+
+def target_label(target_type: str) -> str:
+    return str(TARGET_LABELS.get(target_type, target_type))
+
+
+def status_label(active: bool) -> str:
+    return _("active") if active else _("deactivated")
