@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from common import ROOT, SECRET, gunicorn, load, logged_in_client, prepare, session_cookie, temp_dir
+from common import ROOT, SECRET, gunicorn, load, logged_in_client, prepare, session_cookie, temp_dir, warm_up
 
 COURSE, LESSON = "ai-foundations", "confusion-matrix-and-core-metrics"
 
@@ -31,9 +31,11 @@ def main() -> None:
            "LMS_SECURE_COOKIES": "false", "BENCH_HTML": str(work / "lesson.html")}
     server = {"workers": args.workers, "worker_class": args.worker_class}
     with gunicorn("lms:create_app()", env, **server) as base:
+        warm_up(base + "/", args.workers)  # every worker booted (the port opens before)
         load(base + path, cookie, seconds=2)  # warm up
         lesson = load(base + path, cookie, seconds=args.seconds)
     with gunicorn("bench.bare_app:app", env, **server) as base:
+        warm_up(base + "/", args.workers)
         load(base + "/", seconds=2)
         bare = load(base + "/", seconds=args.seconds)
     floors = {}
@@ -41,6 +43,7 @@ def main() -> None:
         for floor in ("session", "login", "query"):
             with gunicorn("bench.floor_app:app", {**env, "FLOOR": floor, "BENCH_COURSE": COURSE, "BENCH_LESSON": LESSON},
                           **server) as base:
+                warm_up(base + "/", args.workers)
                 load(base + "/", cookie, seconds=2)
                 floors[floor] = load(base + "/", cookie, seconds=args.seconds)
     kind = database.split(":", 1)[0]
