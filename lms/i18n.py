@@ -20,10 +20,11 @@ from pathlib import Path
 from flask import Flask, current_app, has_request_context, request
 from babel import Locale, UnknownLocaleError
 from flask_babel import (Babel, force_locale, format_date, format_decimal, format_percent, format_time, get_locale,
-                         gettext, lazy_gettext, ngettext)
+                         gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext)
 
 __all__ = ["LANGUAGES", "LANGUAGE_COOKIE", "TRANSLATIONS", "_", "_l", "force_locale", "gettext", "init_babel",
-           "interface_language", "language_name", "lazy_gettext", "ngettext", "select_locale", "user_language"]
+           "interface_language", "language_name", "lazy_gettext", "lazy_pgettext", "ngettext", "pgettext",
+           "select_locale", "user_language"]
 
 # Every language the interface is translated into, by its tag, named in its own language (the switch's labels).
 LANGUAGES = {"en": "English", "fr": "Français"}
@@ -145,8 +146,11 @@ def number(value) -> str:
 
 
 def percent(value) -> str:
-    """A mark out of 100: "85%" in English, "85 %" (with a non-breaking space) in French."""
-    return format_percent(value / 100, "#,##0.#%")
+    """A mark out of 100 in the language's own pattern, to one decimal at most: "85%" and "66.5%" in English,
+    "85 %" and "66,5 %" (a non-breaking space) in French."""
+    locale = get_locale() or Locale.parse(DEFAULT_LANGUAGE)
+    pattern = locale.percent_formats[None].pattern.replace("#,##0", "#,##0.#", 1)
+    return format_percent(value / 100, pattern)
 
 
 FILTERS = {"language_name": language_name, "lms_date": long_date, "lms_short_date": short_date, "lms_datetime": date_time, "lms_time": clock_time,

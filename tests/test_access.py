@@ -140,6 +140,8 @@ ROUTES = [
     ("progress.enrol_programme", "POST", "/programmes/pathway/enrol", signed_in(302)),
 ]
 REASON = {"reason": "Access audit"}
+# People's names, none an interface word (tests/test_french_pages.py looks for English words on each page).
+NAMES = {"owner": "Olive Martin", "other": "Oscar Petit", "author": "Aurore Lemoine", "admin": "Adèle Roux"}
 FORMS = {"quizzes.answer": {"action": "save"}, "certificates_admin.revoke": REASON, "certificates_admin.reissue": REASON,
          "admin.enrol": {**REASON, "course": "intro-course"}, "admin.unenrol": REASON, "admin.set_active": REASON,
          "admin.set_role": {**REASON, "role": "learner"}, "admin.remove_author": REASON, "admin.reset_attempt": REASON,
@@ -162,7 +164,7 @@ def audit_app(make_app, content_dir, make_user):
     app = make_app()
     assert app.test_cli_runner().invoke(args=["lms", "sync"]).exit_code == 0
     for role in ROLES[1:]:
-        make_user(email=f"{role}@example.com", name=role.title(), role={"author": "author", "admin": "admin"}.get(role, "learner"))
+        make_user(email=f"{role}@example.com", name=NAMES[role], role={"author": "author", "admin": "admin"}.get(role, "learner"))
     make_user(email="victim@example.com", name="Victim")  # the account the admin rows change
     with app.app_context():
         store_logo(tiny_png(), 4096)

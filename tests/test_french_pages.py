@@ -15,11 +15,13 @@ FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}
 ENGLISH = ["Log in", "Log out", "Sign up", "Save", "Submit", "Continue", "Certificate", "Certificates", "Progress",
            "Dashboard", "Catalog", "Lesson", "Lessons", "Search", "Help", "Account", "My learning", "Back",
            "Next", "Previous", "Start", "Settings", "Learners", "Reports", "Author", "Published", "Draft", "Level",
-           "Effort", "hours", "minutes", "Pass mark", "Attempts", "Review", "Download", "Verify", "Skip to content",
+           "Effort", "hours", "Pass mark", "Attempts", "Review", "Download", "Verify", "Skip to content",
            "Powered by", "Language", "Passed", "Completed", "Enrol", "Name", "Password", "Required", "Cancel",
-           "Delete", "History", "Revision", "Preview", "Edit", "Module", "Modules", "Overview", "Programme",
-           "Programmes", "Courses", "Status", "Date", "Reason", "Issued", "Revoked", "Valid", "Contact", "the", "and",
-           "your", "You", "This", "of"]
+           "Delete", "History", "Revision", "Preview", "Edit", "Overview", "Programmes", "Courses", "Status",
+           "Reason", "Issued", "Revoked", "Valid", "the", "and", "your", "You", "This", "of"]
+# (Module, minutes, date, contact, programme, test and quiz are French words too.)
+# The test course's titles (content, in English), which an aria-label may quote inside French words.
+CONTENT_TITLES = re.compile(r"\b(Intro Course|What is AI|Models|Sprints|Review|Basics|Practice)\b")
 WORDS = re.compile(r"\b(" + "|".join(re.escape(word) for word in ENGLISH) + r")\b")
 LABELS = ("aria-label", "title", "placeholder", "alt")
 SKIPPED = {"script", "style", "code", "pre", "textarea", "kbd", "samp"}
@@ -44,7 +46,8 @@ class InterfaceText(HTMLParser):
         other_language = lang is not None and not lang.lower().startswith("fr") and tag != "html"
         skip = tag in SKIPPED or other_language
         if not self.skipping() and not skip:
-            self.words += [attributes[name] for name in LABELS if attributes.get(name)]
+            # A label may name a lesson or module (course text, in the course's language) among French words.
+            self.words += [CONTENT_TITLES.sub("", attributes[name]) for name in LABELS if attributes.get(name)]
             if tag == "input" and attributes.get("type") in ("submit", "button") and attributes.get("value"):
                 self.words.append(attributes["value"])
         if tag not in VOID:
@@ -109,8 +112,13 @@ def test_every_page_speaks_french(audit_app):
         left = english_left(page)
         if left:
             faults[url] = left
+            import os
+            if os.environ.get("SHOW_FAULTS"):
+                parser = InterfaceText()
+                parser.feed(page)
+                print(url, [text for text in parser.words if WORDS.search(text)])
     assert seen >= 30
-    assert not faults, faults
+    assert not faults, "\n".join(f"{url}: {words}" for url, words in faults.items())
 
 
 def test_the_error_pages_speak_french(audit_app):

@@ -66,7 +66,7 @@ def test_the_authoring_pages_read_in_french(synced, author_fr, auth):
     text = main(workspace)
     for french in ("Modules et leçons", "Ajouter une leçon à ce module", "Titre de la leçon", "Ajouter un module",
                    "Examen final", "Ajouter un examen final", "Aucune image pour l’instant.", "Déposer",
-                   "Monter", "Descendre", "historique", "publié", f"Quiz{NBSP}:", "Ouvrir la page du cours"):
+                   "Monter", "Descendre", "historique", "publié", f"Test{NBSP}:", "Ouvrir la page du cours"):
         assert french in text, french
     assert_no_english(text, ["Modules and lessons", "Add a lesson to this module", "Lesson title", "Lesson slug",
                              "Add a module", "Final exam", "Add a final exam", "No images yet", "Upload", "Move up",
@@ -87,7 +87,7 @@ def test_the_authoring_pages_read_in_french(synced, author_fr, auth):
     history = author_fr.get(f"/author/courses/intro-course/history/{LESSON_PATH}")
     text = main(history)
     for french in ("Historique de", "Toutes les révisions, de la plus récente à la plus ancienne", "Révision",
-                   "Quand", "Qui", "Comment", "État", "publiée actuellement", "synchronisée"):
+                   "Qui", "Comment", "État", "publiée actuellement", "synchronisée"):
         assert french in text, french
     assert_no_english(text, ["History of", "Every revision", "When", "Who", "How", "State", "published now",
                              "Open the editor", "Changes", "synced"])
@@ -206,7 +206,7 @@ def test_the_quiz_preview_reads_in_french(synced, author_fr, auth):
     text = main(submit(auth, quiz, "---\ntitle: Basics check\npass_mark: 66.5\ntime_limit: 1\n---\n\n"
                                    "## What does a good prompt name? {#audience}\n\n- [x] Its audience\n- [ ] Its font\n",
                        "preview"))
-    for french in ("Note de passage", "66,5", "Tentatives", "illimitées", "Temps disponible", "1 minute",
+    for french in ("Note de passage", "66,5", "Tentatives", "illimitées", "Temps imparti", "1 minute",
                    "Relecture", "1 point", "id <code>audience</code>"):
         assert french in text, french
     assert_no_english(text, ["Pass mark", "Attempts", "unlimited", "Time limit", "Review", "Explanation"])

@@ -14,19 +14,20 @@ from babel.messages.pofile import read_po
 from lms.i18n import LANGUAGES, TRANSLATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2)}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifg]|%[sdifg]")
 TRANSLATED = [tag for tag in LANGUAGES if tag != "en"]
 
 
-def extracted() -> set[str | tuple[str, str]]:
-    """What the code asks to translate now, as ``pybabel extract`` (make translations) finds it."""
+def extracted() -> set[tuple[str | tuple[str, str], str | None]]:
+    """What the code asks to translate now, as ``pybabel extract`` (make translations) finds it: each
+    message (a string, or singular and plural) with its context."""
     with open(ROOT / "babel.cfg") as mapping:
         method_map, options_map = parse_mapping_cfg(mapping)
     found = set()
-    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+    for _filename, _lineno, message, _comments, context in extract_from_dir(
             str(ROOT), method_map, options_map, keywords=KEYWORDS, strip_comment_tags=True):
-        found.add(message if isinstance(message, str) else tuple(message))
+        found.add((message if isinstance(message, str) else tuple(message), context))
     return found
 
 
@@ -38,11 +39,12 @@ def catalogue(language: str):
 def missing(catalog, messages) -> list[str]:
     """The messages of ``messages`` that have no full translation (or only a fuzzy one) in ``catalog``."""
     gaps = []
-    for message in sorted(messages, key=str):
-        entry = catalog.get(message if isinstance(message, str) else message[0])
+    for message, context in sorted(messages, key=str):
+        singular = message if isinstance(message, str) else message[0]
+        entry = catalog.get(singular, context=context)
         strings = entry.string if entry is not None else None
         if entry is None or entry.fuzzy or not strings or (isinstance(strings, tuple) and not all(strings)):
-            gaps.append(message if isinstance(message, str) else message[0])
+            gaps.append(singular)
     return gaps
 
 
@@ -61,15 +63,15 @@ def test_every_message_of_the_code_is_translated(language, code_messages):
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_the_catalogue_holds_nothing_the_code_no_longer_says(language, code_messages):
-    ids = {message if isinstance(message, str) else message[0] for message in code_messages}
+    ids = {(message if isinstance(message, str) else message[0], context) for message, context in code_messages}
     stale = [entry.id for entry in catalogue(language) if entry.id and
-             (entry.id if isinstance(entry.id, str) else entry.id[0]) not in ids]
+             (entry.id if isinstance(entry.id, str) else entry.id[0], entry.context) not in ids]
     assert not stale, f"stale entries (run make translations): {stale[:20]}"
 
 
 def test_a_new_english_string_without_its_translation_is_caught(code_messages):
     """The check above would fail on a string added to a template and not to the catalogue."""
-    assert missing(catalogue("fr"), code_messages | {"A sentence added to a template today"}) == \
+    assert missing(catalogue("fr"), code_messages | {("A sentence added to a template today", None)}) == \
         ["A sentence added to a template today"]
 
 
@@ -126,6 +128,9 @@ def test_the_compiled_catalogue_is_the_catalogue(language):
             continue
         if isinstance(entry.id, tuple):
             for n, string in zip((1, 2), entry.string):
-                assert compiled.ngettext(entry.id[0], entry.id[1], n) == string, entry.id
+                found = compiled.npgettext(entry.context, entry.id[0], entry.id[1], n) if entry.context else \
+                    compiled.ngettext(entry.id[0], entry.id[1], n)
+                assert found == string, entry.id
         else:
-            assert compiled.gettext(entry.id) == entry.string, entry.id
+            found = compiled.pgettext(entry.context, entry.id) if entry.context else compiled.gettext(entry.id)
+            assert found == entry.string, entry.id

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam
 from ..caching import fragment
 from ..catalog.models import Lesson, Module
 from ..extensions import db
-from ..i18n import _l
+from ..i18n import _l, lazy_pgettext
 from ..quizzes.models import Quiz
 
 
@@ -111,7 +111,7 @@ class Outline:
 
 
 # A lesson's state in words (the states themselves are codes): read at render time, in the page's language.
-_LABELS = {"new": "", "started": _l("Started"), "completed": _l("Completed")}
+_LABELS = {"new": "", "started": lazy_pgettext("lesson state", "Started"), "completed": _l("Completed")}
 
 
 @dataclass

@@ -46,6 +46,7 @@ class Hit:
     course_title: str
     lesson_slug: str | None
     snippet: Markup
+    language: str = "en"  # the course's: its title, its lessons' and the snippet are in it
 
 
 @dataclass(frozen=True)
@@ -153,5 +154,5 @@ def search(query: str, user: User | None, page: int = 1) -> Results:
     for kind, ref_id, course_id, title, snippet in rows:
         course = courses[course_id]
         hits.append(Hit(kind, title, course.slug, course.title, lesson_slugs.get(ref_id) if kind == "lesson" else None,
-                        mark(snippet or "")))
+                        mark(snippet or ""), course.language))
     return Results(query, hits, total, page, -(-total // PER_PAGE))
