@@ -17,7 +17,7 @@ from .config import check_settings, env_settings, is_development
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .i18n import FILTERS, LANGUAGES, _, _l, init_babel, interface_language, number
 from .mail import BACKENDS
-from .web import CONTENT_SECURITY_POLICY, IdConverter, body_limit_of, carries_nul, content_lang, in_content_lang, plural
+from .web import CONTENT_SECURITY_POLICY, IdConverter, course_lang, course_text, body_limit_of, carries_nul, content_lang, in_content_lang
 
 log = logging.getLogger("lms")
 
@@ -37,7 +37,8 @@ static_bp = Blueprint("lms_static", __name__, static_folder="static", static_url
                       template_folder="templates")
 static_bp.add_app_template_filter(content_lang, "content_lang")  # <h1{{ course.language|content_lang }}>
 static_bp.add_app_template_filter(in_content_lang, "in_content_lang")  # Quiz: {{ title|in_content_lang(course.language) }}
-static_bp.add_app_template_filter(plural, "plural")  # {{ n|plural('learner') }}: "1 learner", "4 learners"
+static_bp.add_app_template_filter(course_text, "course_text")  # {{ option.text|course_text }} (see web.speaking)
+static_bp.add_app_template_filter(course_lang, "course_lang")
 for _name, _filter in FILTERS.items():  # {{ moment|lms_date }}, {{ mark|lms_percent }}: in the page's language
     static_bp.add_app_template_filter(_filter, _name)
 # Every page's <html lang> and footer language switch.

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, has_request_context, request, url_for
+from flask import abort, current_app, flash, g, has_request_context, request, url_for
 from markupsafe import Markup
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -30,12 +30,6 @@ CONTENT_SECURITY_POLICY = (
 STORAGE_FULL = ("database or disk is full", "no space left on device", "could not extend file", "disk full")
 
 
-def plural(count: int | float, word: str, many: str | None = None) -> str:
-    """ "1 learner", "4 learners", "1 minute": the count and the word, singular for exactly one."""
-    return f"{count:g} {word if count == 1 else many or word + 's'}" if isinstance(count, float) else \
-        f"{count} {word if count == 1 else many or word + 's'}"
-
-
 def content_lang(language: str | None) -> Markup:
     """`` lang="fr"`` for content written in another language than the interface around it, so a screen
     reader switches voice and a browser hyphenates and translates it as that language; nothing otherwise."""
@@ -48,6 +42,24 @@ def in_content_lang(text: str, language: str | None) -> Markup:
     """A piece of the course's text inside the interface's words: in a ``<span lang>`` when the two differ."""
     attribute = content_lang(language)
     return Markup("<span%s>%s</span>") % (attribute, text) if attribute else Markup.escape(text)
+
+
+def course_text(html: str) -> Markup:
+    """A piece of course text (already safe HTML from the renderer) in the page's course's language
+    (``speaking``): in a ``<span lang>`` when it differs from the interface's, as is otherwise."""
+    attribute = content_lang(g.get("lms_course_language"))
+    return Markup("<span%s>%s</span>") % (attribute, Markup(html)) if attribute else Markup(html)
+
+
+def course_lang(_=None) -> Markup:
+    """`` lang="…"`` for an element that holds only course text (an <option>), as ``content_lang``."""
+    return content_lang(g.get("lms_course_language"))
+
+
+def speaking(language: str | None) -> None:
+    """The course text this request shows is in ``language`` (for templates that do not know the course,
+    such as the question types')."""
+    g.lms_course_language = language
 
 
 def content_security_policy(frame_origins: Iterable[str] = ()) -> str:

@@ -75,3 +75,18 @@ def test_a_language_tag_in_any_case_with_any_subtags_is_accepted(content_dir, va
     path = content_dir / COURSE
     write(content_dir, COURSE, path.read_text().replace("skills: [ai-literacy]", f"skills: [ai-literacy]\nlanguage: {value}"))
     assert read_tree(content_dir).errors == []
+
+
+def test_quiz_options_carry_the_course_language_inside_the_interface(french, runner, learner, auth):
+    """The question types' templates do not know the course: the page tells them (web.speaking)."""
+    from .quiz_support import QUIZ, enrol, start, write_quiz
+
+    write_quiz(french)
+    assert runner.invoke(args=["lms", "sync"]).exit_code == 0
+    enrol(auth)
+    page = auth.client.get(f"{QUIZ}/attempts/{start(auth)}").get_data(as_text=True)
+    labels = re.findall(r'<label for="q\d+-\w+">(.*?)</label>', page, re.S)
+    options = [label for label in labels if not label.startswith("Position of")]  # ordering's, below
+    assert len(options) > 5 and all(option.startswith('<span lang="fr">') for option in options), options
+    assert re.search(r'<label for="q\d+-\w+">Position of “<span lang="fr">', page)  # ordering: words around it stay
+    assert re.search(r'<option value="\w+" lang="fr">', page)  # matching's choices

@@ -13,7 +13,7 @@ from ..i18n import _, ngettext
 from ..quizzes.rendering import attempt_page, quiz_page
 from ..schools.services import current_school
 from ..access import authored_course_or_abort, authored_courses, require_author
-from ..web import body_limit, content_security_policy, database_int, int_arg, silently, transaction
+from ..web import body_limit, content_security_policy, database_int, int_arg, silently, speaking, transaction
 from . import moves, services, uploads
 from .diffs import diff_lines
 from .forms import ConfirmForm, EditorForm, MoveForm, NewCourseForm, NewLessonForm, NewModuleForm, NewQuizForm, UploadForm
@@ -200,6 +200,7 @@ def edit(slug: str, path: str):
         result = preview(path, text.encode("utf-8"))
     except UnicodeEncodeError:
         abort(400)
+    speaking(item.language)
     page = render_template("authoring/editor.html", course=item, file=file, form=form, preview=result,
                            html=absolutise(result.html, url_for("catalog.home") + f"courses/{item.slug}/"),
                            bases=_quiz_bases(result), publish_errors=publish_errors, confirm=ConfirmForm(),

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from ..access import attempt_or_abort
 from ..i18n import _, _l
-from ..web import silently, transaction
+from ..web import silently, speaking, transaction
 from ..catalog import services as catalog
 from ..progress.outline import outline
 from ..progress.services import enrolment_for, next_in_programme, next_step
@@ -154,6 +154,7 @@ def _attempt_page(course: Course, quiz: Quiz, attempt: Attempt, mistakes=None, v
             values.update(forms.form_values(question, answer.response if answer else None))
     items = [(question, services.public_question(attempt, question)) for question in questions]
     left = services.time_left(attempt)
+    speaking(course.language)
     return render_template("quizzes/attempt.html", course=course, quiz=quiz, attempt=attempt, items=items,
                            values=values, mistakes=mistakes or {}, time_left=left,
                            deadline_stamp=attempt.deadline.strftime("%Y-%m-%dT%H:%M:%SZ") if attempt.deadline else "",
@@ -171,6 +172,7 @@ def _result_page(course: Course, quiz: Quiz, attempt: Attempt):
     following = next_in_programme(current_user, course) if enrolment is not None and enrolment.completed_at else None
     module = next((module for module in outline(course).modules if step is not None and step.kind == "lesson"
                    and any(lesson.slug == step.slug for lesson in module.lessons)), None)
+    speaking(course.language)
     return render_template("quizzes/result.html", course=course, quiz=quiz, attempt=attempt, state=state,
                            review=allowed, items=summary.review_items(attempt) if allowed else [], mine=mine,
                            enrolment=enrolment, step=step, next_course=following,

@@ -34,6 +34,10 @@
   // This page's Content-Security-Policy lets frames load only from the video hosts it was loaded
   // with; a video from another host, typed since, is shown as a placeholder until Preview reloads it.
   var allowed = (section.getAttribute("data-frame-origins") || "").split(" ").filter(Boolean);
+  // The page's words (editor.html's #lms-messages, in its language); English if a template left them out.
+  var videoNote = "Video: %(title)s. Press Preview to play it here (the page must be reloaded to allow its host).";
+  var given = document.getElementById("lms-messages");
+  if (given) { try { videoNote = JSON.parse(given.textContent).video || videoNote; } catch (e) { /* keep English */ } }
 
   function holdBackFrames(fresh) {
     var frames = fresh.querySelectorAll("iframe");
@@ -43,8 +47,7 @@
       if (allowed.indexOf(origin) !== -1) { continue; }
       var note = fresh.ownerDocument.createElement("p");
       note.className = "video-placeholder";
-      note.textContent = "Video: " + (frames[i].getAttribute("title") || "") +
-        ". Press Preview to play it here (the page must be reloaded to allow its host).";
+      note.textContent = videoNote.replace("%(title)s", frames[i].getAttribute("title") || "");
       frames[i].parentNode.replaceChild(note, frames[i]);
     }
   }

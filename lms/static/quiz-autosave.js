@@ -15,6 +15,17 @@
   var closed = false;    // the server refused for good (time is up, submitted): stop posting
   var timer = null;
 
+  // The page's words (attempt.html's #lms-messages, in its language); English if a template left them out.
+  var words = {
+    saving: "Saving…", saved: "Answers saved at %(time)s.", others_saved: "Other answers saved at %(time)s.",
+    check: "One or more answers need checking: use Save answers to see which.", closed: "This attempt is closed.",
+    not_saved: "Your latest answers could not be saved. Reload the page, or use Save answers.",
+    offline: "Your latest answers could not reach the server: this browser seems to be offline. Keep this page " +
+      "open; they are saved when the connection returns.",
+    ready: "Your answers are saved as you change them."
+  };
+  var given = document.getElementById("lms-messages");
+  if (given) { try { var read = JSON.parse(given.textContent); Object.keys(read).forEach(function (k) { words[k] = read[k]; }); } catch (e) { /* keep English */ } }
   function say(text) { if (status) { status.textContent = text; } }
   function warn(text) { if (problem) { problem.textContent = text; } }
   function clock() {
@@ -46,21 +57,21 @@
     }).then(function (answer) {
       if (answer.ok && answer.body.saved) {
         var mistakes = Object.keys(answer.body.mistakes || {}).length;
-        warn(mistakes ? "One or more answers need checking: use Save answers to see which." : "");
+        warn(mistakes ? words.check : "");
         if (!mistakes) { stored = sent; }
         unsaved = state() !== stored;
-        if (mistakes) { say("Other answers saved at " + clock() + "."); } else if (!unsaved) { say("Answers saved at " + clock() + "."); }
+        if (mistakes) { say(words.others_saved.replace("%(time)s", clock())); } else if (!unsaved) { say(words.saved.replace("%(time)s", clock())); }
       } else if (answer.status === 409) {
         closed = true;
         unsaved = false;
-        warn(answer.body.message || "This attempt is closed.");
+        warn(answer.body.message || words.closed);
       } else {
         unsaved = true;
-        warn(answer.body.message || "Your latest answers could not be saved. Reload the page, or use Save answers.");
+        warn(answer.body.message || words.not_saved);
       }
     }, function () {
       unsaved = true;
-      warn("Your latest answers could not reach the server: this browser seems to be offline. Keep this page open; they are saved when the connection returns.");
+      warn(words.offline);
     }).then(function () {
       sending = false;
       if (again && !closed && unsaved) { save(); }
@@ -71,7 +82,7 @@
     if (closed) { return; }
     unsaved = state() !== stored;
     if (!unsaved) { return; }
-    say("Saving…");
+    say(words.saving);
     if (timer) { window.clearTimeout(timer); }
     var typing = event.type === "input" && event.target.type !== "radio" && event.target.type !== "checkbox";
     timer = window.setTimeout(save, typing ? 800 : 0);  // typed answers wait for a pause
@@ -87,5 +98,5 @@
     event.returnValue = "";  // older browsers need a value to ask
     return "";
   });
-  say("Your answers are saved as you change them.");
+  say(words.ready);
 }());

@@ -18,7 +18,23 @@
   var atLoad = (deadline - Date.now()) / 1000;
   thresholds.forEach(function (minutes) { announced[minutes] = atLoad <= minutes * 60; });  // only crossings speak
 
-  function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
+  // The page's words (attempt.html's #lms-messages, in its language); English if a template left them out.
+  var words = {
+    minute: ["%(num)d minute", "%(num)d minutes"], second: ["%(num)d second", "%(num)d seconds"],
+    left: "%(time)s left. Your attempt is submitted automatically when time is up.",
+    time_up: "Time is up. Submitting your attempt.",
+    offline_time_up: "Time is up, but this browser is offline. Answers that reached the server before the deadline " +
+      "will be graded; changes made while offline could not be saved. The attempt is submitted when the " +
+      "connection returns."
+  };
+  var given = document.getElementById("lms-messages");
+  if (given) { try { var read = JSON.parse(given.textContent); Object.keys(read).forEach(function (k) { words[k] = read[k]; }); } catch (e) { /* keep English */ } }
+  var rules = window.Intl && Intl.PluralRules ? new Intl.PluralRules(document.documentElement.lang || "en") : null;
+  function plural(n, word) {
+    var forms = words[word];
+    var one = rules ? rules.select(n) === "one" : n === 1;
+    return forms[one ? 0 : 1].replace("%(num)d", String(n));
+  }
   function tell(text) { if (status) { status.textContent = text; } }
 
   function submit() {
@@ -26,9 +42,7 @@
     if (navigator.onLine === false) {
       tell("");
       var problem = document.getElementById("quiz-save-problem");
-      var text = "Time is up, but this browser is offline. Answers that reached the server before the deadline " +
-        "will be graded; changes made while offline could not be saved. The attempt is submitted when the " +
-        "connection returns.";
+      var text = words.offline_time_up;
       if (problem) { problem.textContent = text; } else { tell(text); }
       window.addEventListener("online", submit, { once: true });
       return;
@@ -45,11 +59,11 @@
     thresholds.forEach(function (minutes) {
       if (left <= minutes * 60 && left > 0 && !announced[minutes]) {
         announced[minutes] = true;
-        tell(plural(minutes, "minute") + " left. Your attempt is submitted automatically when time is up.");
+        tell(words.left.replace("%(time)s", plural(minutes, "minute")));
       }
     });
     if (left === 0) {
-      tell("Time is up. Submitting your attempt.");
+      tell(words.time_up);
       submit();
       return;
     }
