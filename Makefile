@@ -106,7 +106,7 @@ clean:
 ## make translations: extract the interface's words (lms/translations/messages.pot), update each language's
 ## catalogue from it, and compile them; translate the new entries in lms/translations/<lang>/LC_MESSAGES/messages.po
 translations: install
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output \
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k plural_forms:1,2 --no-location --sort-output \
 	  --project Conductor -o lms/translations/messages.pot .
 	$(BIN)/pybabel -q update --no-fuzzy-matching --ignore-obsolete -i lms/translations/messages.pot -d lms/translations
 	$(BIN)/pybabel -q compile -d lms/translations

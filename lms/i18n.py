@@ -20,7 +20,7 @@ from pathlib import Path
 from flask import Flask, current_app, has_request_context, request
 from babel import Locale, UnknownLocaleError
 from flask_babel import (Babel, force_locale, format_date, format_decimal, format_percent, format_time, get_locale,
-                         gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext)
+                         get_translations, gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext)
 
 __all__ = ["LANGUAGES", "LANGUAGE_COOKIE", "TRANSLATIONS", "_", "_l", "force_locale", "gettext", "init_babel",
            "interface_language", "language_name", "lazy_gettext", "lazy_pgettext", "ngettext", "pgettext",
@@ -95,6 +95,13 @@ def select_locale() -> str:
     if best:
         return best
     return school_language()
+
+
+def plural_forms(singular: str, plural: str) -> list[str]:
+    """A plural's translated forms for one and for many, unformatted (``%(num)d`` kept), for a script that
+    picks one itself (``Intl.PluralRules``). ``make translations`` extracts its arguments as a plural."""
+    translations = get_translations()
+    return [translations.ungettext(singular, plural, 1), translations.ungettext(singular, plural, 2)]
 
 
 def interface_language() -> str:

@@ -14,7 +14,8 @@ from babel.messages.pofile import read_po
 from lms.i18n import LANGUAGES, TRANSLATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2)}
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2),
+            "plural_forms": (1, 2)}
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifg]|%[sdifg]")
 TRANSLATED = [tag for tag in LANGUAGES if tag != "en"]
 

@@ -201,7 +201,9 @@ def edit(slug: str, path: str):
     except UnicodeEncodeError:
         abort(400)
     speaking(item.language)
-    page = render_template("authoring/editor.html", course=item, file=file, form=form, preview=result,
+    # The editor's script: a video's placeholder in the live preview (authoring-editor.js fills the title).
+    words = {"video": _("Video: %(title)s. Press Preview to play it here (the page must be reloaded to allow its host).")}
+    page = render_template("authoring/editor.html", script_words=words, course=item, file=file, form=form, preview=result,
                            html=absolutise(result.html, url_for("catalog.home") + f"courses/{item.slug}/"),
                            bases=_quiz_bases(result), publish_errors=publish_errors, confirm=ConfirmForm(),
                            live=revision_of(file, file.live_number), absolutise=absolutise)

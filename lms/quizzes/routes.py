@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from ..access import attempt_or_abort
 from ..i18n import _, _l
 from ..web import silently, speaking, transaction
+from .scripts import script_words
 from ..catalog import services as catalog
 from ..progress.outline import outline
 from ..progress.services import enrolment_for, next_in_programme, next_step
@@ -158,7 +159,8 @@ def _attempt_page(course: Course, quiz: Quiz, attempt: Attempt, mistakes=None, v
     return render_template("quizzes/attempt.html", course=course, quiz=quiz, attempt=attempt, items=items,
                            values=values, mistakes=mistakes or {}, time_left=left,
                            deadline_stamp=attempt.deadline.strftime("%Y-%m-%dT%H:%M:%SZ") if attempt.deadline else "",
-                           time_up=left is not None and not left, field_name=forms.field_name)
+                           time_up=left is not None and not left, field_name=forms.field_name,
+                           script_words=script_words())
 
 
 def _result_page(course: Course, quiz: Quiz, attempt: Attempt):
