@@ -90,3 +90,18 @@ def test_quiz_options_carry_the_course_language_inside_the_interface(french, run
     assert len(options) > 5 and all(option.startswith('<span lang="fr">') for option in options), options
     assert re.search(r'<label for="q\d+-\w+">Position of “<span lang="fr">', page)  # ordering: words around it stay
     assert re.search(r'<option value="\w+" lang="fr">', page)  # matching's choices
+
+
+def test_the_renderer_labels_a_french_course_in_french_whatever_the_interface(french, runner, learner, auth):
+    """A callout's title is part of the lesson, so it follows the course's language, not the reader's; a
+    course that changes language is rendered again at the next sync."""
+    assert runner.invoke(args=["lms", "sync"]).exit_code == 0
+    auth.post("/courses/intro-course/enrol", token_from="/courses/intro-course/")
+    english_interface = auth.client.get("/courses/intro-course/models").get_data(as_text=True)
+    assert '<div class="callout callout-tip" role="note" aria-label="Conseil"><p class="callout-title">Conseil</p>' \
+        in english_interface
+    path = french / COURSE
+    path.write_text(path.read_text().replace("language: fr", "language: en"))
+    assert runner.invoke(args=["lms", "sync"]).exit_code == 0
+    page = auth.client.get("/courses/intro-course/models", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert '<div class="callout callout-tip" role="note" aria-label="Tip"><p class="callout-title">Tip</p>' in page

@@ -2,6 +2,7 @@
 someone else's answer, a second grading of one attempt, or an attempt outside the rules."""
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -42,7 +43,13 @@ def test_an_open_attempt_shows_no_answer_key_feedback_or_explanation(quiz_app, l
     assert "Which task is an example of supervised learning?" in html and "Grouping customers" in html
     for secret in SECRETS:
         assert not re.search(rf"\b{re.escape(secret)}\b", html, re.IGNORECASE), secret
-    assert "<script" not in re.sub(r'<script src="/lms/static/quiz-(timer|autosave)\.js" defer></script>', "", html)
+    # No script but the two static ones, and the words they say as data (never run): those words only.
+    words = re.search(r'<script type="application/json" id="lms-messages">(.*?)</script>', html, re.S)
+    assert words and set(json.loads(words.group(1))) == {"minute", "second", "left", "time_up", "offline_time_up", "saving",
+                                                          "saved", "others_saved", "check", "closed", "not_saved",
+                                                          "offline", "ready"}
+    rest = html.replace(words.group(0), "")
+    assert "<script" not in re.sub(r'<script src="/lms/static/quiz-(timer|autosave)\.js" defer></script>', "", rest)
     start_page = client.get(QUIZ).get_data(as_text=True)
     for secret in SECRETS[:7]:
         assert secret not in start_page, secret

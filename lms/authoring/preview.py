@@ -32,8 +32,8 @@ class PreviewReader(Reader):
         self.known = _Unchanged()  # set after: the reader replaces an empty (falsy) mapping with {}
         self.target = target
 
-    def file_hash(self, rel: str, data: bytes) -> str:
-        return super().file_hash(rel, data) if rel == self.target else "unchanged"
+    def file_hash(self, rel: str, data: bytes, language: str | None = None) -> str:
+        return super().file_hash(rel, data, language) if rel == self.target else "unchanged"
 
 
 @dataclass

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import nullcontext
 from functools import lru_cache
 from html import escape
 
@@ -24,15 +25,17 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from ..i18n import _
+from flask import has_app_context
+
+from ..i18n import DEFAULT_LANGUAGE, _, _l, force_locale, supported
 from .errors import quoted
 from .video import FIXED_ATTRIBUTES, Embeds, render_video_token, replace_videos
 
 # Bump when the output changes, so the next sync re-renders every file.
-RENDERER_VERSION = "4"  # 3: tables in scrolling regions; 4: videos
+RENDERER_VERSION = "5"  # 3: tables in scrolling regions; 4: videos; 5: labels in the course's language
 
-CALLOUT_KINDS = {"note": "Note", "tip": "Tip", "warning": "Warning", "example": "Example", "checklist": "Checklist",
-                 "answer": "Show the answer"}
+CALLOUT_KINDS = {"note": _l("Note"), "tip": _l("Tip"), "warning": _l("Warning"), "example": _l("Example"),
+                 "checklist": _l("Checklist"), "answer": _l("Show the answer")}
 # Kinds that render as a disclosure the learner opens, so an exercise's answer is not read by accident.
 DISCLOSURE_KINDS = {"answer"}
 CALLOUT_LINE = re.compile(r"^\s*:::\s*([A-Za-z][\w-]*)")
@@ -82,10 +85,27 @@ def _highlight(code: str, lang: str, attrs: str) -> str:
     return f'<pre class="highlight"><code class="language-{escape(lang)}">{body}</code></pre>\n'
 
 
-def _callout_renderer(kind: str):
-    label = CALLOUT_KINDS[kind]
+def content_labels(language: str | None) -> dict[str, str]:
+    """The words the renderer adds to an author's text (callout titles, a table's name, a video's
+    transcript link), in the course's language when the interface has it (English otherwise, and outside
+    an app)."""
+    def words() -> dict[str, str]:
+        labels = {kind: str(label) for kind, label in CALLOUT_KINDS.items()}
+        labels.update(table=str(_l("Table")), table_of=str(_l("Table: %(headers)s")),
+                      transcript=str(_l("Transcript: %(title)s")))
+        return labels
 
+    chosen = supported(language) if language else None
+    if chosen and has_app_context():
+        with force_locale(chosen):
+            return words()
+    with force_locale(DEFAULT_LANGUAGE) if has_app_context() else nullcontext():
+        return words()
+
+
+def _callout_renderer(kind: str):
     def render(self, tokens, idx, options, env):
+        label = escape(env["labels"][kind]) if "labels" in env else escape(str(CALLOUT_KINDS[kind]))
         if kind in DISCLOSURE_KINDS:
             if tokens[idx].nesting == 1:
                 return f'<details class="callout callout-{kind}"><summary>{label}</summary>\n'
@@ -110,7 +130,8 @@ def _table_open(self, tokens, idx, options, env):
             words = "".join(child.content for child in token.children or () if child.type in ("text", "code_inline"))
             if words.strip():
                 headers.append(words.strip())
-    label = "Table: " + ", ".join(headers) if headers else "Table"
+    labels = env.get("labels") or {"table": "Table", "table_of": "Table: %(headers)s"}
+    label = labels["table_of"].replace("%(headers)s", ", ".join(headers)) if headers else labels["table"]
     if len(label) > 120:
         label = label[:117].rstrip() + "..."
     return f'<div class="table-block" role="region" tabindex="0" aria-label="{escape(label)}">\n<table>\n'
@@ -198,14 +219,15 @@ def sanitise(html: str, frame_sources: set[str] | frozenset[str] = frozenset()) 
 
 
 def render_markdown(text: str, *, resolve: LinkResolver | None = None, line_offset: int = 0,
-                    embeds: Embeds | None = None) -> tuple[str, Problems]:
+                    embeds: Embeds | None = None, language: str | None = None) -> tuple[str, Problems]:
     """Render trusted-format, untrusted-content Markdown to safe HTML, with problems by line.
 
-    ``embeds`` allows ``::: video`` blocks (lessons only) and collects the origins they embed."""
+    ``embeds`` allows ``::: video`` blocks (lessons only) and collects the origins they embed; ``language``
+    is the course's, the language of the labels the renderer adds (``content_labels``)."""
     problems: Problems = []
     _check_callouts(text, line_offset, problems, videos=embeds is not None)
     md = _parser()
-    env: dict = {}
+    env: dict = {"labels": content_labels(language)}
     tokens = md.parse(text, env)
     _rewrite_links(tokens, resolve, line_offset, problems)
     if embeds is None:  # a block the line check cannot see (in a quote or a list) is refused all the same

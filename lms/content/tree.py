@@ -74,6 +74,7 @@ class Reader:
         self.video_hosts = configured_video_hosts() if video_hosts is None else video_hosts
         self.tree = ContentTree(root=str(root))
         self.context = ""
+        self.language: str | None = None  # the language of the course being read (None: outside a course)
         # content path (relative to root) -> URL path of its page, relative to the LMS root
         self.pages: dict[str, str] = {}
 
@@ -84,9 +85,11 @@ class Reader:
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
-    def file_hash(self, rel: str, data: bytes) -> str:
+    def file_hash(self, rel: str, data: bytes, language: str | None = None) -> str:
+        """What a file was rendered from: the tree's context, its path and bytes, and the language of the
+        course it belongs to (the renderer's own words follow it, so a new course language renders again)."""
         digest = hashlib.sha256()
-        for part in (self.context.encode(), rel.encode(), b"\0", data):
+        for part in (self.context.encode(), rel.encode(), b"\0", (language or "").encode(), b"\0", data):
             digest.update(part)
         return digest.hexdigest()
 
@@ -95,7 +98,7 @@ class Reader:
         rel = self.rel(path)
         data = path.read_bytes()
         self.tree.files += 1
-        digest = self.file_hash(rel, data)
+        digest = self.file_hash(rel, data, self.language)
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -118,7 +121,8 @@ class Reader:
         def resolve(url: str) -> str:
             return self.resolve_link(url, source_dir, page)
 
-        html, problems = render_markdown(doc.body, resolve=resolve, line_offset=doc.body_line - 1, embeds=embeds)
+        html, problems = render_markdown(doc.body, resolve=resolve, line_offset=doc.body_line - 1, embeds=embeds,
+                                         language=self.language)
         for line, message in problems:
             self.error(doc.path, line, message)
         self.tree.rendered += 1
@@ -173,6 +177,7 @@ class Reader:
         self.map_pages(course_dirs)
         for position, course_dir in enumerate(course_dirs):
             course = self.read_course(course_dir, position)
+            self.language = None
             if course:
                 self.tree.courses.append(course)
         self.read_programmes(courses_dir / "_programmes")
@@ -287,6 +292,7 @@ class Reader:
         if not course_md.is_file():
             self.error(folder_rel, 0, _("a course folder needs a course.md"))
             return None
+        self.language = None  # course.md's own hash covers its language line
         doc, values, digest, changed = self.document(course_md, COURSE_KEYS)
         slug = self.slug_for(doc, values, NAME.match(course_dir.name).group(2))
         course = CourseSpec(slug=slug, path=doc.path, hash=digest, position=position, folder=course_dir.name)
@@ -299,6 +305,7 @@ class Reader:
         if "language" in values and not LANGUAGE_TAG.fullmatch(course.language):
             self.error(doc.path, doc.line_of("language"), _("language must be a language tag such as en, fr or fr-CA, "
                                                             "not %(value)s", value=quoted(course.language)))
+        self.language = course.language  # its files render the renderer's words in it
         if changed:
             course.overview_html = self.render(doc, f"courses/{slug}/")
         lesson_position = 0

@@ -136,12 +136,14 @@ def _peertube(host: str, segments: list[str]) -> tuple[str, str] | None:
     return f"https://{host}/videos/embed/{video}", f"https://{host}"
 
 
-def render_video(src: str, title: str, transcript: str) -> str:
+def render_video(src: str, title: str, transcript: str, link: str = "Transcript: %(title)s") -> str:
+    """``link``: the transcript link's words in the course's language (markdown.content_labels)."""
     attributes = " ".join(f'{name}="{escape(value)}"' if value else name for name, value in FIXED_ATTRIBUTES.items())
     return (f'<figure class="video">'
             f'<div class="video-frame"><iframe src="{escape(src)}" title="{escape(title)}" {attributes}></iframe></div>'
             f'<figcaption><span class="video-title">{escape(title)}</span>'
-            f'<a class="video-transcript" href="{escape(transcript)}">Transcript: {escape(title)}</a></figcaption>'
+            f'<a class="video-transcript" href="{escape(transcript)}">{escape(link).replace("%(title)s", escape(title))}</a>'
+            f'</figcaption>'
             f'</figure>\n')
 
 
@@ -242,4 +244,5 @@ def _transcript_href(target: str, resolve, line: int, problems: list[tuple[int, 
 
 def render_video_token(self, tokens, idx, options, env) -> str:
     meta = tokens[idx].meta
-    return render_video(meta["src"], meta["title"], meta["transcript"])
+    labels = env.get("labels") or {}
+    return render_video(meta["src"], meta["title"], meta["transcript"], labels.get("transcript", "Transcript: %(title)s"))

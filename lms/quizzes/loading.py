@@ -72,21 +72,22 @@ def _read_quiz(reader: Reader, path: Path, course, modules, skills: set[str]) ->
     if name != "final" and key == "final":
         reader.error(rel, 0, _("a module with the slug 'final' cannot have a quiz: 'final' names the course's final exam"))
         return
-    digest = reader.file_hash(rel, data)
+    digest = reader.file_hash(rel, data, course.language)
     html = None
     if reader.known.get(rel) != digest:  # a file unchanged since the last sync is not rendered again
-        html = render_quiz(spec, _renderer(reader, rel), course.slug, key)
+        html = render_quiz(spec, _renderer(reader, rel, course.language), course.slug, key)
         reader.tree.rendered += 1
     reader.tree.quizzes[(course.slug, key)] = dataclasses.replace(spec, source=rel, hash=digest, html=html)
 
 
-def _renderer(reader: Reader, rel: str) -> BlockRenderer:
-    """Markdown to HTML with links resolved like a lesson's, problems reported against the quiz file."""
+def _renderer(reader: Reader, rel: str, language: str | None = None) -> BlockRenderer:
+    """Markdown to HTML with links resolved like a lesson's, problems reported against the quiz file, the
+    renderer's own words in the course's ``language``."""
     source_dir = posixpath.dirname(rel)
 
     def render(text: str, page: str, line: int) -> str:
         html, problems = render_markdown(text, resolve=lambda url: reader.resolve_link(url, source_dir, page),
-                                         line_offset=line)
+                                         line_offset=line, language=language)
         for number, message in problems:
             reader.error(rel, number, message)
         return html
