@@ -17,7 +17,7 @@ from .config import check_settings, env_settings, is_development
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .i18n import FILTERS, LANGUAGES, _, _l, init_babel, interface_language, number
 from .mail import BACKENDS
-from .web import CONTENT_SECURITY_POLICY, IdConverter, course_lang, course_text, body_limit_of, carries_nul, content_lang, in_content_lang
+from .web import CONTENT_SECURITY_POLICY, IdConverter, course_lang, course_text, course_words, body_limit_of, carries_nul, content_lang, in_content_lang
 
 log = logging.getLogger("lms")
 
@@ -38,6 +38,7 @@ static_bp = Blueprint("lms_static", __name__, static_folder="static", static_url
 static_bp.add_app_template_filter(content_lang, "content_lang")  # <h1{{ course.language|content_lang }}>
 static_bp.add_app_template_filter(in_content_lang, "in_content_lang")  # Quiz: {{ title|in_content_lang(course.language) }}
 static_bp.add_app_template_filter(course_text, "course_text")  # {{ option.text|course_text }} (see web.speaking)
+static_bp.add_app_template_filter(course_words, "course_words")  # plain text: escaped
 static_bp.add_app_template_filter(course_lang, "course_lang")
 for _name, _filter in FILTERS.items():  # {{ moment|lms_date }}, {{ mark|lms_percent }}: in the page's language
     static_bp.add_app_template_filter(_filter, _name)
@@ -304,6 +305,8 @@ def security_hooks(app: Flask, blueprint_names: set[str], standalone: bool = Fal
             if "cache-control" not in present and current_user.is_authenticated:
                 wanted.append(("Cache-Control", PRIVATE))
             headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
+            if response.mimetype == "text/html":  # a page's words follow the browser's language and the cookies
+                response.vary.update(("Accept-Language", "Cookie"))
         return response
 
 

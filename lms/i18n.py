@@ -104,6 +104,16 @@ def plural_forms(singular: str, plural: str) -> list[str]:
     return [translations.ungettext(singular, plural, 1), translations.ungettext(singular, plural, 2)]
 
 
+def plural_count(value) -> int:
+    """The count that picks the plural form of a number that may have a fraction: gettext's plural rules take
+    whole numbers, but 2.5 is plural in English and 1.5 singular in French (CLDR's rules, from Babel's
+    locale, tell decimals apart). 1 stands for the singular form, 2 for the other."""
+    if float(value).is_integer():
+        return int(value)
+    locale = get_locale() or Locale.parse(DEFAULT_LANGUAGE)
+    return 1 if locale.plural_form(float(value)) == "one" else 2
+
+
 def interface_language() -> str:
     """The language of the page being built: its ``<html lang>``."""
     locale = get_locale()

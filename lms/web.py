@@ -45,10 +45,16 @@ def in_content_lang(text: str, language: str | None) -> Markup:
 
 
 def course_text(html: str) -> Markup:
-    """A piece of course text (already safe HTML from the renderer) in the page's course's language
+    """A piece of course text (safe HTML from the renderer, never anything else: ``course_words`` escapes
+    plain text) in the page's course's language
     (``speaking``): in a ``<span lang>`` when it differs from the interface's, as is otherwise."""
     attribute = content_lang(g.get("lms_course_language"))
     return Markup("<span%s>%s</span>") % (attribute, Markup(html)) if attribute else Markup(html)
+
+
+def course_words(text: str) -> Markup:
+    """Plain course text (never HTML: it is escaped) in the page's course's language, as ``course_text``."""
+    return in_content_lang(text, g.get("lms_course_language"))
 
 
 def course_lang(_=None) -> Markup:

@@ -105,3 +105,15 @@ def test_the_renderer_labels_a_french_course_in_french_whatever_the_interface(fr
     assert runner.invoke(args=["lms", "sync"]).exit_code == 0
     page = auth.client.get("/courses/intro-course/models", headers={"Accept-Language": "fr"}).get_data(as_text=True)
     assert '<div class="callout callout-tip" role="note" aria-label="Tip"><p class="callout-title">Tip</p>' in page
+
+
+def test_a_corrected_label_translation_renders_the_lessons_again(french, runner, learner, auth, monkeypatch):
+    """The render key holds the renderer's words themselves, not only the course's language tag."""
+    from lms.content import markdown
+
+    assert runner.invoke(args=["lms", "sync"]).exit_code == 0
+    monkeypatch.setitem(markdown.CALLOUT_KINDS, "tip", "Astuce")  # as if the catalogue said it otherwise now
+    assert runner.invoke(args=["lms", "sync"]).exit_code == 0
+    auth.post("/courses/intro-course/enrol", token_from="/courses/intro-course/")
+    page = auth.client.get("/courses/intro-course/models").get_data(as_text=True)
+    assert '<p class="callout-title">Astuce</p>' in page

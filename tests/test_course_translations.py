@@ -126,3 +126,27 @@ def test_a_programme_step_counts_in_whichever_language_it_was_taken(tmp_path, ma
     finish_course(auth, "/courses/second-course/")
     kinds = sorted(certificate.kind for certificate in certificates(app))
     assert kinds == ["course", "course", "programme"]
+
+
+def test_the_next_course_is_suggested_after_a_translation_in_the_readers_language(tmp_path, make_app, make_user, auth):
+    """Finishing the French version suggests the programme's next course; a step done in another language
+    is not suggested again; the suggestion is the reader's language's version where there is one."""
+    root = make_tree(tmp_path / "three", courses=("intro-course", "second-course", "third-course"))
+    add_french_version(root)
+    second = root / "courses" / "second-course"
+    for path in sorted(second.rglob("*.md")):  # a French version of the second course too
+        text = path.read_text()
+        if path.name == "course.md":
+            text = text.replace("skills: [ai-literacy]", "skills: [ai-literacy]\ntranslation_of: second-course\nlanguage: fr")
+        write(root, str((root / "courses" / "deuxieme-cours" / path.relative_to(second)).relative_to(root)), text)
+    app = make_app(LMS_CONTENT_DIR=str(root))
+    assert app.test_cli_runner().invoke(args=["lms", "sync"]).exit_code == 0
+    make_user()
+    auth.client = app.test_client()
+    assert auth.login().status_code == 302
+    finish_course(auth, "/courses/cours-intro/")
+    page = auth.client.get("/courses/cours-intro/", headers=FR).get_data(as_text=True)
+    assert 'href="/courses/deuxieme-cours/"' in page and 'href="/courses/second-course/"' not in page
+    finish_course(auth, "/courses/second-course/")  # the second step, in English
+    page = auth.client.get("/courses/cours-intro/", headers=FR).get_data(as_text=True)
+    assert 'href="/courses/third-course/"' in page and 'href="/courses/deuxieme-cours/"' not in page

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-import pytest
 
 from .test_access import ROLES, ROUTES, audit_app, client_for, ids, owner_certificates, send  # noqa: F401
 

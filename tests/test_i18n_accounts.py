@@ -363,3 +363,27 @@ def test_a_settings_refusal_speaks_french(app, admin):
     assert response.status_code == 422 and "Rien n’a été modifié" in page
     assert re.search(r"La couleur d’accent #ffff00 est trop claire\u00a0: son contraste est de \d+(,\d)?:1", page)
     assert "au moins 4,5:1" in page
+
+
+def test_a_mail_another_account_caused_goes_out_in_the_schools_language(app, make_user, auth):
+    """A French reader asks to move their account to an address someone else owns: the owner (no preference)
+    is told in the school's language, not in the stranger's."""
+    make_user(email="owner@example.com", name="Olive Martin")
+    make_user(email="learner@example.com", name="Ada Learner")
+    assert auth.login().status_code == 302
+    outbox = app.extensions["lms"]["outbox"]
+    before = len(outbox)
+    response = auth.client.post("/account/profile/email", headers={"Accept-Language": "fr-FR"},
+                                data={"csrf_token": auth.csrf("/account/profile"), "email": "owner@example.com",
+                                      "password": PASSWORD})
+    assert response.status_code == 302
+    to_owner = [mail for mail in outbox[before:] if mail["To"] == "owner@example.com"]
+    assert [mail["Subject"] for mail in to_owner] == ["Your e-mail address and Conductor"]
+
+
+def test_a_page_says_it_varies_with_the_language_a_stylesheet_does_not(client):
+    """A shared cache must not give a French page to an English reader: pages vary with Accept-Language and
+    the cookies (the language switch's and the session's)."""
+    page = client.get("/", headers={"Accept-Language": "fr-FR"})
+    assert {"Accept-Language", "Cookie"} <= set(page.vary)
+    assert "Accept-Language" not in client.get("/lms/static/lms.css").vary

@@ -14,7 +14,6 @@ import pytest
 
 from lms.accounts.models import User
 from lms.admin.models import AuditEntry
-from lms.catalog.models import Course
 from lms.extensions import db
 from lms.progress.models import Enrolment
 from lms.quizzes.models import Attempt
@@ -104,7 +103,7 @@ def test_a_learner_page_speaks_french(scene):
     page = french(scene["admin"].client, f"/admin/learners/{scene['learner_id']}")
     text = interface(page)
     for words in ("Ada Lovelace", "Création du compte", "6 décembre 2026", "Rapport de progression", "Inscriptions",
-                  "Désinscrire", "Tentatives de test", "Réinitialiser", f"Raison (réinitialiser)", "Corriger le nom",
+                  "Désinscrire", "Tentatives de test", "Réinitialiser", "Raison (réinitialiser)", "Corriger le nom",
                   "Changer le nom", "Changer le rôle", "Désactiver", "Nom complet", "Raison", "Espace auteur",
                   "Actions d’administration récentes sur ce compte",
                   f"6 déc. 2026, 14:05 UTC{NBSP}: Changement de nom, par Admin Person{NBSP}: «{NBSP}faute de frappe{NBSP}»",

@@ -118,24 +118,18 @@ def test_outside_a_request_the_school_default_decides(synced, make_user, runner)
     assert only_certificate(synced).language == "fr"
 
 
-def test_a_reissue_keeps_the_language_unless_the_preference_changed(french_certificate, synced):
+def test_a_reissue_keeps_the_language_it_was_issued_in(french_certificate, synced):
+    """The criteria were written in the certificate's language and are signed into the badge: a reissue
+    (after a rename, say) keeps that language, whatever the holder reads the site in now."""
     from lms.certificates import services
 
+    set_locale(synced, french_certificate.user_id, "en")
     with synced.app_context():
-        first = services.reissue(db.session.get(Certificate, french_certificate.id), None, "")
+        again = services.reissue(db.session.get(Certificate, french_certificate.id), None, "")
         db.session.commit()
-        assert first.language == "fr"
-    set_locale(synced, french_certificate.user_id, None)  # no preference now: the certificate keeps its own
-    with synced.app_context():
-        second = services.reissue(db.session.get(Certificate, first.id), None, "")
-        db.session.commit()
-        assert second.language == "fr"
-    set_locale(synced, french_certificate.user_id, "en")  # a new preference: the reissue follows it
-    with synced.app_context():
-        third = services.reissue(db.session.get(Certificate, second.id), None, "")
-        db.session.commit()
-        assert third.language == "en"
-    assert [c.language for c in certificates(synced)] == ["fr", "fr", "fr", "en"]
+        assert (again.language, again.criteria) == ("fr", french_certificate.criteria)
+        assert again.criteria.startswith("A terminé")
+    assert [c.language for c in certificates(synced)] == ["fr", "fr"]
 
 
 # --- the PDF speaks the certificate's language ---
@@ -184,7 +178,7 @@ def test_hours_read_in_each_language(app):
 
     with app.app_context():
         for language, expected in (("en", ["1 hour", "1.5 hours", "2 hours", "1000 hours"]),
-                                   ("fr", ["1 heure", "1,5 heures", "2 heures", "1000 heures"])):
+                                   ("fr", ["1 heure", "1,5 heure", "2 heures", "1000 heures"])):
             with force_locale(language):
                 assert [hours_text(Decimal(h)) for h in ("1", "1.5", "2.0", "1000")] == expected
 
@@ -313,3 +307,16 @@ def test_the_admin_pages_in_french(french_certificate, synced, make_user):
     requests = main_of(admin.client.get("/admin/certificates/reissue-requests").get_data(as_text=True))
     assert "Demandes de réémission" in requests and "Aucune demande en attente." in requests
     assert_no_english(words_of(requests), ("Reissue requests", "No request is waiting", *COMMON_ENGLISH))
+
+
+def test_the_reason_conductor_wrote_for_a_revocation_reads_in_the_visitors_language(french_certificate, synced, client):
+    from lms.certificates import services
+
+    with synced.app_context():
+        services.reissue(db.session.get(Certificate, french_certificate.id), None, "The holder's name was corrected.")
+        db.session.commit()
+    page = client.get(f"/verify/{french_certificate.credential_id}", headers={"Accept-Language": "fr-FR"})
+    text = page.get_data(as_text=True)
+    assert "Remplacé par un nouveau certificat. Le nom du titulaire a été corrigé." in text
+    english = synced.test_client().get(f"/verify/{french_certificate.credential_id}").get_data(as_text=True)
+    assert "Reissued as a new certificate. The holder&#39;s name was corrected." in english

@@ -235,3 +235,27 @@ def test_concurrent_starts_make_one_attempt(quiz_app, make_user):
     assert statuses == [302] * THREADS
     assert count(quiz_app, Attempt) == 1
     assert count(quiz_app, AttemptQuestion) == 6
+
+
+def test_an_ordering_item_that_reads_as_markup_stays_text_in_its_label(app, content_dir, learner, auth):
+    """The position label strips the item's tags, which turns its escaped text back into markup: it must be
+    escaped again, never marked safe (a review found it was)."""
+    write_quiz(content_dir, text=ORDERING_WITH_MARKUP)
+    sync(app)
+    enrol(auth)
+    html = auth.client.get(attempt_url(start(auth))).get_data(as_text=True)
+    assert "<img src=x onerror=alert(1)>" not in html
+    assert "Position of “&lt;img src=x onerror=alert(1)&gt; first”" in html
+
+
+ORDERING_WITH_MARKUP = """\
+---
+title: Ordering check
+---
+
+## Put the steps in order {#order}
+
+1. `<img src=x onerror=alert(1)>` first
+2. Second step
+3. Third step
+"""

@@ -48,7 +48,7 @@ def demo_accounts_command() -> None:
     course = _demo_author_course()
     db.session.commit()
     click.echo("Demo accounts (for local use only):")
-    for email, _, role, password in DEMO_ACCOUNTS:
+    for email, _name, role, password in DEMO_ACCOUNTS:
         click.echo(f"  {role:<8} {email:<22} password: {password}")
     if course is None:
         click.echo("No course is loaded yet, so the demo author has none: run `flask lms sync`, then this again.")

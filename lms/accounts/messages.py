@@ -2,12 +2,14 @@
 after it (``lms.mail``).
 
 Each goes out in its recipient's language: the account's saved preference, else the language of the page
-that sent it (an address with no account, or an account with no preference, reads what its sender read)."""
+that sent it (an address with no account, or an account with no preference, reads what its sender read,
+who is most often the owner asking for a reset or registering again), except when another account's
+request wrote to the owner (an address asked for by another account): the school's language then."""
 from __future__ import annotations
 
 from flask import current_app
 
-from ..i18n import _, force_locale, interface_language, ngettext, user_language
+from ..i18n import _, force_locale, interface_language, ngettext, school_language, user_language
 from ..mail import send_mail
 from ..schools.settings import site_branding
 from ..web import public_url
@@ -119,7 +121,8 @@ def email_change_link(user: User, new_email: str) -> None:
 def email_in_use(owner: User) -> None:
     """To the owner of an address another account asked to move to: the page answered as for a free one."""
     reset = public_url("accounts.reset_request")
-    with force_locale(language_for(owner)):
+    # Another account's request: its page's language says nothing of the owner's, so the school's stands in.
+    with force_locale(user_language(owner) or school_language()):
         send_mail(owner.email, _("Your e-mail address and Conductor"),
                   _("Hello %(name)s,", name=owner.name) + "\n\n"
                   + _("Someone, perhaps you from another account, asked to use this address for a Conductor "

@@ -65,7 +65,7 @@ def read_folder(root: Path) -> dict[str, bytes]:
         base = root / folder
         if not base.is_dir():
             continue
-        for directory, _, names in os.walk(base):
+        for directory, _dirs, names in os.walk(base):
             for name in names:
                 path = Path(directory, name)
                 if path.is_file() and not path.is_symlink():
@@ -193,7 +193,7 @@ def export_tree(root: Path | str) -> ExportReport:
 def read_folder_paths(root: Path) -> list[str]:
     paths = []
     for folder in TREE_FOLDERS:
-        for directory, _, names in os.walk(root / folder):
+        for directory, _dirs, names in os.walk(root / folder):
             paths += [Path(directory, name).relative_to(root).as_posix() for name in names]
     return paths
 
@@ -201,7 +201,7 @@ def read_folder_paths(root: Path) -> list[str]:
 def _remove_empty_dirs(base: Path) -> None:
     if not base.is_dir():
         return
-    for directory, _, _ in sorted(os.walk(base), key=lambda entry: -len(entry[0])):
+    for directory, _dirs, _names in sorted(os.walk(base), key=lambda entry: -len(entry[0])):
         path = Path(directory)
         if path != base and not any(path.iterdir()):
             path.rmdir()

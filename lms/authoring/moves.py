@@ -120,7 +120,7 @@ def _apply(course: Course, remap: Callable[[str], str], author: User, school: Sc
         if target != file.path or new_live != old_live or new_head != old_head:
             changes.append((file, target, new_live, new_head, old_head != old_live))
     targets = {change[1] for change in changes}
-    for file, target, *_ in changes:  # free the old paths first (a swap may reuse one)
+    for file, target, *_rest in changes:  # free the old paths first (a swap may reuse one)
         if target != file.path and file.path not in targets:
             add_revision(file, None, "move", author, f"moved to {target}", publish=True)
     for file, target, new_live, new_head, has_draft in changes:

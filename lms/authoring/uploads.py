@@ -46,7 +46,7 @@ def check_image(filename: str, data: bytes, max_bytes: int) -> tuple[str, str]:
 
 def store_image(course: Course, filename: str, data: bytes, author: User, max_bytes: int) -> SourceFile:
     """Checked, then stored and published at once: an asset is only seen once a page links to it."""
-    name, _ = check_image(filename, data, max_bytes)
+    name, _kind = check_image(filename, data, max_bytes)
     file = file_for_update(f"courses/{course_folder(course)}/assets/{name}")
     add_revision(file, data, "upload", author, f"uploaded {filename[:200]}", publish=True)
     return file

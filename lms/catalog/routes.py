@@ -40,7 +40,7 @@ def programme(slug: str):
     user = _user()
     summaries = {}
     if user is not None:
-        courses, _ = progress.dashboard(user, school)
+        courses, _others = progress.dashboard(user, school)
         summaries = {summary.course.id: summary for summary in courses}
     return render_template("catalog/programme.html", programme=item, courses=services.programme_courses(item, user),
                            summaries=summaries)

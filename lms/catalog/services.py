@@ -93,6 +93,13 @@ def one_version_each(courses: list[Course], language: str) -> tuple[list[Course]
     return shown, others
 
 
+def in_reader_language(course: Course, user: User | None, language: str) -> Course:
+    """The version of ``course`` in ``language`` that ``user`` may see, else the course itself."""
+    if language_matches(course, language):
+        return course
+    return next((version for version in versions_of(course, user) if language_matches(version, language)), course)
+
+
 def versions_of(course: Course, user: User | None) -> list[Course]:
     """The other live versions of ``course`` (its translations, or its original and their siblings) that
     ``user`` may see, by language."""

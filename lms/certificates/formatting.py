@@ -10,7 +10,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from flask_babel import get_locale
 
-from ..i18n import _l, ngettext
+from ..i18n import _l, ngettext, plural_count
 
 # The display labels of the values stored in ``Certificate.kind`` and ``Certificate.status``.
 KIND_LABELS = {"course": _l("course"), "programme": _l("programme")}
@@ -31,9 +31,9 @@ def hours_label(hours: Decimal | float | int, locale: str | Locale | None = None
 
 
 def hours_count(hours: Decimal | float | int) -> int:
-    """The count that picks the plural form: 1 hour, 1.5 hours, 2 hours (fractions take the plural)."""
-    value = Decimal(str(hours)).quantize(Decimal("0.1"))
-    return int(value) if value == value.to_integral_value() else 2
+    """The count that picks the plural form in the current language: 1 hour, 1.5 hours, 2 hours in English;
+    1 heure, 1,5 heure, 2 heures in French."""
+    return plural_count(Decimal(str(hours)).quantize(Decimal("0.1")))
 
 
 def hours_of_study(hours: Decimal | float | int, locale: str | Locale | None = None) -> str:
@@ -58,3 +58,25 @@ def kind_label(kind: str) -> str:
 
 def status_label(status: str) -> str:
     return str(STATUS_LABELS.get(status, status))
+
+
+# The reasons Conductor itself writes when it revokes a certificate, stored in English like an admin's own
+# words; shown in the reader's language. An admin's note after them stays as the admin wrote it.
+SYSTEM_REASONS = {
+    "Reissued as a new certificate.": _l("Reissued as a new certificate."),
+    "The holder's name was corrected.": _l("The holder's name was corrected."),
+    "The holder's name changed.": _l("The holder's name changed."),
+}
+
+
+def revocation_reason(text: str) -> str:
+    """A stored revocation reason in the reader's language, as far as Conductor wrote it."""
+    words, rest = [], (text or "").strip()
+    found = True
+    while found:
+        found = False
+        for phrase, label in SYSTEM_REASONS.items():
+            if rest.startswith(phrase):
+                words.append(str(label))
+                rest, found = rest[len(phrase):].strip(), True
+    return " ".join(words + ([rest] if rest else []))

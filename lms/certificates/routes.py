@@ -14,7 +14,7 @@ from ..i18n import _, language_name
 from ..schools.settings import logo_of
 from ..web import public_url, transaction
 from . import services
-from .formatting import hours_text, kind_label, long_date, status_label
+from .formatting import hours_text, kind_label, long_date, revocation_reason, status_label
 from .models import Certificate
 from .openbadge import credential, links_for, signed_credential
 from .pdf import render_pdf
@@ -27,6 +27,7 @@ bp.add_app_template_filter(hours_text, "certificate_hours")
 bp.add_app_template_filter(long_date, "certificate_date")
 bp.add_app_template_filter(kind_label, "certificate_kind")
 bp.add_app_template_filter(status_label, "certificate_status")
+bp.add_app_template_filter(revocation_reason, "revocation_reason")
 bp.add_app_template_filter(language_name, "certificate_language")
 
 

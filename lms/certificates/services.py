@@ -77,7 +77,7 @@ def _free_status_index(school_id: int) -> int:
     index); the list keeps growing so it stays at most a quarter full."""
     issued = db.session.execute(db.select(func.count(Certificate.id)).filter_by(school_id=school_id)).scalar_one()
     size = status_list_size(issued + 1)
-    for _ in range(MAX_DRAWS):
+    for _draw in range(MAX_DRAWS):
         index = secrets.randbelow(size)
         taken = db.session.execute(db.select(Certificate.id).where(
             Certificate.school_id == school_id,
@@ -94,7 +94,7 @@ def _insert(values: dict, conflict: str) -> bool:
     since it was drawn, so another is drawn."""
     key = {"school_id": values["school_id"], "user_id": values["user_id"], conflict: values[conflict],
            "generation": values["generation"]}
-    for _ in range(MAX_DRAWS):
+    for _draw in range(MAX_DRAWS):
         row = values | {"status_index": _free_status_index(values["school_id"])}
         # RETURNING, not rowcount: psycopg reports -1 rows for an INSERT ... ON CONFLICT DO NOTHING
         if db.session.execute(insert_ignore(Certificate, row).returning(Certificate.id)).scalar_one_or_none():
@@ -198,7 +198,7 @@ def reissue(certificate: Certificate, admin: User | None, reason: str) -> Certif
     name, signatory and logo; the achievement (title, hours, content version, completion date) is kept. The old
     certificate is revoked and points at the new one, so it stays verifiable and auditable. ``admin`` is
     None for an automatic reissue (``LMS_AUTO_REISSUE_ON_RENAME``). A pending request for it is closed.
-    The language is kept, unless the holder has chosen another interface language since."""
+    The language is kept too: the criteria, signed into the badge, were written in it when it was issued."""
     if certificate.replaced_by_id is not None:
         raise CertificateError(_("This certificate was already reissued; reissue its replacement instead."))
     holder = db.session.get(User, certificate.user_id) if certificate.user_id else None
@@ -208,7 +208,7 @@ def reissue(certificate: Certificate, admin: User | None, reason: str) -> Certif
     values = {name: getattr(certificate, name) for name in keep} | {
         "credential_id": new_credential_id(), "generation": certificate.generation + 1, "issued_at": utcnow(),
         "issued_by_id": admin.id if admin else None, "holder_name": holder.name if holder else certificate.holder_name,
-        "language": (user_language(holder) if holder else None) or certificate.language,
+        "language": certificate.language,
         "revocation_reason": ""} | _school_snapshot(school)
     conflict = "course_id" if certificate.kind == "course" else "programme_id"
     if not _insert(values, conflict):

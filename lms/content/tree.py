@@ -6,6 +6,7 @@ rendered here, at load time, except for files whose hash matches what the databa
 from __future__ import annotations
 
 import hashlib
+import json
 import posixpath
 import re
 from collections.abc import Iterable
@@ -17,7 +18,7 @@ from ..config import peertube_hosts
 from ..i18n import _
 from .errors import ContentError, quoted
 from .frontmatter import Bounds, Document, Key, check_keys, did_you_mean, load_yaml_file, split_front_matter
-from .markdown import RENDERER_VERSION, render_markdown
+from .markdown import RENDERER_VERSION, content_labels, render_markdown
 from .specs import ContentTree, CourseSpec, LessonSpec, ModuleSpec, ProgrammeSpec, SkillSpec
 from .steps import content_steps
 from .video import Embeds
@@ -75,6 +76,7 @@ class Reader:
         self.tree = ContentTree(root=str(root))
         self.context = ""
         self.language: str | None = None  # the language of the course being read (None: outside a course)
+        self.label_keys: dict[str | None, str] = {}
         # content path (relative to root) -> URL path of its page, relative to the LMS root
         self.pages: dict[str, str] = {}
 
@@ -86,10 +88,13 @@ class Reader:
         return path.relative_to(self.root).as_posix()
 
     def file_hash(self, rel: str, data: bytes, language: str | None = None) -> str:
-        """What a file was rendered from: the tree's context, its path and bytes, and the language of the
-        course it belongs to (the renderer's own words follow it, so a new course language renders again)."""
+        """What a file was rendered from: the tree's context, its path and bytes, and the words the renderer
+        adds in the language of its course (a new course language, or a corrected translation of a callout's
+        title, renders it again)."""
+        if language not in self.label_keys:
+            self.label_keys[language] = json.dumps(content_labels(language), sort_keys=True)
         digest = hashlib.sha256()
-        for part in (self.context.encode(), rel.encode(), b"\0", (language or "").encode(), b"\0", data):
+        for part in (self.context.encode(), rel.encode(), b"\0", self.label_keys[language].encode(), b"\0", data):
             digest.update(part)
         return digest.hexdigest()
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import bindparam, func, or_, update
 
 from ..accounts.models import User
 from ..catalog.models import Course, Lesson, Programme, ProgrammeCourse
-from ..catalog.services import can_see, programme_courses
+from ..catalog.services import can_see, in_reader_language, programme_courses
+from ..i18n import interface_language
 from ..db import insert_ignore, utcnow
 from ..extensions import db
 from ..quizzes.models import Attempt, Quiz
@@ -75,22 +76,30 @@ def next_step(user: User, course: Course, enrolment: Enrolment) -> NextStep:
     return course_progress(user, course).next_step(passed_quiz_slugs(user, course.id), enrolment.last_lesson_id)
 
 
+def completed_families(user: User) -> set[str]:
+    """The courses the learner has completed, each counted with its versions in other languages."""
+    return {family or slug for slug, family in db.session.execute(
+        db.select(Course.slug, Course.translation_of).join(Enrolment, Enrolment.course_id == Course.id)
+        .where(Enrolment.user_id == user.id, Enrolment.completed_at.is_not(None)))}
+
+
 def next_in_programme(user: User, course: Course) -> Course | None:
-    """The course after this one in the first programme holding it that the learner may see and has not
-    completed, to suggest once this one is done."""
-    done = set(db.session.execute(
-        db.select(Enrolment.course_id).where(Enrolment.user_id == user.id, Enrolment.completed_at.is_not(None))).scalars())
+    """The course after this one (in any of its languages) in the first programme holding it that the
+    learner may see and has not completed in any language, in the reader's language where it has a version,
+    to suggest once this one is done."""
+    done = completed_families(user)
     programmes = db.session.execute(
-        db.select(Programme).join(ProgrammeCourse).where(ProgrammeCourse.course_id == course.id,
-                                                         Programme.retired.is_(False))
+        db.select(Programme).join(ProgrammeCourse).join(Course, Course.id == ProgrammeCourse.course_id)
+        .where(or_(Course.slug == course.family, Course.translation_of == course.family),
+               Programme.retired.is_(False))
         .order_by(Programme.title)).scalars()
     for programme in programmes:
         courses = programme_courses(programme, user)
-        ids = [item.id for item in courses]
-        if course.id in ids:
-            later = [item for item in courses[ids.index(course.id) + 1:] if item.id not in done]
+        families = [item.family for item in courses]
+        if course.family in families:
+            later = [item for item in courses[families.index(course.family) + 1:] if item.family not in done]
             if later:
-                return later[0]
+                return in_reader_language(later[0], user, interface_language())
     return None
 
 
@@ -153,12 +162,10 @@ def update_programme_completion(user: User, school_id: int) -> None:
         db.select(ProgrammeEnrolment).filter_by(user_id=user.id, school_id=school_id, completed_at=None)
         .with_for_update()).scalars().all()
     # A course counts in whichever language it was taken: its versions share a family (catalog.models).
-    completed_families = {family or slug for slug, family in db.session.execute(
-        db.select(Course.slug, Course.translation_of).join(Enrolment, Enrolment.course_id == Course.id)
-        .where(Enrolment.user_id == user.id, Enrolment.completed_at.is_not(None)))}
+    done = completed_families(user)
     for membership in enrolled:
         families = {step.course.family for step in membership.programme.steps}
-        if families and families <= completed_families:
+        if families and families <= done:
             now = utcnow()
             done = db.session.execute(
                 update(ProgrammeEnrolment).where(ProgrammeEnrolment.id == membership.id,

@@ -54,7 +54,7 @@ def _import(reader: Importer, file: Path, output: Path | None, title: str | None
     if spec is not None:
         markdown = quiz_to_markdown(spec)
         # The written quiz must load as it is; a failure here is a bug, reported rather than written.
-        _, problems = parse_quiz(markdown, str(output or "<stdout>"))
+        _spec, problems = parse_quiz(markdown, str(output or "<stdout>"))
         errors = errors + problems
     for warning in warnings:
         _warn(warning.path, warning.line, warning.message)

@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import get_locale
 from sqlalchemy import case, func
 
 from ..accounts.models import User
 from ..catalog.models import Course
 from ..extensions import db
-from ..i18n import _l
+from ..i18n import _l, plural_count
 from . import services
 from .models import Attempt, QuestionVersion, Quiz
 from .qtypes import InvalidResponse, get_type
@@ -59,14 +58,7 @@ def quiz_state(user: User, quiz: Quiz, attempts: list[Attempt]) -> QuizState:
 OUTCOME_LABELS = {"correct": _l("Correct"), "partly correct": _l("Partly correct"), "incorrect": _l("Incorrect")}
 
 
-def plural_n(value: float) -> int:
-    """The count that picks the plural form of ``value`` points in the page's language: gettext's plural
-    rules take whole numbers, but 2.5 points is plural in English and 1.5 singular in French (CLDR's
-    rules, from Babel's locale, tell decimals apart). 1 stands for the singular form, 2 for the other."""
-    if float(value).is_integer():
-        return int(value)
-    locale = get_locale()
-    return 1 if locale is not None and locale.plural_form(value) == "one" else 2
+plural_n = plural_count  # the template global quiz_plural_n
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
-from ..i18n import _, ngettext, number
+from ..i18n import _, ngettext, number, plural_count
 
 # How a bar's value reads: a callable (``learners``: "1 learner", "4 learners"), or a unit written right after
 # the number ("%"), or nothing.
@@ -69,9 +69,7 @@ def columns(chart_id: str, title: str, bars: list[tuple[str, float]], unit: Valu
     return _frame(chart_id, title, _description(bars, unit), WIDTH, height, body)
 
 
-def _plural_count(value: float) -> int:
-    """The count that picks a plural form: whole values are themselves, fractions read as plurals."""
-    return int(value) if float(value).is_integer() else 2
+_plural_count = plural_count  # 1.5 learners in English, 1,5 apprenant in French (CLDR)
 
 
 def learners(value: float) -> str:

@@ -121,7 +121,7 @@ def item_analysis(quiz: Quiz, school: School, first_only: bool = False) -> list[
         .where(AttemptQuestion.attempt_id.in_(attempts))
         .order_by(AttemptQuestion.attempt_id, AttemptQuestion.position)
         .execution_options(yield_per=2000))
-    for _, group in itertools.groupby(rows, key=lambda row: row[0]):
+    for _question, group in itertools.groupby(rows, key=lambda row: row[0]):
         items = [(qid, score or 0.0, response) for _, qid, score, response in group]
         total = sum(fraction * versions[qid].points for qid, fraction, _ in items)
         for qid, fraction, response in items:

@@ -119,7 +119,7 @@ def attempts_table(quiz: Quiz, school: School) -> Table:
 
 def learner_progress_table(user: User, school: School) -> Table:
     def rows():
-        summaries, _ = progress.dashboard(user, school)
+        summaries, _others = progress.dashboard(user, school)
         for summary in summaries:
             yield (summary.course.title, summary.enrolment.enrolled_at, summary.completed, summary.lessons,
                    summary.percent, summary.quizzes_left, summary.enrolment.completed_at)
@@ -133,7 +133,7 @@ def learner_attempts_table(user: User) -> Table:
                            Attempt.submitted_at, Attempt.score, Attempt.passed)
                  .join(Quiz, Quiz.id == Attempt.quiz_id).join(Course, Course.id == Quiz.course_id)
                  .where(Attempt.user_id == user.id).order_by(Attempt.started_at.desc(), Attempt.id.desc()))
-        for course, quiz, _, number, started, submitted, score, passed in db.session.execute(query):
+        for course, quiz, _user, number, started, submitted, score, passed in db.session.execute(query):
             yield course, quiz, number, started, submitted, _percent(score), passed
     return Table("attempts", (_l("course"), _l("quiz"), _l("attempt"), _l("started"), _l("submitted"), _l("score %"),
                               _l("passed")), rows)
