@@ -386,4 +386,6 @@ def test_a_page_says_it_varies_with_the_language_a_stylesheet_does_not(client):
     the cookies (the language switch's and the session's)."""
     page = client.get("/", headers={"Accept-Language": "fr-FR"})
     assert {"Accept-Language", "Cookie"} <= set(page.vary)
-    assert "Accept-Language" not in client.get("/lms/static/lms.css").vary
+    stylesheet = client.get("/lms/static/lms.css")
+    assert "Accept-Language" not in stylesheet.vary
+    stylesheet.close()
