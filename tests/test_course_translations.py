@@ -150,3 +150,12 @@ def test_the_next_course_is_suggested_after_a_translation_in_the_readers_languag
     finish_course(auth, "/courses/second-course/")  # the second step, in English
     page = auth.client.get("/courses/cours-intro/", headers=FR).get_data(as_text=True)
     assert 'href="/courses/third-course/"' in page and 'href="/courses/deuxieme-cours/"' not in page
+
+
+def test_a_programme_lists_each_step_in_the_readers_language(versions, runner, client):
+    assert runner.invoke(args=["lms", "sync"]).exit_code == 0
+    for language, shown, other in ((FR, "cours-intro", "intro-course"), (EN, "intro-course", "cours-intro")):
+        home = client.get("/", headers=language).get_data(as_text=True).split('id="courses-heading"')[0]
+        steps = client.get("/programmes/pathway", headers=language).get_data(as_text=True)
+        for page in (home, steps):
+            assert f'href="/courses/{shown}/"' in page and f'href="/courses/{other}/"' not in page, language

@@ -28,7 +28,7 @@ def home():
     school = find_school()
     courses, versions = services.one_version_each(services.visible_courses(_user()), interface_language())
     return render_template("catalog/home.html", programmes=services.programmes_for(school.id) if school else [],
-                           courses=courses, versions=versions)
+                           courses=courses, versions=versions, shown={course.family: course for course in courses})
 
 
 @bp.get("/programmes/<slug>")
@@ -42,8 +42,11 @@ def programme(slug: str):
     if user is not None:
         courses, _others = progress.dashboard(user, school)
         summaries = {summary.course.id: summary for summary in courses}
-    return render_template("catalog/programme.html", programme=item, courses=services.programme_courses(item, user),
-                           summaries=summaries)
+    # Each step in the reader's language where it has a visible version (any version counts as the step).
+    shown = {course.family: course for course in
+             services.one_version_each(services.visible_courses(user), interface_language())[0]}
+    steps = [shown.get(course.family, course) for course in services.programme_courses(item, user)]
+    return render_template("catalog/programme.html", programme=item, courses=steps, summaries=summaries)
 
 
 @bp.get("/courses/<slug>/")
