@@ -48,7 +48,7 @@ def main_part(page: str) -> str:
 def readable(part: str, content=CONTENT) -> str:
     """What a reader reads or hears (the text, and the labels of aria-label, title, placeholder and alt), the
     course's own words left out."""
-    part = re.sub(r'<p class="snippet">.*?</p>', " ", part, flags=re.S)  # search snippets: the course's text
+    part = re.sub(r'<p class="snippet"[^>]*>.*?</p>', " ", part, flags=re.S)  # search snippets: the course's text
     labels = re.findall(r'\b(?:aria-label|title|placeholder|alt)="([^"]*)"', part)
     text = html.unescape(" ".join([re.sub(r"<[^>]+>", "", part), *labels]))
     for words in content:
