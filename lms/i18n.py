@@ -22,9 +22,10 @@ from babel import Locale, UnknownLocaleError
 from flask_babel import (Babel, force_locale, format_date, format_decimal, format_percent, format_time, get_locale,
                          get_translations, gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext)
 
-__all__ = ["LANGUAGES", "LANGUAGE_COOKIE", "TRANSLATIONS", "_", "_l", "force_locale", "gettext", "init_babel",
-           "interface_language", "language_name", "lazy_gettext", "lazy_pgettext", "ngettext", "pgettext",
-           "select_locale", "user_language"]
+__all__ = ["DEFAULT_LANGUAGE", "FILTERS", "LANGUAGES", "LANGUAGE_COOKIE", "TRANSLATIONS", "_", "_l", "force_locale",
+           "gettext", "init_babel", "interface_language", "language_name", "lazy_gettext", "lazy_pgettext", "ngettext",
+           "number", "percent", "pgettext", "plural_count", "plural_forms", "school_language", "school_language_from",
+           "select_locale", "supported", "user_language"]
 
 # Every language the interface is translated into, by its tag, named in its own language (the switch's labels).
 LANGUAGES = {"en": "English", "fr": "Français"}
