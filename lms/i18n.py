@@ -23,7 +23,7 @@ from flask_babel import (Babel, force_locale, format_date, format_decimal, forma
                          get_translations, gettext, lazy_gettext, lazy_pgettext, ngettext, pgettext)
 
 __all__ = ["DEFAULT_LANGUAGE", "FILTERS", "LANGUAGES", "LANGUAGE_COOKIE", "TRANSLATIONS", "_", "_l", "force_locale",
-           "gettext", "init_babel", "interface_language", "language_name", "lazy_gettext", "lazy_pgettext", "ngettext",
+           "gettext", "init_babel", "interface_language", "language_name", "language_without_preference", "lazy_gettext", "lazy_pgettext", "ngettext",
            "number", "percent", "pgettext", "plural_count", "plural_forms", "school_language", "school_language_from",
            "select_locale", "supported", "user_language"]
 
@@ -89,13 +89,14 @@ def select_locale() -> str:
         chosen = user_language(current_user)
         if chosen:
             return chosen
-    chosen = supported(request.cookies.get(LANGUAGE_COOKIE))
-    if chosen:
-        return chosen
-    best = request.accept_languages.best_match(list(LANGUAGES))
-    if best:
-        return best
-    return school_language()
+    return language_without_preference()
+
+
+def language_without_preference(cookie: bool = True) -> str:
+    """The request's language when the account names none: the footer's cookie (unless ``cookie`` is False:
+    the response is deleting it), else the browser's ``Accept-Language``, else the school's default."""
+    chosen = supported(request.cookies.get(LANGUAGE_COOKIE)) if cookie else None
+    return chosen or request.accept_languages.best_match(list(LANGUAGES)) or school_language()
 
 
 def plural_forms(singular: str, plural: str) -> list[str]:

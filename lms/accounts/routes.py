@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
-from ..i18n import LANGUAGE_COOKIE, LANGUAGES, _, date_time, force_locale, ngettext, school_language
+from ..i18n import LANGUAGE_COOKIE, _, date_time, force_locale, language_without_preference, ngettext
 from ..web import safe_next, silently, transaction
 from . import messages, services, sessions
 from .forms import (ChangePasswordForm, ConfirmEmailForm, EmailChangeForm, EndSessionsForm, FinishRegistrationForm,
@@ -275,7 +275,7 @@ def change_language():
     _remember_language(response, chosen)  # a language chosen earlier in the footer must not outvote this one
     # Said in the language the next pages speak (the request began in the old one): the chosen one, else the
     # browser's, else the school's.
-    with force_locale(chosen or request.accept_languages.best_match(list(LANGUAGES)) or school_language()):
+    with force_locale(chosen or language_without_preference(cookie=False)):
         flash(_("Your language is saved.") if chosen else
               _("Your language is saved: pages follow your browser's language."), "success")
     return response
