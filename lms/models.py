@@ -4,12 +4,14 @@ from .admin.models import AuditEntry
 from .authoring.models import SourceFile, SourceRevision
 from .catalog.models import Course, CourseAuthor, Lesson, Module, Programme, ProgrammeCourse, Skill
 from .certificates.models import Certificate
+from .cohorts.models import CalendarFeed, Cohort, CohortDeadline, CohortInstructor, CohortInvitation, CohortMember
 from .progress.models import Enrolment, LessonProgress, ProgrammeEnrolment
 from .quizzes.models import Attempt, AttemptAnswer, AttemptQuestion, QuestionVersion, Quiz
 from .schools.models import School, SchoolLogo
 
 __all__ = [
-    "Attempt", "AttemptAnswer", "AttemptQuestion", "AuditEntry", "Certificate", "Course", "CourseAuthor", "Enrolment",
+    "Attempt", "AttemptAnswer", "AttemptQuestion", "AuditEntry", "CalendarFeed", "Certificate", "Cohort",
+    "CohortDeadline", "CohortInstructor", "CohortInvitation", "CohortMember", "Course", "CourseAuthor", "Enrolment",
     "Lesson", "LessonProgress", "LoginSession", "Module", "Programme", "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion",
     "Quiz", "School", "SchoolLogo", "Skill", "SourceFile", "SourceRevision", "User",
 ]

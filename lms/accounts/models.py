@@ -9,13 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..db import UTCDateTime, utcnow
 from ..extensions import db
 
-ROLES = ("learner", "author", "admin")
+ROLES = ("learner", "instructor", "author", "admin")  # instructors teach cohorts (lms/cohorts)
 
 
 class User(UserMixin, db.Model):
     # "user" is reserved in PostgreSQL.
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('learner', 'author', 'admin')", name="role"),)
+    __table_args__ = (CheckConstraint("role IN ('learner', 'instructor', 'author', 'admin')", name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ..i18n import _, _l
 
-ROLE_LABELS = {"learner": _l("Learner"), "author": _l("Author"), "admin": _l("Administrator")}
+ROLE_LABELS = {"learner": _l("Learner"), "instructor": _l("Instructor"), "author": _l("Author"),
+               "admin": _l("Administrator")}
 
 # Every action the audit log records, as the log's filter, its table and a learner's history name it.
 ACTION_LABELS = {
