@@ -36,6 +36,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LMS_SMTP_TLS": (False, lambda v: str(v).lower() in {"1", "true", "yes", "on"}),
     "LMS_RESET_TOKEN_MAX_AGE": (3600, int),
     "LMS_REGISTER_TOKEN_MAX_AGE": (86400, int),
+    "LMS_INVITATION_MAX_AGE": (14 * 86400, int),
     "LMS_EMAIL_CHANGE_TOKEN_MAX_AGE": (86400, int),
     "LMS_AUTO_REISSUE_ON_RENAME": (False, lambda v: str(v).lower() in {"1", "true", "yes", "on"}),
     "LMS_SESSION_HOURS": (12, int),

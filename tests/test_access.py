@@ -58,6 +58,7 @@ ROUTES = [
     ("accounts.confirm_email", "GET", "/account/email/not-a-token", everyone(400)),  # the link is the proof
     ("accounts.reset_request", "GET", "/account/reset", everyone(200)),
     ("accounts.reset", "GET", "/account/reset/not-a-token", everyone(302)),
+    ("accounts.welcome", "GET", "/account/welcome/not-a-token", everyone(302)),
     ("progress.dashboard", "GET", "/dashboard", signed_in(200)),
     ("progress.complete", "POST", COURSE + "models/complete", signed_in(403, owner=302)),
     ("progress.resume", "GET", COURSE + "continue", signed_in(302)),  # not enrolled: sent to the course page

@@ -34,6 +34,23 @@ def reset_link(user: User) -> None:
                   + _("If you did not ask for it, ignore this e-mail; your password stays the same.") + "\n")
 
 
+def invitation(user: User, reason: str) -> None:
+    """To an account the school made (``services.create_invited_user``): why, and the link to choose a password.
+    ``reason`` is one sentence in the recipient's language, such as the cohort they were added to: build it
+    inside ``with force_locale(language_for(user))``."""
+    link = public_url("accounts.welcome", token=services.make_invitation_token(user))
+    days = current_app.config["LMS_INVITATION_MAX_AGE"] // 86400
+    with force_locale(language_for(user)):
+        school = site_branding().name
+        send_mail(user.email, _("Your account at %(school)s", school=school),
+                  _("Hello %(name)s,", name=user.name) + "\n\n" + reason + "\n\n"
+                  + ngettext("Use this link within %(num)d day to choose your password:",
+                             "Use this link within %(num)d days to choose your password:", days)
+                  + f"\n{link}\n\n"
+                  + _("Your log-in is this e-mail address. If the link has expired, ask for a password reset at %(url)s",
+                      url=public_url("accounts.reset_request")) + "\n")
+
+
 def registration_link(email: str, name: str) -> None:
     """To a new address: the link that finishes the registration, proving the address is the learner's."""
     link = public_url("accounts.finish_registration", token=services.make_registration_token(email, name))

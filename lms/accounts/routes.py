@@ -221,6 +221,26 @@ def reset(token: str):
     return render_template("accounts/reset.html", form=form)
 
 
+@bp.route("/welcome/<token>", methods=["GET", "POST"])
+def welcome(token: str):
+    """An invited account's first visit: its owner chooses a password, then is logged in."""
+    try:
+        user = services.user_for_invitation_token(token)
+    except services.AccountError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("accounts.login"))
+    form = ResetForm()
+    if form.validate_on_submit():
+        with transaction(success=_("Welcome, %(name)s. Your password is set.", name=user.name)):
+            if current_user.is_authenticated:
+                sessions.end_session(current_user)  # the link's account takes over this browser
+            services.set_password(user, form.password.data)
+            sessions.open_session(user)
+        login_user(user)
+        return redirect(url_for("progress.dashboard"))
+    return render_template("accounts/welcome.html", form=form, user=user)
+
+
 def _profile(name_form: NameForm | None = None, email_form: EmailChangeForm | None = None,
              language_form: ProfileLanguageForm | None = None, status: int = 200):
     from ..certificates.services import outdated_certificates  # a view may import a higher feature
