@@ -30,7 +30,7 @@ def seed(app, start: int, stop: int) -> None:
         for first in range(start, stop, BATCH):
             numbers = range(first, min(first + BATCH, stop))
             ids = db.session.execute(insert(User).returning(User.id), [
-                {"email": f"learner{n:06d}@example.com", "name": f"Learner {n:06d}", "password_hash": hashed,
+                {"school_id": school.id, "email": f"learner{n:06d}@example.com", "name": f"Learner {n:06d}", "password_hash": hashed,
                  "role": "learner", "active": True, "created_at": now} for n in numbers]).scalars().all()
             db.session.execute(insert(Enrolment), [
                 {"school_id": school.id, "user_id": user_id, "course_id": course.id, "enrolled_at": now,

@@ -4,7 +4,9 @@
   its own authors and admins only (``catalog.services.can_see``, the rule every page uses).
 - Authoring and reports pages are for authors and admins; an author edits, and sees reports of,
   only the courses they are an author of; admins all of them.
-- Admin pages (learners, certificates) are for admins only.
+- Admin pages (learners, certificates) are for admins only, each school's for its own admins (an account of
+  another school is a stranger on this one: ``lms.accounts.sessions.load_user``).
+- Platform pages (schools and their host names) are for platform administrators only.
 - A quiz attempt is its learner's; an admin may look at anyone's but never answer for them.
 """
 from __future__ import annotations
@@ -24,6 +26,15 @@ def require_author():
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     if not current_user.is_author:
+        abort(403)
+    return None
+
+
+def require_platform_admin():
+    """Platform administrators only: they create schools and name their hosts."""
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if not current_user.platform_admin:
         abort(403)
     return None
 

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from limits import parse_many
 
@@ -106,3 +107,15 @@ def peertube_hosts(value: str | Iterable[str] | None) -> frozenset[str]:
 
 def is_development(config) -> bool:
     return config.get("LMS_ENV") == "development" or bool(config.get("DEBUG")) or bool(config.get("TESTING"))
+
+
+def trusted_hosts(config) -> list[str] | None:
+    """The host names the LMS answers to: ``LMS_BASE_URL``'s and ``LMS_TRUSTED_HOSTS``'s (Werkzeug's
+    syntax: ``.example.org`` takes every subdomain). None, any host, only in development without a base URL."""
+    base = config.get("LMS_BASE_URL")
+    if not base:
+        return None
+    more = config.get("LMS_TRUSTED_HOSTS") or []
+    if isinstance(more, str):
+        more = more.replace(",", " ").split()
+    return [urlsplit(base).hostname, *more]

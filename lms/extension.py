@@ -13,7 +13,7 @@ from werkzeug.exceptions import SecurityError
 from werkzeug.wsgi import get_host
 
 from .caching import init_cache
-from .config import check_settings, env_settings, is_development
+from .config import check_settings, env_settings, is_development, trusted_hosts
 from .extensions import csrf, db, limiter, login_manager, migrate
 from .i18n import FILTERS, LANGUAGES, _, _l, init_babel, interface_language, number
 from .mail import BACKENDS
@@ -135,12 +135,14 @@ class LMS:
         from .quizzes.routes import bp as quizzes_bp
         from .help.routes import bp as help_bp
         from .reports.routes import bp as reports_bp
+        from .schools.platform import bp as platform_bp
         from .schools.routes import bp as school_bp
         from .search.routes import bp as search_bp
 
         prefix = url_prefix.rstrip("/")
         blueprints = (catalog_bp, progress_bp, quizzes_bp, accounts_bp, certificates_bp, verification_bp,
-                      certificates_admin_bp, authoring_bp, reports_bp, admin_bp, help_bp, school_bp, search_bp, static_bp)
+                      certificates_admin_bp, authoring_bp, reports_bp, admin_bp, help_bp, school_bp, platform_bp, search_bp,
+                      static_bp)
         for blueprint in blueprints:
             app.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))
         security_hooks(app, {blueprint.name for blueprint in blueprints}, standalone)
@@ -216,18 +218,6 @@ def production_warnings(config) -> list[str]:
         warnings.append("Rate limits are kept in memory, per worker process: with 4 workers a client gets 4 times "
                         "the log-in attempts, and a restart forgets them. Set LMS_REDIS_URL to share them.")
     return warnings
-
-
-def trusted_hosts(config) -> list[str] | None:
-    """The host names the LMS answers to: ``LMS_BASE_URL``'s and ``LMS_TRUSTED_HOSTS``'s (Werkzeug's
-    syntax: ``.example.org`` takes every subdomain). None, any host, only in development without a base URL."""
-    base = config.get("LMS_BASE_URL")
-    if not base:
-        return None
-    more = config.get("LMS_TRUSTED_HOSTS") or []
-    if isinstance(more, str):
-        more = more.replace(",", " ").split()
-    return [urlsplit(base).hostname, *more]
 
 
 def security_hooks(app: Flask, blueprint_names: set[str], standalone: bool = False) -> None:

@@ -7,11 +7,11 @@ from .certificates.models import Certificate
 from .cohorts.models import CalendarFeed, Cohort, CohortDeadline, CohortInstructor, CohortInvitation, CohortMember
 from .progress.models import Enrolment, LessonProgress, ProgrammeEnrolment
 from .quizzes.models import Attempt, AttemptAnswer, AttemptQuestion, QuestionVersion, Quiz
-from .schools.models import School, SchoolLogo
+from .schools.models import School, SchoolHost, SchoolLogo
 
 __all__ = [
     "Attempt", "AttemptAnswer", "AttemptQuestion", "AuditEntry", "CalendarFeed", "Certificate", "Cohort",
     "CohortDeadline", "CohortInstructor", "CohortInvitation", "CohortMember", "Course", "CourseAuthor", "Enrolment",
     "Lesson", "LessonProgress", "LoginSession", "Module", "Programme", "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion",
-    "Quiz", "School", "SchoolLogo", "Skill", "SourceFile", "SourceRevision", "User",
+    "Quiz", "School", "SchoolHost", "SchoolLogo", "Skill", "SourceFile", "SourceRevision", "User",
 ]

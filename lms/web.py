@@ -84,15 +84,29 @@ def safe_next(target: str | None, fallback_endpoint: str = "catalog.home") -> st
     return url_for(fallback_endpoint)
 
 
+_site_host: list[Callable[[], str | None]] = []
+
+
+def site_host_from(finder: Callable[[], str | None]) -> None:
+    """Register how to find the address of the school a request acts for (``lms.schools`` does), which links that
+    leave the site name instead of ``LMS_BASE_URL``'s host."""
+    _site_host[:] = [finder]
+
+
 def public_url(endpoint: str, **values) -> str:
     """An absolute link, for whatever leaves the site (e-mails, credentials, QR codes, badges).
 
-    It is built from ``LMS_BASE_URL``, never from the request's Host header, which a client chooses.
+    It is built from ``LMS_BASE_URL`` (with the host of the school the request acts for, when that school lists
+    its own), never from the request's Host header, which a client chooses.
     Only development may run without it; there the request's address stands in."""
     base = current_app.config.get("LMS_BASE_URL")
     if base:
         parts = urlsplit(base.rstrip("/"))
-        adapter = current_app.url_map.bind(parts.netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
+        netloc = parts.netloc
+        host = _site_host[0]() if _site_host else None
+        if host:
+            netloc = host + (f":{parts.port}" if parts.port else "")
+        adapter = current_app.url_map.bind(netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
         return adapter.build(endpoint, values, force_external=True)
     if has_request_context():
         return url_for(endpoint, _external=True, **values)

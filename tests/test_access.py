@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from lms.accounts.models import User
 from lms.extensions import db
 from lms.schools.logos import store_logo
 
@@ -15,7 +16,7 @@ from .content_factory import write
 from .quiz_support import write_quiz
 from .school_support import tiny_png
 
-ROLES = ("anonymous", "owner", "other", "author", "admin")
+ROLES = ("anonymous", "owner", "other", "author", "admin", "platform")
 LOGIN = "login"  # a redirect to the log-in page
 ALLOWED = "allowed"  # past the access check: any answer but 403, a log-in redirect or a server error
 COURSE = "/courses/intro-course/"
@@ -29,12 +30,17 @@ def everyone(status):
 
 
 def signed_in(status, anonymous=LOGIN, **overrides):
-    return {"anonymous": anonymous, **dict.fromkeys(ROLES[1:], status), **overrides}
+    """A platform administrator is an admin of its school too: it gets the admin's answer unless the row says."""
+    answers = {"anonymous": anonymous, **dict.fromkeys(ROLES[1:], status), **overrides}
+    if "platform" not in overrides:
+        answers["platform"] = answers["admin"]
+    return answers
 
 
 # (endpoint, method, url, expected answer per role). "owner" is an enrolled learner who owns the
 # attempt below; "other" is another learner, not enrolled; "author" authors no course, so on a course
-# it is a learner who is not enrolled. Rows that enrol run last. Unpublished courses, per role:
+# it is a learner who is not enrolled; "platform" is an admin who also runs the platform (creates schools).
+# Rows that enrol run last. Unpublished courses, per role:
 # tests/test_course_visibility.py.
 ROUTES = [
     ("catalog.home", "GET", "/", everyone(200)),
@@ -42,7 +48,8 @@ ROUTES = [
     ("catalog.course", "GET", COURSE, everyone(200)),
     ("catalog.course_without_slash", "GET", "/courses/intro-course", everyone(308)),
     ("progress.lesson", "GET", COURSE + "what-is-ai", everyone(200)),  # the free preview
-    ("progress.lesson", "GET", COURSE + "models", {"anonymous": LOGIN, "owner": 200, "other": 302, "author": 302, "admin": 200}),
+    ("progress.lesson", "GET", COURSE + "models", {"anonymous": LOGIN, "owner": 200, "other": 302, "author": 302, "admin": 200,
+                                                      "platform": 200}),
     ("catalog.asset", "GET", COURSE + "assets/notes.txt", everyone(200)),
     ("search.results", "GET", "/search?q=models", everyone(200)),
     ("lms_static.static", "GET", "/lms/static/lms.css", everyone(200)),
@@ -109,6 +116,9 @@ ROUTES = [
     ("school.settings", "POST", "/admin/school", signed_in(403, admin=302)),
     ("school.logo", "GET", "/school/logo/{logo_id}", everyone(200)),
     ("school.theme", "GET", "/school/theme.css", everyone(200)),
+    ("platform.schools", "GET", "/platform/schools", signed_in(403, platform=200)),
+    ("platform.hosts", "GET", "/platform/schools/default/hosts", signed_in(403, platform=200)),
+    ("platform.create", "POST", "/platform/schools", signed_in(403, platform=302)),
     ("admin.authors", "GET", "/admin/courses/intro-course/authors", signed_in(403, admin=200)),
     # Changes: made last, by admins on a dedicated account, so no other row depends on them.
     ("authoring.new_module", "POST", "/author/courses/intro-course/modules", signed_in(403, admin=ALLOWED)),
@@ -142,7 +152,8 @@ ROUTES = [
 ]
 REASON = {"reason": "Access audit"}
 # People's names, none an interface word (tests/test_french_pages.py looks for English words on each page).
-NAMES = {"owner": "Olive Martin", "other": "Oscar Petit", "author": "Aurore Lemoine", "admin": "Adèle Roux"}
+NAMES = {"owner": "Olive Martin", "other": "Oscar Petit", "author": "Aurore Lemoine", "admin": "Adèle Roux",
+         "platform": "Pauline Mercier"}
 FORMS = {"quizzes.answer": {"action": "save"}, "certificates_admin.revoke": REASON, "certificates_admin.reissue": REASON,
          "admin.enrol": {**REASON, "course": "intro-course"}, "admin.unenrol": REASON, "admin.set_active": REASON,
          "admin.set_role": {**REASON, "role": "learner"}, "admin.remove_author": REASON, "admin.reset_attempt": REASON,
@@ -152,7 +163,9 @@ FORMS = {"quizzes.answer": {"action": "save"}, "certificates_admin.revoke": REAS
          "accounts.change_name": {"name": "Audit Name"},
          "accounts.change_email": {"email": "new-address@example.com", "password": PASSWORD},
          "accounts.change_language": {"language": "en"}, "accounts.language": {"language": "en", "next": "/"},
-         "school.settings": {"name": "Audit School", "signatory": "Audit Signatory"}}
+         "school.settings": {"name": "Audit School", "signatory": "Audit Signatory"},
+         "platform.create": {"name": "École d’audit", "slug": "ecole-audit", "hosts": "audit.example.org",
+                             "admin_name": "Inès Garnier", "admin_email": "ines@example.org"}}
 
 
 @pytest.fixture()
@@ -165,10 +178,12 @@ def audit_app(make_app, content_dir, make_user):
     app = make_app()
     assert app.test_cli_runner().invoke(args=["lms", "sync"]).exit_code == 0
     for role in ROLES[1:]:
-        make_user(email=f"{role}@example.com", name=NAMES[role], role={"author": "author", "admin": "admin"}.get(role, "learner"))
+        make_user(email=f"{role}@example.com", name=NAMES[role],
+                  role={"author": "author", "admin": "admin", "platform": "admin"}.get(role, "learner"))
     make_user(email="victim@example.com", name="Victim")  # the account the admin rows change
     with app.app_context():
         store_logo(tiny_png(), 4096)
+        db.session.execute(db.update(User).where(User.email == "platform@example.com").values(platform_admin=True))
         db.session.commit()
     return app
 

@@ -165,7 +165,7 @@ def test_two_accounts_racing_for_one_address_end_in_one_and_a_refusal(app, monke
     with app.app_context():
         services.create_user("race@example.com", "First", PASSWORD)
         db.session.commit()
-        monkeypatch.setattr(services, "find_user", lambda email: None)  # both passed the check at once
+        monkeypatch.setattr(services, "find_user", lambda email, school=None: None)  # both passed the check at once
         with pytest.raises(services.AccountError, match="already exists"):
             services.create_user("race@example.com", "Second", PASSWORD)
         db.session.rollback()

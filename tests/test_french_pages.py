@@ -86,7 +86,8 @@ def pages():
                                            "certificates.static") or ".json" in url or url.endswith((".csv", ".pdf",
                                                                                                       ".jwt")):
             continue
-        role = next((role for role in ("admin", "owner", "anonymous", "author", "other") if answers[role] == 200), None)
+        role = next((role for role in ("admin", "owner", "anonymous", "author", "other", "platform") if answers[role] == 200),
+                    None)
         if role:
             found.append((endpoint, url, role))
     return found

@@ -7,6 +7,7 @@ from flask import get_flashed_messages
 
 from lms.accounts.models import User
 from lms.extensions import db
+from lms.schools.services import current_school
 from lms.web import silently, transaction
 
 
@@ -20,7 +21,8 @@ def names(app):
 
 
 def add(name):
-    db.session.add(User(email=f"{name}@example.com", name=name, password_hash="x", role="learner"))
+    db.session.add(User(school_id=current_school().id, email=f"{name}@example.com", name=name, password_hash="x",
+                        role="learner"))
     db.session.flush()
 
 

@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 from ..extensions import db
 from ..i18n import _
 from . import services
+from ..schools.services import school_by_slug
 from .models import ROLES
 
 DEMO_ACCOUNTS = [
@@ -23,14 +24,24 @@ DEMO_ACCOUNTS = [
 @click.option("--email", required=True)
 @click.option("--name", required=True)
 @click.option("--role", type=click.Choice(ROLES), default="learner", show_default=True)
+@click.option("--school", "school_slug", default=None, help="The school's identifier (default: LMS_SCHOOL's).")
+@click.option("--platform-admin", is_flag=True, help="An admin who also creates schools (implies --role admin).")
 @click.password_option(help="Asked for when not given (and confirmed).")
-def create_user_command(email: str, name: str, role: str, password: str) -> None:
-    """Create an account with a role (learner, author or admin)."""
+def create_user_command(email: str, name: str, role: str, password: str, school_slug: str | None,
+                        platform_admin: bool) -> None:
+    """Create an account with a role (learner, instructor, author or admin) at a school."""
     if len(password) < 10:
         click.echo(_("The password needs at least 10 characters."), err=True)
         sys.exit(1)
+    school = None
+    if school_slug is not None:
+        school = school_by_slug(school_slug)
+        if school is None:
+            click.echo(f"No school has the identifier {school_slug!r}.", err=True)
+            sys.exit(1)
     try:
-        user = services.create_user(email, name, password, role)
+        user = services.create_user(email, name, password, "admin" if platform_admin else role, school=school,
+                                    platform_admin=platform_admin)
     except services.AccountError as exc:
         click.echo(str(exc), err=True)
         sys.exit(1)
@@ -43,8 +54,8 @@ def create_user_command(email: str, name: str, role: str, password: str) -> None
 def demo_accounts_command() -> None:
     """Create the demo learner, author and admin (if missing) and print how to log in."""
     for email, name, role, password in DEMO_ACCOUNTS:
-        if services.find_user(email) is None:
-            services.create_user(email, name, password, role)
+        if services.find_user(email) is None:  # the demo admin runs the platform too: it may create schools
+            services.create_user(email, name, password, role, platform_admin=role == "admin")
     course = _demo_author_course()
     db.session.commit()
     click.echo("Demo accounts (for local use only):")

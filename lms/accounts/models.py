@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import UTCDateTime, utcnow
@@ -15,10 +15,13 @@ ROLES = ("learner", "instructor", "author", "admin")  # instructors teach cohort
 class User(UserMixin, db.Model):
     # "user" is reserved in PostgreSQL.
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('learner', 'instructor', 'author', 'admin')", name="role"),)
+    __table_args__ = (CheckConstraint("role IN ('learner', 'instructor', 'author', 'admin')", name="role"),
+                      UniqueConstraint("school_id", "email"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # An account belongs to one school: the same address may hold separate accounts at two schools.
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16), default="learner")
@@ -26,6 +29,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The interface language the learner chose ("en", "fr"); None: the browser's, else the school's.
     locale: Mapped[str | None] = mapped_column(String(8))
+    # A platform administrator creates schools and their first admins (a role above every school's admins);
+    # in their own school they are an admin as well.
+    platform_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The login session this object was loaded for (not a column): Flask-Login's id names it.
     session_key = None
 

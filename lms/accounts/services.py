@@ -11,6 +11,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..db import insert_ignore
 from ..extensions import db
 from ..i18n import LANGUAGES, _
+from ..schools.models import School
+from ..schools.services import current_school, find_school
 from ..signals import name_changed
 from .models import ROLES, User
 from .sessions import end_chosen, end_sessions
@@ -34,29 +36,46 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def find_user(email: str) -> User | None:
-    return db.session.execute(db.select(User).filter_by(email=normalise_email(email))).scalar_one_or_none()
+def find_user(email: str, school: School | None = None) -> User | None:
+    """The account with this address at ``school`` (default: the school of the request)."""
+    school = school or find_school()
+    if school is None:  # a fresh install: no school, so no account yet
+        return None
+    return db.session.execute(db.select(User).filter_by(school_id=school.id, email=normalise_email(email))
+                              ).scalar_one_or_none()
+
+
+def of_this_school(user: User | None) -> User | None:
+    """``user`` if they belong to the school of the request, else None: an account is a stranger elsewhere."""
+    school = find_school()
+    return user if user is not None and school is not None and user.school_id == school.id else None
 
 
 def _hash(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["LMS_PASSWORD_HASH"])
 
 
-def create_user(email: str, name: str, password: str, role: str = "learner") -> User:
+def create_user(email: str, name: str, password: str, role: str = "learner", school: School | None = None,
+                platform_admin: bool = False) -> User:
+    """An account at ``school`` (default: the school of the request)."""
     if role not in ROLES:
         raise AccountError(f"unknown role '{role}' (use one of: {', '.join(ROLES)})")
+    school = school or current_school()
     taken = AccountError(_("An account with this e-mail address already exists."))
-    if find_user(email) is not None:
+    if find_user(email, school) is not None:
         raise taken
-    values = {"email": normalise_email(email), "name": name.strip(), "password_hash": _hash(password), "role": role}
+    values = {"school_id": school.id, "email": normalise_email(email), "name": name.strip(),
+              "password_hash": _hash(password), "role": role, "platform_admin": platform_admin}
     # Two sign-ups racing for one address (a double click on the registration link): the second is refused.
-    user_id = db.session.execute(insert_ignore(User, values, ["email"]).returning(User.id)).scalar_one_or_none()
+    user_id = db.session.execute(insert_ignore(User, values, ["school_id", "email"]).returning(User.id)
+                                 ).scalar_one_or_none()
     if user_id is None:
         raise taken
     return db.session.get(User, user_id)
 
 
-def create_invited_user(email: str, name: str, role: str = "learner", locale: str | None = None) -> User:
+def create_invited_user(email: str, name: str, role: str = "learner", locale: str | None = None,
+                        school: School | None = None) -> User:
     """An account made for someone by the school: no password matches it until its owner chooses one through the
     invitation link (``make_invitation_token``). Cheap to create (no password hashing), so an import of
     thousands of learners takes seconds."""
@@ -65,9 +84,11 @@ def create_invited_user(email: str, name: str, role: str = "learner", locale: st
     if locale is not None and locale not in LANGUAGES:
         raise AccountError(f"unknown language '{locale}'")
     taken = AccountError(_("An account with this e-mail address already exists."))
-    values = {"email": normalise_email(email), "name": name.strip(), "password_hash": NO_PASSWORD, "role": role,
-              "locale": locale}
-    user_id = db.session.execute(insert_ignore(User, values, ["email"]).returning(User.id)).scalar_one_or_none()
+    school = school or current_school()
+    values = {"school_id": school.id, "email": normalise_email(email), "name": name.strip(),
+              "password_hash": NO_PASSWORD, "role": role, "locale": locale}
+    user_id = db.session.execute(insert_ignore(User, values, ["school_id", "email"]).returning(User.id)
+                                 ).scalar_one_or_none()
     if user_id is None:
         raise taken
     return db.session.get(User, user_id)
@@ -118,7 +139,9 @@ def _serializer(salt: str = RESET_SALT) -> URLSafeTimedSerializer:
 
 def make_registration_token(email: str, name: str) -> str:
     """The link that proves the address is the learner's: opening it finishes the registration."""
-    return _serializer(REGISTER_SALT).dumps({"email": normalise_email(email), "name": name.strip()})
+    school = find_school()  # the link finishes the account at the school it was asked for, on no other
+    return _serializer(REGISTER_SALT).dumps({"email": normalise_email(email), "name": name.strip(),
+                                             "school": school.id if school is not None else None})
 
 
 def registration_for_token(token: str) -> tuple[str, str]:
@@ -129,6 +152,9 @@ def registration_for_token(token: str) -> tuple[str, str]:
         raise AccountError(_("This link has expired. Register again to get a new one.")) from None
     except BadSignature:
         raise AccountError(_("This link is not valid. Register again to get a new one.")) from None
+    school = find_school()
+    if data.get("school") is not None and (school is None or data["school"] != school.id):
+        raise AccountError(_("This link is not valid. Register again to get a new one."))
     return data["email"], data["name"]
 
 
@@ -148,7 +174,7 @@ def user_for_reset_token(token: str) -> User:
         raise AccountError(_("This reset link has expired. Ask for a new one.")) from None
     except BadSignature:
         raise AccountError(_("This reset link is not valid. Ask for a new one.")) from None
-    user = db.session.get(User, data.get("uid")) if isinstance(data, dict) else None
+    user = of_this_school(db.session.get(User, data.get("uid"))) if isinstance(data, dict) else None
     if user is None or not user.active or data.get("fp") != _fingerprint(user):
         raise AccountError(_("This reset link has already been used or is no longer valid. Ask for a new one."))
     return user
@@ -166,7 +192,7 @@ def user_for_invitation_token(token: str) -> User:
         raise AccountError(_("This invitation has expired. Ask for a new password with your e-mail address.")) from None
     except BadSignature:
         raise AccountError(_("This invitation link is not valid.")) from None
-    user = db.session.get(User, data.get("uid")) if isinstance(data, dict) else None
+    user = of_this_school(db.session.get(User, data.get("uid"))) if isinstance(data, dict) else None
     if user is None or not user.active or data.get("fp") != _fingerprint(user):
         raise AccountError(_("This invitation has already been used: log in with your password, or reset it."))
     return user
@@ -216,7 +242,7 @@ def email_change_for_token(token: str) -> tuple[User, str]:
     except BadSignature:
         raise AccountError(_("This confirmation link is not valid: your e-mail address is unchanged. "
                            "Ask for a new link from your profile page.")) from None
-    user = db.session.get(User, data.get("uid")) if isinstance(data, dict) else None
+    user = of_this_school(db.session.get(User, data.get("uid"))) if isinstance(data, dict) else None
     if user is None or not user.active or data.get("from") != user.email:
         raise AccountError(_("This confirmation link has already been used or is no longer valid: your e-mail "
                            "address is unchanged."))

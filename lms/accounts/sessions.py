@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, delete
 from ..db import utcnow
 from ..extensions import db
 from ..i18n import _
+from ..schools.services import find_school
 from .models import LoginSession, User
 
 
@@ -107,5 +108,8 @@ def load_user(user_id: str) -> User | None:
     user = db.session.execute(_SESSION_USER, {"id": int(ident), "key": key, "now": utcnow()}).scalar_one_or_none()
     if user is None or not user.active:
         return None
+    school = find_school()  # read once per request: the page's header shows it anyway
+    if school is None or user.school_id != school.id:
+        return None  # an account of another school is a stranger here, whatever cookie it shows
     user.session_key = key
     return user

@@ -19,6 +19,8 @@ ACTION_LABELS = {
     "add_author": _l("Author added"),
     "remove_author": _l("Author removed"),
     "school_settings": _l("School settings"),
+    "create_school": _l("School created"),
+    "school_hosts": _l("Host names changed"),
 }
 
 # The keys an action's details use, in words.
@@ -38,6 +40,8 @@ DETAIL_LABELS = {
     "user": _l("Account"),
     "logo_changed": _l("Logo changed"),
     "footer_changed": _l("Footer changed"),
+    "admin": _l("Administrator"),
+    "hosts": _l("Host names"),
 }
 
 TARGET_LABELS = {"user": _l("Account"), "course": _l("Course"), "school": _l("School")}

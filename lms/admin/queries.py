@@ -63,10 +63,11 @@ def learner_rows(school: School, query: str, role: str) -> Iterator[tuple]:
     yield from db.session.execute(statement.execution_options(yield_per=2000))
 
 
-def audit_rows() -> Iterator[tuple]:
-    """The whole audit log, oldest first, its details as JSON."""
+def audit_rows(school: School) -> Iterator[tuple]:
+    """The school's whole audit log, oldest first, its details as JSON."""
     statement = (db.select(AuditEntry.created_at, User.email, AuditEntry.action, AuditEntry.target_type,
                            AuditEntry.target_id, AuditEntry.target_label, AuditEntry.reason, AuditEntry.details)
-                 .outerjoin(User, User.id == AuditEntry.actor_id).order_by(AuditEntry.id))
+                 .outerjoin(User, User.id == AuditEntry.actor_id).where(AuditEntry.school_id == school.id)
+                 .order_by(AuditEntry.id))
     for *values, details in db.session.execute(statement.execution_options(yield_per=2000)):
         yield *values, json.dumps(details, ensure_ascii=False, sort_keys=True)

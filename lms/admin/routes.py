@@ -8,7 +8,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from ..accounts.models import ROLES, User
-from ..accounts.services import find_user
+from ..accounts.services import find_user, of_this_school
 from ..access import authored_courses, course_or_404, require_admin
 from ..catalog.models import Course
 from ..extensions import db
@@ -33,7 +33,7 @@ ACTIONS = tuple(ACTION_LABELS)
 
 
 def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
+    user = of_this_school(db.session.get(User, user_id))  # another school's account is not found here
     if user is None:
         abort(404)
     return user
@@ -216,4 +216,4 @@ def audit():
 
 @bp.get("/audit.csv")
 def audit_csv():
-    return csv_response("audit-log.csv", queries.AUDIT_COLUMNS, queries.audit_rows())
+    return csv_response("audit-log.csv", queries.AUDIT_COLUMNS, queries.audit_rows(current_school()))

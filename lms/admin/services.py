@@ -15,6 +15,7 @@ from ..catalog.models import Course, CourseAuthor
 from ..extensions import db
 from ..i18n import _, date_time, number, percent
 from ..progress import services as progress
+from ..schools.services import current_school
 from ..progress.models import Enrolment
 from ..quizzes.models import Attempt
 from ..schools.models import School
@@ -31,7 +32,7 @@ class AdminError(ValueError):
 def record(actor: User, action: str, target: Any, reason: str = "", **details: Any) -> AuditEntry:
     """Log one action; ``target`` is a model (its type, id and a readable label are kept)."""
     label = getattr(target, "email", None) or getattr(target, "slug", None) or repr(target)
-    entry = AuditEntry(actor_id=actor.id, action=action, target_type=type(target).__name__.lower(),
+    entry = AuditEntry(school_id=current_school().id, actor_id=actor.id, action=action, target_type=type(target).__name__.lower(),
                        target_id=getattr(target, "id", None), target_label=str(label)[:300], reason=reason.strip(),
                        details=details)
     db.session.add(entry)
@@ -64,8 +65,8 @@ def audit_details(details: dict[str, Any] | None) -> list[tuple[str, str]]:
 
 
 def search_filter(query: str = "", role: str = ""):
-    """The WHERE clause shared by the learners page and its CSV export."""
-    conditions = []
+    """The WHERE clause shared by the learners page and its CSV export: accounts of the request's school."""
+    conditions = [User.school_id == current_school().id]
     words = query.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     if words:
         pattern = f"%{words}%"
@@ -180,11 +181,12 @@ def remove_author(actor: User, course: Course, user: User, reason: str = "") -> 
 
 def course_authors(course: Course) -> list[User]:
     return list(db.session.execute(db.select(User).join(CourseAuthor, CourseAuthor.user_id == User.id)
-                                   .where(CourseAuthor.course_id == course.id).order_by(User.name)).scalars())
+                                   .where(CourseAuthor.course_id == course.id, User.school_id == current_school().id)
+                                   .order_by(User.name)).scalars())
 
 
 def audit_page(action: str = "", page: int = 1) -> tuple[list[AuditEntry], int]:
-    conditions = [AuditEntry.action == action] if action else []
+    conditions = [AuditEntry.school_id == current_school().id] + ([AuditEntry.action == action] if action else [])
     total = db.session.execute(db.select(func.count(AuditEntry.id)).where(*conditions)).scalar_one()
     rows = db.session.execute(db.select(AuditEntry).where(*conditions).order_by(AuditEntry.id.desc())
                               .options(db.selectinload(AuditEntry.actor))

@@ -8,12 +8,13 @@ from ..db import utcnow
 from ..extensions import db
 from ..i18n import _
 from ..schools.models import School
+from ..schools.services import find_school
 from . import services
 from .keys import key_store
 from .signing import SigningKeyUnavailable, public_jwk, published, register
 from .models import Certificate, PublishedKey
 from .openbadge import issuer_profile, iso, key_url, status_list_credential
-from ..web import get_or_404, public_url
+from ..web import public_url
 
 bp = Blueprint("verification", __name__, template_folder="templates")
 
@@ -39,9 +40,18 @@ def signed_or_503(make):
 
 def _certificate(credential_id: str) -> Certificate:
     certificate = services.by_credential_id(credential_id)
-    if certificate is None:
-        abort(404)  # the standard page: an unknown id reveals nothing
+    school = find_school()
+    if certificate is None or school is None or certificate.school_id != school.id:
+        abort(404)  # the standard page: an unknown id, or another school's, reveals nothing
     return certificate
+
+
+def _issuer_or_404(slug: str) -> School:
+    """A school's issuer, on that school's own site only (its credentials name it there)."""
+    school = find_school()
+    if school is None or school.slug != slug:
+        abort(404)
+    return school
 
 
 @bp.get("/verify/<credential_id>")
@@ -73,13 +83,13 @@ def verify_json(credential_id: str):
 
 @bp.get("/issuers/<slug>")
 def issuer(slug: str):
-    return _public(jsonify(issuer_profile(get_or_404(School, slug=slug))))
+    return _public(jsonify(issuer_profile(_issuer_or_404(slug))))
 
 
 @bp.get("/issuers/<slug>/jwks.json")
 def jwks(slug: str):
     """Every signing key ever used, newest last, so credentials signed before a rotation still verify."""
-    school = get_or_404(School, slug=slug)
+    school = _issuer_or_404(slug)
     if register(key_store().keys()):
         db.session.commit()  # a key found in this server's folder, published for every server
     keys = [public_jwk(key) | {"kid": key_url(school, key)} for key in published()]
@@ -89,7 +99,7 @@ def jwks(slug: str):
 @bp.get("/issuers/<slug>/keys/<kid>")
 def issuer_key(slug: str, kid: str):
     """One public key as a JWK: what a credential's ``kid`` header points at."""
-    school = get_or_404(School, slug=slug)
+    school = _issuer_or_404(slug)
     key = db.session.scalars(db.select(PublishedKey).filter_by(kid=kid)).first()
     if key is None:
         abort(404)
@@ -99,6 +109,6 @@ def issuer_key(slug: str, kid: str):
 @bp.get("/issuers/<slug>/status/revocation")
 def status_list(slug: str):
     """The school's Bitstring Status List: bit N is set when certificate N is revoked."""
-    school = get_or_404(School, slug=slug)
+    school = _issuer_or_404(slug)
     body = signed_or_503(lambda: status_list_credential(school, services.revoked_indexes(school), utcnow()))
     return _public(Response(body, mimetype="application/vc+jwt"), max_age=60)

@@ -47,8 +47,9 @@ def _own(credential_id: str) -> Certificate:
     """The learner's own certificate (an admin may fetch any); someone else's is not found, and a revoked
     one can no longer be downloaded by its holder."""
     certificate = services.by_credential_id(credential_id)
-    if certificate is None or (certificate.user_id != current_user.id and not current_user.is_admin):
-        abort(404)
+    if certificate is None or (certificate.user_id != current_user.id
+                               and not (current_user.is_admin and certificate.school_id == current_user.school_id)):
+        abort(404)  # an admin supports their own school's learners only
     if not certificate.is_valid and not current_user.is_admin:
         abort(410)
     return certificate

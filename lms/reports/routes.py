@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
+from ..accounts.services import of_this_school
 from ..accounts.models import User
 from ..access import require_admin_or_abort, authored_course_or_abort, authored_courses, require_author
 from ..extensions import db
@@ -94,7 +95,7 @@ def quiz_csv(slug: str, quiz_slug: str, name: str):
 
 def _learner_or_abort(user_id: int) -> User:
     require_admin_or_abort()
-    user = db.session.get(User, user_id)
+    user = of_this_school(db.session.get(User, user_id))  # another school's account is not found here
     if user is None:
         abort(404)
     return user

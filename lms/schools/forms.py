@@ -28,3 +28,24 @@ class SchoolSettingsForm(FlaskForm):
                                                   "for none that Conductor speaks. Each visitor can choose another "
                                                   "at the foot of every page."))
     submit = SubmitField(_l("Save settings"))
+
+
+class NewSchoolForm(FlaskForm):
+    """A platform administrator's form: a school, its host names and its first admin."""
+    name = StringField(_l("School name"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(_l("Identifier"), validators=[DataRequired(), Length(max=64)],
+                       description=_l("Lower-case letters, digits and hyphens, such as ecole-lyon. It names the "
+                                      "school's credential issuer and never changes."))
+    hosts = TextAreaField(_l("Host names"), validators=[DataRequired(), Length(max=3000)],
+                          description=_l("One a line, such as learn.ecole-lyon.fr; the first is the school's own "
+                                         "address, which its e-mails and certificates name."))
+    admin_name = StringField(_l("First admin's name"), validators=[DataRequired(), Length(max=120)])
+    admin_email = EmailField(_l("First admin's e-mail"), validators=[DataRequired(), Email(), Length(max=254)],
+                             description=_l("They get an e-mail with a link to choose their password, on the "
+                                            "school's own address."))
+    submit = SubmitField(_l("Create the school"))
+
+
+class HostsForm(FlaskForm):
+    hosts = TextAreaField(_l("Host names"), validators=[DataRequired(), Length(max=3000)])
+    submit = SubmitField(_l("Save host names"))

@@ -34,6 +34,20 @@ class School(db.Model):
         return f"<School {self.slug}>"
 
 
+class SchoolHost(db.Model):
+    """A host name a school answers on (``learn.example.org``, lower case, no port): a request on it acts for that
+    school. A host names one school at most; the school ``LMS_SCHOOL`` answers on every host no school names."""
+    __tablename__ = "school_hosts"
+
+    host: Mapped[str] = mapped_column(String(253), primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"), index=True)
+    # 0 is the school's own address: links in its e-mails and credentials name it.
+    position: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    def __repr__(self) -> str:
+        return f"<SchoolHost {self.host} school={self.school_id}>"
+
+
 class SchoolLogo(db.Model):
     """An uploaded logo, checked and kept unchanged: certificates point at the one they were issued with."""
     __tablename__ = "school_logos"

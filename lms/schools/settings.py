@@ -13,7 +13,7 @@ from ..extensions import db
 from ..i18n import LANGUAGES, _, number, school_language_from
 from .logos import store_logo
 from .models import School, SchoolLogo
-from .services import find_school
+from .services import find_school, request_host
 
 HEX = re.compile(r"#[0-9a-fA-F]{6}")
 PAGE_BACKGROUND, WHITE = "#f6f8fb", "#ffffff"  # lms.css --bg, and the text on accent-coloured buttons
@@ -61,13 +61,15 @@ def branding(school: School | None) -> Branding:
 
 
 def site_branding() -> Branding:
-    """The branding of the school this app serves, read once per request."""
-    if "lms_branding" not in g:
+    """The branding of the school this request acts for, read once per request."""
+    host = request_host()
+    cached = g.get("lms_branding")
+    if cached is None or cached[0] != host:
         try:
-            g.lms_branding = branding(find_school())
+            cached = g.lms_branding = (host, branding(find_school()))
         except SQLAlchemyError:  # an error page for a failed database still renders, with the seed values
-            g.lms_branding = branding(None)
-    return g.lms_branding
+            cached = g.lms_branding = (host, branding(None))
+    return cached[1]
 
 
 def _luminance(colour: str) -> float:
