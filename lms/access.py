@@ -16,9 +16,10 @@ from flask_login import current_user
 
 from .accounts.models import User
 from .catalog.models import Course, CourseAuthor
-from .catalog.services import oversees
+from .catalog.services import offered_here, oversees
 from .extensions import db
 from .quizzes.models import Attempt, Quiz
+from .schools.services import find_school
 
 
 def require_author():
@@ -53,8 +54,10 @@ def can_author(user: User, course: Course) -> bool:
 
 
 def authored_courses(user: User) -> list[Course]:
-    """The courses the user may edit and see reports of, retired ones left out."""
-    query = db.select(Course).where(Course.retired.is_(False)).order_by(Course.position, Course.title)
+    """The courses the user may edit and see reports of, retired ones and other schools' own left out."""
+    school = find_school()
+    here = Course.school_slug.is_(None) | (Course.school_slug == (school.slug if school is not None else None))
+    query = db.select(Course).where(Course.retired.is_(False), here).order_by(Course.position, Course.title)
     if not user.is_admin:
         query = query.join(CourseAuthor, CourseAuthor.course_id == Course.id).where(CourseAuthor.user_id == user.id)
     return list(db.session.execute(query).scalars())
@@ -63,7 +66,7 @@ def authored_courses(user: User) -> list[Course]:
 def course_or_404(slug: str) -> Course:
     """Any live course, published or not: authors work on unpublished ones."""
     course = db.session.execute(db.select(Course).filter_by(slug=slug, retired=False)).scalar_one_or_none()
-    if course is None:
+    if course is None or not offered_here(course):  # another school's own course does not exist here
         abort(404)
     return course
 

@@ -62,6 +62,8 @@ class Course(db.Model):
     # The slug of the course this one is a translation of (course.md's ``translation_of``); versions of one
     # course share the original's slug here, the original names itself.
     translation_of: Mapped[str | None] = mapped_column(String(100), index=True)
+    # The school that owns the course (course.md's ``school``): only its site offers it. None: every school's.
+    school_slug: Mapped[str | None] = mapped_column(String(64), index=True)
     certificate: Mapped[bool] = mapped_column(default=True)
     published: Mapped[bool] = mapped_column(default=True)
     overview_html: Mapped[str] = mapped_column(Text, default="")

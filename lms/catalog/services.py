@@ -3,7 +3,8 @@
 
 Who may see a course is one rule, used by every page that shows a course or anything in it (the
 catalog, the course page, lessons, assets, quizzes) and by enrolment: a published course is for
-everyone; an unpublished one only for its own authors and for admins (``can_see``). The same people
+everyone; an unpublished one only for its own authors and for admins (``can_see``); a course a school owns,
+for that school's site only. The same people
 oversee it: they read every lesson without enrolling and may try its quizzes (``oversees``).
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import User
 from ..extensions import db
 from ..i18n import _l
+from ..schools.services import find_school
 from .models import Course, CourseAuthor, Lesson, Programme, ProgrammeCourse
 
 
@@ -24,6 +26,7 @@ class CourseLike(Protocol):
 
     id: int
     published: bool
+    school_slug: str | None
 
 
 def _signed_in(user: User | None) -> bool:
@@ -38,10 +41,19 @@ def oversees(user: User | None, course: CourseLike) -> bool:
     return user.is_admin or db.session.get(CourseAuthor, (course.id, user.id)) is not None
 
 
+def offered_here(course: CourseLike) -> bool:
+    """A course of every school, or one owned by the school this request acts for (course.md's ``school``)."""
+    if course.school_slug is None:
+        return True
+    school = find_school()
+    return school is not None and school.slug == course.school_slug
+
+
 def can_see(user: User | None, course: CourseLike) -> bool:
-    """The rule: anyone sees a published course; its authors and admins see it unpublished too.
-    Lists are filtered with it as well, so there is no second form of the rule to drift apart."""
-    return bool(course.published) or oversees(user, course)
+    """The rule: a course another school owns does not exist here; anyone sees a published course; its authors
+    and admins see it unpublished too. Lists are filtered with it as well, so there is no second form of the rule
+    to drift apart."""
+    return offered_here(course) and (bool(course.published) or oversees(user, course))
 
 
 LEVEL_ORDER = {"beginner": 0, "intermediate": 1, "advanced": 2}

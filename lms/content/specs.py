@@ -64,6 +64,8 @@ class CourseSpec:
     published: bool = True
     translation_of: str | None = None  # the slug of the original course this one is a version of
     translation_line: int = 1
+    school: str | None = None  # the school that owns the course: only its site offers it
+    school_line: int = 1
     overview_html: str | None = None
     modules: list[ModuleSpec] = field(default_factory=list)
 
@@ -81,6 +83,8 @@ class ProgrammeSpec:
     summary: str = ""
     courses: list[str] = field(default_factory=list)
     certificate: bool = True
+    schools: list[str] = field(default_factory=list)  # the schools that offer it; none: the LMS_SCHOOL one
+    schools_line: int = 1
     overview_html: str | None = None
 
 

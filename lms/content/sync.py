@@ -12,9 +12,10 @@ from pathlib import Path
 from ..catalog.models import Course, Lesson, Module, Programme, ProgrammeCourse, Skill
 from ..extensions import db
 from ..schools.models import School
+from ..schools.services import default_school, default_slug
 from ..signals import content_synced
 from ..i18n import _
-from .errors import ContentInvalid
+from .errors import ContentError, ContentInvalid, quoted
 from .specs import ContentTree, CourseSpec, LessonSpec, ModuleSpec
 from .steps import content_steps
 from .tree import read_tree
@@ -52,7 +53,9 @@ def known_hashes() -> dict[str, str]:
 
 
 def sync_content(root: Path | str, school: School) -> SyncReport:
-    """Validate the whole tree, then load it. Raises ContentInvalid with every error; flushes, never commits."""
+    """Validate the whole tree, then load it. Raises ContentInvalid with every error; flushes, never commits.
+    The tree is the deployment's: programmes go to the schools they name whichever school ``school`` (the caller's)
+    is, so a sync from any school's site loads the same rows."""
     tree = read_tree(root, known_hashes())
     if tree.errors:
         raise ContentInvalid(tree.errors)
@@ -92,7 +95,7 @@ def _apply(tree: ContentTree, school: School) -> SyncReport:
     retire(courses.values(), lambda c: c.slug in seen_courses, report)
     retire(modules.values(), lambda m: (m.course_id, m.slug) in seen_modules, report)
     retire(lessons.values(), lambda l: (l.course_id, l.slug) in seen_lessons, report)
-    _sync_programmes(tree, school, courses, report)
+    _sync_programmes(tree, courses, report)
     extra = [part for step in content_steps() for part in step.store(tree, courses, modules, report)]
     db.session.flush()
     _update_outline_hashes(courses.values(), modules.values(), lessons.values(), extra)
@@ -161,7 +164,7 @@ def _sync_course(spec: CourseSpec, courses: dict[str, Course], skills: dict[str,
         db.session.add(course)
     course.title, course.summary, course.level, course.hours = spec.title, spec.summary, spec.level, spec.hours
     course.language, course.certificate, course.published = spec.language, spec.certificate, spec.published
-    course.translation_of = spec.translation_of
+    course.translation_of, course.school_slug = spec.translation_of, spec.school
     course.overview_html, course.source_path, course.content_hash = spec.overview_html, spec.path, spec.hash
     course.position, course.retired = spec.position, False
     course.skills = [skills[slug] for slug in spec.skills]
@@ -213,16 +216,36 @@ def retire(rows, keep, report: SyncReport) -> None:
             report.retired += 1
 
 
-def _sync_programmes(tree: ContentTree, school: School, courses: dict[str, Course], report: SyncReport) -> None:
-    existing = {p.slug: p for p in db.session.execute(db.select(Programme).filter_by(school_id=school.id)).scalars()}
-    for spec in tree.programmes:
-        programme = existing.get(spec.slug)
+def _programme_schools(tree: ContentTree) -> dict[str, School]:
+    """The schools the tree's programmes name, by identifier (``LMS_SCHOOL``'s, for the programmes that name none,
+    made if missing); a school that does not exist is a content error at its line."""
+    wanted = {slug for spec in tree.programmes for slug in spec.schools}
+    found = {s.slug: s for s in db.session.execute(db.select(School).where(School.slug.in_(wanted))).scalars()}
+    errors = [ContentError(spec.path, spec.schools_line,
+                           _("no school has the identifier %(school)s on this site: create it first (flask lms schools "
+                             "create), or remove it from schools", school=quoted(slug)))
+              for spec in tree.programmes for slug in spec.schools if slug not in found]
+    if errors:
+        raise ContentInvalid(errors)
+    found[default_slug()] = default_school()
+    return found
+
+
+def _sync_programmes(tree: ContentTree, courses: dict[str, Course], report: SyncReport) -> None:
+    """Each programme is offered by the schools it names (``schools:``), else by the ``LMS_SCHOOL`` school; one
+    row per school, so each school's learners enrol in, and complete, their own."""
+    schools = _programme_schools(tree)
+    existing = {(p.school_id, p.slug): p for p in db.session.execute(db.select(Programme)).scalars()}
+    wanted = set()
+    for spec, school in ((spec, schools[slug]) for spec in tree.programmes for slug in spec.schools or [default_slug()]):
+        wanted.add((school.id, spec.slug))
+        programme = existing.get((school.id, spec.slug))
         if not changed(programme, spec, spec.overview_html):
             report.unchanged += 1
             continue
         created = programme is None
         if created:
-            programme = existing[spec.slug] = Programme(school_id=school.id, slug=spec.slug)
+            programme = existing[(school.id, spec.slug)] = Programme(school_id=school.id, slug=spec.slug)
             db.session.add(programme)
         programme.title, programme.summary, programme.certificate = spec.title, spec.summary, spec.certificate
         programme.overview_html, programme.source_path, programme.content_hash = spec.overview_html, spec.path, spec.hash
@@ -232,4 +255,4 @@ def _sync_programmes(tree: ContentTree, school: School, courses: dict[str, Cours
             db.session.flush()
         programme.steps = [ProgrammeCourse(course=courses[slug], position=index) for index, slug in enumerate(spec.courses)]
         count(report, created)
-    retire(existing.values(), lambda p: p.slug in {s.slug for s in tree.programmes}, report)
+    retire(existing.values(), lambda p: (p.school_id, p.slug) in wanted, report)

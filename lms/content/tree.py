@@ -40,7 +40,7 @@ COURSE_KEYS = [
     Key("level", "choice", True, choices=("beginner", "intermediate", "advanced")),
     Key("hours", "number", True, bounds=Bounds(0, 1000)), Key("skills", "list", True), Key("prerequisites", "list"),
     Key("language", "text", max_length=35), Key("certificate", "bool"), Key("published", "bool"),
-    Key("translation_of", "text", max_length=MAX_NAME),
+    Key("translation_of", "text", max_length=MAX_NAME), Key("school", "text", max_length=64),
 ]
 MODULE_KEYS = [ID_KEY, Key("title", "text", True, 200), Key("summary", "text"), Key("objectives", "list")]
 LESSON_KEYS = [
@@ -50,7 +50,7 @@ LESSON_KEYS = [
 # At most 50 courses, so a programme's hours (the sum of its courses') fit a certificate.
 PROGRAMME_KEYS = [
     ID_KEY, Key("title", "text", True, 200), Key("summary", "text", True, 300),
-    Key("courses", "list", True, max_length=50), Key("certificate", "bool"),
+    Key("courses", "list", True, max_length=50), Key("certificate", "bool"), Key("schools", "list", max_length=50),
 ]
 
 # (course slug, lesson slug) -> stored content hash; files whose hash matches are not rendered again.
@@ -307,6 +307,11 @@ class Reader:
                 setattr(course, key, values[key])
         if "translation_of" in values:
             course.translation_line = doc.line_of("translation_of")
+        if "school" in values:
+            course.school, course.school_line = values["school"], doc.line_of("school")
+            if not SLUG.fullmatch(course.school):
+                self.error(doc.path, course.school_line, _("school must be a school's identifier, such as ecole-lyon, "
+                                                           "not %(value)s", value=quoted(course.school)))
         if "language" in values and not LANGUAGE_TAG.fullmatch(course.language):
             self.error(doc.path, doc.line_of("language"), _("language must be a language tag such as en, fr or fr-CA, "
                                                             "not %(value)s", value=quoted(course.language)))
@@ -401,8 +406,16 @@ class Reader:
             slug = self.slug_for(doc, values, NAME.match(entry.name.removesuffix(".md")).group(2))
             programme = ProgrammeSpec(slug=slug, path=doc.path, hash=digest, title=values.get("title", ""),
                                       summary=values.get("summary", ""), courses=values.get("courses", []),
-                                      certificate=values.get("certificate", True))
+                                      certificate=values.get("certificate", True), schools=values.get("schools", []))
             programme.course_line = doc.line_of("courses")  # type: ignore[attr-defined]
+            if "schools" in values:
+                programme.schools_line = doc.line_of("schools")
+                for school in programme.schools:
+                    if not SLUG.fullmatch(school):
+                        self.error(doc.path, programme.schools_line, _("schools lists schools' identifiers, such as "
+                                                                       "ecole-lyon, not %(value)s", value=quoted(school)))
+                if len(set(programme.schools)) != len(programme.schools):
+                    self.error(doc.path, programme.schools_line, _("a school is listed twice"))
             if changed:
                 programme.overview_html = self.render(doc, "programmes/")
             self.tree.programmes.append(programme)
@@ -444,6 +457,12 @@ class Reader:
                                                                        suggestion=did_you_mean(slug, courses)))
             if len(set(programme.courses)) != len(programme.courses):
                 self.error(programme.path, programme.course_line, _("a course is listed twice"))
+            for slug in programme.courses:
+                owner = courses[slug].school if slug in courses else None
+                if owner is not None and programme.schools != [owner]:
+                    self.error(programme.path, programme.course_line,
+                               _("%(course)s belongs to the school %(school)s, so a programme listing it must say "
+                                 "'schools: [%(school)s]' and no other school", course=quoted(slug), school=owner))
 
 
     def check_translations(self) -> None:

@@ -24,7 +24,7 @@ _enrolments = Enrolment.__table__
 _VISIT_QUERY = (
     db.select(_lessons.c.id, _lessons.c.slug, _lessons.c.content_hash,
               _courses.c.id.label("course_id"), _courses.c.slug.label("course_slug"), _courses.c.title.label("course_title"),
-              _courses.c.published, _courses.c.outline_hash, _courses.c.language,
+              _courses.c.published, _courses.c.outline_hash, _courses.c.language, _courses.c.school_slug,
               _enrolments.c.id.label("enrolment_id"), _enrolments.c.last_lesson_id,
               _progress.c.lesson_id.label("opened_id"), _progress.c.completed_at)
     .select_from(
@@ -47,6 +47,7 @@ class CourseRef:
     published: bool
     outline_hash: str
     language: str = "en"  # the course's own language: its text carries it when the interface's differs
+    school_slug: str | None = None  # the school that owns it, if one does
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def lesson_visit(course_slug: str, lesson_slug: str, user: User | None) -> Lesso
         return None
     first = rows[0]
     course = CourseRef(first.course_id, first.course_slug, first.course_title, first.published, first.outline_hash,
-                       first.language)
+                       first.language, first.school_slug)
     text = fragment("lesson", (first.id, first.content_hash), lambda: _read_text(first.id, first.slug))
     plan = outline(course)
     states = {row.opened_id: "completed" if row.completed_at else "started" for row in rows if row.opened_id is not None}

@@ -74,12 +74,20 @@ def current_school() -> School:
     """The school this request acts for; the ``LMS_SCHOOL`` one is created on first use, so a fresh install works."""
     school = find_school()
     if school is None:
-        config = current_app.config  # only seeds the settings: admins edit them afterwards
-        slug = config["LMS_SCHOOL"]
+        school = default_school()
+        g.lms_school = (request_host(), school)
+    return school
+
+
+def default_school() -> School:
+    """The ``LMS_SCHOOL`` school, created on first use from the LMS_* seed values (admins edit them afterwards)."""
+    config = current_app.config
+    slug = config["LMS_SCHOOL"]
+    school = school_by_slug(slug)
+    if school is None:
         seed = {"slug": slug, "name": config["LMS_SCHOOL_NAME"], "signatory": config["LMS_CERTIFICATE_SIGNATORY"]}
         db.session.execute(insert_ignore(School, seed, ["slug"]))
         school = db.session.execute(db.select(School).filter_by(slug=slug)).scalar_one()
-        g.lms_school = (request_host(), school)
     return school
 
 
