@@ -4,12 +4,13 @@ from .admin.models import AuditEntry
 from .authoring.models import SourceFile, SourceRevision
 from .catalog.models import Course, CourseAuthor, Lesson, Module, Programme, ProgrammeCourse, Skill
 from .certificates.models import Certificate
+from .privacy.models import DeletionRequest
 from .progress.models import Enrolment, LessonProgress, ProgrammeEnrolment
 from .quizzes.models import Attempt, AttemptAnswer, AttemptQuestion, QuestionVersion, Quiz
 from .schools.models import School, SchoolLogo
 
 __all__ = [
-    "Attempt", "AttemptAnswer", "AttemptQuestion", "AuditEntry", "Certificate", "Course", "CourseAuthor", "Enrolment",
+    "Attempt", "AttemptAnswer", "AttemptQuestion", "AuditEntry", "Certificate", "Course", "CourseAuthor", "DeletionRequest", "Enrolment",
     "Lesson", "LessonProgress", "LoginSession", "Module", "Programme", "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion",
     "Quiz", "School", "SchoolLogo", "Skill", "SourceFile", "SourceRevision", "User",
 ]

@@ -28,6 +28,7 @@ LAYERS: list[set[str]] = [
     {"authoring", "reports"},
     {"access"},
     {"admin"},
+    {"privacy"},
     {"help"},
 ]
 LAYER_OF = {name: index for index, layer in enumerate(LAYERS) for name in layer}

@@ -18,6 +18,10 @@ ACTION_LABELS = {
     "add_author": _l("Author added"),
     "remove_author": _l("Author removed"),
     "school_settings": _l("School settings"),
+    "deletion_requested": _l("Deletion requested"),
+    "deletion_cancelled": _l("Deletion request cancelled"),
+    "deletion_refused": _l("Deletion refused"),
+    "erase_account": _l("Account deleted"),
 }
 
 # The keys an action's details use, in words.
@@ -37,6 +41,7 @@ DETAIL_LABELS = {
     "user": _l("Account"),
     "logo_changed": _l("Logo changed"),
     "footer_changed": _l("Footer changed"),
+    "certificates_revoked": _l("Certificates revoked"),
 }
 
 TARGET_LABELS = {"user": _l("Account"), "course": _l("Course"), "school": _l("School")}
