@@ -67,7 +67,11 @@ def request_deletion():
                      success=_("Your request is sent: an administrator of your school will review it.")) as done:
         services.request_deletion(current_user, current_school(), form.password.data, form.reason.data or "")
     if not done.ok:
-        form.password.errors.append(str(done.error))
+        existing = services.request_of(current_user, current_school())
+        if existing is not None and existing.state == "pending":
+            flash(str(done.error), "error")  # the page shows the pending request, not the form
+        else:
+            form.password.errors.append(str(done.error))
         return _page(deletion_form=form, status=400)
     messages.deletion_requested(current_user)
     return redirect(url_for(".index"))
