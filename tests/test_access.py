@@ -157,8 +157,8 @@ FORMS = {"quizzes.answer": {"action": "save"}, "certificates_admin.revoke": REAS
          "rename-reason": "Access audit"}, "certificates_admin.decline_request": {"note": "Access audit"},
          "accounts.change_name": {"name": "Audit Name"},
          "accounts.change_email": {"email": "new-address@example.com", "password": PASSWORD},
-         "accounts.change_language": {"language": "en"}, "privacy.download": {"password": PASSWORD},
-         "privacy.request_deletion": {"password": PASSWORD}, "privacy_admin.refuse": {"note": "Access audit"}, "accounts.language": {"language": "en", "next": "/"},
+         "accounts.change_language": {"language": "en"}, "privacy.download": {"export-password": PASSWORD},
+         "privacy.request_deletion": {"delete-password": PASSWORD}, "privacy_admin.refuse": {"note": "Access audit"}, "accounts.language": {"language": "en", "next": "/"},
          "school.settings": {"name": "Audit School", "signatory": "Audit Signatory"}}
 
 

@@ -70,12 +70,12 @@ def world(app, content_dir, make_user):
 
 
 def export(auth: Auth, password: str = PASSWORD, headers=None):
-    return auth.client.post("/account/data/export", data={"csrf_token": auth.csrf("/account/data/"), "password": password},
+    return auth.client.post("/account/data/export", data={"csrf_token": auth.csrf("/account/data/"), "export-password": password},
                             headers=headers or {})
 
 
 def ask_deletion(auth: Auth, reason: str = "I am leaving the school"):
-    return auth.post("/account/data/delete", {"password": PASSWORD, "reason": reason}, token_from="/account/data/")
+    return auth.post("/account/data/delete", {"delete-password": PASSWORD, "delete-reason": reason}, token_from="/account/data/")
 
 
 def request_id(app, user_id: int) -> int:
@@ -152,7 +152,7 @@ def test_the_export_needs_the_password_and_a_token(world):
     wrong = export(ada, password="not-my-password")
     assert wrong.status_code == 400 and wrong.mimetype == "text/html"
     assert "The password is not correct." in wrong.get_data(as_text=True)
-    assert ada.client.post("/account/data/export", data={"password": PASSWORD}).status_code == 400  # no CSRF token
+    assert ada.client.post("/account/data/export", data={"export-password": PASSWORD}).status_code == 400  # no CSRF token
     assert ada.client.get("/account/data/export").status_code == 405
 
 
@@ -267,7 +267,7 @@ def test_a_learner_cancels_and_a_second_request_while_pending_is_refused(world):
 
 
 def test_a_request_needs_the_password(world):
-    response = world["ada"].post("/account/data/delete", {"password": "wrong-password"}, token_from="/account/data/")
+    response = world["ada"].post("/account/data/delete", {"delete-password": "wrong-password"}, token_from="/account/data/")
     assert response.status_code == 400 and "The password is not correct." in response.get_data(as_text=True)
     with world["app"].app_context():
         assert db.session.execute(db.select(DeletionRequest)).first() is None
@@ -295,7 +295,7 @@ def test_only_admins_decide_and_every_step_needs_a_token(world):
     assert bruno.post(url, token_from="/").status_code == 403
     assert ada.post(url, token_from="/").status_code == 403
     assert carla.client.post(url).status_code == 400  # no CSRF token
-    assert ada.client.post("/account/data/delete", data={"password": PASSWORD}).status_code == 400
+    assert ada.client.post("/account/data/delete", data={"delete-password": PASSWORD}).status_code == 400
     assert ada.client.post("/account/data/delete/cancel").status_code == 400
     assert state(app, world["ada_id"]) == "pending"
 

@@ -24,8 +24,8 @@ def _account() -> str:
 def _page(export_form: ExportForm | None = None, deletion_form: DeletionForm | None = None, status: int = 200):
     school = find_school()  # read-only: a GET writes nothing
     request = services.request_of(current_user, school) if school else None
-    return render_template("privacy/index.html", export_form=export_form or ExportForm(),
-                           deletion_form=deletion_form or DeletionForm(), request=request), status
+    return render_template("privacy/index.html", export_form=export_form or ExportForm(prefix="export"),
+                           deletion_form=deletion_form or DeletionForm(prefix="delete"), request=request), status
 
 
 @bp.get("/")
@@ -40,7 +40,7 @@ def index():
 def download():
     """A POST with the password again (ASVS V3.3.4-style re-authentication): the ZIP holds everything about the
     person, so neither a link nor a session left open is enough; a POST is also never prefetched or cached."""
-    form = ExportForm()
+    form = ExportForm(prefix="export")
     if not form.validate_on_submit():
         return _page(export_form=form, status=400)
     try:
@@ -60,7 +60,7 @@ def download():
 @login_required
 @limiter.limit(lambda: current_app.config["LMS_LOGIN_ACCOUNT_RATE_LIMIT"], key_func=_account)
 def request_deletion():
-    form = DeletionForm()
+    form = DeletionForm(prefix="delete")
     if not form.validate_on_submit():
         return _page(deletion_form=form, status=400)
     with transaction(services.PrivacyError, failure=silently,
