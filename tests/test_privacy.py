@@ -168,6 +168,9 @@ def test_exports_are_rate_limited_per_account(make_app, make_user):
 def test_a_confirmed_deletion_erases_the_person_and_keeps_the_facts(world):
     app, ada, carla = world["app"], world["ada"], world["carla"]
     outbox = app.extensions["lms"]["outbox"]
+    # An entry about someone else that names Ada, and another person whose name starts like hers.
+    assert carla.post(f"/admin/learners/{world['bruno_id']}/deactivate", {"reason": "Ada King reported, not Ada Kingsley"},
+                      token_from="/admin/learners").status_code == 302
     assert ask_deletion(ada).status_code == 302
     assert "You asked to delete your account" in ada.client.get("/account/data/").get_data(as_text=True)
     assert outbox[-1]["To"] == "ada@example.com" and "received your request" in outbox[-1].get_content()
@@ -199,7 +202,10 @@ def test_a_confirmed_deletion_erases_the_person_and_keeps_the_facts(world):
         assert world["ada_index"] in revoked_indexes(school)
         # The audit log keeps what happened to account #id, never who it was.
         entries = db.session.execute(db.select(AuditEntry)).scalars().all()
-        text = json.dumps([[e.target_label, e.reason, e.details] for e in entries])
+        [about_bruno] = [e for e in entries if e.action == "deactivate"]
+        assert about_bruno.reason == f"{user.email} reported, not Ada Kingsley"
+        assert about_bruno.target_label == "bruno@example.com"
+        text = json.dumps([[e.target_label, e.reason, e.details] for e in entries if e is not about_bruno])
         for personal in ("ada@example.com", "Ada Lovelace", "Ada King"):
             assert personal not in text
         erased = [e for e in entries if e.action == "erase_account"]
@@ -207,7 +213,8 @@ def test_a_confirmed_deletion_erases_the_person_and_keeps_the_facts(world):
         assert {e.action for e in entries if e.target_id == user.id} >= {"rename", "deletion_requested"}
         pseudonym = user.email
     audit = carla.client.get("/admin/audit").get_data(as_text=True)
-    assert "Ada" not in audit and pseudonym in audit
+    assert "Ada Lovelace" not in audit and "ada@example.com" not in audit and "Ada King reported" not in audit
+    assert pseudonym in audit
 
     # The verification page and its JSON: revoked, with the reason, and no name.
     page = Auth(app.test_client()).client.get(f"/verify/{world['ada_cert']}").get_data(as_text=True)

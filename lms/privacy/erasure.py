@@ -7,6 +7,7 @@ refers to an account, and a test fails when a new one is missing from it."""
 from __future__ import annotations
 
 import json
+import re
 import secrets
 
 from sqlalchemy import Text, cast, delete, or_
@@ -64,10 +65,10 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _scrub(value, identifiers: list[str], replacement: str):
+def _scrub(value, identifiers: list[re.Pattern], replacement: str):
     if isinstance(value, str):
         for identifier in identifiers:
-            value = value.replace(identifier, replacement)
+            value = identifier.sub(replacement, value)
         return value
     if isinstance(value, dict):
         return {key: _scrub(item, identifiers, replacement) for key, item in value.items()}
@@ -81,6 +82,8 @@ def _rewrite_audit(user: User, identifiers: set[str], replacement: str) -> None:
     account gets the pseudonym as its label, and any name or e-mail of the person in any entry's label,
     reason or details is replaced by it. Longest first, so a name inside an e-mail goes with the e-mail."""
     ordered = sorted(identifiers, key=len, reverse=True)
+    # whole words only: erasing "Ann" leaves "Annual report" alone
+    patterns = [re.compile(r"(?<!\w)" + re.escape(text) + r"(?!\w)") for text in ordered]
     mentions = [condition for text in ordered for condition in (
         AuditEntry.target_label.ilike(_like(text), escape="\\"), AuditEntry.reason.like(_like(text), escape="\\"),
         # the details are stored as JSON text, non-ASCII letters escaped as json.dumps writes them
@@ -90,9 +93,9 @@ def _rewrite_audit(user: User, identifiers: set[str], replacement: str) -> None:
         if entry.target_type == "user" and entry.target_id == user.id:
             entry.target_label = replacement
         else:
-            entry.target_label = _scrub(entry.target_label, ordered, replacement)[:300]
-        entry.reason = _scrub(entry.reason, ordered, replacement)
-        entry.details = _scrub(dict(entry.details or {}), ordered, replacement)
+            entry.target_label = _scrub(entry.target_label, patterns, replacement)[:300]
+        entry.reason = _scrub(entry.reason, patterns, replacement)
+        entry.details = _scrub(dict(entry.details or {}), patterns, replacement)
 
 
 def erase_account(user: User, admin: User) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 
 from ..accounts.services import AccountError, check_password
 from ..extensions import limiter
@@ -80,8 +81,6 @@ def request_deletion():
 @bp.post("/delete/cancel")
 @login_required
 def cancel_deletion():
-    from flask_wtf import FlaskForm
-
     if not FlaskForm().validate_on_submit():
         return _page(status=400)
     with transaction(services.PrivacyError, success=_("Your request is cancelled: your account stays.")):
