@@ -1,7 +1,7 @@
 """A person's data, as one JSON document and one CSV per kind, in a ZIP with a README in their language.
 
-Built in memory: one person's rows (a few hundred lessons, attempts and answers) make a file of some
-hundreds of kilobytes; ``MAX_ROWS`` caps each kind so a pathological account cannot exhaust the server.
+Built in memory: one person's rows are few (a learner with a course, an attempt and a certificate makes
+8 KB); ``MAX_ROWS`` caps each kind so a pathological account cannot exhaust the server.
 Nothing of another person goes in: an attempt's questions are the course's, and an entry of the audit
 log where the person acted on someone else keeps only the action and its time."""
 from __future__ import annotations
