@@ -326,3 +326,23 @@ def test_mails_speak_the_holders_language(world):
     assert ada.post("/account/profile/language", {"language": "fr"}, token_from="/account/profile").status_code == 302
     ask_deletion(ada)
     assert app.extensions["lms"]["outbox"][-1]["Subject"] == "Votre demande de suppression de votre compte Conductor"
+
+
+def test_a_request_decided_meanwhile_is_not_decided_again(world):
+    """Two admins at once, or the holder cancelling as an admin confirms: the second step is refused and
+    nothing is erased."""
+    from lms.privacy import services
+
+    app = world["app"]
+    ask_deletion(world["ada"])
+    with app.app_context():
+        row = db.session.get(DeletionRequest, request_id(app, world["ada_id"]))
+        admin = db.session.get(User, world["carla_id"])
+        db.session.execute(db.update(DeletionRequest).values(state="cancelled").execution_options(synchronize_session=False))
+        assert row.state == "pending"  # what the admin's page loaded
+        with pytest.raises(services.PrivacyError):
+            services.confirm_request(row, admin)
+        with pytest.raises(services.PrivacyError):
+            services.refuse_request(row, admin, "No")
+        db.session.rollback()
+        assert db.session.get(User, world["ada_id"]).email == "ada@example.com"

@@ -2,6 +2,7 @@
 in the same transaction as the change."""
 from __future__ import annotations
 
+from sqlalchemy import update
 from werkzeug.security import check_password_hash
 
 from ..accounts.models import User
@@ -48,13 +49,21 @@ def request_deletion(user: User, school: School, password: str, reason: str = ""
     return request
 
 
+def _close(request: DeletionRequest, state: str, **values) -> bool:
+    """Move a pending request to ``state``, once: of two admins deciding at the same moment (or an admin and
+    the holder cancelling), the second finds it no longer pending."""
+    done = db.session.execute(
+        update(DeletionRequest).where(DeletionRequest.id == request.id, DeletionRequest.state == "pending")
+        .values(state=state, decided_at=utcnow(), **values).execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(request)
+    return bool(done)
+
+
 def cancel_request(user: User, school: School) -> DeletionRequest:
     """The holder changes their mind while the request is pending."""
     request = request_of(user, school)
-    if request is None or request.state != "pending":
+    if request is None or not _close(request, "cancelled"):
         raise PrivacyError(_("There is no pending request to cancel."))
-    request.state, request.decided_at = "cancelled", utcnow()
-    db.session.flush()
     record(user, "deletion_cancelled", user)
     return request
 
@@ -79,15 +88,15 @@ def refuse_request(request: DeletionRequest, admin: User, note: str) -> None:
     note = note.strip()
     if not note:
         raise PrivacyError(_("Say why: the holder reads your message."))
-    request.state, request.decided_at, request.decided_by_id, request.decision_note = "refused", utcnow(), admin.id, note
-    db.session.flush()
+    if not _close(request, "refused", decided_by_id=admin.id, decision_note=note):
+        raise PrivacyError(_("This request was already decided or cancelled."))
     record(admin, "deletion_refused", request.user, note)
 
 
 def confirm_request(request: DeletionRequest, admin: User) -> str:
     """Erase the account (see ``erasure``); returns the pseudonym that now stands for it."""
     _decidable(request, admin)
-    request.state, request.decided_at, request.decided_by_id = "confirmed", utcnow(), admin.id
-    request.reason = ""  # the holder's own words go with the rest of their data
-    db.session.flush()
+    # the holder's own words go with the rest of their data
+    if not _close(request, "confirmed", decided_by_id=admin.id, reason=""):
+        raise PrivacyError(_("This request was already decided or cancelled."))
     return erase_account(request.user, admin)
