@@ -8,6 +8,7 @@ import json
 import zipfile
 
 import pytest
+from pypdf import PdfReader
 
 from lms.accounts.models import LoginSession, User
 from lms.admin.models import AuditEntry
@@ -226,6 +227,12 @@ def test_a_confirmed_deletion_erases_the_person_and_keeps_the_facts(world):
     assert body["status"] == "revoked" and body["holder"] is None
     assert body["revocationReason"] == "The holder deleted their account."
     assert "Ada" not in json.dumps(body)
+    # The PDF and the signed badge are made from the row: neither names her any more.
+    badge = carla.client.get(f"/certificates/{world['ada_cert']}.json")
+    pdf = carla.client.get(f"/certificates/{world['ada_cert']}.pdf")
+    assert badge.status_code == 200 and pdf.status_code == 200
+    assert "Ada" not in badge.get_data(as_text=True)
+    assert "Ada" not in "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
     # Bruno's certificate is untouched.
     other = app.test_client().get(f"/verify/{world['bruno_cert']}.json").get_json()
     assert other["status"] == "valid" and other["holder"] == "Bruno Secret"
