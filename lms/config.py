@@ -28,6 +28,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LMS_REGISTER_RATE_LIMIT": ("30 per minute;300 per hour", str),
     "LMS_RESET_RATE_LIMIT": ("10 per minute;50 per hour", str),
     "LMS_ACCOUNT_MAIL_RATE_LIMIT": ("5 per hour", str),
+    "LMS_EXPORT_RATE_LIMIT": ("5 per hour", str),  # data exports per account (each reads everything about it)
     "LMS_MAIL_BACKEND": ("log", str),
     "LMS_MAIL_SENDER": ("conductor@localhost", str),
     "LMS_SMTP_HOST": ("localhost", str),
@@ -59,7 +60,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
 
 
 RATE_LIMITS = ("LMS_LOGIN_RATE_LIMIT", "LMS_LOGIN_ACCOUNT_RATE_LIMIT", "LMS_REGISTER_RATE_LIMIT", "LMS_RESET_RATE_LIMIT",
-               "LMS_ACCOUNT_MAIL_RATE_LIMIT")
+               "LMS_ACCOUNT_MAIL_RATE_LIMIT", "LMS_EXPORT_RATE_LIMIT")
 AT_LEAST = {"LMS_SESSION_HOURS": 1, "LMS_REMEMBER_DAYS": 0, "LMS_PROXY_COUNT": 0}
 
 

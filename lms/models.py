@@ -5,13 +5,14 @@ from .authoring.models import SourceFile, SourceRevision
 from .catalog.models import Course, CourseAuthor, Lesson, Module, Programme, ProgrammeCourse, Skill
 from .certificates.models import Certificate
 from .cohorts.models import CalendarFeed, Cohort, CohortDeadline, CohortInstructor, CohortInvitation, CohortMember
+from .privacy.models import DeletionRequest
 from .progress.models import Enrolment, LessonProgress, ProgrammeEnrolment
 from .quizzes.models import Attempt, AttemptAnswer, AttemptQuestion, QuestionVersion, Quiz
 from .schools.models import School, SchoolHost, SchoolLogo
 
 __all__ = [
     "Attempt", "AttemptAnswer", "AttemptQuestion", "AuditEntry", "CalendarFeed", "Certificate", "Cohort",
-    "CohortDeadline", "CohortInstructor", "CohortInvitation", "CohortMember", "Course", "CourseAuthor", "Enrolment",
+    "CohortDeadline", "CohortInstructor", "CohortInvitation", "CohortMember", "Course", "CourseAuthor", "DeletionRequest", "Enrolment",
     "Lesson", "LessonProgress", "LoginSession", "Module", "Programme", "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion",
     "Quiz", "School", "SchoolHost", "SchoolLogo", "Skill", "SourceFile", "SourceRevision", "User",
 ]

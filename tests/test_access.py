@@ -149,6 +149,13 @@ ROUTES = [
     ("accounts.language", "POST", "/account/language", everyone(302)),  # the footer's switch: anyone may choose
     ("progress.enrol", "POST", COURSE + "enrol", signed_in(302)),
     ("progress.enrol_programme", "POST", "/programmes/pathway/enrol", signed_in(302)),
+    ("privacy.index", "GET", "/account/data/", signed_in(200)),
+    ("privacy.download", "POST", "/account/data/export", signed_in(200)),  # each account's own data only
+    ("privacy_admin.requests", "GET", "/admin/deletion-requests/", signed_in(403, admin=200)),
+    ("privacy_admin.refuse", "POST", "/admin/deletion-requests/{deletion}/refuse", signed_in(403, admin=302)),
+    ("privacy_admin.confirm", "POST", "/admin/deletion-requests/{deletion}/confirm", signed_in(403, admin=302)),
+    ("privacy.request_deletion", "POST", "/account/data/delete", signed_in(302)),
+    ("privacy.cancel_deletion", "POST", "/account/data/delete/cancel", signed_in(302)),
 ]
 REASON = {"reason": "Access audit"}
 # People's names, none an interface word (tests/test_french_pages.py looks for English words on each page).
@@ -162,7 +169,9 @@ FORMS = {"quizzes.answer": {"action": "save"}, "certificates_admin.revoke": REAS
          "rename-reason": "Access audit"}, "certificates_admin.decline_request": {"note": "Access audit"},
          "accounts.change_name": {"name": "Audit Name"},
          "accounts.change_email": {"email": "new-address@example.com", "password": PASSWORD},
-         "accounts.change_language": {"language": "en"}, "accounts.language": {"language": "en", "next": "/"},
+         "accounts.change_language": {"language": "en"}, "privacy.download": {"export-password": PASSWORD},
+         "privacy.request_deletion": {"delete-password": PASSWORD}, "privacy_admin.refuse": {"note": "Access audit"},
+         "accounts.language": {"language": "en", "next": "/"},
          "school.settings": {"name": "Audit School", "signatory": "Audit Signatory"},
          "platform.create": {"name": "École d’audit", "slug": "ecole-audit", "hosts": "audit.example.org",
                              "admin_name": "Inès Garnier", "admin_email": "ines@example.org"}}
@@ -243,7 +252,8 @@ def test_every_route_answers_each_role_as_the_table_says(audit_app):
 
 
 def ids(app) -> dict[str, int]:
-    """Database ids the URLs name: the owner, the victim account, the course and a content revision."""
+    """Database ids the URLs name: the owner, the victim account, the course and a content revision; and a
+    request of the victim to delete their account (made here, once)."""
     from lms.accounts.models import User
     from lms.authoring.models import SourceFile, SourceRevision
     from lms.catalog.models import Course
@@ -255,8 +265,21 @@ def ids(app) -> dict[str, int]:
         revision = db.session.execute(db.select(SourceRevision.id).join(SourceFile, SourceFile.id == SourceRevision.file_id)
                                       .where(SourceFile.path == LESSON_FILE)).scalars().first()
         logo = db.session.execute(db.select(SchoolLogo.id)).scalars().first()
-        return {"owner_id": users["owner"], "victim_id": users["victim"], "course_id": course.id, "revision": revision,
+        deletion = deletion_request(users["victim"])
+        return {"deletion": deletion, "owner_id": users["owner"], "victim_id": users["victim"], "course_id": course.id, "revision": revision,
                 "logo_id": logo}
+
+
+def deletion_request(user_id: int) -> int:
+    from lms.privacy.models import DeletionRequest
+    from lms.schools.services import current_school
+
+    row = db.session.execute(db.select(DeletionRequest).filter_by(user_id=user_id)).scalar_one_or_none()
+    if row is None:
+        row = DeletionRequest(school_id=current_school().id, user_id=user_id, reason="", decision_note="")
+        db.session.add(row)
+        db.session.commit()
+    return row.id
 
 
 def owner_certificates(app) -> dict[str, str]:

@@ -21,6 +21,10 @@ ACTION_LABELS = {
     "school_settings": _l("School settings"),
     "create_school": _l("School created"),
     "school_hosts": _l("Host names changed"),
+    "deletion_requested": _l("Deletion requested"),
+    "deletion_cancelled": _l("Deletion request cancelled"),
+    "deletion_refused": _l("Deletion refused"),
+    "erase_account": _l("Account deleted"),
 }
 
 # The keys an action's details use, in words.
@@ -42,6 +46,7 @@ DETAIL_LABELS = {
     "footer_changed": _l("Footer changed"),
     "admin": _l("Administrator"),
     "hosts": _l("Host names"),
+    "certificates_revoked": _l("Certificates revoked"),
 }
 
 TARGET_LABELS = {"user": _l("Account"), "course": _l("Course"), "school": _l("School")}

@@ -66,7 +66,9 @@ SYSTEM_REASONS = {
     "Reissued as a new certificate.": _l("Reissued as a new certificate."),
     "The holder's name was corrected.": _l("The holder's name was corrected."),
     "The holder's name changed.": _l("The holder's name changed."),
+    "The holder deleted their account.": _l("The holder deleted their account."),
 }
+HOLDER_DELETED = "The holder deleted their account."
 
 
 def revocation_reason(text: str) -> str:

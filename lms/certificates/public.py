@@ -74,7 +74,7 @@ def verify_json(credential_id: str):
         "revokedAt": iso(certificate.revoked_at) if certificate.revoked_at else None,
         "revocationReason": (certificate.revocation_reason or None) if certificate.revoked_at else None,
         "replacedBy": public_url("verification.verify", credential_id=replacement.credential_id) if replacement else None,
-        "holder": certificate.holder_name, "achievement": certificate.title, "kind": certificate.kind,
+        "holder": certificate.holder_name or None,  # None: removed when the holder deleted their account "achievement": certificate.title, "kind": certificate.kind,
         "hours": float(certificate.hours), "completedAt": iso(certificate.completed_at),
         "issuedAt": iso(certificate.issued_at),
         "issuer": {"id": public_url("verification.issuer", slug=school.slug), "name": certificate.school_name},

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from flask import current_app, has_request_context
 from flask_login import current_user
-from sqlalchemy import func, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
@@ -191,6 +191,24 @@ def revoke(certificate: Certificate, admin: User, reason: str) -> None:
     db.session.refresh(certificate)
     if not done:
         raise CertificateError(_("This certificate is already revoked."))
+
+
+def withdraw_holder(user: User, admin: User) -> int:
+    """The holder's account is being erased: every certificate of theirs still valid is revoked ("the holder
+    deleted their account"), and the holder's name is removed from all of them, so the verification page,
+    its JSON, the PDF and the badge (all made from the row, none stored) name nobody. Returns how many were
+    revoked; the revocation list sets their bits since it reads ``revoked_at``."""
+    from .formatting import HOLDER_DELETED
+
+    revoked = db.session.execute(
+        update(Certificate).where(Certificate.user_id == user.id, Certificate.revoked_at.is_(None))
+        .values(revoked_at=utcnow(), revocation_reason=HOLDER_DELETED, revoked_by_id=admin.id)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.execute(update(Certificate).where(Certificate.user_id == user.id).values(holder_name="")
+                       .execution_options(synchronize_session=False))
+    db.session.execute(delete(ReissueRequest).where(ReissueRequest.user_id == user.id))
+    db.session.expire_all()
+    return revoked
 
 
 def reissue(certificate: Certificate, admin: User | None, reason: str) -> Certificate:

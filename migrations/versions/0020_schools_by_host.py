@@ -2,7 +2,7 @@
 hold an account at two schools), and platform administrators
 
 Revision ID: 0020
-Revises: 0015
+Revises: 0017
 """
 import os
 from datetime import UTC, datetime
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
-down_revision = "0015"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
