@@ -5,7 +5,7 @@ import io
 import zipfile
 from datetime import date
 
-from lms.admissions import questions
+from lms.admissions import files, questions, services
 from lms.admissions.models import AdmissionRound
 from lms.catalog.models import Course, Programme
 from lms.cohorts.models import Cohort
@@ -63,3 +63,15 @@ def apply(auth, round_id, **fields):
     """Apply as a visitor would: the form's page for its CSRF token, then the multipart POST."""
     return auth.post(f"/apply/{round_id}", application_form(**fields), token_from=f"/apply/{round_id}",
                      content_type="multipart/form-data")
+
+
+def submitted_application(app, round_id: int, token: str, email="candidate@example.com", name="Inès Moreau") -> int:
+    """A confirmed application with a PDF, whose private link is ``/apply/status/<token>``; returns its id."""
+    with app.test_request_context("/"):
+        round_ = db.session.get(AdmissionRound, round_id)
+        checked = files.check(PDF, "cv.pdf", 1024 * 1024)
+        application, _token = services.apply(round_, name, email, {"0": "Motivation forte", "1": "avancé"}, checked, "en")
+        application.token_hash = services.token_hash(token)
+        services.confirm(application)
+        db.session.commit()
+        return application.id

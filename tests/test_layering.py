@@ -29,6 +29,7 @@ LAYERS: list[set[str]] = [
     {"access"},
     {"admin"},
     {"cohorts"},
+    {"admissions"},
     {"help"},
 ]
 LAYER_OF = {name: index for index, layer in enumerate(LAYERS) for name in layer}
