@@ -328,3 +328,41 @@ def test_the_retention_purge_deletes_exactly_what_is_not_kept(app, auth, admin, 
 def test_months_before_keeps_the_day_or_the_months_last():
     assert services.months_before(datetime(2026, 3, 31, tzinfo=UTC), 1) == datetime(2026, 2, 28, tzinfo=UTC)
     assert services.months_before(datetime(2026, 1, 15, tzinfo=UTC), 13) == datetime(2024, 12, 15, tzinfo=UTC)
+
+
+def test_applying_is_rate_limited_per_client_and_per_address(make_app, synced):
+    app = make_app(RATELIMIT_ENABLED=True, LMS_APPLY_RATE_LIMIT="2 per hour", LMS_APPLY_EMAIL_RATE_LIMIT="1 per hour")
+    round_id = make_round(app)
+    first, second = Auth(app.test_client()), Auth(app.test_client())
+    second.client.environ_base["REMOTE_ADDR"] = "10.0.0.2"
+    assert apply(first, round_id, email="a@example.com").status_code == 302
+    assert apply(first, round_id, email="b@example.com").status_code == 302
+    assert apply(first, round_id, email="c@example.com").status_code == 429  # this client's third in the hour
+    link = last_link(app, "/apply/status/")
+    second.post(link + "/withdraw", token_from=link)  # b's application withdrawn: b may apply again, but not yet
+    assert apply(second, round_id, email="b@example.com").status_code == 429  # the address's second in the hour
+    assert apply(second, round_id, email="d@example.com").status_code == 302
+    assert len(applications(app)) == 3
+
+
+def test_the_database_holds_one_live_application_per_address_and_round(app, auth, round_id):
+    from sqlalchemy.exc import IntegrityError
+    apply(auth, round_id)
+    with app.app_context():
+        [row] = db.session.execute(db.select(Application)).scalars().all()
+        twin = Application(round_id=row.round_id, school_id=row.school_id, name="Twin", email=row.email, language="en",
+                           answers="{}", status="submitted", decision_message="", token_hash="c" * 64)
+        db.session.add(twin)
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+
+
+def test_withdrawing_is_audited_and_ends_the_review(app, auth, admin, round_id):
+    link = confirmed(app, auth, round_id)
+    auth.post(link + "/withdraw", token_from=link)
+    [row] = applications(app)
+    assert row.status == "withdrawn" and actions(app)[-1] == "application_withdrawn"
+    admin.post(f"/admin/admissions/applications/{row.id}/accept", token_from="/admin/admissions")
+    assert applications(app)[0].status == "withdrawn"
+    assert "Withdraw my application" not in auth.client.get(link).get_data(as_text=True)
