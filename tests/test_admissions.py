@@ -67,6 +67,7 @@ def test_a_visitor_applies_with_a_pdf_and_confirms_through_the_mailed_link(app, 
     assert token not in row.token_hash and services.token_hash(token) == row.token_hash
     page = auth.client.get(link)
     assert page.status_code == 200 and "Confirm my application" in page.get_data(as_text=True)
+    assert "J’aime apprendre." in page.get_data(as_text=True) and "mon cv.pdf" in page.get_data(as_text=True)
     assert page.headers["Referrer-Policy"] == "no-referrer" and "no-store" in page.headers["Cache-Control"]
     auth.post(link + "/confirm", token_from=link)
     assert applications(app)[0].status == "submitted"
@@ -178,6 +179,8 @@ def test_accepting_makes_the_account_which_sets_its_password_and_logs_in(app, au
     [row] = applications(app)
     page = admin.client.get(f"/admin/admissions/rounds/{round_id}?status=submitted").get_data(as_text=True)
     assert "Nour Haddad" in page
+    detail = admin.client.get(f"/admin/admissions/applications/{row.id}").get_data(as_text=True)
+    assert "J’aime apprendre." in detail and "avancé" in detail
     response = admin.post(f"/admin/admissions/applications/{row.id}/accept",
                           token_from=f"/admin/admissions/applications/{row.id}")
     assert response.status_code == 302
@@ -366,3 +369,12 @@ def test_withdrawing_is_audited_and_ends_the_review(app, auth, admin, round_id):
     admin.post(f"/admin/admissions/applications/{row.id}/accept", token_from="/admin/admissions")
     assert applications(app)[0].status == "withdrawn"
     assert "Withdraw my application" not in auth.client.get(link).get_data(as_text=True)
+
+
+def test_what_an_applicant_typed_is_shown_as_text(app, auth, admin, round_id):
+    link = confirmed(app, auth, round_id, name="<b>Nour</b>", q0="<script>alert(1)</script>")
+    [row] = applications(app)
+    for page in (auth.client.get(link), admin.client.get(f"/admin/admissions/applications/{row.id}"),
+                 admin.client.get(f"/admin/admissions/rounds/{round_id}")):
+        text = page.get_data(as_text=True)
+        assert "<script>alert(1)" not in text and "<b>Nour</b>" not in text and "&lt;b&gt;Nour&lt;/b&gt;" in text
