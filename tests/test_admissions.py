@@ -378,3 +378,33 @@ def test_what_an_applicant_typed_is_shown_as_text(app, auth, admin, round_id):
                  admin.client.get(f"/admin/admissions/rounds/{round_id}")):
         text = page.get_data(as_text=True)
         assert "<script>alert(1)" not in text and "<b>Nour</b>" not in text and "&lt;b&gt;Nour&lt;/b&gt;" in text
+
+
+def test_a_cohorts_instructors_review_its_applications_only(app, auth, admin, make_user, synced):
+    from lms.cohorts.models import CohortInstructor
+    mine, theirs = make_round(app), make_round(app, slug="june", name="Cohorte de juin")
+    confirmed(app, auth, mine)
+    confirmed(app, auth, theirs, email="other@example.com", name="Oscar Petit")
+    first, second = applications(app)
+    instructor_id = make_user(email="teacher@example.com", name="Tess Durand", role="instructor")
+    make_user(email="idle@example.com", name="Ida Blanc", role="instructor")
+    with app.app_context():
+        cohort_id = db.session.get(AdmissionRound, mine).cohort_id
+        db.session.add(CohortInstructor(cohort_id=cohort_id, user_id=instructor_id))
+        db.session.commit()
+    teacher = Auth(app.test_client())
+    assert teacher.login("teacher@example.com").status_code == 302
+    listing = teacher.client.get("/admin/admissions").get_data(as_text=True)
+    assert "Cohorte de mai" in listing and "Cohorte de juin" not in listing and "New admission round" not in listing
+    assert teacher.client.get(f"/admin/admissions/rounds/{mine}").status_code == 200
+    assert teacher.client.get(f"/admin/admissions/rounds/{theirs}").status_code == 403
+    assert teacher.client.get(f"/admin/admissions/applications/{second.id}").status_code == 403
+    assert teacher.client.get(f"/admin/admissions/applications/{second.id}/file").status_code == 403
+    token_page = f"/admin/admissions/applications/{first.id}"
+    assert teacher.post(f"/admin/admissions/rounds/{mine}", {"questions": ""}, token_from=token_page).status_code == 403
+    assert teacher.post("/admin/admissions/retention", {"months": "1"}, token_from=token_page).status_code == 403
+    assert teacher.post(f"/admin/admissions/applications/{first.id}/accept", token_from=token_page).status_code == 302
+    assert [row.status for row in applications(app)] == ["accepted", "submitted"]
+    idle = Auth(app.test_client())
+    idle.login("idle@example.com")
+    assert idle.client.get("/admin/admissions").status_code == 403  # teaches no cohort

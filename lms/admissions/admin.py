@@ -1,14 +1,15 @@
-"""Staff pages of admissions (school admins): rounds and their forms, applications, decisions, retention."""
+"""Staff pages of admissions: school admins make rounds and set the retention; they and the instructors of a
+cohort review its applications and decide."""
 from __future__ import annotations
 
 import io
 import json
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from ..access import require_admin
+from ..access import require_admin_or_abort
 from ..accounts.services import AccountError
 from ..cohorts.models import Cohort
 from ..extensions import db
@@ -20,7 +21,16 @@ from .forms import ActionForm, DeclineForm, RetentionForm, RoundForm
 from .models import STATUSES, AdmissionRound, Application
 
 bp = Blueprint("admissions_admin", __name__, url_prefix="/admin/admissions", template_folder="templates")
-bp.before_request(require_admin)
+
+
+@bp.before_request
+def require_reviewer():
+    """School admins, and the instructors of a cohort that has a round (they review its applications only)."""
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if not services.reviews_any(current_user):
+        abort(403)
+    return None
 
 
 def _cohorts(school) -> list[Cohort]:
@@ -41,6 +51,8 @@ def _round_or_404(round_id: int) -> AdmissionRound:
     round_ = db.session.get(AdmissionRound, round_id)
     if round_ is None or round_.school_id != current_school().id:
         abort(404)
+    if not services.can_review(current_user, round_):
+        abort(403)
     return round_
 
 
@@ -49,6 +61,8 @@ def _application_or_404(application_id: int) -> Application:
     # Staff never see an application its sender has not confirmed: it may be someone else's address.
     if application is None or application.school_id != current_school().id or application.status == "unconfirmed":
         abort(404)
+    if not services.can_review(current_user, application.round):
+        abort(403)
     return application
 
 
@@ -64,6 +78,8 @@ def _save_round(school, round_, form):
 @bp.route("", methods=["GET", "POST"])
 def index():
     school = current_school()
+    if request.method == "POST":
+        require_admin_or_abort()  # rounds are the school's: admins make them
     form = _round_form(school)
     retention = RetentionForm(months=school.admission_retention_months) if request.method == "GET" else RetentionForm()
     status = 200
@@ -74,7 +90,7 @@ def index():
                 return redirect(url_for("admissions_admin.edit_round", round_id=round_.id))
             form.form_errors.append(str(done.error))
         status = 422
-    rounds = services.rounds_of(school)
+    rounds = services.rounds_of(school, current_user)
     return render_template("admissions/admin_index.html", form=form, retention=retention, rounds=rounds,
                            counts={round_.id: services.counts_of(round_) for round_ in rounds},
                            open_now={round_.id: services.is_open(round_) for round_ in rounds}), status
@@ -82,6 +98,7 @@ def index():
 
 @bp.post("/retention")
 def retention():
+    require_admin_or_abort()
     school = current_school()
     form = RetentionForm()
     if form.validate_on_submit():
@@ -99,6 +116,7 @@ def edit_round(round_id: int):
     form = _round_form(school, round_)
     status = 200
     if request.method == "POST":
+        require_admin_or_abort()
         if form.validate_on_submit():
             _saved, done = _save_round(school, round_, form)
             if done.ok:

@@ -17,7 +17,7 @@ from ..accounts.models import User
 from ..accounts.services import create_invited_user, find_user, normalise_email
 from ..admin.models import AuditEntry
 from ..catalog.models import Course, Programme
-from ..cohorts.models import Cohort
+from ..cohorts.models import Cohort, CohortInstructor
 from ..cohorts.services import join
 from ..db import insert_ignore, utcnow
 from ..extensions import db
@@ -75,9 +75,25 @@ def open_rounds(school: School | None, programme: Programme | None = None, cours
     return list(rounds)
 
 
-def rounds_of(school: School) -> list[AdmissionRound]:
-    return list(db.session.execute(select(AdmissionRound).where(AdmissionRound.school_id == school.id)
-                                   .order_by(AdmissionRound.created_at.desc(), AdmissionRound.id.desc())).scalars())
+def rounds_of(school: School, reviewer: User | None = None) -> list[AdmissionRound]:
+    """The school's rounds, newest first; with ``reviewer`` who is not an admin, those of the cohorts they teach."""
+    query = select(AdmissionRound).where(AdmissionRound.school_id == school.id)
+    if reviewer is not None and not reviewer.is_admin:
+        query = query.join(CohortInstructor, CohortInstructor.cohort_id == AdmissionRound.cohort_id) \
+            .where(CohortInstructor.user_id == reviewer.id)
+    return list(db.session.execute(query.order_by(AdmissionRound.created_at.desc(), AdmissionRound.id.desc())).scalars())
+
+
+def can_review(user: User, round_: AdmissionRound) -> bool:
+    """School admins review every round; a cohort's instructors review the rounds of their cohort."""
+    if user.is_admin:
+        return True
+    return db.session.get(CohortInstructor, (round_.cohort_id, user.id)) is not None
+
+
+def reviews_any(user: User) -> bool:
+    return user.is_admin or db.session.execute(select(CohortInstructor.cohort_id).filter_by(user_id=user.id)
+                                               .limit(1)).first() is not None
 
 
 def save_round(round_: AdmissionRound | None, school: School, cohort: Cohort, questions_text: str,
