@@ -9,7 +9,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
-from ..i18n import _
+from ..i18n import _, number
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -78,7 +78,7 @@ def check(data: bytes, name: str | None, limit: int) -> CheckedFile:
     if not data:
         raise FileRefused(_("The file is empty."))
     if len(data) > limit:
-        raise FileRefused(_("The file is larger than %(size)s MB.", size=round(limit / 1024 / 1024, 1)))
+        raise FileRefused(_("The file is larger than %(size)s MB.", size=number(round(limit / 1024 / 1024, 1))))
     media_type = media_type_of(data)
     if media_type is None:
         raise FileRefused(_("Send a PDF, DOCX or ODT document: this file is none of them."))
