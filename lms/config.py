@@ -29,6 +29,8 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LMS_RESET_RATE_LIMIT": ("10 per minute;50 per hour", str),
     "LMS_ACCOUNT_MAIL_RATE_LIMIT": ("5 per hour", str),
     "LMS_EXPORT_RATE_LIMIT": ("5 per hour", str),  # data exports per account (each reads everything about it)
+    "LMS_APPLY_RATE_LIMIT": ("10 per hour;30 per day", str),  # applications per client address (lms/admissions)
+    "LMS_APPLY_EMAIL_RATE_LIMIT": ("3 per hour;10 per day", str),  # applications naming one e-mail address
     "LMS_MAIL_BACKEND": ("log", str),
     "LMS_MAIL_SENDER": ("conductor@localhost", str),
     "LMS_SMTP_HOST": ("localhost", str),
@@ -52,6 +54,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LMS_CERTIFICATE_SIGNATORY": ("Programme Director", str),
     "LMS_UPLOAD_MAX_BYTES": (2 * 1024 * 1024, int),
     "LMS_LOGO_MAX_BYTES": (256 * 1024, int),
+    "LMS_APPLICATION_FILE_MAX_BYTES": (5 * 1024 * 1024, int),
     "LMS_MAX_FORM_BYTES": (1024 * 1024, int),
     "LMS_PAGE_CACHE_SIZE": (512, int),
     "LMS_CACHE_TYPE": ("SimpleCache", str),
@@ -60,7 +63,8 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
 
 
 RATE_LIMITS = ("LMS_LOGIN_RATE_LIMIT", "LMS_LOGIN_ACCOUNT_RATE_LIMIT", "LMS_REGISTER_RATE_LIMIT", "LMS_RESET_RATE_LIMIT",
-               "LMS_ACCOUNT_MAIL_RATE_LIMIT", "LMS_EXPORT_RATE_LIMIT")
+               "LMS_ACCOUNT_MAIL_RATE_LIMIT", "LMS_EXPORT_RATE_LIMIT", "LMS_APPLY_RATE_LIMIT",
+               "LMS_APPLY_EMAIL_RATE_LIMIT")
 AT_LEAST = {"LMS_SESSION_HOURS": 1, "LMS_REMEMBER_DAYS": 0, "LMS_PROXY_COUNT": 0}
 
 

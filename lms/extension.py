@@ -125,6 +125,8 @@ class LMS:
         from .search import receivers as _search  # noqa: F401  (connects to content syncs)
         from .accounts.routes import bp as accounts_bp
         from .admin.routes import bp as admin_bp
+        from .admissions.admin import bp as admissions_admin_bp
+        from .admissions.routes import bp as admissions_bp
         from .authoring.routes import bp as authoring_bp
         from .catalog.routes import bp as catalog_bp
         from .certificates.admin import bp as certificates_admin_bp
@@ -143,8 +145,8 @@ class LMS:
 
         prefix = url_prefix.rstrip("/")
         blueprints = (catalog_bp, progress_bp, quizzes_bp, accounts_bp, certificates_bp, verification_bp,
-                      certificates_admin_bp, authoring_bp, reports_bp, admin_bp, help_bp, school_bp, platform_bp, search_bp,
-                      privacy_bp, privacy_admin_bp, static_bp)
+                      certificates_admin_bp, authoring_bp, reports_bp, admin_bp, admissions_bp, admissions_admin_bp,
+                      help_bp, school_bp, platform_bp, search_bp, privacy_bp, privacy_admin_bp, static_bp)
         for blueprint in blueprints:
             app.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))
         security_hooks(app, {blueprint.name for blueprint in blueprints}, standalone)

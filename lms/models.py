@@ -1,6 +1,7 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 from .accounts.models import LoginSession, User
 from .admin.models import AuditEntry
+from .admissions.models import AdmissionRound, Application
 from .authoring.models import SourceFile, SourceRevision
 from .catalog.models import Course, CourseAuthor, Lesson, Module, Programme, ProgrammeCourse, Skill
 from .certificates.models import Certificate
@@ -11,8 +12,9 @@ from .quizzes.models import Attempt, AttemptAnswer, AttemptQuestion, QuestionVer
 from .schools.models import School, SchoolHost, SchoolLogo
 
 __all__ = [
-    "Attempt", "AttemptAnswer", "AttemptQuestion", "AuditEntry", "CalendarFeed", "Certificate", "Cohort",
-    "CohortDeadline", "CohortInstructor", "CohortInvitation", "CohortMember", "Course", "CourseAuthor", "DeletionRequest", "Enrolment",
+    "AdmissionRound", "Application", "Attempt", "AttemptAnswer", "AttemptQuestion", "AuditEntry", "CalendarFeed",
+    "Certificate", "Cohort", "CohortDeadline", "CohortInstructor", "CohortInvitation", "CohortMember", "Course",
+    "CourseAuthor", "DeletionRequest", "Enrolment",
     "Lesson", "LessonProgress", "LoginSession", "Module", "Programme", "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion",
     "Quiz", "School", "SchoolHost", "SchoolLogo", "Skill", "SourceFile", "SourceRevision", "User",
 ]

@@ -11,6 +11,7 @@ from lms.accounts.models import User
 from lms.extensions import db
 from lms.schools.logos import store_logo
 
+from .admission_support import make_round, submitted_application
 from .conftest import PASSWORD, Auth
 from .content_factory import write
 from .quiz_support import write_quiz
@@ -23,6 +24,7 @@ COURSE = "/courses/intro-course/"
 QUIZ = COURSE + "quiz/basics"
 LESSON_FILE = "courses/intro-course/01-basics/02-models.md"
 SPARE_FILE = "courses/intro-course/02-practice/03-spare.md"
+STATUS_TOKEN = "audit-status-token"  # an application's private link (tests/admission_support.py)
 
 
 def everyone(status):
@@ -120,6 +122,20 @@ ROUTES = [
     ("platform.hosts", "GET", "/platform/schools/default/hosts", signed_in(403, platform=200)),
     ("platform.create", "POST", "/platform/schools", signed_in(403, platform=302)),
     ("admin.authors", "GET", "/admin/courses/intro-course/authors", signed_in(403, admin=200)),
+    # Admissions: anyone applies and follows an application by its private link; admins review.
+    ("admissions.apply", "GET", "/apply/{round_id}", everyone(200)),
+    ("admissions.apply", "POST", "/apply/{round_id}", everyone(422)),  # the form empty: refused, whoever sends it
+    ("admissions.sent", "GET", "/apply/{round_id}/sent", everyone(200)),
+    ("admissions.status", "GET", "/apply/status/" + STATUS_TOKEN, everyone(200)),
+    ("admissions.status", "GET", "/apply/status/not-the-token", everyone(404)),
+    ("admissions.confirm", "POST", "/apply/status/" + STATUS_TOKEN + "/confirm", everyone(302)),
+    ("admissions_admin.index", "GET", "/admin/admissions", signed_in(403, admin=200)),
+    ("admissions_admin.index", "POST", "/admin/admissions", signed_in(403, admin=422)),
+    ("admissions_admin.edit_round", "GET", "/admin/admissions/rounds/{round_id}", signed_in(403, admin=200)),
+    ("admissions_admin.edit_round", "POST", "/admin/admissions/rounds/{round_id}", signed_in(403, admin=422)),
+    ("admissions_admin.application", "GET", "/admin/admissions/applications/{application_id}", signed_in(403, admin=200)),
+    ("admissions_admin.download", "GET", "/admin/admissions/applications/{application_id}/file",
+     signed_in(403, admin=200)),
     # Changes: made last, by admins on a dedicated account, so no other row depends on them.
     ("authoring.new_module", "POST", "/author/courses/intro-course/modules", signed_in(403, admin=ALLOWED)),
     ("authoring.new_lesson", "POST", "/author/courses/intro-course/lessons", signed_in(403, admin=ALLOWED)),
@@ -147,6 +163,11 @@ ROUTES = [
     ("accounts.change_email", "POST", "/account/profile/email", signed_in(302)),
     ("accounts.change_language", "POST", "/account/profile/language", signed_in(302)),
     ("accounts.language", "POST", "/account/language", everyone(302)),  # the footer's switch: anyone may choose
+    ("admissions_admin.retention", "POST", "/admin/admissions/retention", signed_in(403, admin=302)),
+    ("admissions_admin.accept", "POST", "/admin/admissions/applications/{application_id}/accept", signed_in(403, admin=302)),
+    ("admissions_admin.decline", "POST", "/admin/admissions/applications/{application_id}/decline",
+     signed_in(403, admin=302)),
+    ("admissions.withdraw", "POST", "/apply/status/" + STATUS_TOKEN + "/withdraw", everyone(302)),
     ("progress.enrol", "POST", COURSE + "enrol", signed_in(302)),
     ("progress.enrol_programme", "POST", "/programmes/pathway/enrol", signed_in(302)),
     ("privacy.index", "GET", "/account/data/", signed_in(200)),
@@ -174,7 +195,8 @@ FORMS = {"quizzes.answer": {"action": "save"}, "certificates_admin.revoke": REAS
          "accounts.language": {"language": "en", "next": "/"},
          "school.settings": {"name": "Audit School", "signatory": "Audit Signatory"},
          "platform.create": {"name": "École d’audit", "slug": "ecole-audit", "hosts": "audit.example.org",
-                             "admin_name": "Inès Garnier", "admin_email": "ines@example.org"}}
+                             "admin_name": "Inès Garnier", "admin_email": "ines@example.org"},
+         "admissions_admin.retention": {"months": "0"}, "admissions_admin.decline": {"message": "Audit"}}
 
 
 @pytest.fixture()
@@ -194,6 +216,7 @@ def audit_app(make_app, content_dir, make_user):
         store_logo(tiny_png(), 4096)
         db.session.execute(db.update(User).where(User.email == "platform@example.com").values(platform_admin=True))
         db.session.commit()
+    submitted_application(app, make_round(app), STATUS_TOKEN)
     return app
 
 
@@ -257,6 +280,7 @@ def ids(app) -> dict[str, int]:
     from lms.accounts.models import User
     from lms.authoring.models import SourceFile, SourceRevision
     from lms.catalog.models import Course
+    from lms.admissions.models import AdmissionRound, Application
     from lms.schools.models import SchoolLogo
 
     with app.app_context():
@@ -266,7 +290,10 @@ def ids(app) -> dict[str, int]:
                                       .where(SourceFile.path == LESSON_FILE)).scalars().first()
         logo = db.session.execute(db.select(SchoolLogo.id)).scalars().first()
         deletion = deletion_request(users["victim"])
-        return {"deletion": deletion, "owner_id": users["owner"], "victim_id": users["victim"], "course_id": course.id, "revision": revision,
+        round_id = db.session.execute(db.select(AdmissionRound.id)).scalars().first()
+        application_id = db.session.execute(db.select(Application.id)).scalars().first()
+        return {"deletion": deletion, "round_id": round_id, "application_id": application_id, "owner_id": users["owner"],
+                "victim_id": users["victim"], "course_id": course.id, "revision": revision,
                 "logo_id": logo}
 
 

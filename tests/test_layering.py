@@ -29,6 +29,7 @@ LAYERS: list[set[str]] = [
     {"access"},
     {"admin"},
     {"cohorts"},
+    {"admissions"},
     {"privacy"},
     {"help"},
 ]

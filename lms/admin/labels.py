@@ -25,6 +25,16 @@ ACTION_LABELS = {
     "deletion_cancelled": _l("Deletion request cancelled"),
     "deletion_refused": _l("Deletion refused"),
     "erase_account": _l("Account deleted"),
+    # Admissions (lms/admissions): the applicant has no account, so their steps have no actor.
+    "admission_round_created": _l("Admission round created"),
+    "admission_round_changed": _l("Admission round changed"),
+    "application_made": _l("Application made"),
+    "application_confirmed": _l("Application confirmed"),
+    "application_withdrawn": _l("Application withdrawn"),
+    "application_accepted": _l("Application accepted"),
+    "application_declined": _l("Application declined"),
+    "admission_retention": _l("Retention of applications"),
+    "applications_purged": _l("Applications deleted (retention)"),
 }
 
 # The keys an action's details use, in words.
@@ -47,9 +57,18 @@ DETAIL_LABELS = {
     "admin": _l("Administrator"),
     "hosts": _l("Host names"),
     "certificates_revoked": _l("Certificates revoked"),
+    "cohort": _l("Cohort"),
+    "open": _l("Open"),
+    "questions": _l("Questions"),
+    "closes_on": _l("Last day to apply"),
+    "file": _l("File"),
+    "account_created": _l("Account created"),
+    "months": _l("Months"),
+    "count": _l("Number"),
 }
 
-TARGET_LABELS = {"user": _l("Account"), "course": _l("Course"), "school": _l("School")}
+TARGET_LABELS = {"user": _l("Account"), "course": _l("Course"), "school": _l("School"),
+                 "application": _l("Application"), "admission_round": _l("Admission round")}
 
 
 def role_label(role: str) -> str:

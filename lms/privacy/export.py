@@ -19,6 +19,7 @@ from ..admin.models import AuditEntry
 from ..authoring.models import SourceFile, SourceRevision
 from ..catalog.models import Course, CourseAuthor, Lesson, Programme
 from ..certificates.models import Certificate, ReissueRequest
+from ..admissions.models import AdmissionRound, Application
 from ..cohorts.models import CalendarFeed, Cohort, CohortInstructor, CohortInvitation, CohortMember
 from ..db import utcnow
 from ..extensions import db
@@ -57,6 +58,7 @@ EXPORTED = {
     ("cohort_instructors", "user_id"): "cohorts_taught",
     ("cohort_invitations", "created_by_id"): "staff_actions",
     ("calendar_feeds", "user_id"): "calendar_feeds",
+    ("applications", "decided_by_id"): "staff_actions",
 }
 
 
@@ -171,7 +173,18 @@ STAFF_COLUMNS = ((Certificate, "issued_by_id", "issued_at", "issued a certificat
                  (ReissueRequest, "decided_by_id", "decided_at", "decided a reissue request"),
                  (DeletionRequest, "decided_by_id", "decided_at", "decided a deletion request"),
                  (CourseAuthor, "assigned_by_id", "assigned_at", "assigned a course author"),
-                 (CohortInvitation, "created_by_id", "created_at", "made a cohort invitation link"))
+                 (CohortInvitation, "created_by_id", "created_at", "made a cohort invitation link"),
+                 (Application, "decided_by_id", "decided_at", "decided an application"))
+
+
+def _applications(user: User, school: School) -> list[dict]:
+    """The person's own applications (by their address at this school), with their answers; the file's name only."""
+    return [{"cohort": cohort.name, "name": row.name, "email": row.email, "status": row.status,
+             "answers": json.loads(row.answers or "{}"), "file_name": row.file_name, "applied_at": _iso(row.created_at),
+             "decided_at": _iso(row.decided_at), "decision_message": row.decision_message}
+            for row, cohort in _rows(db.select(Application, Cohort).join(AdmissionRound, AdmissionRound.id == Application.round_id)
+                                     .join(Cohort, Cohort.id == AdmissionRound.cohort_id)
+                                     .where(Application.email == user.email, Application.school_id == school.id))]
 
 
 def _cohorts(user: User, school: School) -> list[dict]:
@@ -229,7 +242,7 @@ def collect(user: User, school: School) -> dict[str, Any]:
             "deletion_requests": _deletion_requests(user, school), "course_authorships": _authorships(user),
             "content_revisions": _revisions(user), "staff_actions": _staff_actions(user), "audit_entries": _audit(user),
             "cohorts": _cohorts(user, school), "cohorts_taught": _cohorts_taught(user, school),
-            "calendar_feeds": _calendar_feeds(user)}
+            "calendar_feeds": _calendar_feeds(user), "applications": _applications(user, school)}
 
 
 def _csv(rows: list[dict]) -> str:
@@ -276,6 +289,7 @@ def readme(files: list[str]) -> str:
         "audit_entries.csv": _("the audit log's entries about you or made by you"),
         "cohorts.csv": _("the cohorts you are a learner of, and how you joined them"),
         "cohorts_taught.csv": _("the cohorts you teach"),
+        "applications.csv": _("your applications to the school's cohorts, with your answers"),
         "calendar_feeds.csv": _("when you made or revoked your calendar address (the address itself is not kept)"),
     }
     lines = [_("Your data at Conductor"), "", _("Dates are in UTC (ISO 8601). The files:"), ""]

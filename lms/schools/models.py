@@ -29,6 +29,8 @@ class School(db.Model):
     default_language: Mapped[str] = mapped_column(String(8), default="", server_default="")
     # Bumped on every change: the key of the school's stylesheet and of anything cached that shows it.
     settings_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Applications not accepted are deleted this many months after they were made (0: kept; lms/admissions).
+    admission_retention_months: Mapped[int] = mapped_column(default=0, server_default="0")
 
     def __repr__(self) -> str:
         return f"<School {self.slug}>"
