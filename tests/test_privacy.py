@@ -353,3 +353,26 @@ def test_a_request_decided_meanwhile_is_not_decided_again(world):
             services.refuse_request(row, admin, "No")
         db.session.rollback()
         assert db.session.get(User, world["ada_id"]).email == "ada@example.com"
+
+
+def test_the_persons_applications_are_exported_and_erased_with_the_account(world):
+    """An application is the person's data too: in the export while the account lives, gone with it."""
+    from lms.admissions.models import Application
+
+    from .admission_support import apply, make_round
+
+    app, ada, carla = world["app"], world["ada"], world["carla"]
+    round_id = make_round(app)
+    visitor = Auth(app.test_client())
+    assert apply(visitor, round_id, name="Ada King", email="ada@example.com").status_code == 302
+    assert apply(visitor, round_id, name="Bruno Secret", email="bruno@example.com").status_code == 302
+    with zipfile.ZipFile(io.BytesIO(export(ada).data)) as archive:
+        data = json.loads(archive.read("data.json"))
+        assert "applications.csv" in archive.namelist()
+    [mine] = data["applications"]
+    assert mine["email"] == "ada@example.com" and mine["file_name"] == "mon cv.pdf"
+    assert "bruno" not in json.dumps(data["applications"])
+    ask_deletion(ada)
+    carla.post(f"/admin/deletion-requests/{request_id(app, world['ada_id'])}/confirm", token_from="/admin/deletion-requests/")
+    with app.app_context():
+        assert [row.email for row in db.session.execute(db.select(Application)).scalars()] == ["bruno@example.com"]
