@@ -100,15 +100,18 @@ def public_url(endpoint: str, **values) -> str:
     its own), never from the request's Host header, which a client chooses.
     Only development may run without it; there the request's address stands in."""
     base = current_app.config.get("LMS_BASE_URL")
+    host = _site_host[0]() if _site_host else None
     if base:
         parts = urlsplit(base.rstrip("/"))
-        netloc = parts.netloc
-        host = _site_host[0]() if _site_host else None
-        if host:
-            netloc = host + (f":{parts.port}" if parts.port else "")
+        netloc = host + (f":{parts.port}" if parts.port else "") if host else parts.netloc
         adapter = current_app.url_map.bind(netloc, script_name=parts.path or "/", url_scheme=parts.scheme)
         return adapter.build(endpoint, values, force_external=True)
     if has_request_context():
+        if host:  # development: the school's own host, on the port this request came to
+            port = urlsplit(request.host_url).port
+            adapter = current_app.url_map.bind(host + (f":{port}" if port else ""), script_name=request.script_root or "/",
+                                               url_scheme=request.scheme)
+            return adapter.build(endpoint, values, force_external=True)
         return url_for(endpoint, _external=True, **values)
     raise RuntimeError("Set LMS_BASE_URL to build links outside a request")
 
