@@ -98,9 +98,11 @@ def acting_for(school: School) -> Iterator[School]:
     saved = g.get("lms_school"), g.get("lms_branding")
     g.lms_school = (request_host(), school)
     g.pop("lms_branding", None)
+    g.pop("lms_own_host", None)
     try:
         yield school
     finally:
+        g.pop("lms_own_host", None)
         g.lms_school, g.lms_branding = saved
         if saved[0] is None:
             g.pop("lms_school", None)
@@ -129,8 +131,12 @@ def own_host() -> str | None:
     school = find_school()
     if school is None:
         return None
-    return db.session.execute(db.select(SchoolHost.host).filter_by(school_id=school.id)
-                              .order_by(SchoolHost.position, SchoolHost.host).limit(1)).scalar_one_or_none()
+    cached = g.get("lms_own_host")
+    if cached is None or cached[0] != school.id:  # read once per request (and per school acted for)
+        cached = g.lms_own_host = (school.id, db.session.execute(
+            db.select(SchoolHost.host).filter_by(school_id=school.id).order_by(SchoolHost.position, SchoolHost.host)
+            .limit(1)).scalar_one_or_none())
+    return cached[1]
 
 
 def parse_hosts(text: str) -> list[str]:
@@ -165,6 +171,7 @@ def set_hosts(school: School, hosts: list[str]) -> None:
     db.session.execute(db.delete(SchoolHost).where(SchoolHost.school_id == school.id))
     for position, host in enumerate(hosts):
         db.session.add(SchoolHost(host=host, school_id=school.id, position=position))
+    g.pop("lms_own_host", None)
     try:
         db.session.flush()
     except IntegrityError:  # another school took one of them a moment ago; the caller rolls back
