@@ -16,10 +16,10 @@ from flask_login import current_user
 
 from .accounts.models import User
 from .catalog.models import Course, CourseAuthor
-from .catalog.services import offered_here, oversees
+from .catalog.services import offered_here, oversees, owned_here
 from .extensions import db
 from .quizzes.models import Attempt, Quiz
-from .schools.services import find_school
+from .schools.services import default_slug, find_school
 
 
 def require_author():
@@ -53,14 +53,51 @@ def can_author(user: User, course: Course) -> bool:
     return oversees(user, course)
 
 
-def authored_courses(user: User) -> list[Course]:
-    """The courses the user may edit and see reports of, retired ones and other schools' own left out."""
+def _offered_here():
+    """SQL: the courses this school's site offers (shared ones and its own)."""
     school = find_school()
-    here = Course.school_slug.is_(None) | (Course.school_slug == (school.slug if school is not None else None))
-    query = db.select(Course).where(Course.retired.is_(False), here).order_by(Course.position, Course.title)
+    return Course.school_slug.is_(None) | (Course.school_slug == (school.slug if school is not None else None))
+
+
+def _owned_here():
+    """SQL: the courses this school writes (its own; the shared ones too on the ``LMS_SCHOOL`` school's site)."""
+    school = find_school()
+    here = school.slug if school is not None else default_slug()
+    return Course.school_slug == here if here != default_slug() else (Course.school_slug.is_(None) |
+                                                                     (Course.school_slug == here))
+
+
+def authored_courses(user: User) -> list[Course]:
+    """The courses the user may edit: of the school that writes them, retired ones left out."""
+    query = db.select(Course).where(Course.retired.is_(False), _owned_here()).order_by(Course.position, Course.title)
     if not user.is_admin:
         query = query.join(CourseAuthor, CourseAuthor.course_id == Course.id).where(CourseAuthor.user_id == user.id)
     return list(db.session.execute(query).scalars())
+
+
+def reported_courses(user: User) -> list[Course]:
+    """The courses the user sees reports of: an admin, every course this school offers (its learners' figures);
+    an author, the courses they write."""
+    if not user.is_admin:
+        return authored_courses(user)
+    query = db.select(Course).where(Course.retired.is_(False), _offered_here()).order_by(Course.position, Course.title)
+    return list(db.session.execute(query).scalars())
+
+
+def reported_course_or_abort(slug: str) -> Course:
+    """Load (404), then check (403): admins report on every course their school offers, authors on theirs."""
+    course = course_or_404(slug)
+    if not (current_user.is_admin or can_author(current_user, course)):
+        abort(403)
+    return course
+
+
+def owned_course_or_abort(slug: str) -> Course:
+    """A course this school writes (its authors are assigned here), else 403."""
+    course = course_or_404(slug)
+    if not owned_here(course):
+        abort(403)
+    return course
 
 
 def course_or_404(slug: str) -> Course:

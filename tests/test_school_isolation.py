@@ -14,7 +14,7 @@ from lms.extensions import db
 from lms.schools import services as schools
 
 from .conftest import PASSWORD, Auth
-from .test_access import ROLES, ROUTES, FORMS, audit_app, client_for, ids, owner_certificates, send  # noqa: F401
+from .test_access import LESSON_FILE, ROLES, ROUTES, FORMS, audit_app, client_for, ids, owner_certificates, send  # noqa: F401
 
 B = "b.example.org"
 B_URL = f"http://{B}"
@@ -110,8 +110,7 @@ def test_school_bs_admin_sees_none_of_school_as_people(audit_app):
     admin = on_b(audit_app, "admin@example.com")
     for url in ("/admin/learners", "/admin/learners.csv", "/admin/audit", "/admin/audit.csv", "/admin/certificates/",
                 "/reports/", "/reports/courses.csv", "/reports/courses/intro-course/",
-                "/reports/courses/intro-course/funnel.csv", "/admin/courses/intro-course/authors",
-                "/search?q=models", "/dashboard", "/certificates"):
+                "/reports/courses/intro-course/funnel.csv", "/search?q=models", "/dashboard", "/certificates"):
         response = admin.client.get(url)
         assert response.status_code == 200, url
         page = response.get_data(as_text=True)
@@ -127,6 +126,12 @@ def test_school_bs_admin_sees_none_of_school_as_people(audit_app):
                 "/issuers/default/jwks.json", "/issuers/default/status/revocation"):
         assert admin.client.get(url).status_code == 404, url
     assert admin.client.get("/issuers/ecole-b").status_code == 200
+    # A shared course is the platform's to write: school B offers it and reports on its own learners in it, but
+    # neither edits it nor assigns its authors.
+    for url in ("/author/courses/intro-course/", "/admin/courses/intro-course/authors",
+                f"/author/courses/intro-course/files/{LESSON_FILE}"):
+        assert admin.client.get(url).status_code == 403, url
+    assert "intro-course" not in admin.client.get("/author/").get_data(as_text=True)
 
 
 def test_one_address_holds_separate_accounts_at_two_schools(audit_app):

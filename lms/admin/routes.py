@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 
 from ..accounts.models import ROLES, User
 from ..accounts.services import find_user, of_this_school
-from ..access import authored_courses, course_or_404, require_admin
+from ..access import authored_courses, owned_course_or_abort, require_admin
 from ..catalog.models import Course
 from ..extensions import db
 from ..i18n import _, ngettext
@@ -174,7 +174,7 @@ def rename(user_id: int):
 
 @bp.route("/courses/<slug>/authors", methods=["GET", "POST"])
 def authors(slug: str):
-    course = course_or_404(slug)
+    course = owned_course_or_abort(slug)
     form = AuthorForm()
     if request.method == "GET" and request.args.get("email"):  # from the account's admin page
         form.email.data = request.args.get("email", "")[:254]
@@ -195,7 +195,7 @@ def authors(slug: str):
 
 @bp.post("/courses/<slug>/authors/<id:user_id>/remove")
 def remove_author(slug: str, user_id: int):
-    course = course_or_404(slug)
+    course = owned_course_or_abort(slug)
     user = _user_or_404(user_id)
     form = RemoveAuthorForm()
     if not form.validate_on_submit():

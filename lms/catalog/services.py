@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import User
 from ..extensions import db
 from ..i18n import _l
-from ..schools.services import find_school
+from ..schools.services import default_slug, find_school
 from .models import Course, CourseAuthor, Lesson, Programme, ProgrammeCourse
 
 
@@ -33,10 +33,18 @@ def _signed_in(user: User | None) -> bool:
     return user is not None and bool(getattr(user, "is_authenticated", False))
 
 
+def owned_here(course: CourseLike) -> bool:
+    """Whether the school this request acts for writes the course: its own course, or a shared one on the
+    ``LMS_SCHOOL`` school's site (the platform's). Another school offers a shared course but never edits it."""
+    school = find_school()
+    here = school.slug if school is not None else default_slug()
+    return (course.school_slug or default_slug()) == here
+
+
 def oversees(user: User | None, course: CourseLike) -> bool:
-    """An admin, or an author of this course (being an author of another course is not enough).
-    A query only for an author, and none for a course they author once its row is in the session."""
-    if not _signed_in(user) or not (user.is_admin or user.is_author):
+    """An admin, or an author of this course (being an author of another course is not enough), of the school
+    that writes it. A query only for an author, and none for a course they author once its row is in the session."""
+    if not _signed_in(user) or not (user.is_admin or user.is_author) or not owned_here(course):
         return False
     return user.is_admin or db.session.get(CourseAuthor, (course.id, user.id)) is not None
 

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..accounts.services import of_this_school
 from ..accounts.models import User
-from ..access import require_admin_or_abort, authored_course_or_abort, authored_courses, require_author
+from ..access import reported_course_or_abort, reported_courses, require_admin_or_abort, require_author
 from ..extensions import db
 from ..i18n import _, percent
 from ..quizzes import services as quizzes
@@ -35,19 +35,19 @@ def _first_only() -> bool:
 
 @bp.get("/")
 def home():
-    return render_template("reports/home.html", table=tables.courses_table(authored_courses(current_user),
+    return render_template("reports/home.html", table=tables.courses_table(reported_courses(current_user),
                                                                             current_school()))
 
 
 @bp.get("/courses.csv")
 def home_csv():
-    table = tables.courses_table(authored_courses(current_user), current_school())
+    table = tables.courses_table(reported_courses(current_user), current_school())
     return csv_response(table.filename("courses"), table.columns, table.rows())
 
 
 @bp.get("/courses/<slug>/")
 def course(slug: str):
-    item = authored_course_or_abort(slug)
+    item = reported_course_or_abort(slug)
     school = current_school()
     figures = services.course_figures(item, school)
     stages = services.funnel(item, school)
@@ -60,7 +60,7 @@ def course(slug: str):
 
 @bp.get("/courses/<slug>/<any(funnel, learners, quizzes):name>.csv")
 def course_csv(slug: str, name: str):
-    item = authored_course_or_abort(slug)
+    item = reported_course_or_abort(slug)
     school = current_school()
     table = {"funnel": tables.funnel_table, "learners": tables.learners_table,
              "quizzes": tables.quizzes_table}[name](item, school)
@@ -69,7 +69,7 @@ def course_csv(slug: str, name: str):
 
 @bp.get("/courses/<slug>/quizzes/<quiz_slug>")
 def quiz(slug: str, quiz_slug: str):
-    item = authored_course_or_abort(slug)
+    item = reported_course_or_abort(slug)
     found = _quiz_or_404(item, quiz_slug)
     school = current_school()
     figures = services.quiz_figures(found, school)
@@ -83,7 +83,7 @@ def quiz(slug: str, quiz_slug: str):
 
 @bp.get("/courses/<slug>/quizzes/<quiz_slug>/<any(distribution, items, options, attempts):name>.csv")
 def quiz_csv(slug: str, quiz_slug: str, name: str):
-    item = authored_course_or_abort(slug)
+    item = reported_course_or_abort(slug)
     found = _quiz_or_404(item, quiz_slug)
     school = current_school()
     if name in ("items", "options"):
