@@ -13,7 +13,7 @@ from lms.progress.models import Enrolment, LessonProgress
 from lms.quizzes.models import Attempt, Quiz
 from lms.schools.services import current_school
 
-from .conftest import FAST_HASH, PASSWORD  # noqa: F401  (PASSWORD: tests log the accounts in)
+from .conftest import PASSWORD
 
 
 def course(slug: str = "intro-course") -> Course:

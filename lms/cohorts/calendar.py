@@ -76,11 +76,19 @@ def create_feed(user: User) -> CalendarFeed:
     return feed
 
 
+def live_token(feed: CalendarFeed) -> str | None:
+    """The feed's token, unless the SECRET_KEY changed since it was made (the address then no longer works)."""
+    token = feed_token(feed)
+    return token if hmac.compare_digest(token_hash(token), feed.token_hash) else None
+
+
 def feed_for_token(token: str) -> CalendarFeed | None:
+    """The live feed this token opens: its hash names the row, and the row must still derive the same token."""
     if not TOKEN.fullmatch(token):
         return None
-    return db.session.execute(db.select(CalendarFeed).where(CalendarFeed.token_hash == token_hash(token),
+    feed = db.session.execute(db.select(CalendarFeed).where(CalendarFeed.token_hash == token_hash(token),
                                                             CalendarFeed.revoked_at.is_(None))).scalar_one_or_none()
+    return feed if feed is not None and live_token(feed) == token else None
 
 
 def deadline_link(deadline: LearnerDeadline) -> str:
@@ -128,9 +136,10 @@ class RevokeFeedForm(FlaskForm):
 
 def addresses(feed: CalendarFeed | None) -> tuple[str, str] | tuple[None, None]:
     """The feed's https address and the same as ``webcal://``, which opens the calendar app to subscribe."""
-    if feed is None:
+    token = live_token(feed) if feed is not None else None
+    if token is None:
         return None, None
-    address = public_url("calendar.feed", token=feed_token(feed))
+    address = public_url("calendar.feed", token=token)
     return address, "webcal://" + address.split("://", 1)[1]
 
 

@@ -64,7 +64,7 @@ def deadline_heading(deadline) -> str:
 @bp.get("/cohorts/<id:cohort_id>/progress.csv")
 def progress_csv(cohort_id: int):
     progress = cohort_progress(cohort_or_abort(cohort_id))
-    columns = [_l("learner"), _l("email"), _l("behind"), _l("progress (%)"), _l("last activity")]
+    columns = [_l("learner"), _l("email"), _l("behind"), _l("progress in percent"), _l("last activity")]
     columns += [deadline_heading(deadline) for deadline in progress.deadlines]
 
     def rows():
