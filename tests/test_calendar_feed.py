@@ -160,3 +160,10 @@ def test_a_learner_subscribes_misses_a_deadline_and_the_instructor_sees_them_beh
     assert "Behind" in row[:row.index("</tr>")] and "Ada Learner" in row[:row.index("</tr>")]
     dashboard = learner(cohort_app).client.get("/dashboard").get_data(as_text=True)
     assert "Missed" in dashboard and "Test: Basics check" in dashboard
+
+
+def test_the_feed_is_rate_limited(cohort_app, make_app):
+    path = create(learner(cohort_app))
+    limited = make_app(RATELIMIT_ENABLED=True).test_client()
+    answers = [limited.get(path).status_code for n in range(31)]
+    assert answers[:30] == [200] * 30 and answers[30] == 429
