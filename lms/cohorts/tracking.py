@@ -94,11 +94,13 @@ def cohort_progress(cohort: Cohort, now: datetime | None = None) -> CohortProgre
     """Each learner of the cohort against each deadline, behind learners first, in ``PROGRESS_QUERIES``."""
     now = now or utcnow()
     deadlines = cohort_deadlines(cohort)
-    members = select(CohortMember.user_id).where(CohortMember.cohort_id == cohort.id)
     courses = offering_courses(cohort)
     learners = db.session.execute(
         select(User.id, User.name, User.email).join(CohortMember, CohortMember.user_id == User.id)
         .where(CohortMember.cohort_id == cohort.id)).all()
+    # The learners' ids as a list (one expanding parameter), not a subquery: the planner then knows how few
+    # they are and reads each one's rows by index, whatever the size of the tables across all schools.
+    members = [user_id for user_id, *rest in learners]
     deadline_courses = {deadline.course_id for deadline in deadlines}
     enrolments = db.session.execute(
         select(Enrolment.user_id, Enrolment.course_id, Enrolment.completed_at, Enrolment.last_activity_at)
