@@ -1,7 +1,7 @@
 """Cohorts at scale: 20 schools, 200 cohorts (10 a school), 50,000 learners (250 a cohort), each enrolled with
 some lessons done and some tests passed, bulk-inserted. Then, for a learner of one cohort and an admin of the
 same school: SQL queries and time per request of the dashboard (with the learner's deadlines), a cohort's
-progress page (250 learners x 3 deadlines), its CSV, and the catalog. The same run with ONE school of the same
+progress page (250 learners x 2 deadlines), its CSV, and the catalog. The same run with ONE school of the same
 shape shows the figures do not grow with the number of schools (the query counts are equal, asserted).
 
     python bench/cohort_progress.py [--database URL] [--schools 20]

@@ -136,6 +136,16 @@ def test_a_new_secret_key_ends_every_address(cohort_app, make_app):
     assert not FEED.search(page) and "Create my calendar address" in page
 
 
+def test_a_deactivated_learners_feed_is_404(cohort_app):
+    path = create(learner(cohort_app))
+    with cohort_app.app_context():
+        from lms.accounts.services import find_user
+
+        find_user("learner@example.com").active = False
+        db.session.commit()
+    assert cohort_app.test_client().get(path).status_code == 404
+
+
 def test_the_forms_need_their_csrf_token(cohort_app):
     client = learner(cohort_app).client
     assert client.post("/account/calendar").status_code == 400

@@ -55,6 +55,10 @@ def test_only_instructors_and_admins_open_the_teaching_pages(synced, school):
     assert synced.test_client().get("/teach/").headers["Location"].startswith("/account/login")
     teacher = login(synced, "teacher@example.com").client.get("/teach/").get_data(as_text=True)
     assert "Spring intake" in teacher and "Autumn intake" not in teacher  # only the cohorts they teach
+    with synced.app_context():
+        cs.make_account("new-teacher@example.com", "Nina Teacher", "instructor")
+        db.session.commit()
+    assert "You teach no cohort yet" in login(synced, "new-teacher@example.com").client.get("/teach/").get_data(as_text=True)
     admin = login(synced, "admin@example.com").client.get("/teach/").get_data(as_text=True)
     assert "Spring intake" in admin and "Autumn intake" in admin and "Foreign intake" not in admin
 
