@@ -67,7 +67,7 @@ def test_a_calendar_app_reads_every_deadline_with_a_stable_uid(cohort_app):
     response = app_client.get(path)
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
-    assert "private" in response.headers["Cache-Control"]
+    assert response.headers["Cache-Control"] == "private, no-store"
     assert response.headers["X-Robots-Tag"] == "noindex"
     calendar = Calendar.from_ical(response.data)
     events = calendar.walk("VEVENT")

@@ -2,7 +2,7 @@
 behind, progress and last activity, and a query count that does not grow with the number of learners."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -73,6 +73,34 @@ def test_behind_learners_come_first_with_progress_and_last_activity(quiz_app):
         assert (second.name, second.behind, second.percent) == ("Aaron Ahead", False, 100)
         assert first.last_activity == now - timedelta(days=9)
         assert progress.behind == 1
+
+
+def test_a_programme_cohort_counts_the_lessons_of_every_course_of_the_programme(make_app, content_dir):
+    from lms.catalog.models import Programme
+    from lms.cohorts.models import Cohort
+
+    from .content_factory import make_tree
+
+    make_tree(content_dir, courses=("intro-course", "second-course"))
+    app = make_app()
+    assert app.test_cli_runner().invoke(args=["lms", "sync"]).exit_code == 0
+    now = utcnow()
+    with app.app_context():
+        school = cs.current_school()
+        programme = db.session.execute(db.select(Programme).filter_by(slug="pathway")).scalar_one()
+        cohort = Cohort(school_id=school.id, slug="path", name="Pathway intake", programme_id=programme.id,
+                        starts_on=date(2026, 1, 5), ends_on=date(2026, 12, 18))
+        db.session.add(cohort)
+        db.session.flush()
+        cs.add_deadline(cohort, now - timedelta(days=1))
+        cs.add_deadline(cohort, now + timedelta(days=9), course_slug="second-course")
+        user = cs.make_account("path@example.com", "Pat Path")
+        cs.add_learner(cohort, user, completed_at=now - timedelta(days=2))
+        cs.complete_lessons(user, 4)  # all of the first course: 4 of the programme's 8 lessons
+        cs.complete_lessons(user, 2, course_slug="second-course")
+        (row,) = tracking.cohort_progress(cohort, now).learners
+        assert [mark.state for mark in row.marks] == ["done", "due"]
+        assert (row.lessons_done, row.lessons_total, row.percent) == (6, 8, 75)
 
 
 def test_a_learner_of_another_cohort_is_not_listed(quiz_app):

@@ -187,7 +187,7 @@ def feed(token: str):
     with force_locale(user_language(user) or school_language()):
         body = calendar_of(user, learner_deadlines(user, school) if school is not None else [])
     response = Response(body, content_type="text/calendar; charset=utf-8")
-    response.headers["Cache-Control"] = "private, max-age=300"
+    response.headers["Cache-Control"] = "private, no-store"  # private data: no shared or disk cache keeps it
     response.headers["X-Robots-Tag"] = "noindex"
     response.headers["Content-Disposition"] = 'inline; filename="deadlines.ics"'
     return response

@@ -191,8 +191,8 @@ def learner_deadlines(user: User, school: School, now: datetime | None = None) -
                         Enrolment.course_id == CohortDeadline.course_id)
                  .correlate(CohortDeadline).limit(1).scalar_subquery())
     passed = (select(func.min(Attempt.submitted_at))
-              .where(Attempt.user_id == user.id, Attempt.quiz_id == CohortDeadline.quiz_id, Attempt.passed.is_(True),
-                     Attempt.submitted_at.is_not(None))
+              .where(Attempt.user_id == user.id, Attempt.school_id == school.id, Attempt.quiz_id == CohortDeadline.quiz_id,
+                     Attempt.passed.is_(True), Attempt.submitted_at.is_not(None))
               .correlate(CohortDeadline).scalar_subquery())
     rows = db.session.execute(
         select(CohortDeadline.id, Cohort.name, Course.slug, Course.title, Course.language, Quiz.slug, Quiz.title,
