@@ -204,3 +204,27 @@ def test_the_deadlines_speak_french(synced, school):
     assert "En retard" in progress and english_left(progress) == []
     header = teacher.get(f"/teach/cohorts/{school['spring']}/progress.csv", headers=FRENCH).get_data(as_text=True)
     assert header.splitlines()[0].startswith("apprenant,e-mail,en retard,progression en pourcentage")
+
+
+def test_the_table_may_be_ordered_by_name_progress_or_activity(synced, school):
+    now = utcnow()
+    with synced.app_context():
+        from lms.accounts.services import find_user
+
+        spring = db.session.get(Cohort, school["spring"])
+        cs.complete_lessons(find_user("learner@example.com"), 3)  # Ada: behind, 75 %; Dana: done, 0 %
+        idle = cs.make_account("idle@example.com", "Zed Idle")
+        cs.add_learner(spring, idle, completed_at=now - timedelta(days=2), last_activity_at=now - timedelta(days=40))
+        db.session.commit()
+    client = login(synced, "teacher@example.com").client
+    url = f"/teach/cohorts/{school['spring']}"
+
+    def order(query: str) -> list[str]:
+        page = client.get(url + query).get_data(as_text=True)
+        return sorted(["Ada Learner", "Dana Done", "Zed Idle"], key=page.index)
+
+    assert order("") == ["Ada Learner", "Dana Done", "Zed Idle"]  # behind first, then by name
+    assert order("?sort=name") == ["Ada Learner", "Dana Done", "Zed Idle"]
+    assert order("?sort=progress") == ["Dana Done", "Zed Idle", "Ada Learner"]
+    assert order("?sort=activity") == ["Zed Idle", "Dana Done", "Ada Learner"]  # longest idle first (Dana joined first)
+    assert client.get(url + "?sort=<script>").status_code == 200  # an unknown order: the default one

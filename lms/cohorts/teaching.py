@@ -2,7 +2,7 @@
 (as a page and as a streamed CSV). Admins follow every cohort of their school; instructors the ones they teach."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
 from ..extensions import db
@@ -10,7 +10,7 @@ from ..i18n import _l
 from ..reports.csvstream import csv_response
 from ..schools.services import find_school
 from .models import Cohort
-from .tracking import cohort_progress, may_follow, taught_cohorts, teaches
+from .tracking import SORTS, cohort_progress, may_follow, taught_cohorts, teaches
 
 bp = Blueprint("teaching", __name__, url_prefix="/teach", template_folder="templates")
 
@@ -53,8 +53,10 @@ def home():
 
 @bp.get("/cohorts/<id:cohort_id>")
 def cohort(cohort_id: int):
-    progress = cohort_progress(cohort_or_abort(cohort_id))
-    return render_template("cohorts/teach/cohort.html", cohort=progress.cohort, progress=progress)
+    order = request.args.get("sort", "behind")
+    order = order if order in SORTS else "behind"  # an unknown order is the default one, never an error
+    progress = cohort_progress(cohort_or_abort(cohort_id), order=order)
+    return render_template("cohorts/teach/cohort.html", cohort=progress.cohort, progress=progress, order=order)
 
 
 def deadline_heading(deadline) -> str:

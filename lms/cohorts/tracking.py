@@ -75,6 +75,16 @@ class CohortProgress:
         return sum(learner.behind for learner in self.learners)
 
 
+# The orders of the progress table: behind first (the default), by name, by progress (least first), by last
+# activity (longest idle first: who to contact).
+SORTS = {
+    "behind": lambda row: (not row.behind, -row.missed, row.name.casefold(), row.user_id),
+    "name": lambda row: (row.name.casefold(), row.user_id),
+    "progress": lambda row: (row.percent, row.name.casefold(), row.user_id),
+    "activity": lambda row: (row.last_activity is not None, row.last_activity or utcnow(), row.user_id),
+}
+
+
 def offering_courses(cohort: Cohort):
     """The ids of the courses the cohort takes, as a subquery: its course, or its programme's courses."""
     if cohort.course_id is not None:
@@ -90,8 +100,9 @@ def cohort_deadlines(cohort: Cohort) -> list[CohortDeadline]:
         .order_by(CohortDeadline.due_at, CohortDeadline.id)).scalars())
 
 
-def cohort_progress(cohort: Cohort, now: datetime | None = None) -> CohortProgress:
-    """Each learner of the cohort against each deadline, behind learners first, in ``PROGRESS_QUERIES``."""
+def cohort_progress(cohort: Cohort, now: datetime | None = None, order: str = "behind") -> CohortProgress:
+    """Each learner of the cohort against each deadline, in ``PROGRESS_QUERIES``; behind learners first unless
+    ``order`` names another of ``SORTS``."""
     now = now or utcnow()
     deadlines = cohort_deadlines(cohort)
     courses = offering_courses(cohort)
@@ -136,7 +147,7 @@ def cohort_progress(cohort: Cohort, now: datetime | None = None) -> CohortProgre
                    else completed.get((user_id, deadline.course_id)))
             marks.append(Mark(state_of(deadline.due_at, met, now), met))
         rows.append(LearnerProgress(user_id, name, email, marks, done.get(user_id, 0), total, activity.get(user_id)))
-    rows.sort(key=lambda row: (not row.behind, -row.missed, row.name.casefold(), row.user_id))
+    rows.sort(key=SORTS.get(order, SORTS["behind"]))
     return CohortProgress(cohort, deadlines, rows)
 
 
