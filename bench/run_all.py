@@ -26,6 +26,8 @@ RUNS = [
     ["cohort.py", "--database", POSTGRES],
     ["search.py"],
     ["search.py", "--database", POSTGRES],
+    ["cohort_progress.py"],
+    ["cohort_progress.py", "--database", POSTGRES],
 ]
 
 if __name__ == "__main__":

@@ -68,6 +68,12 @@ ROUTES = [
     ("accounts.reset_request", "GET", "/account/reset", everyone(200)),
     ("accounts.reset", "GET", "/account/reset/not-a-token", everyone(302)),
     ("accounts.welcome", "GET", "/account/welcome/not-a-token", everyone(302)),
+    ("calendar.account", "GET", "/account/calendar", signed_in(200)),
+    ("calendar.feed", "GET", "/calendar/{calendar_token}.ics", everyone(200)),  # the token is the key (a learner's)
+    ("calendar.feed", "GET", "/calendar/not-a-token.ics", everyone(404)),
+    ("teaching.home", "GET", "/teach/", signed_in(403, admin=200)),  # instructors: tests/test_teaching.py
+    ("teaching.cohort", "GET", "/teach/cohorts/{cohort_id}", signed_in(403, admin=200)),
+    ("teaching.progress_csv", "GET", "/teach/cohorts/{cohort_id}/progress.csv", signed_in(403, admin=200)),
     ("progress.dashboard", "GET", "/dashboard", signed_in(200)),
     ("progress.complete", "POST", COURSE + "models/complete", signed_in(403, owner=302)),
     ("progress.resume", "GET", COURSE + "continue", signed_in(302)),  # not enrolled: sent to the course page
@@ -169,6 +175,8 @@ ROUTES = [
      signed_in(403, admin=302)),
     ("admissions.withdraw", "POST", "/apply/status/" + STATUS_TOKEN + "/withdraw", everyone(302)),
     ("progress.enrol", "POST", COURSE + "enrol", signed_in(302)),
+    ("calendar.create", "POST", "/account/calendar", signed_in(302)),
+    ("calendar.revoke", "POST", "/account/calendar/revoke", signed_in(302)),
     ("progress.enrol_programme", "POST", "/programmes/pathway/enrol", signed_in(302)),
     ("privacy.index", "GET", "/account/data/", signed_in(200)),
     ("privacy.download", "POST", "/account/data/export", signed_in(200)),  # each account's own data only
@@ -294,7 +302,36 @@ def ids(app) -> dict[str, int]:
         application_id = db.session.execute(db.select(Application.id)).scalars().first()
         return {"deletion": deletion, "round_id": round_id, "application_id": application_id, "owner_id": users["owner"],
                 "victim_id": users["victim"], "course_id": course.id, "revision": revision,
-                "logo_id": logo}
+                "logo_id": logo, **audit_cohort(app)}
+
+
+def audit_cohort(app) -> dict[str, int | str]:
+    """A cohort of the course with the owner as a learner, a missed and an upcoming deadline, and the owner's
+    calendar address."""
+    from datetime import date, timedelta
+
+    from lms.accounts.services import find_user
+    from lms.catalog.models import Course
+    from lms.cohorts.calendar import create_feed, feed_token
+    from lms.cohorts.models import Cohort, CohortDeadline, CohortMember
+    from lms.db import utcnow
+    from lms.quizzes.models import Quiz
+    from lms.schools.services import current_school
+
+    with app.app_context():
+        owner = find_user("owner@example.com")
+        course = db.session.execute(db.select(Course).filter_by(slug="intro-course")).scalar_one()
+        cohort = Cohort(school_id=current_school().id, slug="audit", name="Cohorte d’audit", course_id=course.id,
+                        starts_on=date(2026, 1, 5), ends_on=date(2026, 12, 18))
+        db.session.add(cohort)
+        db.session.flush()
+        db.session.add_all([CohortMember(cohort_id=cohort.id, user_id=owner.id, source="import"),
+                            CohortDeadline(cohort_id=cohort.id, course_id=course.id, due_at=utcnow() - timedelta(days=1)),
+                            CohortDeadline(cohort_id=cohort.id, course_id=course.id, due_at=utcnow() + timedelta(days=3),
+                                           quiz_id=db.session.execute(db.select(Quiz.id).filter_by(slug="basics")).scalar_one())])
+        token = feed_token(create_feed(owner))
+        db.session.commit()
+        return {"cohort_id": cohort.id, "calendar_token": token}
 
 
 def deletion_request(user_id: int) -> int:

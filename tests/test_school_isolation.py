@@ -123,7 +123,8 @@ def test_school_bs_admin_sees_none_of_school_as_people(audit_app):
     for url in (f"/admin/learners/{names['owner_id']}", f"/reports/learners/{names['owner_id']}",
                 f"/admin/certificates/{names['credential']}", f"/certificates/{names['credential']}.pdf",
                 f"/verify/{names['credential']}", f"/verify/{names['credential']}.json", "/issuers/default",
-                "/issuers/default/jwks.json", "/issuers/default/status/revocation"):
+                "/issuers/default/jwks.json", "/issuers/default/status/revocation",
+                f"/calendar/{names['calendar_token']}.ics", f"/teach/cohorts/{names['cohort_id']}"):
         assert admin.client.get(url).status_code == 404, url
     assert admin.client.get("/issuers/ecole-b").status_code == 200
     # A shared course is the platform's to write: school B offers it and reports on its own learners in it, but

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from ..catalog import services as catalog
 from ..catalog.models import Programme
+from ..cohorts.tracking import learner_deadlines
 from ..i18n import _
 from ..schools.services import current_school, find_school
 from ..web import content_security_policy, get_or_404, transaction
@@ -34,8 +35,11 @@ def dashboard():
     resume = next((summary for summary in courses if summary.enrolment.completed_at is None
                    and summary.enrolment.last_lesson is not None), None)
     step = services.next_step(current_user, resume.course, resume.enrolment) if resume is not None else None
+    # The learner's cohort deadlines: one query, however many cohorts and deadlines (lms/cohorts/tracking.py).
+    deadlines = learner_deadlines(current_user, school) if school is not None else []
     return render_template("progress/dashboard.html", courses=courses, programmes=programmes, resume=resume,
-                           step=step)
+                           step=step, upcoming=[d for d in deadlines if d.state == "due"],
+                           missed=[d for d in deadlines if d.state == "missed"], has_deadlines=bool(deadlines))
 
 
 @bp.get("/courses/<slug>/continue")
