@@ -12,7 +12,7 @@ from ..accounts.services import find_user, of_this_school
 from ..access import authored_courses, owned_course_or_abort, require_admin
 from ..catalog.models import Course
 from ..extensions import db
-from ..i18n import _, ngettext
+from ..i18n import _, _l, ngettext
 from ..web import int_arg, silently, transaction
 from ..quizzes.models import Attempt
 from ..reports.csvstream import csv_response
@@ -47,9 +47,15 @@ def _page() -> int:
     return int_arg("page", 1, minimum=1)
 
 
+# The intake pages each feature registers on the hub: (endpoint, label, hint).
+INTAKE_LINKS = [("admissions_admin.index", _l("Admissions"), _l("application forms and decisions")),
+                ("teaching.home", _l("Teaching"), _l("cohorts' progress against their deadlines"))]
+
+
 @bp.get("/")
 def index():
-    return redirect(url_for("admin.learners"))
+    """The administrators' hub: every page they run, so the header keeps one link."""
+    return render_template("admin/index.html", intake_links=INTAKE_LINKS)
 
 
 @bp.get("/learners")
