@@ -11,11 +11,13 @@
 """
 from __future__ import annotations
 
+import json
+
 from flask import abort, current_app
 from flask_login import current_user
 
 from .accounts.models import User
-from .catalog.models import Course, CourseAuthor
+from .catalog.models import Course, CourseAuthor, Programme, ProgrammeCourse
 from .catalog.services import offered_here, oversees, owned_here
 from .extensions import db
 from .quizzes.models import Attempt, Quiz
@@ -54,9 +56,18 @@ def can_author(user: User, course: Course) -> bool:
 
 
 def _offered_here():
-    """SQL: the courses this school's site offers (shared ones and its own)."""
+    """SQL: the courses this school's site offers (its own, and the shared ones of its list, its programmes',
+    or all of them when it keeps no list): ``catalog.services.offered_here`` as a WHERE clause."""
     school = find_school()
-    return Course.school_slug.is_(None) | (Course.school_slug == (school.slug if school is not None else None))
+    if school is None:
+        return Course.school_slug.is_(None)
+    listed = json.loads(school.catalog or "[]")
+    shared = Course.school_slug.is_(None)
+    if listed:
+        in_programmes = (db.select(ProgrammeCourse.course_id).join(Programme, Programme.id == ProgrammeCourse.programme_id)
+                         .where(Programme.school_id == school.id, Programme.retired.is_(False)))
+        shared = shared & (Course.slug.in_(listed) | Course.translation_of.in_(listed) | Course.id.in_(in_programmes))
+    return shared | (Course.school_slug == school.slug)
 
 
 def _owned_here():
@@ -103,7 +114,9 @@ def owned_course_or_abort(slug: str) -> Course:
 def course_or_404(slug: str) -> Course:
     """Any live course, published or not: authors work on unpublished ones."""
     course = db.session.execute(db.select(Course).filter_by(slug=slug, retired=False)).scalar_one_or_none()
-    if course is None or not offered_here(course):  # another school's own course does not exist here
+    # Another school's own course does not exist here; a shared one this school leaves out of its catalog exists
+    # only for the school that writes it (the platform's).
+    if course is None or not (offered_here(course) or owned_here(course)):
         abort(404)
     return course
 

@@ -85,3 +85,31 @@ def test_a_programme_with_another_schools_course_is_refused(make_app, tmp_path):
         "skills: [ai-literacy]", "skills: [ai-literacy]\nschool: Ecole B!"))
     result = make_app(LMS_CONTENT_DIR=str(root)).test_cli_runner().invoke(args=["lms", "check"])
     assert "courses/lyon-course/course.md:7: school must be a school's identifier" in result.output
+
+
+def test_a_school_with_a_catalog_list_offers_those_courses_and_its_programmes_only(make_app, tmp_path):
+    root = make_tree(tmp_path / "content", courses=("intro-course", "extra-course", "data-course"))
+    write(root, "courses/_programmes/pathway.md",
+          "---\ntitle: Test Pathway\nsummary: Shared.\ncourses: [data-course]\nschools: [default, ecole-b]\n---\n\nAll.\n")
+    app = make_app(LMS_CONTENT_DIR=str(root))
+    make_school_b(app)
+    assert app.test_cli_runner().invoke(args=["lms", "sync"]).exit_code == 0
+    admin_b = Auth(app.test_client())
+    page = admin_b.client.get("/account/login", base_url=B).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    admin_b.client.post("/account/login", base_url=B, data={"csrf_token": token, "email": "admin-b@example.com",
+                                                            "password": PASSWORD})
+    settings = admin_b.client.get("/admin/school", base_url=B).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', settings).group(1)
+    form = {"csrf_token": token, "name": "École B", "signatory": "La directrice", "default_language": "fr"}
+    refused = admin_b.client.post("/admin/school", base_url=B, data={**form, "catalog": "intro-course\nno-such-course"})
+    assert refused.status_code == 422 and "no-such-course" in refused.get_data(as_text=True)
+    assert admin_b.client.post("/admin/school", base_url=B, data={**form, "catalog": "intro-course"}).status_code == 302
+    client = app.test_client()
+    home_b = client.get("/", base_url=B).get_data(as_text=True)
+    assert "Intro Course" in home_b and "Data Course" in home_b and "Extra Course" not in home_b
+    assert client.get("/courses/extra-course/", base_url=B).status_code == 404
+    assert client.get("/courses/data-course/", base_url=B).status_code == 200  # a step of its programme
+    assert "Extra Course" not in admin_b.client.get("/reports/", base_url=B).get_data(as_text=True)
+    assert "Extra Course" in client.get("/").get_data(as_text=True)  # the other school keeps every course
+    assert "intro-course" in admin_b.client.get("/admin/school", base_url=B).get_data(as_text=True)

@@ -9,7 +9,10 @@ oversee it: they read every lesson without enrolling and may try its quizzes (``
 """
 from __future__ import annotations
 
+import json
 from typing import Protocol
+
+from flask import g
 
 from sqlalchemy import bindparam, case, func, or_
 from sqlalchemy.orm import selectinload
@@ -25,6 +28,7 @@ class CourseLike(Protocol):
     """A Course, or a lighter row with the same two columns (the lesson page's CourseRef)."""
 
     id: int
+    slug: str
     published: bool
     school_slug: str | None
 
@@ -50,11 +54,37 @@ def oversees(user: User | None, course: CourseLike) -> bool:
 
 
 def offered_here(course: CourseLike) -> bool:
-    """A course of every school, or one owned by the school this request acts for (course.md's ``school``)."""
-    if course.school_slug is None:
-        return True
+    """Whether the school this request acts for offers the course: its own (course.md's ``school``), or a shared
+    one its catalog list names (a translation comes with its original) or one of its programmes holds; a school
+    with no list offers every shared course."""
     school = find_school()
-    return school is not None and school.slug == course.school_slug
+    if course.school_slug is not None:
+        return school is not None and school.slug == course.school_slug
+    listed = _catalog_list(school)
+    if listed is None:
+        return True
+    return (course.slug in listed or getattr(course, "translation_of", None) in listed
+            or course.id in _programme_course_ids(school))
+
+
+def _catalog_list(school) -> frozenset[str] | None:
+    """The school's list of shared courses (None: it offers every one), read once per request."""
+    if school is None or school.catalog in (None, "", "[]"):
+        return None
+    cached = g.get("lms_catalog_list")
+    if cached is None or cached[0] != (school.id, school.catalog):
+        cached = g.lms_catalog_list = ((school.id, school.catalog), frozenset(json.loads(school.catalog)))
+    return cached[1]
+
+
+def _programme_course_ids(school) -> frozenset[int]:
+    """The courses of the school's live programmes, read once per request (only for a school with a list)."""
+    cached = g.get("lms_programme_courses")
+    if cached is None or cached[0] != school.id:
+        ids = db.session.execute(db.select(ProgrammeCourse.course_id).join(Programme, Programme.id == ProgrammeCourse.programme_id)
+                                 .where(Programme.school_id == school.id, Programme.retired.is_(False))).scalars()
+        cached = g.lms_programme_courses = (school.id, frozenset(ids))
+    return cached[1]
 
 
 def can_see(user: User | None, course: CourseLike) -> bool:

@@ -25,6 +25,7 @@ _VISIT_QUERY = (
     db.select(_lessons.c.id, _lessons.c.slug, _lessons.c.content_hash,
               _courses.c.id.label("course_id"), _courses.c.slug.label("course_slug"), _courses.c.title.label("course_title"),
               _courses.c.published, _courses.c.outline_hash, _courses.c.language, _courses.c.school_slug,
+              _courses.c.translation_of,
               _enrolments.c.id.label("enrolment_id"), _enrolments.c.last_lesson_id,
               _progress.c.lesson_id.label("opened_id"), _progress.c.completed_at)
     .select_from(
@@ -48,6 +49,7 @@ class CourseRef:
     outline_hash: str
     language: str = "en"  # the course's own language: its text carries it when the interface's differs
     school_slug: str | None = None  # the school that owns it, if one does
+    translation_of: str | None = None  # the original's slug, for a translation
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def lesson_visit(course_slug: str, lesson_slug: str, user: User | None) -> Lesso
         return None
     first = rows[0]
     course = CourseRef(first.course_id, first.course_slug, first.course_title, first.published, first.outline_hash,
-                       first.language, first.school_slug)
+                       first.language, first.school_slug, first.translation_of)
     text = fragment("lesson", (first.id, first.content_hash), lambda: _read_text(first.id, first.slug))
     plan = outline(course)
     states = {row.opened_id: "completed" if row.completed_at else "started" for row in rows if row.opened_id is not None}

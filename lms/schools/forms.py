@@ -27,6 +27,10 @@ class SchoolSettingsForm(FlaskForm):
                                    description=_l("The language of the interface for visitors whose browser asks "
                                                   "for none that Conductor speaks. Each visitor can choose another "
                                                   "at the foot of every page."))
+    catalog = TextAreaField(_l("Courses offered"), validators=[Optional(), Length(max=5000)],
+                            description=_l("The shared courses this school offers besides its programmes' courses "
+                                           "and its own, one course identifier a line (such as ai-foundations; its "
+                                           "translations come with it). Leave empty to offer every course."))
     submit = SubmitField(_l("Save settings"))
 
 

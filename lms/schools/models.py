@@ -27,6 +27,8 @@ class School(db.Model):
     logo_id: Mapped[int | None] = mapped_column(ForeignKey("school_logos.id", ondelete="SET NULL"))
     # The interface's language for a visitor whose browser names none we speak ("" = LMS_DEFAULT_LANGUAGE).
     default_language: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    # The shared courses the school offers besides its programmes' and its own (JSON list of slugs); "[]": all.
+    catalog: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     # Bumped on every change: the key of the school's stylesheet and of anything cached that shows it.
     settings_version: Mapped[int] = mapped_column(default=1, server_default="1")
     # Applications not accepted are deleted this many months after they were made (0: kept; lms/admissions).

@@ -151,9 +151,20 @@ def footer_text(school: School) -> str:
     return "\n".join(f"{label} | {url}" for label, url in json.loads(school.footer_links or "[]"))
 
 
+def parse_catalog(text: str, known: set[str]) -> list[str]:
+    """Course identifiers, one a line (spaces and commas also separate them), each a shared course of the site."""
+    slugs: list[str] = []
+    for item in (text or "").replace(",", " ").split():
+        if item not in known:
+            raise SettingsRefused(_("Courses offered: no shared course has the identifier %(slug)s.", slug=item[:100]))
+        if item not in slugs:
+            slugs.append(item)
+    return slugs
+
+
 def update_settings(school: School, *, name: str, short_name: str, accent: str, signatory: str, signatory_title: str,
                     contact_email: str, footer_links: str, logo: bytes | None = None, remove_logo: bool = False,
-                    default_language: str | None = None) -> School:
+                    default_language: str | None = None, catalog: list[str] | None = None) -> School:
     """Check every value first, then change them together, so a refusal leaves the school as it was.
     ``default_language`` (an interface language's tag) is the interface's language for a visitor whose browser
     names none the LMS speaks; None keeps the school's."""
@@ -169,6 +180,8 @@ def update_settings(school: School, *, name: str, short_name: str, accent: str, 
         if default_language not in LANGUAGES:
             raise SettingsRefused(_("Choose the default language among the interface's languages."))
         checked["default_language"] = default_language
+    if catalog is not None:
+        checked["catalog"] = json.dumps(catalog)
     new_logo: SchoolLogo | None = store_logo(logo, current_app.config["LMS_LOGO_MAX_BYTES"]) if logo else None
     for key, value in checked.items():
         setattr(school, key, value)
