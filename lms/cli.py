@@ -7,11 +7,12 @@ from .accounts.cli import create_user_command, demo_accounts_command
 from .authoring.cli import export_command, sync_command
 from .backups.cli import backup_command, restore_command
 from .certificates.cli import certificates_cli, keys_cli
+from .cohorts.cli import cohorts_cli
 from .content.cli import check_command, curriculum_map_command
 from .quizzes.cli import interchange_cli
 
 lms_cli = AppGroup("lms", help="Conductor: content, accounts, interchange, certificates, keys and backups.")
 for command in (check_command, sync_command, export_command, curriculum_map_command, create_user_command,
                 demo_accounts_command, *interchange_cli.commands.values(), keys_cli, certificates_cli,
-                backup_command, restore_command):
+                backup_command, restore_command, cohorts_cli):
     lms_cli.add_command(command)

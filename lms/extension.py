@@ -131,6 +131,8 @@ class LMS:
         from .certificates.public import bp as verification_bp
         from .certificates.routes import bp as certificates_bp
         from .cli import lms_cli
+        from .cohorts.admin import bp as cohorts_admin_bp
+        from .cohorts.invitations import bp as cohort_join_bp
         from .progress.routes import bp as progress_bp
         from .quizzes.routes import bp as quizzes_bp
         from .help.routes import bp as help_bp
@@ -140,7 +142,8 @@ class LMS:
 
         prefix = url_prefix.rstrip("/")
         blueprints = (catalog_bp, progress_bp, quizzes_bp, accounts_bp, certificates_bp, verification_bp,
-                      certificates_admin_bp, authoring_bp, reports_bp, admin_bp, help_bp, school_bp, search_bp, static_bp)
+                      certificates_admin_bp, authoring_bp, reports_bp, admin_bp, help_bp, school_bp, search_bp, cohorts_admin_bp,
+                      cohort_join_bp, static_bp)
         for blueprint in blueprints:
             app.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))
         security_hooks(app, {blueprint.name for blueprint in blueprints}, standalone)
