@@ -38,7 +38,7 @@ def join(token: str):
         if current_user.role != "learner":
             abort(403)
         if not member and state.usable:
-            with transaction(services.LinkClosed, failure=lambda error: None) as done:
+            with transaction(services.LinkClosed) as done:
                 services.join_by_link(invitation, current_user)
                 done.success = _("Welcome to the cohort %(name)s: its courses are on your dashboard.",
                                  name=cohort.name)
