@@ -15,7 +15,7 @@ from .content_factory import write
 from .quiz_support import write_quiz
 from .school_support import tiny_png
 
-ROLES = ("anonymous", "owner", "other", "author", "admin")
+ROLES = ("anonymous", "owner", "other", "instructor", "author", "admin")
 LOGIN = "login"  # a redirect to the log-in page
 ALLOWED = "allowed"  # past the access check: any answer but 403, a log-in redirect or a server error
 COURSE = "/courses/intro-course/"
@@ -33,8 +33,8 @@ def signed_in(status, anonymous=LOGIN, **overrides):
 
 
 # (endpoint, method, url, expected answer per role). "owner" is an enrolled learner who owns the
-# attempt below; "other" is another learner, not enrolled; "author" authors no course, so on a course
-# it is a learner who is not enrolled. Rows that enrol run last. Unpublished courses, per role:
+# attempt below; "other" is another learner, not enrolled; "instructor" teaches the cohort below and is
+# enrolled in nothing; "author" authors no course, so on a course it is a learner who is not enrolled. Rows that enrol run last. Unpublished courses, per role:
 # tests/test_course_visibility.py.
 ROUTES = [
     ("catalog.home", "GET", "/", everyone(200)),
@@ -42,7 +42,8 @@ ROUTES = [
     ("catalog.course", "GET", COURSE, everyone(200)),
     ("catalog.course_without_slash", "GET", "/courses/intro-course", everyone(308)),
     ("progress.lesson", "GET", COURSE + "what-is-ai", everyone(200)),  # the free preview
-    ("progress.lesson", "GET", COURSE + "models", {"anonymous": LOGIN, "owner": 200, "other": 302, "author": 302, "admin": 200}),
+    ("progress.lesson", "GET", COURSE + "models", {"anonymous": LOGIN, "owner": 200, "other": 302, "instructor": 302,
+                                                   "author": 302, "admin": 200}),
     ("catalog.asset", "GET", COURSE + "assets/notes.txt", everyone(200)),
     ("search.results", "GET", "/search?q=models", everyone(200)),
     ("lms_static.static", "GET", "/lms/static/lms.css", everyone(200)),
@@ -62,11 +63,11 @@ ROUTES = [
     ("progress.dashboard", "GET", "/dashboard", signed_in(200)),
     ("progress.complete", "POST", COURSE + "models/complete", signed_in(403, owner=302)),
     ("progress.resume", "GET", COURSE + "continue", signed_in(302)),  # not enrolled: sent to the course page
-    ("quizzes.quiz", "GET", QUIZ, signed_in(200, other=302, author=302)),  # not enrolled: sent to the course page to enrol
+    ("quizzes.quiz", "GET", QUIZ, signed_in(200, other=302, instructor=302, author=302)),  # not enrolled: sent to the course page to enrol
     ("quizzes.attempt", "GET", QUIZ + "/attempts/{attempt}", signed_in(403, owner=200, admin=200)),
     ("quizzes.answer", "POST", QUIZ + "/attempts/{attempt}", signed_in(403, owner=302)),
     ("quizzes.autosave", "POST", QUIZ + "/attempts/{attempt}/autosave", signed_in(403, owner=200)),
-    ("quizzes.start", "POST", QUIZ + "/start", signed_in(302, other=403, author=403)),
+    ("quizzes.start", "POST", QUIZ + "/start", signed_in(302, other=403, instructor=403, author=403)),
     ("certificates.mine", "GET", "/certificates", signed_in(200)),
     ("certificates.pdf", "GET", "/certificates/{credential}.pdf", signed_in(404, owner=200, admin=200)),  # admins support learners
     ("certificates.badge_jwt", "GET", "/certificates/{credential}.jwt", signed_in(404, owner=200, admin=200)),  # admins support learners
@@ -110,6 +111,12 @@ ROUTES = [
     ("school.logo", "GET", "/school/logo/{logo_id}", everyone(200)),
     ("school.theme", "GET", "/school/theme.css", everyone(200)),
     ("admin.authors", "GET", "/admin/courses/intro-course/authors", signed_in(403, admin=200)),
+    ("cohorts_admin.index", "GET", "/admin/cohorts/", signed_in(403, admin=200)),
+    ("cohorts_admin.new", "GET", "/admin/cohorts/new", signed_in(403, admin=200)),
+    ("cohorts_admin.cohort", "GET", "/admin/cohorts/{cohort_id}", signed_in(403, admin=200)),
+    ("cohorts_admin.deadlines", "GET", "/admin/cohorts/{cohort_id}/deadlines", signed_in(403, admin=200)),
+    ("cohorts_admin.import_form", "GET", "/admin/cohorts/{cohort_id}/import", signed_in(403, admin=200)),
+    ("cohort_join.join", "GET", "/join/{join_token}", everyone(200)),  # the link is the key; it names the school
     # Changes: made last, by admins on a dedicated account, so no other row depends on them.
     ("authoring.new_module", "POST", "/author/courses/intro-course/modules", signed_in(403, admin=ALLOWED)),
     ("authoring.new_lesson", "POST", "/author/courses/intro-course/lessons", signed_in(403, admin=ALLOWED)),
@@ -126,6 +133,22 @@ ROUTES = [
     ("admin.remove_author", "POST", "/admin/courses/intro-course/authors/{victim_id}/remove", signed_in(403, admin=ALLOWED)),
     ("admin.reset_attempt", "POST", "/admin/learners/{owner_id}/attempts/{attempt}/reset", signed_in(403, admin=ALLOWED)),
     ("admin.rename", "POST", "/admin/learners/{victim_id}/name", signed_in(403, admin=302)),
+    # Joining by link: learners only (staff accounts are refused); the owner joins, "other" too.
+    ("cohort_join.join", "POST", "/join/{join_token}", signed_in(302, instructor=403, author=403, admin=403)),
+    ("cohorts_admin.new", "POST", "/admin/cohorts/new", signed_in(403, admin=302)),
+    ("cohorts_admin.edit", "POST", "/admin/cohorts/{cohort_id}/edit", signed_in(403, admin=302)),
+    ("cohorts_admin.deadlines", "POST", "/admin/cohorts/{cohort_id}/deadlines", signed_in(403, admin=302)),
+    ("cohorts_admin.add_instructor", "POST", "/admin/cohorts/{cohort_id}/instructors", signed_in(403, admin=302)),
+    ("cohorts_admin.remove_instructor", "POST", "/admin/cohorts/{cohort_id}/instructors/{instructor_id}/remove",
+     signed_in(403, admin=302)),
+    ("cohorts_admin.remove_member", "POST", "/admin/cohorts/{cohort_id}/members/{owner_id}/remove",
+     signed_in(403, admin=302)),
+    ("cohorts_admin.import_preview", "POST", "/admin/cohorts/{cohort_id}/import", signed_in(403, admin=400)),  # no file
+    ("cohorts_admin.import_confirm", "POST", "/admin/cohorts/{cohort_id}/import/confirm", signed_in(403, admin=400)),
+    ("cohorts_admin.create_invitation", "POST", "/admin/cohorts/{cohort_id}/invitations", signed_in(403, admin=200)),
+    ("cohorts_admin.revoke_invitation", "POST", "/admin/cohorts/{cohort_id}/invitations/{invitation_id}/revoke",
+     signed_in(403, admin=302)),
+    ("cohorts_admin.archive", "POST", "/admin/cohorts/{cohort_id}/archive", signed_in(403, admin=302)),
     ("certificates_admin.approve_request", "POST", "/admin/certificates/reissue-requests/{request}/approve",
      signed_in(403, admin=302)),
     ("certificates_admin.decline_request", "POST", "/admin/certificates/reissue-requests/{request}/decline",
@@ -142,7 +165,8 @@ ROUTES = [
 ]
 REASON = {"reason": "Access audit"}
 # People's names, none an interface word (tests/test_french_pages.py looks for English words on each page).
-NAMES = {"owner": "Olive Martin", "other": "Oscar Petit", "author": "Aurore Lemoine", "admin": "Adèle Roux"}
+NAMES = {"owner": "Olive Martin", "other": "Oscar Petit", "instructor": "Inès Garnier", "author": "Aurore Lemoine",
+         "admin": "Adèle Roux"}
 FORMS = {"quizzes.answer": {"action": "save"}, "certificates_admin.revoke": REASON, "certificates_admin.reissue": REASON,
          "admin.enrol": {**REASON, "course": "intro-course"}, "admin.unenrol": REASON, "admin.set_active": REASON,
          "admin.set_role": {**REASON, "role": "learner"}, "admin.remove_author": REASON, "admin.reset_attempt": REASON,
@@ -152,7 +176,12 @@ FORMS = {"quizzes.answer": {"action": "save"}, "certificates_admin.revoke": REAS
          "accounts.change_name": {"name": "Audit Name"},
          "accounts.change_email": {"email": "new-address@example.com", "password": PASSWORD},
          "accounts.change_language": {"language": "en"}, "accounts.language": {"language": "en", "next": "/"},
-         "school.settings": {"name": "Audit School", "signatory": "Audit Signatory"}}
+         "school.settings": {"name": "Audit School", "signatory": "Audit Signatory"},
+         "cohorts_admin.new": {"name": "Audit cohort", "offering": "course:1", "starts_on": "2026-01-01",
+                               "ends_on": "2026-12-31"},
+         "cohorts_admin.edit": {"name": "Audit intake", "starts_on": "2026-01-01", "ends_on": "2026-12-31"},
+         "cohorts_admin.deadlines": {"course-1-date": "2026-06-30", "course-1-time": "18:00"},
+         "cohorts_admin.create_invitation": {"seats": "5"}}
 
 
 @pytest.fixture()
@@ -165,7 +194,8 @@ def audit_app(make_app, content_dir, make_user):
     app = make_app()
     assert app.test_cli_runner().invoke(args=["lms", "sync"]).exit_code == 0
     for role in ROLES[1:]:
-        make_user(email=f"{role}@example.com", name=NAMES[role], role={"author": "author", "admin": "admin"}.get(role, "learner"))
+        make_user(email=f"{role}@example.com", name=NAMES[role],
+                  role={"instructor": "instructor", "author": "author", "admin": "admin"}.get(role, "learner"))
     make_user(email="victim@example.com", name="Victim")  # the account the admin rows change
     with app.app_context():
         store_logo(tiny_png(), 4096)
@@ -241,7 +271,31 @@ def ids(app) -> dict[str, int]:
                                       .where(SourceFile.path == LESSON_FILE)).scalars().first()
         logo = db.session.execute(db.select(SchoolLogo.id)).scalars().first()
         return {"owner_id": users["owner"], "victim_id": users["victim"], "course_id": course.id, "revision": revision,
-                "logo_id": logo}
+                "logo_id": logo, **cohort_names(app, users)}
+
+
+def cohort_names(app, users: dict[str, int]) -> dict[str, object]:
+    """A cohort of the intro course taught by the instructor, the owner a learner of it with a deadline, and an
+    invitation link (its token, which only its creator ever sees)."""
+    from datetime import UTC, date, datetime
+
+    from lms.accounts.models import User
+    from lms.catalog.models import Course
+    from lms.cohorts import services
+    from lms.schools.services import current_school
+
+    with app.test_request_context("/"):
+        admin, owner, instructor = (db.session.get(User, users[name]) for name in ("admin", "owner", "instructor"))
+        course = db.session.execute(db.select(Course).filter_by(slug="intro-course")).scalar_one()
+        cohort = services.create_cohort(admin, current_school(), "Promo audit", "audit", course, date(2026, 1, 1),
+                                        date(2026, 12, 31))
+        services.add_instructor(admin, cohort, instructor)
+        services.join(cohort, owner, "staff")
+        services.set_deadlines(admin, cohort, {(course.id, None): datetime(2026, 6, 30, 18, tzinfo=UTC)})
+        invitation, token = services.create_invitation(admin, cohort, 10, None)
+        db.session.commit()
+        return {"cohort_id": cohort.id, "instructor_id": instructor.id, "invitation_id": invitation.id,
+                "join_token": token}
 
 
 def owner_certificates(app) -> dict[str, str]:
