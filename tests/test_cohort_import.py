@@ -211,7 +211,7 @@ def test_the_command_line_imports_with_the_same_rules(synced, make_user, tmp_pat
     bad.write_text(CSV.format(extra="bob@;Bob\n"), encoding="utf-8")
     synced.config["LMS_BASE_URL"] = "https://school.example"
     refused = runner.invoke(args=["lms", "cohorts", "import", "may-intake", str(bad)])
-    assert refused.exit_code == 1 and "line 4:" in refused.output and counts(synced)[1] == 0
+    assert refused.exit_code == 1 and "Line 4:" in refused.output and counts(synced)[1] == 0
     dry = runner.invoke(args=["lms", "cohorts", "import", "may-intake", str(good), "--dry-run"])
     assert dry.exit_code == 0 and "2 accounts to create" in dry.output and counts(synced)[1] == 0
     done = runner.invoke(args=["lms", "cohorts", "import", "may-intake", str(good)])

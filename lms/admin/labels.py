@@ -19,6 +19,17 @@ ACTION_LABELS = {
     "add_author": _l("Author added"),
     "remove_author": _l("Author removed"),
     "school_settings": _l("School settings"),
+    "cohort_create": _l("Cohort created"),
+    "cohort_update": _l("Cohort changed"),
+    "cohort_archive": _l("Cohort archived"),
+    "cohort_unarchive": _l("Cohort made active again"),
+    "cohort_deadlines": _l("Cohort deadlines"),
+    "cohort_instructor_add": _l("Cohort instructor added"),
+    "cohort_instructor_remove": _l("Cohort instructor removed"),
+    "cohort_member_remove": _l("Learner removed from a cohort"),
+    "cohort_import": _l("Cohort import"),
+    "cohort_invitation_create": _l("Cohort invitation link created"),
+    "cohort_invitation_revoke": _l("Cohort invitation link revoked"),
 }
 
 # The keys an action's details use, in words.
@@ -38,9 +49,19 @@ DETAIL_LABELS = {
     "user": _l("Account"),
     "logo_changed": _l("Logo changed"),
     "footer_changed": _l("Footer changed"),
+    "offering": _l("Programme or course"),
+    "starts_on": _l("Starts on"),
+    "ends_on": _l("Ends on"),
+    "changed": _l("Changed"),
+    "created": _l("Accounts created"),
+    "added": _l("Accounts added"),
+    "already": _l("Already learners"),
+    "invitation": _l("Invitation link"),
+    "seats": _l("Seats"),
+    "expires_at": _l("Expires"),
 }
 
-TARGET_LABELS = {"user": _l("Account"), "course": _l("Course"), "school": _l("School")}
+TARGET_LABELS = {"user": _l("Account"), "course": _l("Course"), "school": _l("School"), "cohort": _l("Cohort")}
 
 
 def role_label(role: str) -> str:

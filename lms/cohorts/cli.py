@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from ..admin.services import record
 from ..extensions import db
+from ..i18n import _
 from ..schools.services import current_school
 from . import imports
 from .messages import import_mails
@@ -29,30 +30,31 @@ def import_command(slug: str, file, dry_run: bool) -> None:
     (set LMS_BASE_URL so their links name the site)."""
     cohort = db.session.execute(db.select(Cohort).filter_by(school_id=current_school().id, slug=slug)).scalar_one_or_none()
     if cohort is None:
-        click.echo(f"No cohort {slug!r} at this school.", err=True)
+        click.echo(_("No cohort %(slug)s at this school.", slug=slug), err=True)
         sys.exit(1)
     limit = current_app.config["LMS_COHORT_IMPORT_MAX_BYTES"]
     content = file.read(limit + 1)
     if len(content) > limit:
-        click.echo(f"The file is larger than LMS_COHORT_IMPORT_MAX_BYTES ({limit} bytes).", err=True)
+        click.echo(_("The file is larger than LMS_COHORT_IMPORT_MAX_BYTES (%(num)d bytes).", num=limit), err=True)
         sys.exit(1)
     max_rows = current_app.config["LMS_COHORT_IMPORT_MAX_ROWS"]
     plan = imports.preview(cohort, content, max_rows)
     for line, message in plan.errors:
-        click.echo(f"line {line}: {message}", err=True)
+        click.echo(_("Line %(line)s: %(message)s", line=line, message=message), err=True)
     if not plan.ok:
-        click.echo("Nothing was imported.", err=True)
+        click.echo(_("The file has errors: nothing was imported."), err=True)
         sys.exit(1)
-    click.echo(f"{len(plan.to_create)} accounts to create, {len(plan.to_add)} existing accounts to add, "
-               f"{len(plan.members)} already learners.")
+    click.echo(_("%(create)d accounts to create, %(add)d existing accounts to add, %(members)d already learners.",
+                 create=len(plan.to_create), add=len(plan.to_add), members=len(plan.members)))
     if dry_run:
         db.session.rollback()
-        click.echo("Dry run: nothing was stored.")
+        click.echo(_("Dry run: nothing was stored."))
         return
     applied = imports.apply(cohort, content, max_rows)
     record(COMMAND_LINE, "cohort_import", cohort, "flask lms cohorts import", created=len(applied.created),
            added=len(applied.added), already=applied.already)
     db.session.commit()
     sent = import_mails(cohort, applied.created, applied.added)
-    click.echo(f"Imported into {cohort.slug}: {len(applied.created)} created, {len(applied.added)} added, "
-               f"{applied.already} already learners; {sent} mails queued.")
+    click.echo(_("Imported into %(slug)s: %(created)d created, %(added)d added, %(already)d already learners; "
+                 "%(sent)d mails queued.", slug=cohort.slug, created=len(applied.created), added=len(applied.added),
+                 already=applied.already, sent=sent))
