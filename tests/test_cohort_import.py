@@ -124,6 +124,7 @@ def test_confirming_applies_the_file_invites_new_accounts_and_tells_existing_one
     with synced.app_context():
         school = db.session.execute(db.select(School)).scalar_one()
         school.default_language = "fr"  # new accounts read the school's language
+        db.session.execute(db.select(User).filter_by(email=ADMIN)).scalar_one().locale = "en"  # the admin reads English
         db.session.commit()
     lea = make_user(email="lea@example.com", name="Léa Morel")
     cohort_id = make_cohort(synced, programme=True)
@@ -224,3 +225,25 @@ def test_the_command_line_imports_with_the_same_rules(synced, make_user, tmp_pat
         entry = db.session.execute(db.select(AuditEntry).filter_by(action="cohort_import")).scalar_one()
         assert entry.actor_id is None and entry.details["created"] == 2
         assert db.session.execute(db.select(Cohort)).scalar_one().slug == "may-intake"
+
+
+def test_names_and_addresses_from_the_file_are_escaped_on_the_preview(synced, admin):
+    cohort_id = make_cohort(synced)
+    page = upload(admin, cohort_id, 'email,name\nx@example.com,"<script>alert(1)</script>"\n').get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_an_existing_account_is_told_in_its_own_language(synced, admin, make_user):
+    from lms.accounts.models import User as Account
+
+    lea = make_user(email="lea@example.com", name="Léa Morel")
+    with synced.app_context():
+        db.session.get(Account, lea).locale = "fr"
+        db.session.commit()
+    cohort_id = make_cohort(synced)
+    page = upload(admin, cohort_id, "email,name\nlea@example.com,Léa Morel\n").get_data(as_text=True)
+    url = f"/admin/cohorts/{cohort_id}"
+    admin.post(url + "/import/confirm", {"sealed": sealed_of(page)}, token_from=url)
+    [mail] = synced.extensions["lms"]["outbox"]
+    assert mail["Subject"] == "Vous avez été ajouté à la cohorte May intake"
+    assert "tableau de bord\u00a0: http" in mail.get_content()

@@ -1,6 +1,8 @@
 """The school admin's cohort pages: create, edit, archive, deadlines, instructors, members; scoped to the school."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from lms.admin.models import AuditEntry
@@ -146,3 +148,34 @@ def test_a_post_without_the_csrf_token_changes_nothing(synced, admin):
     assert response.status_code == 400
     with synced.app_context():
         assert db.session.get(Cohort, cohort_id).archived is False
+
+
+def test_new_dates_that_would_leave_a_deadline_outside_are_refused(synced, admin):
+    cohort_id = make_cohort(synced)
+    url = f"/admin/cohorts/{cohort_id}"
+    admin.post(url + "/deadlines", {"course-1-date": "2026-09-15", "course-1-time": "12:00"}, token_from=url)
+    response = admin.post(url + "/edit", {"name": "May intake", "starts_on": "2026-05-01", "ends_on": "2026-08-31"},
+                          token_from=url)
+    assert response.status_code == 400 and "outside these dates" in response.get_data(as_text=True)
+    with synced.app_context():
+        assert db.session.get(Cohort, cohort_id).ends_on.isoformat() == "2026-09-30"
+
+
+def test_a_quiz_gets_its_own_deadline(make_app, content_dir, make_user):
+    from .quiz_support import write_quiz
+
+    write_quiz(content_dir)
+    app = make_app()
+    assert app.test_cli_runner().invoke(args=["lms", "sync"]).exit_code == 0
+    admin = admin_client(app, make_user)
+    cohort_id = make_cohort(app)
+    url = f"/admin/cohorts/{cohort_id}/deadlines"
+    page = admin.client.get(url).get_data(as_text=True)
+    quiz_field = re.search(r'name="(quiz-\d+)-date"', page).group(1)
+    assert admin.post(url, {"course-1-date": "2026-09-01", f"{quiz_field}-date": "2026-06-01"},
+                      token_from=url).status_code == 302
+    with app.app_context():
+        rows = db.session.execute(db.select(CohortDeadline.quiz_id, CohortDeadline.due_at)
+                                  .order_by(CohortDeadline.due_at)).all()
+        assert [(quiz is not None, due.isoformat()) for quiz, due in rows] == [
+            (True, "2026-06-01T23:59:00+00:00"), (False, "2026-09-01T23:59:00+00:00")]
