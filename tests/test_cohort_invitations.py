@@ -123,6 +123,7 @@ def test_full_expired_revoked_and_unknown_links(synced, admin, make_user):
 def test_staff_accounts_do_not_join_as_learners(synced, admin):
     cohort_id = make_cohort(synced)
     link = create_link(admin, cohort_id)
+    assert "Only learner accounts join a cohort" in admin.client.get(link).get_data(as_text=True)
     assert admin.post(link, token_from=link).status_code == 403 and used(synced) == 0
 
 

@@ -93,7 +93,7 @@ def _page_of(cohort: Cohort, edit_form=None, invitation_form=None, instructor_fo
         pages=max(1, -(-total // services.MEMBERS_PAGE)), instructors=teaching, instructor_form=instructor_form,
         edit_form=edit_form or EditCohortForm(obj=cohort), invitation_form=invitation_form or InvitationForm(),
         invitations=services.invitations(cohort), deadlines=services.deadlines(cohort),
-        courses=services.offered_courses(cohort), reason_form=ReasonForm(), csrf_form=CsrfForm(),
+        courses=services.offered_courses(cohort),
         link_state=services.link_state, new_link=new_link), status
 
 
