@@ -145,7 +145,7 @@ ROUTES = [
      signed_in(403, admin=302)),
     ("cohorts_admin.import_preview", "POST", "/admin/cohorts/{cohort_id}/import", signed_in(403, admin=400)),  # no file
     ("cohorts_admin.import_confirm", "POST", "/admin/cohorts/{cohort_id}/import/confirm", signed_in(403, admin=400)),
-    ("cohorts_admin.create_invitation", "POST", "/admin/cohorts/{cohort_id}/invitations", signed_in(403, admin=200)),
+    ("cohorts_admin.create_invitation", "POST", "/admin/cohorts/{cohort_id}/invitations", signed_in(403, admin=201)),
     ("cohorts_admin.revoke_invitation", "POST", "/admin/cohorts/{cohort_id}/invitations/{invitation_id}/revoke",
      signed_in(403, admin=302)),
     ("cohorts_admin.archive", "POST", "/admin/cohorts/{cohort_id}/archive", signed_in(403, admin=302)),

@@ -24,7 +24,8 @@ def admin(synced, make_user):
 def create_link(admin, cohort_id, seats=2, expires_on=""):
     url = f"/admin/cohorts/{cohort_id}"
     response = admin.post(url + "/invitations", {"seats": str(seats), "expires_on": expires_on}, token_from=url)
-    assert response.status_code == 200, response.status_code
+    assert response.status_code == 201, response.status_code
+    assert "no-store" in response.headers["Cache-Control"]
     return re.search(r'value="https?://[^/"]+(/join/[^"]+)"', response.get_data(as_text=True)).group(1)
 
 

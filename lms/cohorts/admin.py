@@ -284,8 +284,8 @@ def create_invitation(cohort_id: int):
     if not done.ok:
         form.seats.errors.append(str(done.error))
         return _page_of(cohort, invitation_form=form, status=400)
-    response = _page_of(cohort, new_link=public_url("cohort_join.join", token=token))
-    return response[0], 200, {"Cache-Control": "no-store"}
+    # 201 Created: the page shows the new link, once (a logged-in page: no cache keeps it).
+    return _page_of(cohort, new_link=public_url("cohort_join.join", token=token), status=201)
 
 
 @bp.post("/<id:cohort_id>/invitations/<id:invitation_id>/revoke")
