@@ -24,6 +24,8 @@ RUNS = [
     ["csv_export.py", "--database", POSTGRES],
     ["cohort.py"],
     ["cohort.py", "--database", POSTGRES],
+    ["cohort_import.py"],
+    ["cohort_import.py", "--database", POSTGRES],
     ["search.py"],
     ["search.py", "--database", POSTGRES],
     ["cohort_progress.py"],

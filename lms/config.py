@@ -53,6 +53,8 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LMS_SCHOOL_LOGO": (None, str),
     "LMS_CERTIFICATE_SIGNATORY": ("Programme Director", str),
     "LMS_UPLOAD_MAX_BYTES": (2 * 1024 * 1024, int),
+    "LMS_COHORT_IMPORT_MAX_BYTES": (1024 * 1024, int),  # a CSV of learners: 5,000 rows take about 300 KB
+    "LMS_COHORT_IMPORT_MAX_ROWS": (5000, int),
     "LMS_LOGO_MAX_BYTES": (256 * 1024, int),
     "LMS_APPLICATION_FILE_MAX_BYTES": (5 * 1024 * 1024, int),
     "LMS_MAX_FORM_BYTES": (1024 * 1024, int),

@@ -54,6 +54,12 @@ def insert_ignore(model: Any, values: dict[str, Any], conflict: list[str] | None
     return insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict)
 
 
+def insert_ignore_many(model: Any, conflict: list[str] | None = None):
+    """``insert_ignore`` for many rows: execute it with a list of row dicts (one round trip per batch)."""
+    insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    return insert(model).on_conflict_do_nothing(index_elements=conflict)
+
+
 def upsert(model: Any, conflict: list[str], update: list[str]):
     """``INSERT ... ON CONFLICT DO UPDATE`` for the current dialect: write the latest value, race-free.
 

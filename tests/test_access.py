@@ -5,6 +5,8 @@ who may open it. Expected answers: 200/302/308 as written; LOGIN is a redirect t
 """
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from lms.accounts.models import User
@@ -17,7 +19,7 @@ from .content_factory import write
 from .quiz_support import write_quiz
 from .school_support import tiny_png
 
-ROLES = ("anonymous", "owner", "other", "author", "admin", "platform")
+ROLES = ("anonymous", "owner", "other", "instructor", "author", "admin", "platform")
 LOGIN = "login"  # a redirect to the log-in page
 ALLOWED = "allowed"  # past the access check: any answer but 403, a log-in redirect or a server error
 COURSE = "/courses/intro-course/"
@@ -40,9 +42,10 @@ def signed_in(status, anonymous=LOGIN, **overrides):
 
 
 # (endpoint, method, url, expected answer per role). "owner" is an enrolled learner who owns the
-# attempt below; "other" is another learner, not enrolled; "author" authors no course, so on a course
-# it is a learner who is not enrolled; "platform" is an admin who also runs the platform (creates schools).
-# Rows that enrol run last. Unpublished courses, per role:
+# attempt below; "other" is another learner, not enrolled; "instructor" teaches the cohort below and is
+# enrolled in nothing; "author" authors no course, so on a course it is a learner who is not enrolled;
+# "platform" is an admin who also runs the platform (creates schools). Rows that enrol run last. Unpublished
+# courses, per role:
 # tests/test_course_visibility.py.
 ROUTES = [
     ("catalog.home", "GET", "/", everyone(200)),
@@ -50,8 +53,8 @@ ROUTES = [
     ("catalog.course", "GET", COURSE, everyone(200)),
     ("catalog.course_without_slash", "GET", "/courses/intro-course", everyone(308)),
     ("progress.lesson", "GET", COURSE + "what-is-ai", everyone(200)),  # the free preview
-    ("progress.lesson", "GET", COURSE + "models", {"anonymous": LOGIN, "owner": 200, "other": 302, "author": 302, "admin": 200,
-                                                      "platform": 200}),
+    ("progress.lesson", "GET", COURSE + "models", {"anonymous": LOGIN, "owner": 200, "other": 302, "instructor": 302,
+                                                   "author": 302, "admin": 200, "platform": 200}),
     ("catalog.asset", "GET", COURSE + "assets/notes.txt", everyone(200)),
     ("search.results", "GET", "/search?q=models", everyone(200)),
     ("lms_static.static", "GET", "/lms/static/lms.css", everyone(200)),
@@ -71,17 +74,18 @@ ROUTES = [
     ("calendar.account", "GET", "/account/calendar", signed_in(200)),
     ("calendar.feed", "GET", "/calendar/{calendar_token}.ics", everyone(200)),  # the token is the key (a learner's)
     ("calendar.feed", "GET", "/calendar/not-a-token.ics", everyone(404)),
-    ("teaching.home", "GET", "/teach/", signed_in(403, admin=200)),  # instructors: tests/test_teaching.py
-    ("teaching.cohort", "GET", "/teach/cohorts/{cohort_id}", signed_in(403, admin=200)),
-    ("teaching.progress_csv", "GET", "/teach/cohorts/{cohort_id}/progress.csv", signed_in(403, admin=200)),
+    # The instructor teaches the audit cohort (more cases: tests/test_teaching.py).
+    ("teaching.home", "GET", "/teach/", signed_in(403, admin=200, instructor=200)),
+    ("teaching.cohort", "GET", "/teach/cohorts/{cohort_id}", signed_in(403, admin=200, instructor=200)),
+    ("teaching.progress_csv", "GET", "/teach/cohorts/{cohort_id}/progress.csv", signed_in(403, admin=200, instructor=200)),
     ("progress.dashboard", "GET", "/dashboard", signed_in(200)),
     ("progress.complete", "POST", COURSE + "models/complete", signed_in(403, owner=302)),
     ("progress.resume", "GET", COURSE + "continue", signed_in(302)),  # not enrolled: sent to the course page
-    ("quizzes.quiz", "GET", QUIZ, signed_in(200, other=302, author=302)),  # not enrolled: sent to the course page to enrol
+    ("quizzes.quiz", "GET", QUIZ, signed_in(200, other=302, instructor=302, author=302)),  # not enrolled: sent to the course page to enrol
     ("quizzes.attempt", "GET", QUIZ + "/attempts/{attempt}", signed_in(403, owner=200, admin=200)),
     ("quizzes.answer", "POST", QUIZ + "/attempts/{attempt}", signed_in(403, owner=302)),
     ("quizzes.autosave", "POST", QUIZ + "/attempts/{attempt}/autosave", signed_in(403, owner=200)),
-    ("quizzes.start", "POST", QUIZ + "/start", signed_in(302, other=403, author=403)),
+    ("quizzes.start", "POST", QUIZ + "/start", signed_in(302, other=403, instructor=403, author=403)),
     ("certificates.mine", "GET", "/certificates", signed_in(200)),
     ("certificates.pdf", "GET", "/certificates/{credential}.pdf", signed_in(404, owner=200, admin=200)),  # admins support learners
     ("certificates.badge_jwt", "GET", "/certificates/{credential}.jwt", signed_in(404, owner=200, admin=200)),  # admins support learners
@@ -135,13 +139,19 @@ ROUTES = [
     ("admissions.status", "GET", "/apply/status/" + STATUS_TOKEN, everyone(200)),
     ("admissions.status", "GET", "/apply/status/not-the-token", everyone(404)),
     ("admissions.confirm", "POST", "/apply/status/" + STATUS_TOKEN + "/confirm", everyone(302)),
-    ("admissions_admin.index", "GET", "/admin/admissions", signed_in(403, admin=200)),
+    ("admissions_admin.index", "GET", "/admin/admissions", signed_in(403, admin=200, instructor=200)),  # their cohorts
     ("admissions_admin.index", "POST", "/admin/admissions", signed_in(403, admin=422)),
     ("admissions_admin.edit_round", "GET", "/admin/admissions/rounds/{round_id}", signed_in(403, admin=200)),
     ("admissions_admin.edit_round", "POST", "/admin/admissions/rounds/{round_id}", signed_in(403, admin=422)),
     ("admissions_admin.application", "GET", "/admin/admissions/applications/{application_id}", signed_in(403, admin=200)),
     ("admissions_admin.download", "GET", "/admin/admissions/applications/{application_id}/file",
      signed_in(403, admin=200)),
+    ("cohorts_admin.index", "GET", "/admin/cohorts/", signed_in(403, admin=200)),
+    ("cohorts_admin.new", "GET", "/admin/cohorts/new", signed_in(403, admin=200)),
+    ("cohorts_admin.cohort", "GET", "/admin/cohorts/{cohort_id}", signed_in(403, admin=200)),
+    ("cohorts_admin.deadlines", "GET", "/admin/cohorts/{cohort_id}/deadlines", signed_in(403, admin=200)),
+    ("cohorts_admin.import_form", "GET", "/admin/cohorts/{cohort_id}/import", signed_in(403, admin=200)),
+    ("cohort_join.join", "GET", "/join/{join_token}", everyone(200)),  # the link is the key; it names the school
     # Changes: made last, by admins on a dedicated account, so no other row depends on them.
     ("authoring.new_module", "POST", "/author/courses/intro-course/modules", signed_in(403, admin=ALLOWED)),
     ("authoring.new_lesson", "POST", "/author/courses/intro-course/lessons", signed_in(403, admin=ALLOWED)),
@@ -158,6 +168,23 @@ ROUTES = [
     ("admin.remove_author", "POST", "/admin/courses/intro-course/authors/{victim_id}/remove", signed_in(403, admin=ALLOWED)),
     ("admin.reset_attempt", "POST", "/admin/learners/{owner_id}/attempts/{attempt}/reset", signed_in(403, admin=ALLOWED)),
     ("admin.rename", "POST", "/admin/learners/{victim_id}/name", signed_in(403, admin=302)),
+    # Joining by link: learners only (staff accounts are refused); the owner joins, "other" too.
+    ("cohort_join.join", "POST", "/join/{join_token}", signed_in(302, instructor=403, author=403, admin=403)),
+    # The platform admin comes second: the cohort's name is taken, so the form comes back.
+    ("cohorts_admin.new", "POST", "/admin/cohorts/new", signed_in(403, admin=302, platform=200)),
+    ("cohorts_admin.edit", "POST", "/admin/cohorts/{cohort_id}/edit", signed_in(403, admin=302)),
+    ("cohorts_admin.deadlines", "POST", "/admin/cohorts/{cohort_id}/deadlines", signed_in(403, admin=302)),
+    ("cohorts_admin.add_instructor", "POST", "/admin/cohorts/{cohort_id}/instructors", signed_in(403, admin=302)),
+    ("cohorts_admin.remove_instructor", "POST", "/admin/cohorts/{cohort_id}/instructors/{instructor_id}/remove",
+     signed_in(403, admin=302)),
+    ("cohorts_admin.remove_member", "POST", "/admin/cohorts/{cohort_id}/members/{owner_id}/remove",
+     signed_in(403, admin=302)),
+    ("cohorts_admin.import_preview", "POST", "/admin/cohorts/{cohort_id}/import", signed_in(403, admin=400)),  # no file
+    ("cohorts_admin.import_confirm", "POST", "/admin/cohorts/{cohort_id}/import/confirm", signed_in(403, admin=400)),
+    ("cohorts_admin.create_invitation", "POST", "/admin/cohorts/{cohort_id}/invitations", signed_in(403, admin=201)),
+    ("cohorts_admin.revoke_invitation", "POST", "/admin/cohorts/{cohort_id}/invitations/{invitation_id}/revoke",
+     signed_in(403, admin=302)),
+    ("cohorts_admin.archive", "POST", "/admin/cohorts/{cohort_id}/archive", signed_in(403, admin=302)),
     ("certificates_admin.approve_request", "POST", "/admin/certificates/reissue-requests/{request}/approve",
      signed_in(403, admin=302)),
     ("certificates_admin.decline_request", "POST", "/admin/certificates/reissue-requests/{request}/decline",
@@ -187,9 +214,10 @@ ROUTES = [
     ("privacy.cancel_deletion", "POST", "/account/data/delete/cancel", signed_in(302)),
 ]
 REASON = {"reason": "Access audit"}
+TODAY = date.today()  # the audit cohort runs around today, so its dates never fall out of range
 # People's names, none an interface word (tests/test_french_pages.py looks for English words on each page).
-NAMES = {"owner": "Olive Martin", "other": "Oscar Petit", "author": "Aurore Lemoine", "admin": "Adèle Roux",
-         "platform": "Pauline Mercier"}
+NAMES = {"owner": "Olive Martin", "other": "Oscar Petit", "instructor": "Inès Garnier", "author": "Aurore Lemoine",
+         "admin": "Adèle Roux", "platform": "Pauline Mercier"}
 FORMS = {"quizzes.answer": {"action": "save"}, "certificates_admin.revoke": REASON, "certificates_admin.reissue": REASON,
          "admin.enrol": {**REASON, "course": "intro-course"}, "admin.unenrol": REASON, "admin.set_active": REASON,
          "admin.set_role": {**REASON, "role": "learner"}, "admin.remove_author": REASON, "admin.reset_attempt": REASON,
@@ -204,7 +232,13 @@ FORMS = {"quizzes.answer": {"action": "save"}, "certificates_admin.revoke": REAS
          "school.settings": {"name": "Audit School", "signatory": "Audit Signatory"},
          "platform.create": {"name": "École d’audit", "slug": "ecole-audit", "hosts": "audit.example.org",
                              "admin_name": "Inès Garnier", "admin_email": "ines@example.org"},
-         "admissions_admin.retention": {"months": "0"}, "admissions_admin.decline": {"message": "Audit"}}
+         "admissions_admin.retention": {"months": "0"}, "admissions_admin.decline": {"message": "Audit"},
+         "cohorts_admin.new": {"name": "Audit cohort", "offering": "course:1", "starts_on": str(TODAY - timedelta(days=30)),
+                               "ends_on": str(TODAY + timedelta(days=90))},
+         "cohorts_admin.edit": {"name": "Audit intake", "starts_on": str(TODAY - timedelta(days=60)),
+                                "ends_on": str(TODAY + timedelta(days=90))},
+         "cohorts_admin.deadlines": {"course-1-date": str(TODAY + timedelta(days=5)), "course-1-time": "18:00"},
+         "cohorts_admin.create_invitation": {"seats": "5"}}
 
 
 @pytest.fixture()
@@ -218,7 +252,7 @@ def audit_app(make_app, content_dir, make_user):
     assert app.test_cli_runner().invoke(args=["lms", "sync"]).exit_code == 0
     for role in ROLES[1:]:
         make_user(email=f"{role}@example.com", name=NAMES[role],
-                  role={"author": "author", "admin": "admin", "platform": "admin"}.get(role, "learner"))
+                  role={"instructor": "instructor", "author": "author", "admin": "admin", "platform": "admin"}.get(role, "learner"))
     make_user(email="victim@example.com", name="Victim")  # the account the admin rows change
     with app.app_context():
         store_logo(tiny_png(), 4096)
@@ -302,36 +336,39 @@ def ids(app) -> dict[str, int]:
         application_id = db.session.execute(db.select(Application.id)).scalars().first()
         return {"deletion": deletion, "round_id": round_id, "application_id": application_id, "owner_id": users["owner"],
                 "victim_id": users["victim"], "course_id": course.id, "revision": revision,
-                "logo_id": logo, **audit_cohort(app)}
+                "logo_id": logo, **audit_cohort(app, users)}
 
 
-def audit_cohort(app) -> dict[str, int | str]:
-    """A cohort of the course with the owner as a learner, a missed and an upcoming deadline, and the owner's
-    calendar address."""
-    from datetime import date, timedelta
+def audit_cohort(app, users: dict[str, int]) -> dict[str, object]:
+    """A cohort of the intro course taught by the instructor, the owner a learner of it with a missed and an
+    upcoming deadline (one on the quiz), an invitation link (its token, which only its creator ever sees) and the
+    owner's calendar address."""
+    from datetime import timedelta
 
-    from lms.accounts.services import find_user
+    from lms.accounts.models import User
     from lms.catalog.models import Course
+    from lms.cohorts import services
     from lms.cohorts.calendar import create_feed, feed_token
-    from lms.cohorts.models import Cohort, CohortDeadline, CohortMember
     from lms.db import utcnow
     from lms.quizzes.models import Quiz
     from lms.schools.services import current_school
 
-    with app.app_context():
-        owner = find_user("owner@example.com")
+    with app.test_request_context("/"):
+        admin, owner, instructor = (db.session.get(User, users[name]) for name in ("admin", "owner", "instructor"))
         course = db.session.execute(db.select(Course).filter_by(slug="intro-course")).scalar_one()
-        cohort = Cohort(school_id=current_school().id, slug="audit", name="Cohorte d’audit", course_id=course.id,
-                        starts_on=date(2026, 1, 5), ends_on=date(2026, 12, 18))
-        db.session.add(cohort)
-        db.session.flush()
-        db.session.add_all([CohortMember(cohort_id=cohort.id, user_id=owner.id, source="import"),
-                            CohortDeadline(cohort_id=cohort.id, course_id=course.id, due_at=utcnow() - timedelta(days=1)),
-                            CohortDeadline(cohort_id=cohort.id, course_id=course.id, due_at=utcnow() + timedelta(days=3),
-                                           quiz_id=db.session.execute(db.select(Quiz.id).filter_by(slug="basics")).scalar_one())])
-        token = feed_token(create_feed(owner))
+        quiz = db.session.execute(db.select(Quiz.id).filter_by(slug="basics")).scalar_one()
+        now = utcnow()
+        cohort = services.create_cohort(admin, current_school(), "Promo audit", "audit", course,
+                                        (now - timedelta(days=60)).date(), (now + timedelta(days=60)).date())
+        services.add_instructor(admin, cohort, instructor)
+        services.join(cohort, owner, "staff")
+        services.set_deadlines(admin, cohort, {(course.id, None): now - timedelta(days=1),
+                                               (course.id, quiz): now + timedelta(days=3)})
+        invitation, token = services.create_invitation(admin, cohort, 10, None)
+        calendar = feed_token(create_feed(owner))
         db.session.commit()
-        return {"cohort_id": cohort.id, "calendar_token": token}
+        return {"cohort_id": cohort.id, "instructor_id": instructor.id, "invitation_id": invitation.id,
+                "join_token": token, "calendar_token": calendar}
 
 
 def deletion_request(user_id: int) -> int:

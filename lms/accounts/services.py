@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..db import insert_ignore
+from ..db import insert_ignore, insert_ignore_many
 from ..extensions import db
 from ..i18n import LANGUAGES, _
 from ..schools.models import School
@@ -260,3 +260,31 @@ def change_email_for_token(token: str) -> tuple[User, str]:
     except IntegrityError:  # another account took the address a moment ago; the caller rolls back
         raise AccountError(_("Another account now uses this address: your e-mail address is unchanged.")) from None
     return user, previous
+
+
+def find_users_by_email(emails: list[str], school: School | None = None) -> dict[str, int]:
+    """The ids of the accounts using these addresses (normalised) at ``school`` (default: the request's), in one
+    query: a bulk ``find_user``."""
+    wanted = [normalise_email(email) for email in emails]
+    school = school or find_school()
+    if not wanted or school is None:
+        return {}
+    rows = db.session.execute(db.select(User.email, User.id).where(User.school_id == school.id, User.email.in_(wanted)))
+    return {email: user_id for email, user_id in rows}
+
+
+def create_invited_users(people: list[tuple[str, str]], role: str = "learner", locale: str | None = None,
+                         school: School | None = None) -> dict[str, int]:
+    """``create_invited_user`` for many (e-mail, name) pairs at ``school`` (default: the request's) in one
+    statement; an address that already has an account there is left as it is. Returns the ids of the accounts the
+    addresses now have."""
+    if role not in ROLES:
+        raise AccountError(f"unknown role '{role}' (use one of: {', '.join(ROLES)})")
+    if locale is not None and locale not in LANGUAGES:
+        raise AccountError(f"unknown language '{locale}'")
+    school = school or current_school()
+    rows = [{"school_id": school.id, "email": normalise_email(email), "name": name.strip(), "password_hash": NO_PASSWORD,
+             "role": role, "locale": locale} for email, name in people]
+    if rows:
+        db.session.execute(insert_ignore_many(User, ["school_id", "email"]), rows)
+    return find_users_by_email([row["email"] for row in rows], school)

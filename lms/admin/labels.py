@@ -35,6 +35,17 @@ ACTION_LABELS = {
     "application_declined": _l("Application declined"),
     "admission_retention": _l("Retention of applications"),
     "applications_purged": _l("Applications deleted (retention)"),
+    "cohort_create": _l("Cohort created"),
+    "cohort_update": _l("Cohort changed"),
+    "cohort_archive": _l("Cohort archived"),
+    "cohort_unarchive": _l("Cohort made active again"),
+    "cohort_deadlines": _l("Cohort deadlines"),
+    "cohort_instructor_add": _l("Cohort instructor added"),
+    "cohort_instructor_remove": _l("Cohort instructor removed"),
+    "cohort_member_remove": _l("Learner removed from a cohort"),
+    "cohort_import": _l("Cohort import"),
+    "cohort_invitation_create": _l("Cohort invitation link created"),
+    "cohort_invitation_revoke": _l("Cohort invitation link revoked"),
 }
 
 # The keys an action's details use, in words.
@@ -65,9 +76,19 @@ DETAIL_LABELS = {
     "account_created": _l("Account created"),
     "months": _l("Months"),
     "count": _l("Number"),
+    "offering": _l("Programme or course"),
+    "starts_on": _l("Starts on"),
+    "ends_on": _l("Ends on"),
+    "changed": _l("Changed"),
+    "created": _l("Accounts created"),
+    "added": _l("Accounts added"),
+    "already": _l("Already learners"),
+    "invitation": _l("Invitation link"),
+    "seats": _l("Seats"),
+    "expires_at": _l("Expires"),
 }
 
-TARGET_LABELS = {"user": _l("Account"), "course": _l("Course"), "school": _l("School"),
+TARGET_LABELS = {"user": _l("Account"), "course": _l("Course"), "school": _l("School"), "cohort": _l("Cohort"),
                  "application": _l("Application"), "admission_round": _l("Admission round")}
 
 
