@@ -234,3 +234,35 @@ def test_the_schools_command_creates_lists_and_rehosts(platform_app):
     again = runner.invoke(args=["lms", "schools", "create", "cli-school", "--name", "X", "--host", "x.example.net",
                                 "--admin-email", "x@example.net", "--admin-name", "X"])
     assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_an_import_into_another_schools_cohort_makes_that_schools_accounts(audit_app, tmp_path):
+    """The address school A's owner uses gets its own account at school B, invited there; A's is untouched."""
+    from datetime import date
+
+    from lms.accounts.models import User
+    from lms.catalog.models import Course
+    from lms.cohorts import services as cohorts
+
+    make_school_b(audit_app)
+    with audit_app.test_request_context("/", base_url=B_URL):
+        school_b = schools.school_by_slug("ecole-b")
+        admin_b = accounts.find_user("admin@example.com", school_b)
+        course = db.session.execute(db.select(Course).filter_by(slug="intro-course")).scalar_one()
+        cohorts.create_cohort(admin_b, school_b, "Promo B", "promo-b", course, date(2026, 1, 1), date(2027, 6, 30))
+        db.session.commit()
+    csv_file = tmp_path / "b.csv"
+    csv_file.write_text("email,name\nother@example.com,Odile B\nnew@example.com,Noé Nouveau\n", encoding="utf-8")
+    audit_app.config["LMS_BASE_URL"] = "https://platform.example.org"  # a command's mails need the site's address
+    result = audit_app.test_cli_runner().invoke(args=["lms", "cohorts", "import", "promo-b", str(csv_file),
+                                                      "--school", "ecole-b"])
+    assert result.exit_code == 0, result.output
+    with audit_app.app_context():
+        rows = db.session.execute(db.select(User.email, User.name, User.school_id).where(
+            User.email.in_(["other@example.com", "new@example.com"])).order_by(User.id)).all()
+        school_b_id = schools.school_by_slug("ecole-b").id
+    assert [(email, name) for email, name, school in rows if school == school_b_id] == \
+        [("other@example.com", "Odile B"), ("new@example.com", "Noé Nouveau")]
+    assert [name for email, name, school in rows if school != school_b_id] == ["Oscar Petit"]
+    invitation = audit_app.extensions["lms"]["outbox"][-1].get_content()
+    assert f"https://{B}/account/welcome/" in invitation and "École B" in invitation

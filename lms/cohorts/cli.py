@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from ..admin.services import record
 from ..extensions import db
 from ..i18n import _
-from ..schools.services import current_school
+from ..schools.services import acting_for, current_school, school_by_slug
 from . import imports
 from .messages import import_mails
 from .models import Cohort
@@ -25,10 +25,20 @@ cohorts_cli = AppGroup("cohorts", help="Cohorts: import learners from a CSV file
 @click.argument("slug")
 @click.argument("file", type=click.File("rb"))
 @click.option("--dry-run", is_flag=True, help="Check the file and say what it would change; store nothing.")
-def import_command(slug: str, file, dry_run: bool) -> None:
+@click.option("--school", "school_slug", default=None, help="The school's identifier (default: LMS_SCHOOL's).")
+def import_command(slug: str, file, dry_run: bool, school_slug: str | None) -> None:
     """Import learners (CSV: email, name) into the cohort SLUG of the school; invitations are mailed
     (set LMS_BASE_URL so their links name the site)."""
-    cohort = db.session.execute(db.select(Cohort).filter_by(school_id=current_school().id, slug=slug)).scalar_one_or_none()
+    school = school_by_slug(school_slug) if school_slug else current_school()
+    if school is None:
+        click.echo(_("No school has the identifier %(slug)s.", slug=school_slug), err=True)
+        sys.exit(1)
+    with acting_for(school):  # its accounts, its language, its address in the mails
+        _import(school, slug, file, dry_run)
+
+
+def _import(school, slug: str, file, dry_run: bool) -> None:
+    cohort = db.session.execute(db.select(Cohort).filter_by(school_id=school.id, slug=slug)).scalar_one_or_none()
     if cohort is None:
         click.echo(_("No cohort %(slug)s at this school.", slug=slug), err=True)
         sys.exit(1)

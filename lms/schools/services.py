@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app, g, has_request_context, request
 from sqlalchemy import inspect, or_
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InvalidRequestError
+from sqlalchemy.orm.exc import ObjectDeletedError
 
 from werkzeug.sansio.utils import host_is_trusted
 
@@ -61,9 +62,15 @@ def find_school() -> School | None:
     host = request_host()
     cached = g.get("lms_school")
     if cached is not None and cached[0] == host:
-        state = inspect(cached[1])
-        if not (state.expired or state.detached):  # not after a commit or a rollback, nor from a session that ended
-            return cached[1]
+        school, state = cached[1], inspect(cached[1])
+        if not state.detached:  # not from a session that ended
+            if not state.expired:
+                return school
+            try:  # after a commit (one query, as a lookup), so a block acting for a school goes on doing so
+                db.session.refresh(school)
+                return school
+            except (ObjectDeletedError, InvalidRequestError):  # its row went with a rollback: look again
+                pass
     school = _lookup(host)
     if school is not None:
         g.lms_school = (host, school)
