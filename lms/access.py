@@ -55,7 +55,7 @@ def can_author(user: User, course: Course) -> bool:
     return oversees(user, course)
 
 
-def _offered_here():
+def offered_here_clause():
     """SQL: the courses this school's site offers (its own, and the shared ones of its list, its programmes',
     or all of them when it keeps no list): ``catalog.services.offered_here`` as a WHERE clause."""
     school = find_school()
@@ -91,7 +91,7 @@ def reported_courses(user: User) -> list[Course]:
     an author, the courses they write."""
     if not user.is_admin:
         return authored_courses(user)
-    query = db.select(Course).where(Course.retired.is_(False), _offered_here()).order_by(Course.position, Course.title)
+    query = db.select(Course).where(Course.retired.is_(False), offered_here_clause()).order_by(Course.position, Course.title)
     return list(db.session.execute(query).scalars())
 
 
@@ -135,8 +135,9 @@ def attempt_or_abort(quiz: Quiz, attempt_id: int, viewing: bool = False) -> Atte
     attempt = db.session.get(Attempt, attempt_id)
     if attempt is None or attempt.quiz_id != quiz.id:
         abort(404)
-    if attempt.user_id != current_user.id and not (viewing and current_user.is_admin):
-        abort(403)
+    if attempt.user_id != current_user.id and not (viewing and current_user.is_admin
+                                                   and attempt.school_id == current_user.school_id):
+        abort(403)  # an admin supports their own school's learners only
     return attempt
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func
 
 from ..accounts.models import User
+from ..access import offered_here_clause
 from ..catalog.models import Course
 from ..extensions import db
 from ..i18n import _l
@@ -38,8 +39,8 @@ def learner_record(user: User) -> LearnerRecord:
         db.select(Enrolment).filter_by(user_id=user.id).join(Course)
         .options(db.selectinload(Enrolment.course)).order_by(Course.title)).scalars())
     enrolled = {e.course_id for e in enrolments}
-    courses = [c for c in db.session.execute(db.select(Course).filter_by(retired=False).order_by(Course.title)).scalars()
-               if c.id not in enrolled]
+    courses = [c for c in db.session.execute(db.select(Course).where(Course.retired.is_(False), offered_here_clause())
+                                             .order_by(Course.title)).scalars() if c.id not in enrolled]
     attempts = list(db.session.execute(
         db.select(Attempt).filter_by(user_id=user.id).join(Quiz)
         .options(db.selectinload(Attempt.quiz).selectinload(Quiz.course))

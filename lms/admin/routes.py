@@ -105,9 +105,9 @@ def _reason_or_back(user: User) -> str | None:
 def enrol(user_id: int):
     user = _user_or_404(user_id)
     form = EnrolForm()
-    form.course.choices = [SelectChoice(str(c.id), c.title) for c in db.session.execute(db.select(Course)).scalars()]
+    form.course.choices = [SelectChoice(str(c.id), c.title) for c in queries.learner_record(user).open_courses]
     if not form.validate_on_submit():
-        abort(400)
+        abort(400)  # a course this school does not offer is no choice
     course = db.session.get(Course, int(form.course.data))
     if course is None or course.retired:
         abort(404)

@@ -42,12 +42,12 @@ def token_hash(token: str) -> str:
 def audit(actor: User | None, action: str, application: Application | AdmissionRound | School, **details: Any) -> None:
     """One audit entry; ``actor`` None for the applicant (no account) or the retention command."""
     if isinstance(application, Application):
-        target, label = "application", f"{application.round.cohort.slug} #{application.id}"
+        target, label, school_id = "application", f"{application.round.cohort.slug} #{application.id}", application.school_id
     elif isinstance(application, AdmissionRound):
-        target, label = "admission_round", f"{application.cohort.slug} #{application.id}"
+        target, label, school_id = "admission_round", f"{application.cohort.slug} #{application.id}", application.school_id
     else:
-        target, label = "school", application.slug
-    db.session.add(AuditEntry(actor_id=actor.id if actor else None, action=action, target_type=target,
+        target, label, school_id = "school", application.slug, application.id
+    db.session.add(AuditEntry(school_id=school_id, actor_id=actor.id if actor else None, action=action, target_type=target,
                               target_id=application.id, target_label=label, reason="", details=details))
     db.session.flush()
 

@@ -15,6 +15,7 @@ from ..content.tree import NAME, SLUG, order_key
 from ..extensions import db
 from ..i18n import _
 from ..schools.models import School
+from ..schools.services import default_slug
 from .models import SourceFile, SourceRevision
 from .store import (
     add_revision, apply_live, course_files, course_folder, course_prefixes, file_at, file_for_update, head_revision,
@@ -134,9 +135,11 @@ def create_course(school: School, author: User, slug: str, title: str, summary: 
         raise AuthoringError(_("A course called '%(slug)s' exists already.", slug=slug))
     lock_content()
     base = f"courses/{slug}"
+    # A course made on a school's own site is that school's; on the platform school's, it is shared.
+    owner = {} if school.slug == default_slug() else {"school": school.slug}
     files = [
         _create(f"{base}/course.md", (yaml_front({"title": title, "summary": summary, "level": level, "hours": hours,
-                                                   "skills": [s.slug for s in skills], "published": False})
+                                                   "skills": [s.slug for s in skills], "published": False, **owner})
                                       + "\nWho the course is for, and what learners can do after it.\n").encode(),
                 author, "new course"),
         _create(f"{base}/01-getting-started/module.md",

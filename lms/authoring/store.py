@@ -145,7 +145,7 @@ def live_tree(overrides: Mapping[str, bytes | None] | None = None) -> Iterator[P
 def apply_live(school: School) -> SyncReport:
     """Load the database's published tree through the one validation and sync code path."""
     with live_tree() as root:
-        return sync_content(root, school)
+        return sync_content(root, school, from_site=True)
 
 
 def course_folder(course: Course) -> str:

@@ -19,6 +19,7 @@ from ..i18n import _
 from ..progress.models import Enrolment, ProgrammeEnrolment
 from ..progress.services import enrol, enrol_programme
 from ..quizzes.models import Quiz
+from ..access import offered_here_clause
 from ..schools.models import School
 from .models import SOURCES, Cohort, CohortDeadline, CohortInstructor, CohortInvitation, CohortMember
 
@@ -82,7 +83,8 @@ def offerings(school: School) -> tuple[list[Programme], list[Course]]:
     programmes = db.session.execute(db.select(Programme).where(Programme.school_id == school.id,
                                                                Programme.retired.is_(False))
                                     .order_by(Programme.title)).scalars()
-    courses = db.session.execute(db.select(Course).where(Course.published.is_(True), Course.retired.is_(False))
+    courses = db.session.execute(db.select(Course).where(Course.published.is_(True), Course.retired.is_(False),
+                                                         offered_here_clause())
                                  .order_by(Course.position, Course.title)).scalars()
     return list(programmes), list(courses)
 

@@ -52,13 +52,17 @@ def known_hashes() -> dict[str, str]:
     return known
 
 
-def sync_content(root: Path | str, school: School) -> SyncReport:
+def sync_content(root: Path | str, school: School, from_site: bool = False) -> SyncReport:
     """Validate the whole tree, then load it. Raises ContentInvalid with every error; flushes, never commits.
     The tree is the deployment's: programmes go to the schools they name whichever school ``school`` (the caller's)
-    is, so a sync from any school's site loads the same rows."""
+    is, so a sync from any school's site loads the same rows. ``from_site``: a school's staff publish in the
+    browser, so no course may change hands (``ownership_errors``)."""
     tree = read_tree(root, known_hashes())
     if tree.errors:
         raise ContentInvalid(tree.errors)
+    refused = _unknown_owners(tree) + (ownership_errors(tree, school) if from_site else [])
+    if refused:
+        raise ContentInvalid(refused)
     try:
         return _apply(tree, school)
     except StaleRender:  # pragma: no cover - a guard: hashes cover path, bytes and tree layout
@@ -216,17 +220,39 @@ def retire(rows, keep, report: SyncReport) -> None:
             report.retired += 1
 
 
+def _unknown_owners(tree: ContentTree) -> list[ContentError]:
+    """Every school a course (``school``) or a programme (``schools``) names exists on this site: a typo would hide
+    the content everywhere, and a school made later under that name would take it over."""
+    wanted = {spec.school for spec in tree.courses if spec.school} | {slug for spec in tree.programmes for slug in spec.schools}
+    found = set(db.session.execute(db.select(School.slug).where(School.slug.in_(wanted))).scalars())
+    unknown = _("no school has the identifier %(school)s on this site: create it first (flask lms schools create), "
+                "or remove it from %(key)s")
+    return ([ContentError(spec.path, spec.school_line, unknown % {"school": quoted(spec.school), "key": "school"})
+             for spec in tree.courses if spec.school and spec.school not in found]
+            + [ContentError(spec.path, spec.schools_line, unknown % {"school": quoted(slug), "key": "schools"})
+               for spec in tree.programmes for slug in spec.schools if slug not in found])
+
+
+def ownership_errors(tree: ContentTree, school: School) -> list[ContentError]:
+    """From a school's site (the browser), no course changes hands: a course keeps the school that owns it (none:
+    the platform's, shared), and a new one belongs to the school that makes it. Owners change in Git only."""
+    stored = dict(db.session.execute(db.select(Course.slug, Course.school_slug)).all())
+    here = None if school.slug == default_slug() else school.slug
+    errors = []
+    for spec in tree.courses:
+        expected = stored[spec.slug] if spec.slug in stored else here
+        if spec.school != expected:
+            errors.append(ContentError(spec.path, spec.school_line, _(
+                "school: a course's school is changed in Git by the platform's operators, not in the browser; "
+                "write %(value)s", value=f"school: {expected}" if expected else _("no school line"))))
+    return errors
+
+
 def _programme_schools(tree: ContentTree) -> dict[str, School]:
     """The schools the tree's programmes name, by identifier (``LMS_SCHOOL``'s, for the programmes that name none,
-    made if missing); a school that does not exist is a content error at its line."""
+    made if missing); ``_unknown_owners`` has checked that each exists."""
     wanted = {slug for spec in tree.programmes for slug in spec.schools}
     found = {s.slug: s for s in db.session.execute(db.select(School).where(School.slug.in_(wanted))).scalars()}
-    errors = [ContentError(spec.path, spec.schools_line,
-                           _("no school has the identifier %(school)s on this site: create it first (flask lms schools "
-                             "create), or remove it from schools", school=quoted(slug)))
-              for spec in tree.programmes for slug in spec.schools if slug not in found]
-    if errors:
-        raise ContentInvalid(errors)
     found[default_slug()] = default_school()
     return found
 

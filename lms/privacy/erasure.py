@@ -98,7 +98,9 @@ def _rewrite_audit(user: User, identifiers: set[str], replacement: str) -> None:
         # the details are stored as JSON text, non-ASCII letters escaped as json.dumps writes them
         cast(AuditEntry.details, Text).like(_like(json.dumps(text)[1:-1]), escape="\\"))]
     about = (AuditEntry.target_type == "user") & (AuditEntry.target_id == user.id)
-    for entry in db.session.execute(db.select(AuditEntry).where(or_(about, *mentions))).scalars():
+    # Only the person's school's log: the same address may name a living account at another school.
+    for entry in db.session.execute(db.select(AuditEntry).where(AuditEntry.school_id == user.school_id,
+                                                                or_(about, *mentions))).scalars():
         if entry.target_type == "user" and entry.target_id == user.id:
             entry.target_label = replacement
         else:

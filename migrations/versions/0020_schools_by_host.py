@@ -16,19 +16,30 @@ branch_labels = None
 depends_on = None
 
 
+def _setting(name: str, default: str) -> str:
+    """The site's setting (the app's config, which holds LMS_* from the environment and the caller's overrides);
+    the environment alone when Alembic runs without the app."""
+    try:
+        from flask import current_app
+
+        return current_app.config.get(name) or default
+    except RuntimeError:  # no application context
+        return os.environ.get(name) or default
+
+
 def _home_school(connection) -> int | None:
     """The school existing accounts and audit entries belong to: the one the site served (``LMS_SCHOOL``), made
     if it is missing."""
     if connection.execute(sa.text("SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM audit_log)")).scalar() == 0:
         return None
-    slug = os.environ.get("LMS_SCHOOL") or "default"
+    slug = _setting("LMS_SCHOOL", "default")
     found = connection.execute(sa.text("SELECT id FROM schools WHERE slug = :slug"), {"slug": slug}).scalar()
     if found is None:
         connection.execute(sa.text("INSERT INTO schools (slug, name, created_at, signatory) "
                                    "VALUES (:slug, :name, :now, :signatory)"),
-                           {"slug": slug, "name": os.environ.get("LMS_SCHOOL_NAME") or "Conductor Academy",
+                           {"slug": slug, "name": _setting("LMS_SCHOOL_NAME", "Conductor Academy"),
                             "now": datetime.now(UTC),
-                            "signatory": os.environ.get("LMS_CERTIFICATE_SIGNATORY") or "Programme Director"})
+                            "signatory": _setting("LMS_CERTIFICATE_SIGNATORY", "Programme Director")})
         found = connection.execute(sa.text("SELECT id FROM schools WHERE slug = :slug"), {"slug": slug}).scalar()
     return found
 
@@ -66,8 +77,12 @@ def upgrade():
 
 
 def downgrade():
-    # Back to one school: an address with accounts at several schools keeps its oldest account.
-    op.execute("DELETE FROM users WHERE id NOT IN (SELECT MIN(id) FROM users GROUP BY email)")
+    # Back to one school, one account an address: refused while two schools hold accounts with one address, since
+    # going back would have to delete one of them with everything it did (restore a backup taken before instead).
+    shared = op.get_bind().execute(sa.text("SELECT email FROM users GROUP BY email HAVING COUNT(*) > 1 LIMIT 1")).scalar()
+    if shared is not None:
+        raise RuntimeError(f"Cannot downgrade below 0020: several schools have an account with the address {shared}. "
+                           "Restore a backup taken before upgrading instead (flask lms restore).")
     with op.batch_alter_table("users") as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_users_school_id_schools"), type_="foreignkey")
         batch_op.drop_constraint(batch_op.f("uq_users_school_id_email"), type_="unique")
