@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import stat
 import tarfile
 from pathlib import Path
 
@@ -129,6 +130,8 @@ def test_each_school_signs_with_its_own_keys_and_publishes_only_them(site):
     assert [path.name.split("-", 1)[1] for path in root.glob("*.pem")] == [kid_a + ".pem"]
     kid_b = header_b["kid"].rsplit("/", 1)[1]
     assert [path.name.split("-", 1)[1] for path in (root / "schools" / "ecole-b").glob("*.pem")] == [kid_b + ".pem"]
+    assert {stat.S_IMODE(folder.stat().st_mode) for folder in (root, root / "schools", root / "schools" / "ecole-b")} \
+        == {0o700}
 
 
 def test_the_credential_and_the_issuer_profile_name_the_school_that_taught_it(site):
@@ -207,6 +210,7 @@ def test_a_schools_keys_are_backed_up_and_restored_on_their_own(site, make_app, 
     certificate = site.certificate(B)
     response = other_b.client.get(f"/certificates/{certificate.credential_id}.jwt")
     assert response.status_code == 200 and response.get_data(as_text=True) == site.token(B)
+    assert other_b.client.get("/issuers/ecole-b/jwks.json").get_json() == site.jwks(B)  # both servers publish one set
     # School A's key was not given to the other server: it refuses to sign for A rather than make a key.
     assert on_host(other, A).client.get("/issuers/default/status/revocation").status_code == 503
 

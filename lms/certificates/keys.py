@@ -1,6 +1,7 @@
 """Signing keys live in files outside the database (a database dump never leaks them), one folder per
-school (each school signs with its own keys), and rotate by adding a newer key: older public keys stay published, so every credential already issued keeps
-verifying. Which key signs is decided by the database (see ``signing.py``), the same on every server."""
+school (each school signs with its own keys), and rotate by adding a newer key: older public keys stay
+published, so every credential already issued keeps verifying. Which key signs is decided by the
+database (see ``signing.py``), the same on every server."""
 from __future__ import annotations
 
 import base64
@@ -73,7 +74,9 @@ class KeyStore:
 
     def lock(self):
         """Held while keys are made, exported or imported, so no process sees half a key file."""
-        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        missing = [folder for folder in (self.folder, *self.folder.parents) if not folder.exists()]
+        for folder in reversed(missing):  # a school's folder and the ``schools/`` above it: private too
+            folder.mkdir(mode=0o700, exist_ok=True)
         return _FileLock(self.folder / ".lock")
 
     def create(self) -> SigningKey:
