@@ -47,9 +47,9 @@ def on_host(app, host: str) -> Auth:
     return auth
 
 
-def png() -> bytes:
+def png(colour=(11, 110, 79)) -> bytes:
     out = io.BytesIO()
-    Image.new("RGB", (8, 8), (11, 110, 79)).save(out, format="PNG")
+    Image.new("RGB", (8, 8), colour).save(out, format="PNG")
     return out.getvalue()
 
 
@@ -241,12 +241,15 @@ def test_the_certificate_pdf_and_page_carry_each_schools_branding_as_issued(site
     with site.app.app_context():  # the school changes its accent and signatory: issued certificates keep theirs
         school = db.session.execute(db.select(School).filter_by(slug="ecole-b")).scalar_one()
         school.accent, school.signatory = "#5b2a86", "Nouvelle Personne"
+        school.logo_id = new_logo = store_logo(png((91, 42, 134)), 100_000).id
         db.session.commit()
     text_after, content_after = pdf_of(site, B)
     assert "Bruno Signataire" in text_after and colour(B_ACCENT) in content_after
 
     page = site.b.client.get(f"/verify/{site.certificate(B).credential_id}").get_data(as_text=True)
-    assert "Bruno Signataire, Directeur" in page and "École B" in page
+    logo = f'src="/school/logo/{site.certificate(B).logo_id}"'
+    assert "Bruno Signataire, Directeur" in page and "École B" in page and logo in page  # the logo it was issued with
+    assert f'src="/school/logo/{new_logo}"' in page  # the site's header shows the school's logo now
 
 
 def test_a_credential_signed_before_schools_had_their_own_keys_still_verifies(make_app, tmp_path):
