@@ -283,3 +283,35 @@ def test_a_credential_signed_before_schools_had_their_own_keys_still_verifies(ma
         db.session.commit()
     header, _ = verify(app.test_client(), token)
     assert header["kid"] == f"{issuer}/keys/{key.kid}" and len(list(keys.rglob("*.pem"))) == 1
+
+
+def test_every_schools_keys_are_backed_up_and_restored_in_one_archive(site, make_app, tmp_path):
+    token_a, token_b = site.token(A), site.token(B)
+    archive = tmp_path / "all.tar"
+    assert "of every school" in cli(site.app, "export", str(archive), "--all")
+    with tarfile.open(archive) as opened:
+        names = sorted(name.rsplit("/", 1)[0] for name in opened.getnames())
+    assert names == ["keys", "keys/schools/ecole-b"]
+
+    other = make_app(LMS_BASE_URL=f"http://{A}", LMS_TRUSTED_HOSTS=f"{A}, {B}", LMS_KEYS_DIR=str(tmp_path / "other"))
+    refused = cli(other, "import", str(archive), "--school", "ecole-b", code=1)
+    assert "import it with --all" in refused and not (tmp_path / "other").exists()
+    output = cli(other, "import", str(archive), "--all")
+    assert "signs for default" in output and "signs for ecole-b" in output
+    for host, token in ((A, token_a), (B, token_b)):
+        auth = on_host(other, host)
+        assert auth.login().status_code == 302
+        assert auth.client.get(f"/certificates/{site.certificate(host).credential_id}.jwt").get_data(as_text=True) == token
+
+
+def test_an_archive_naming_a_school_this_site_lacks_is_refused_whole(site, make_app, tmp_path):
+    site.token(A), site.token(B)
+    archive = tmp_path / "all.tar"
+    cli(site.app, "export", str(archive), "--all")
+    with site.app.app_context():  # a site whose database has no school ecole-b
+        school = schools.school_by_slug("ecole-b")
+        school.slug = "ecole-c"
+        db.session.commit()
+    other = make_app(LMS_BASE_URL=f"http://{A}", LMS_TRUSTED_HOSTS=f"{A}, {B}", LMS_KEYS_DIR=str(tmp_path / "other"))
+    refused = cli(other, "import", str(archive), "--all", code=1)
+    assert "the school 'ecole-b', which this site does not have" in refused and not (tmp_path / "other").exists()

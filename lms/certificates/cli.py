@@ -13,10 +13,10 @@ from ..backups.files import private_file
 from ..extensions import db
 from ..i18n import ngettext
 from ..schools.models import School
-from ..schools.services import all_schools, current_school, school_by_slug
+from ..schools.services import all_schools, current_school, default_slug, school_by_slug
 from . import services
-from .key_archive import KeyArchiveError, export_keys, import_keys, read_archive
-from .keys import key_store
+from .key_archive import KeyArchiveError, by_school, export_schools, import_keys, key_id, read_archive
+from .keys import key_store, keys_root
 from .signing import owners, published, register
 
 keys_cli = AppGroup("keys", help="The keys that sign Open Badge credentials, each school's own.")
@@ -82,50 +82,83 @@ def rotate_keys(slug: str | None, every: bool) -> None:
 @keys_cli.command("export")
 @click.argument("archive", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
 @school_option
-def export_command(archive: Path, slug: str | None) -> None:
-    """Write every signing key of the school into the new tar file ARCHIVE (mode 0600), or to stdout for `-`,
-    for the secrets backups: encrypt it, and keep it apart from the database backups."""
-    [school] = _schools(slug)
-    store = key_store(school)
+@all_option
+def export_command(archive: Path, slug: str | None, every: bool) -> None:
+    """Write every signing key of the school (`--all`: of every school) into the new tar file ARCHIVE (mode
+    0600), or to stdout for `-`, for the secrets backups: encrypt it, and keep it apart from the database
+    backups."""
+    chosen = _schools(slug, every)
+    stores = {"" if school.slug == default_slug() else school.slug: key_store(school) for school in chosen} \
+        if every else {"": key_store(chosen[0])}
     try:
         if str(archive) == "-":
             with click.open_file("-", "wb") as out:
-                count = export_keys(store, out)
+                count = export_schools(stores, out)
         else:
             with private_file(archive) as partial, partial.open("wb") as out:
-                count = export_keys(store, out)
+                count = export_schools(stores, out)
     except (KeyArchiveError, BackupError) as error:
         click.echo(str(error), err=True)
         sys.exit(1)
-    click.echo(f"Exported {count} key{'s' if count != 1 else ''} from {store.folder} to {archive}. "
-               f"They are {school.slug}'s: import them with --school {school.slug}.", err=str(archive) == "-")
+    if every:
+        done = f"Exported {count} key{'s' if count != 1 else ''} of every school from {keys_root()} to {archive}; " \
+               "import them with --all."
+    else:
+        done = f"Exported {count} key{'s' if count != 1 else ''} from {stores[''].folder} to {archive}. " \
+               f"They are {chosen[0].slug}'s: import them with --school {chosen[0].slug}."
+    click.echo(done, err=str(archive) == "-")
+
+
+def _import_plan(keys: dict[str, bytes], slug: str | None, every: bool) -> list[tuple[School, dict[str, bytes]]]:
+    """Which school's folder each key of the archive goes to; refused whole (KeyArchiveError) when the archive
+    names a school this site lacks, holds several schools' keys without --all, or holds a key registered for
+    another school than the one it would go to."""
+    grouped = by_school(keys)
+    if every:
+        plan = []
+        for name, files in sorted(grouped.items()):
+            school = current_school() if name == "" else school_by_slug(name)
+            if school is None:
+                raise KeyArchiveError(f"The archive holds keys of the school {name!r}, which this site does not have "
+                                      "(restore the database first); nothing was imported.")
+            plan.append((school, files))
+    else:
+        if set(grouped) != {""}:
+            raise KeyArchiveError("The archive holds the keys of several schools (made by `keys export --all`): "
+                                  "import it with --all; nothing was imported.")
+        plan = [(_schools(slug)[0], grouped[""])]
+    for school, files in plan:
+        foreign = sorted(kid for kid, school_id in owners([key_id(name) for name in files]).items()
+                         if school_id != school.id)
+        if foreign:
+            raise KeyArchiveError(f"The archive holds {len(foreign)} key(s) of another school (first {foreign[0]}), "
+                                  f"not {school.slug}'s; give that school's --school. Nothing was imported.")
+    return plan
 
 
 @keys_cli.command("import")
 @click.argument("archive", type=click.File("rb"))
 @school_option
-def import_command(archive, slug: str | None) -> None:
-    """Add the keys of ARCHIVE (made by `keys export` for the same school; `-` reads stdin) that the school's
-    keys folder lacks. The whole archive is checked first; keys are only added, never replaced or removed;
-    an archive holding another school's key is refused."""
-    [school] = _schools(slug)
-    store = key_store(school)
+@all_option
+def import_command(archive, slug: str | None, every: bool) -> None:
+    """Add the keys of ARCHIVE (made by `keys export` for the same school, or `--all` for every school; `-`
+    reads stdin) that the school's keys folder lacks. The whole archive is checked first; keys are only
+    added, never replaced or removed; an archive holding another school's key is refused."""
+    if slug and every:
+        raise click.UsageError("Give --school or --all, not both.")
     try:
-        keys = read_archive(archive, getattr(archive, "name", "<stdin>"))
-        kids = [name.split("-", 1)[1].removesuffix(".pem") for name in keys]
-        foreign = sorted(kid for kid, school_id in owners(kids).items() if school_id != school.id)
-        if foreign:
-            raise KeyArchiveError(f"The archive holds {len(foreign)} key(s) of another school (first {foreign[0]}), "
-                                  f"not {school.slug}'s; give that school's --school. Nothing was imported.")
-        added, present = import_keys(store, keys)
+        plan = _import_plan(read_archive(archive, getattr(archive, "name", "<stdin>")), slug, every)
+        results = [(school, import_keys(key_store(school), files)) for school, files in plan]
     except KeyArchiveError as error:
         click.echo(str(error), err=True)
         sys.exit(1)
-    register(school, store.keys())
-    db.session.commit()
-    keys = published(school)
-    click.echo(f"Imported {added} key{'s' if added != 1 else ''} into {store.folder} ({present} already there); "
-               f"{len(keys)} published, {keys[-1].kid} signs for {school.slug}.")
+    for school, (added, present) in results:
+        store = key_store(school)
+        register(school, store.keys())
+        db.session.commit()
+        keys = published(school)
+        click.echo(f"Imported {added} key{'s' if added != 1 else ''} into {store.folder} ({present} already there); "
+                   f"{len(keys)} published, {keys[-1].kid} signs for {school.slug}.")
 
 
 @certificates_cli.command("backfill")
