@@ -1,8 +1,8 @@
 """Which key signs a school's credentials, the same on every server: each key's public half is registered
 in the database for its school, where every server reads the school's published key set; the school's
-newest registered key signs, and only a server
-holding its private half (in its keys folder) may sign. A server lacking it refuses, never making a
-key of its own, so two servers never publish different keys."""
+newest registered key signs, and only a server holding its private half (in the school's keys folder) may
+sign. A server lacking it refuses, never making a key of its own, so two servers never publish different
+keys. Each school has its own keys, so a credential verifies against its own school's keys only."""
 from __future__ import annotations
 
 import json
