@@ -410,7 +410,9 @@ def owner_certificates(app) -> dict[str, str]:
         db.session.add(request)
         db.session.commit()
         request_id = request.id
-        kid = signing_key().kid
+        from lms.schools.services import default_school
+
+        kid = signing_key(default_school()).kid
         db.session.commit()  # the first key, registered
     return {"credential": course, "other_credential": programme_certificate, "kid": kid, "request": request_id}
 

@@ -52,7 +52,7 @@ def test_keys_export_to_a_private_archive_and_import_into_a_new_site(app, runner
     result = restored.invoke(args=["lms", "keys", "import", str(exported)])
     assert result.exit_code == 0, result.output
     newest = sorted(source.glob("*.pem"))[-1].stem.split("-", 1)[1]
-    assert f"Imported 2 keys into {target} (0 already there); 2 published, {newest} signs." in result.output
+    assert f"Imported 2 keys into {target} (0 already there); 2 published, {newest} signs for default." in result.output
     assert kids(target) == kids(source)
     assert mode(target) == 0o700 and {mode(path) for path in target.glob("*.pem")} == {0o600}
     assert [p.read_bytes() for p in sorted(target.glob("*.pem"))] == [p.read_bytes() for p in sorted(source.glob("*.pem"))]
@@ -74,7 +74,7 @@ def test_the_newest_key_signs_after_an_import_and_a_loose_folder_is_tightened(ap
     assert result.exit_code == 0 and "Imported 1 key" in result.output and "2 published" in result.output
     assert mode(target) == 0o700
     listing = site.invoke(args=["lms", "keys", "list"]).output.splitlines()
-    assert len(listing) == 2 and listing[-1].endswith("(signing)")
+    assert len(listing) == 3 and listing[0].startswith("default (") and listing[-1].endswith("(signing)")
 
 
 def test_an_export_needs_keys_and_a_new_file(app, runner, tmp_path):

@@ -92,6 +92,11 @@ def test_two_servers_making_the_first_key_at_once_register_one(synced, make_app,
     """A fresh install whose two servers sign at the same moment: one key is registered, the other
     server's key file is deleted and that server refuses to sign."""
     from lms.certificates.signing import SigningKeyUnavailable, published, signing_key
+    from lms.schools.services import default_school
+
+    with synced.app_context():
+        default_school()
+        db.session.commit()
 
     apps = [synced, make_app(LMS_KEYS_DIR=str(tmp_path / "keys_b"))]
     barrier, outcomes = threading.Barrier(2), []
@@ -100,7 +105,7 @@ def test_two_servers_making_the_first_key_at_once_register_one(synced, make_app,
         with app.app_context():
             barrier.wait()
             try:
-                outcomes.append(signing_key().kid)
+                outcomes.append(signing_key(default_school()).kid)
                 db.session.commit()
             except SigningKeyUnavailable as error:
                 db.session.rollback()
@@ -112,7 +117,7 @@ def test_two_servers_making_the_first_key_at_once_register_one(synced, make_app,
     for thread in threads:
         thread.join()
     with synced.app_context():
-        [registered] = [key.kid for key in published()]
+        [registered] = [key.kid for key in published(default_school())]
     files = [path for app in apps for path in Path(app.config["LMS_KEYS_DIR"]).glob("*.pem")]
     assert [path.name.split("-", 1)[1] for path in files] == [registered + ".pem"]
     assert registered in outcomes and len(outcomes) == 2

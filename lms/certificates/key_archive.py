@@ -1,12 +1,14 @@
 """The signing keys travel apart from the database backups, into the secrets backups: ``flask lms keys
-export`` writes every key file into one tar archive, ``keys import`` checks an archive whole and then
-adds the keys the folder lacks, with the folder's mode 0700 and each file's 0600."""
+export`` writes a school's key files into one tar archive (``--all``: every school's, each under
+``keys/schools/<slug>/`` but the LMS_SCHOOL school's, as in the keys folder), ``keys import`` checks an
+archive whole and then adds the keys the folders lack, with each folder's mode 0700 and each file's 0600."""
 from __future__ import annotations
 
 import io
 import os
 import re
 import tarfile
+from contextlib import ExitStack
 from typing import BinaryIO
 
 from cryptography.exceptions import UnsupportedAlgorithm
@@ -15,7 +17,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from .keys import KeyStore, thumbprint
 
-MEMBER = re.compile(r"keys/(?P<created>\d{8}T\d{12}Z)-(?P<kid>[A-Za-z0-9_-]{43})\.pem")
+MEMBER = re.compile(r"keys/(?:schools/(?P<school>[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)/)?"
+                    r"(?P<created>\d{8}T\d{12}Z)-(?P<kid>[A-Za-z0-9_-]{43})\.pem")
+FOLDERS = re.compile(r"keys(?:/schools(?:/[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)?)?")
 MAX_KEY_BYTES = 16 * 1024  # an RSA 3072 PEM is about 2.5 kB
 
 
@@ -24,29 +28,42 @@ class KeyArchiveError(Exception):
 
 
 def export_keys(store: KeyStore, out: BinaryIO) -> int:
-    """Write every key file into a tar archive on ``out``; returns how many."""
-    if not list(store.folder.glob("*.pem")):
-        raise KeyArchiveError(f"No key yet in {store.folder}; nothing to export (one is made when the first "
+    """Write every key file of one school into a tar archive on ``out``; returns how many."""
+    return export_schools({"": store}, out)
+
+
+def export_schools(stores: dict[str, KeyStore], out: BinaryIO) -> int:
+    """Write the key files of several schools into one tar archive on ``out`` (by slug; "" for the LMS_SCHOOL
+    school, whose keys go under ``keys/``, another's under ``keys/schools/<slug>/``); returns how many."""
+    if not any(list(store.folder.glob("*.pem")) for store in stores.values()):
+        folders = ", ".join(str(store.folder) for store in stores.values())
+        raise KeyArchiveError(f"No key yet in {folders}; nothing to export (one is made when the first "
                               "credential is signed).")
-    with store.lock():
-        paths = sorted(store.folder.glob("*.pem"))
+    count = 0
+    with ExitStack() as locks:
+        for store in stores.values():
+            if store.folder.is_dir():
+                locks.enter_context(store.lock())
         with tarfile.open(fileobj=out, mode="w|", format=tarfile.PAX_FORMAT) as archive:
-            for path in paths:
-                data = path.read_bytes()
-                info = tarfile.TarInfo(f"keys/{path.name}")
-                info.size, info.mode, info.mtime = len(data), 0o600, int(path.stat().st_mtime)
-                archive.addfile(info, io.BytesIO(data))
-    return len(paths)
+            for slug, store in sorted(stores.items()):
+                for path in sorted(store.folder.glob("*.pem")):
+                    data = path.read_bytes()
+                    info = tarfile.TarInfo(f"keys/schools/{slug}/{path.name}" if slug else f"keys/{path.name}")
+                    info.size, info.mode, info.mtime = len(data), 0o600, int(path.stat().st_mtime)
+                    archive.addfile(info, io.BytesIO(data))
+                    count += 1
+    return count
 
 
 def read_archive(source: BinaryIO, shown: str) -> dict[str, bytes]:
     """Every key of an archive made by :func:`export_keys`, each checked: a file name of the store's form
-    whose key id is the thumbprint of the RSA private key it holds. Anything else refuses the whole archive."""
+    whose key id is the thumbprint of the RSA private key it holds. Anything else refuses the whole archive.
+    Keys are named by file name (``schools/<slug>/<file>`` for a key of a school other than LMS_SCHOOL's)."""
     found: dict[str, bytes] = {}
     try:
         with tarfile.open(fileobj=source, mode="r|") as archive:
             for member in archive:
-                if member.isdir() and member.name.rstrip("/") == "keys":
+                if member.isdir() and FOLDERS.fullmatch(member.name.rstrip("/")):
                     continue
                 match = MEMBER.fullmatch(member.name)
                 if not (member.isfile() and match and member.size <= MAX_KEY_BYTES):
@@ -72,6 +89,19 @@ def _check_key(data: bytes, kid: str, name: str, shown: str) -> None:
         raise KeyArchiveError(f"{shown}: {name} is not an unencrypted RSA private key; nothing was imported.")
     if thumbprint(key.public_key()) != kid:
         raise KeyArchiveError(f"{shown}: {name} is named for another key than the one it holds; nothing was imported.")
+
+
+def by_school(keys: dict[str, bytes]) -> dict[str, dict[str, bytes]]:
+    """The keys of an archive by school slug ("" for the LMS_SCHOOL school's), each by its file name."""
+    grouped: dict[str, dict[str, bytes]] = {}
+    for name, data in keys.items():
+        slug, _, file = name.removeprefix("schools/").rpartition("/") if name.startswith("schools/") else ("", "", name)
+        grouped.setdefault(slug, {})[file] = data
+    return grouped
+
+
+def key_id(name: str) -> str:
+    return name.rsplit("/", 1)[-1].split("-", 1)[1].removesuffix(".pem")
 
 
 def import_keys(store: KeyStore, keys: dict[str, bytes]) -> tuple[int, int]:

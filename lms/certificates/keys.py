@@ -1,6 +1,7 @@
-"""Signing keys live in files outside the database (a database dump never leaks them) and rotate by
-adding a newer key: older public keys stay published, so every credential already issued keeps
-verifying. Which key signs is decided by the database (see ``signing.py``), the same on every server."""
+"""Signing keys live in files outside the database (a database dump never leaks them), one folder per
+school (each school signs with its own keys), and rotate by adding a newer key: older public keys stay
+published, so every credential already issued keeps verifying. Which key signs is decided by the
+database (see ``signing.py``), the same on every server."""
 from __future__ import annotations
 
 import base64
@@ -16,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import current_app
 
 from ..db import utcnow
+from ..schools.models import School
 
 KEY_SIZE = 3072  # RS256 with a key that stays strong for the life of a certificate
 _loaded: dict[Path, tuple[float, "SigningKey"]] = {}
@@ -72,7 +74,9 @@ class KeyStore:
 
     def lock(self):
         """Held while keys are made, exported or imported, so no process sees half a key file."""
-        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        missing = [folder for folder in (self.folder, *self.folder.parents) if not folder.exists()]
+        for folder in reversed(missing):  # a school's folder and the ``schools/`` above it: private too
+            folder.mkdir(mode=0o700, exist_ok=True)
         return _FileLock(self.folder / ".lock")
 
     def create(self) -> SigningKey:
@@ -115,6 +119,13 @@ class _FileLock:
         self.handle.close()
 
 
-def key_store() -> KeyStore:
-    """The app's keys: ``LMS_KEYS_DIR``, or ``keys/`` in the instance folder."""
-    return KeyStore(current_app.config.get("LMS_KEYS_DIR") or Path(current_app.instance_path) / "keys")
+def keys_root() -> Path:
+    """``LMS_KEYS_DIR``, or ``keys/`` in the instance folder."""
+    return Path(current_app.config.get("LMS_KEYS_DIR") or Path(current_app.instance_path) / "keys")
+
+
+def key_store(school: School) -> KeyStore:
+    """A school's keys: the ``LMS_SCHOOL`` school's in the keys folder itself (where every key was before
+    schools had their own), any other's in ``schools/<slug>/`` under it."""
+    root = keys_root()
+    return KeyStore(root if school.slug == current_app.config["LMS_SCHOOL"] else root / "schools" / school.slug)

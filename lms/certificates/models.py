@@ -66,6 +66,7 @@ class Certificate(db.Model):
     school_name: Mapped[str] = mapped_column(String(200))
     signatory: Mapped[str] = mapped_column(String(200))
     signatory_title: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    accent: Mapped[str] = mapped_column(String(7), default="", server_default="")  # "#rrggbb" as issued; "" = default
     # The interface language the certificate was issued in (the learner's): its PDF and badge speak it.
     language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     logo_id: Mapped[int | None] = mapped_column(ForeignKey("school_logos.id", ondelete="SET NULL"))  # as issued
@@ -123,18 +124,19 @@ class ReissueRequest(db.Model):
 
 
 class PublishedKey(db.Model):
-    """The public half of a signing key, registered so that every server publishes the same key set;
-    the private halves stay in each server's keys folder. The highest ``serial`` signs."""
+    """The public half of one school's signing key, registered so that every server publishes the same key
+    set; the private halves stay in each server's keys folder. The school's highest ``serial`` signs."""
     __tablename__ = "signing_keys"
-    # serial is unique so that two servers making the first key at once cannot both register it.
-    __table_args__ = (CheckConstraint("serial >= 1", name="serial"),)
+    # serial is unique per school so that two servers making a school's first key at once cannot both register it.
+    __table_args__ = (CheckConstraint("serial >= 1", name="serial"), UniqueConstraint("school_id", "serial"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    serial: Mapped[int] = mapped_column(unique=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)  # the issuer whose key it is
+    serial: Mapped[int] = mapped_column()
     kid: Mapped[str] = mapped_column(String(64), unique=True)  # the RFC 7638 thumbprint
     jwk: Mapped[str] = mapped_column(Text)  # the public JWK as JSON (kty, n, e, alg, use)
     created: Mapped[str] = mapped_column(String(32))  # the key file's stamp, e.g. 20261206T045000123456Z
     registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:
-        return f"<PublishedKey {self.serial} {self.kid}>"
+        return f"<PublishedKey school={self.school_id} {self.serial} {self.kid}>"

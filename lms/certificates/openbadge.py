@@ -13,6 +13,8 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from ..extensions import db
 from ..i18n import DEFAULT_LANGUAGE, _, force_locale
 from ..schools.models import School
+from ..schools.services import acting_for
+from ..schools.settings import branding
 from ..web import public_url
 from .formatting import hours_of_study, long_date
 from .keys import SigningKey, b64url
@@ -30,25 +32,51 @@ class Links:
     issuer: str
     achievement: str
     status_list: str
+    school: str  # the school's site
 
 
 def links_for(certificate: Certificate) -> Links:
+    """Every address the credential names, on its school's own host (whichever site asks)."""
     school = db.session.get(School, certificate.school_id)
     page = "catalog.course" if certificate.kind == "course" else "catalog.programme"
-    return Links(credential=public_url("verification.verify", credential_id=certificate.credential_id),
-                 issuer=public_url("verification.issuer", slug=school.slug),
-                 achievement=public_url(page, slug=certificate.achievement_slug),
-                 status_list=public_url("verification.status_list", slug=school.slug))
+    with acting_for(school):
+        return Links(credential=public_url("verification.verify", credential_id=certificate.credential_id),
+                     issuer=public_url("verification.issuer", slug=school.slug),
+                     achievement=public_url(page, slug=certificate.achievement_slug),
+                     status_list=public_url("verification.status_list", slug=school.slug),
+                     school=public_url("catalog.home"))
 
 
 def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _logo_image(logo_id: int | None) -> dict | None:
+    """An OB 3.0 Image of a school logo (its address never changes: a new logo is a new address)."""
+    return {"id": public_url("school.logo", logo_id=logo_id), "type": "Image"} if logo_id else None
+
+
 def issuer_profile(school: School) -> dict:
-    """The issuer's public Profile, served at the URL every credential names as its issuer."""
-    return {"@context": [VC_CONTEXT, OB_CONTEXT], "id": public_url("verification.issuer", slug=school.slug),
-            "type": ["Profile"], "name": school.name, "url": public_url("catalog.home")}
+    """The school's public Profile, served at the URL every credential of the school names as its issuer:
+    its name, its own site (the school's first host), its contact e-mail and its logo, as they are now."""
+    with acting_for(school):
+        settings = branding(school)
+        profile = {"@context": [VC_CONTEXT, OB_CONTEXT], "id": public_url("verification.issuer", slug=school.slug),
+                   "type": ["Profile"], "name": settings.name, "url": public_url("catalog.home")}
+        if settings.contact_email:
+            profile["email"] = settings.contact_email
+        if image := _logo_image(settings.logo_id):
+            profile["image"] = image
+    return profile
+
+
+def issuer_of(certificate: Certificate, links: Links) -> dict:
+    """The issuer as the credential names it: the school's profile address, and its name and logo as they
+    were when the certificate was issued (a reissue takes the current ones)."""
+    issuer = {"id": links.issuer, "type": ["Profile"], "name": certificate.school_name, "url": links.school}
+    if image := _logo_image(certificate.logo_id):
+        issuer["image"] = image
+    return issuer
 
 
 def credential(certificate: Certificate, links: Links) -> dict:
@@ -80,7 +108,7 @@ def credential(certificate: Certificate, links: Links) -> dict:
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": links.credential,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": links.issuer, "type": ["Profile"], "name": certificate.school_name},
+        "issuer": issuer_of(certificate, links),
         "validFrom": iso(certificate.issued_at),
         "awardedDate": iso(certificate.completed_at),
         "name": name,
@@ -117,13 +145,15 @@ def sign(claims: dict, key: SigningKey, kid: str) -> str:
 
 
 def key_url(school: School, key: SigningKey | PublishedKey) -> str:
-    """The JWT ``kid``: a URL that dereferences to the public key (JWK), as OB 3.0 asks."""
-    return public_url("verification.issuer_key", slug=school.slug, kid=key.kid)
+    """The JWT ``kid``: a URL under the school's issuer that dereferences to the public key (JWK), as OB 3.0 asks."""
+    with acting_for(school):
+        return public_url("verification.issuer_key", slug=school.slug, kid=key.kid)
 
 
 def signed_credential(certificate: Certificate) -> str:
+    """The credential signed with its school's current key."""
     school = db.session.get(School, certificate.school_id)
-    key = signing_key()
+    key = signing_key(school)
     claims = jwt_claims(credential(certificate, links_for(certificate)), certificate.issued_at)
     return sign(claims, key, key_url(school, key))
 
@@ -147,5 +177,5 @@ def status_list_credential(school: School, revoked: list[int], now: datetime) ->
         "credentialSubject": {"id": url + "#list", "type": "BitstringStatusList", "statusPurpose": "revocation",
                               "encodedList": encoded_list(revoked)},
     }
-    key = signing_key()
+    key = signing_key(school)
     return sign(jwt_claims(document, now), key, key_url(school, key))

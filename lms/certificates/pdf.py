@@ -15,15 +15,27 @@ from .models import Certificate
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FAMILY = "DejaVuSans"
-INK, MUTED, BRAND = (28, 36, 48), (79, 91, 107), (31, 79, 184)
+INK, MUTED, BRAND = (28, 36, 48), (79, 91, 107), (31, 79, 184)  # BRAND: when the school chose no accent
 WIDTH, HEIGHT = 297, 210  # A4 landscape, millimetres
 TEXT_WIDTH = 245
 QR_SIZE = 34
 
 
+def accent_of(certificate: Certificate) -> tuple[int, int, int]:
+    """The school's accent colour as issued (checked for contrast on white when it was set), else the default."""
+    accent = certificate.accent or ""
+    if len(accent) == 7 and accent.startswith("#"):
+        try:
+            return tuple(int(accent[i:i + 2], 16) for i in (1, 3, 5))
+        except ValueError:
+            pass
+    return BRAND
+
+
 class CertificatePDF(FPDF):
-    def __init__(self):
+    def __init__(self, brand: tuple[int, int, int] = BRAND):
         super().__init__(orientation="L", unit="mm", format="A4")
+        self.brand = brand
         self.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
         self.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
         self.set_auto_page_break(False)
@@ -46,7 +58,7 @@ class CertificatePDF(FPDF):
         return self.get_y()
 
     def frame(self) -> None:
-        self.set_draw_color(*BRAND)
+        self.set_draw_color(*self.brand)
         self.set_line_width(1.2)
         self.rect(8, 8, WIDTH - 16, HEIGHT - 16)
         self.set_line_width(0.3)
@@ -81,7 +93,8 @@ def render_pdf(certificate: Certificate, verify_url: str, logo: str | BytesIO | 
 
 
 def _render(certificate: Certificate, verify_url: str, logo, language: str) -> bytes:
-    pdf = CertificatePDF()
+    brand = accent_of(certificate)
+    pdf = CertificatePDF(brand)
     pdf.set_creation_date(certificate.issued_at)
     pdf.set_title(_("Certificate of completion: %(title)s", title=certificate.title))
     pdf.set_author(certificate.school_name)
@@ -95,8 +108,8 @@ def _render(certificate: Certificate, verify_url: str, logo, language: str) -> b
     if logo:
         pdf.image(logo, x="C", y=19, h=16)
         y += 14
-    pdf.centred(y, certificate.school_name, 14, "B", BRAND)
-    pdf.set_draw_color(*BRAND)
+    pdf.centred(y, certificate.school_name, 14, "B", brand)
+    pdf.set_draw_color(*brand)
     pdf.set_line_width(0.6)
     pdf.line(WIDTH / 2 - 15, y + 9, WIDTH / 2 + 15, y + 9)
     pdf.centred(y + 15, _("Certificate of Completion"), 30, "B")
@@ -108,7 +121,7 @@ def _render(certificate: Certificate, verify_url: str, logo, language: str) -> b
     completed = _("has successfully completed the course") if certificate.kind == "course" \
         else _("has successfully completed the programme")
     pdf.centred(below + 6, completed, 12, colour=MUTED)
-    below = pdf.centred(below + 16, certificate.title, 20, "B", BRAND, min_size=13, max_lines=2)
+    below = pdf.centred(below + 16, certificate.title, 20, "B", brand, min_size=13, max_lines=2)
     facts = "  ·  ".join((hours_of_study(certificate.hours, language),
                           _("completed on %(date)s", date=long_date(certificate.completed_at, language))))
     pdf.centred(below + 6, facts, 12)

@@ -88,11 +88,12 @@ def issuer(slug: str):
 
 @bp.get("/issuers/<slug>/jwks.json")
 def jwks(slug: str):
-    """Every signing key ever used, newest last, so credentials signed before a rotation still verify."""
+    """Every key the school ever signed with, newest last, so credentials signed before a rotation still
+    verify; only this school's, so another school's credential does not verify against them."""
     school = _issuer_or_404(slug)
-    if register(key_store().keys()):
+    if register(school, key_store(school).keys()):
         db.session.commit()  # a key found in this server's folder, published for every server
-    keys = [public_jwk(key) | {"kid": key_url(school, key)} for key in published()]
+    keys = [public_jwk(key) | {"kid": key_url(school, key)} for key in published(school)]
     return _public(jsonify({"keys": keys}))
 
 
@@ -100,7 +101,7 @@ def jwks(slug: str):
 def issuer_key(slug: str, kid: str):
     """One public key as a JWK: what a credential's ``kid`` header points at."""
     school = _issuer_or_404(slug)
-    key = db.session.scalars(db.select(PublishedKey).filter_by(kid=kid)).first()
+    key = db.session.scalars(db.select(PublishedKey).filter_by(kid=kid, school_id=school.id)).first()
     if key is None:
         abort(404)
     return _public(jsonify(public_jwk(key) | {"kid": key_url(school, key)}), max_age=86400)

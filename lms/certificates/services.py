@@ -113,10 +113,11 @@ def _issue(values: dict, conflict: str) -> Certificate | None:
 
 
 def _school_snapshot(school: School) -> dict:
-    """The school's current name, signatory and logo, which the certificate keeps as they were at issue."""
+    """The school's current name, signatory, logo and accent colour, which the certificate keeps as they were
+    at issue."""
     settings = branding(school)
     return {"school_name": settings.name, "signatory": settings.signatory, "signatory_title": settings.signatory_title,
-            "logo_id": settings.logo_id}
+            "logo_id": settings.logo_id, "accent": settings.accent}
 
 
 def _common(user: User, school: School, completed_at: datetime, language: str) -> dict:

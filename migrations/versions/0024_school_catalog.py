@@ -1,13 +1,13 @@
 """school catalog: the shared courses a school offers besides its programmes' and its own ("[]": every one)
 
 Revision ID: 0024
-Revises: 0021
+Revises: 0023
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0024"
-down_revision = "0021"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 

@@ -98,14 +98,19 @@ def test_certificate_pages_have_no_serious_violations(live_server, context, sync
     from lms.certificates.models import Certificate
     from lms.extensions import db
     from lms.progress import services as progress
+    from lms.schools.logos import store_logo
     from lms.schools.services import current_school
+
+    from ..school_support import tiny_png
 
     learner_id = make_user()
     make_user(email="admin@example.com", name="Site Admin", role="admin")
     with synced.app_context():  # a finished course, so there is a certificate to show
         user = db.session.get(User, learner_id)
         lessons = db.session.execute(db.select(Lesson).order_by(Lesson.position)).scalars().all()
-        enrolment = progress.enrol(user, lessons[0].course, current_school())
+        school = current_school()  # a logo, which the certificate keeps and its verification page shows
+        school.logo_id = store_logo(tiny_png(64), 100_000).id
+        enrolment = progress.enrol(user, lessons[0].course, school)
         for lesson in lessons:
             progress.complete_lesson(user, lesson, enrolment)
         user.name = "Ada Lovelace"  # renamed since: the page offers the reissue, the admin queue lists it
