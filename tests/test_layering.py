@@ -31,6 +31,7 @@ LAYERS: list[set[str]] = [
     {"cohorts"},
     {"admissions"},
     {"privacy"},
+    {"notifications"},
     {"help"},
 ]
 LAYER_OF = {name: index for index, layer in enumerate(LAYERS) for name in layer}
