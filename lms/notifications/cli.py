@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -18,6 +19,7 @@ def _moment(text: str | None) -> datetime | None:
 
 
 @click.command("reminders")
+@with_appcontext
 @click.option("--now", "now_text", metavar="ISO", help="Act as if it were this UTC moment (tests, catching up).")
 def reminders_command(now_text: str | None) -> None:
     """Send the deadline reminders that are due and any notification left unsent, each once."""
