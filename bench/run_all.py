@@ -26,6 +26,8 @@ RUNS = [
     ["cohort.py", "--database", POSTGRES],
     ["search.py"],
     ["search.py", "--database", POSTGRES],
+    ["reminders.py"],
+    ["reminders.py", "--database", POSTGRES],
 ]
 
 if __name__ == "__main__":

@@ -1,13 +1,29 @@
 """The mails, each in the learner's language (their saved one, else the school's), naming what is due, when
-(in the language's format, in UTC) and where, with a link on the school's own host."""
+(in the language's format, in UTC) and where, with a link on the school's own host.
+
+A run mails thousands of learners about a few deadlines, so the text is built once per deadline, kind and
+language (``Letter``), and only the greeting is per learner."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from ..accounts.models import User
 from ..certificates.models import Certificate
 from ..cohorts.models import CohortDeadline
-from ..i18n import _, date_time, force_locale, school_language, user_language
+from ..i18n import _, date_time, force_locale
 from ..schools.settings import site_branding
 from ..web import public_url
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A mail's subject and text; ``greeting`` holds ``%(name)s``, filled in per learner."""
+    subject: str
+    greeting: str
+    text: str
+
+    def body(self, user: User) -> str:
+        return self.greeting % {"name": user.name} + "\n\n" + self.text
 
 
 def _what(deadline: CohortDeadline) -> tuple[str, str]:
@@ -24,9 +40,9 @@ def _opt_out() -> str:
              "about deadlines” on your profile: %(url)s", url=public_url("accounts.profile"))
 
 
-def deadline_mail(user: User, kind: str, deadline: CohortDeadline) -> tuple[str, str]:
-    """Subject and body of a deadline reminder; call inside ``acting_for`` the school."""
-    with force_locale(user_language(user) or school_language()):
+def deadline_letter(kind: str, deadline: CohortDeadline, language: str) -> Letter:
+    """A deadline reminder; call inside ``acting_for`` the deadline's school. The opt-out line comes last."""
+    with force_locale(language):
         what, link = _what(deadline)
         due, cohort = date_time(deadline.due_at), deadline.cohort.name
         if kind == "deadline_missed":
@@ -37,17 +53,14 @@ def deadline_mail(user: User, kind: str, deadline: CohortDeadline) -> tuple[str,
             subject = (_("Due in 7 days: %(course)s", course=deadline.course.title) if kind == "deadline_7d"
                        else _("Due tomorrow: %(course)s", course=deadline.course.title))
             lead = _("In your cohort “%(cohort)s”, %(what)s is due by %(due)s.", what=what, cohort=cohort, due=due)
-        body = (_("Hello %(name)s,", name=user.name) + "\n\n" + lead + f"\n{link}\n\n"
-                + site_branding().name + "\n\n-- \n" + _opt_out() + "\n")
-    return subject, body
+        return Letter(subject, _("Hello %(name)s,"),
+                      lead + f"\n{link}\n\n" + site_branding().name + "\n\n-- \n" + _opt_out() + "\n")
 
 
-def certificate_mail(user: User, certificate: Certificate) -> tuple[str, str]:
-    """Subject and body of the mail telling a learner their certificate is issued."""
-    with force_locale(user_language(user) or school_language()):
-        subject = _("Your certificate: %(title)s", title=certificate.title)
-        body = (_("Hello %(name)s,", name=user.name) + "\n\n"
-                + _("Congratulations: your certificate for “%(title)s” is issued. Download it or share it from "
-                    "your certificates page:", title=certificate.title)
-                + "\n" + public_url("certificates.mine") + "\n\n" + site_branding().name + "\n")
-    return subject, body
+def certificate_letter(certificate: Certificate, language: str) -> Letter:
+    """The mail telling a learner their certificate is issued."""
+    with force_locale(language):
+        return Letter(_("Your certificate: %(title)s", title=certificate.title), _("Hello %(name)s,"),
+                      _("Congratulations: your certificate for “%(title)s” is issued. Download it or share it from "
+                        "your certificates page:", title=certificate.title)
+                      + "\n" + public_url("certificates.mine") + "\n\n" + site_branding().name + "\n")

@@ -13,6 +13,7 @@ from ..certificates.models import Certificate
 from ..cohorts.models import CohortDeadline
 from ..db import utcnow
 from ..extensions import db
+from ..i18n import school_language, user_language
 from ..mail import send_mail_now
 from ..schools.models import School
 from ..schools.services import acting_for
@@ -47,19 +48,25 @@ def send_batch(ids: list[int], now: datetime | None = None) -> int:
     users = {u.id: u for u in db.session.execute(select(User).where(User.id.in_({r.user_id for r in rows}))).scalars()}
     deadlines, certificates = _subjects(rows)
     failures: dict[int, str] = {}
+    letters: dict[tuple, messages.Letter] = {}
     sent = 0
     for school_id in sorted({row.school_id for row in rows}):
         with acting_for(db.session.get(School, school_id)):
+            default = school_language()
             for row in (r for r in rows if r.school_id == school_id):
                 user = users[row.user_id]
                 subject = certificates.get(row.subject_id) if row.kind == "certificate_issued" else \
                     deadlines.get(row.subject_id)
                 if subject is None:  # deleted since: nothing left to tell
                     continue
+                language = user_language(user) or default
                 try:
-                    title, body = messages.certificate_mail(user, subject) if row.kind == "certificate_issued" \
-                        else messages.deadline_mail(user, row.kind, subject)
-                    send_mail_now(user.email, title, body)
+                    letter = letters.get((row.kind, row.subject_id, language))
+                    if letter is None:
+                        letter = letters[row.kind, row.subject_id, language] = (
+                            messages.certificate_letter(subject, language) if row.kind == "certificate_issued"
+                            else messages.deadline_letter(row.kind, subject, language))
+                    send_mail_now(user.email, letter.subject, letter.body(user))
                     sent += 1
                 except Exception as error:  # noqa: BLE001  (recorded, and sent again by the next run)
                     log.exception("notification %s to user %s was not sent", row.id, row.user_id)
