@@ -232,3 +232,58 @@ def test_with_redis_the_mails_wait_on_the_queue_for_a_worker(synced, runner):
     finally:
         queue.empty()
         queue.delete(delete_jobs=True)
+
+
+def test_a_batch_sent_twice_mails_once(synced):
+    """RQ may run a job again (a worker lost mid-job): rows already marked sent are not mailed again."""
+    from lms.notifications.sending import send_batch
+    from lms.notifications.services import claim_reminders
+
+    app = synced
+    made = make_cohort(app, learners=2)
+    with app.app_context():
+        ids = claim_reminders(made["school"], NOW)
+        db.session.commit()
+        assert send_batch(ids, NOW) == 2
+        assert send_batch(ids, NOW) == 0
+    assert len(outbox(app)) == 2
+
+
+def test_a_bad_moment_is_refused_with_a_message(synced, runner):
+    result = runner.invoke(args=["lms", "reminders", "--now", "next tuesday"])
+    assert result.exit_code == 2 and "give an ISO date-time" in result.output
+
+
+def test_the_documented_worker_command_sends_the_queued_mails(synced, runner, database_url, content_dir, tmp_path):
+    """``rq worker -u $LMS_REDIS_URL <queue>`` in its own process builds the app from the environment."""
+    import os
+    import subprocess
+    import sys
+    import uuid
+    from pathlib import Path
+
+    from redis import Redis
+    from rq import Queue
+
+    app = synced
+    make_cohort(app, learners=2)
+    name, url = f"conductor-test-{uuid.uuid4().hex}", "redis://127.0.0.1:6379/0"
+    app.config.update(LMS_REDIS_URL=url, LMS_RQ_QUEUE=name)
+    queue = Queue(name, connection=Redis.from_url(url))
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root), "LMS_DATABASE_URL": database_url, "LMS_ENV": "development",
+           "LMS_SECRET_KEY": "worker-test", "LMS_BASE_URL": BASE, "LMS_MAIL_BACKEND": "log",
+           "LMS_CONTENT_DIR": str(content_dir), "LMS_KEYS_DIR": str(tmp_path / "keys"), "LMS_REDIS_URL": url}
+    try:
+        run(runner, NOW)
+        assert queue.count == 1
+        worker = subprocess.run([str(Path(sys.executable).parent / "rq"), "worker", "--burst", "-u", url, name],
+                                cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert worker.returncode == 0, worker.stderr[-2000:]
+        assert "mail to learner0@example.com: Due in 7 days: Intro Course" in worker.stderr
+        with app.app_context():
+            assert db.session.execute(db.select(db.func.count()).select_from(Notification)
+                                      .where(Notification.sent_at.is_not(None))).scalar() == 2
+    finally:
+        queue.empty()
+        queue.delete(delete_jobs=True)
