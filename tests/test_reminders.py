@@ -99,6 +99,15 @@ def test_a_learner_who_is_done_is_not_reminded(synced, runner):
     run(runner, NOW)
     assert sorted(message["To"] for message in outbox(app)) == ["course1@example.com", "quiz1@example.com",
                                                                 "quiz2@example.com"]
+    with app.app_context():  # the same condition, for one learner (the progress page's question)
+        from lms.accounts.models import User
+        from lms.cohorts.models import CohortDeadline
+        from lms.notifications.deadlines import is_done
+        done = {(made["deadline"], user): is_done(db.session.get(CohortDeadline, made["deadline"]),
+                                                  db.session.get(User, user))
+                for made in (course, quiz) for user in made["users"]}
+    assert [done[course["deadline"], user] for user in course["users"]] == [True, False]
+    assert [done[quiz["deadline"], user] for user in quiz["users"]] == [True, False, False]
     quiz_mail = next(m for m in outbox(app) if m["To"] == "quiz1@example.com").get_content()
     assert "“Checkpoint”" in quiz_mail and f"{BASE}/courses/intro-course/quiz/quiz-check" in quiz_mail
 
