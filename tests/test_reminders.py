@@ -296,3 +296,38 @@ def test_the_documented_worker_command_sends_the_queued_mails(synced, runner, da
     finally:
         queue.empty()
         queue.delete(delete_jobs=True)
+
+
+def test_with_redis_a_certificate_mail_is_queued_when_its_transaction_commits(synced, runner):
+    import uuid
+
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    from lms.accounts import services as accounts
+    from lms.catalog.models import Course
+    from lms.certificates.services import issue_course_certificate
+
+    from .conftest import PASSWORD
+    app = synced
+    name = f"conductor-test-{uuid.uuid4().hex}"
+    app.config.update(LMS_REDIS_URL="redis://127.0.0.1:6379/0", LMS_RQ_QUEUE=name)
+    queue = Queue(name, connection=Redis.from_url("redis://127.0.0.1:6379/0"))
+    try:
+        with app.app_context():
+            user = accounts.create_user("grace@example.com", "Grace Hopper", PASSWORD)
+            course = db.session.execute(db.select(Course).filter_by(slug="intro-course")).scalar_one()
+            enrolment = Enrolment(school_id=user.school_id, user_id=user.id, course_id=course.id, completed_at=NOW)
+            db.session.add(enrolment)
+            db.session.flush()
+            issue_course_certificate(user, enrolment)
+            assert queue.count == 0  # not before the certificate is committed
+            db.session.commit()
+        assert queue.count == 1
+        run(runner, NOW)  # the row is still unsent, so the run queues it too: the job that comes second sends nothing
+        with app.app_context():
+            SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        assert subjects(app) == ["Your certificate: Intro Course"]
+    finally:
+        queue.empty()
+        queue.delete(delete_jobs=True)

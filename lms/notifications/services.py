@@ -44,12 +44,14 @@ def claim_unsent(school_id: int, now: datetime) -> list[int]:
     return list(db.session.execute(statement).scalars())
 
 
-def record_event(school_id: int, user_id: int, kind: str, subject_id: int) -> None:
-    """An event's mail (a certificate issued), once per learner and subject; the next run (or the queue) sends it."""
+def record_event(school_id: int, user_id: int, kind: str, subject_id: int) -> int | None:
+    """An event's mail (a certificate issued), once per learner and subject: its id, None when already owed.
+    The queue (after commit) or the next run sends it."""
     insert = pg_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(insert(Notification).values(
+    return db.session.execute(insert(Notification).values(
         school_id=school_id, user_id=user_id, kind=kind, subject_id=subject_id, created_at=utcnow(), attempts=0,
-        error="").on_conflict_do_nothing(index_elements=["user_id", "kind", "subject_id"]))
+        error="").on_conflict_do_nothing(index_elements=["user_id", "kind", "subject_id"])
+        .returning(Notification.id)).scalar_one_or_none()
 
 
 def take_for_sending(ids: list[int], now: datetime) -> list[int]:
