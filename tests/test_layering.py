@@ -30,8 +30,8 @@ LAYERS: list[set[str]] = [
     {"admin"},
     {"cohorts"},
     {"admissions"},
-    {"privacy"},
     {"notifications"},
+    {"privacy"},
     {"help"},
 ]
 LAYER_OF = {name: index for index, layer in enumerate(LAYERS) for name in layer}

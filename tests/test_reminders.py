@@ -204,7 +204,7 @@ def test_a_certificate_issued_is_mailed_once_even_with_reminders_off(synced, run
 def test_links_name_the_host_of_the_learners_school(synced, runner):
     app = synced
     from lms.schools import services as schools
-    with app.test_request_context("/"):
+    with app.test_request_context("/", base_url=BASE):
         schools.create_school("ecole-b", "École B", ["b.example.org"])
         db.session.commit()
     make_cohort(app, prefix="a")
@@ -331,3 +331,23 @@ def test_with_redis_a_certificate_mail_is_queued_when_its_transaction_commits(sy
     finally:
         queue.empty()
         queue.delete(delete_jobs=True)
+
+
+def test_the_persons_notifications_are_in_their_export_and_erased_with_them(synced, runner, make_user):
+    from lms.accounts.models import User
+    from lms.privacy.erasure import erase_account
+    from lms.privacy.export import collect
+    from lms.schools.models import School
+
+    app = synced
+    made = make_cohort(app)
+    admin_id = make_user(email="admin@example.com", name="Carla Admin", role="admin")
+    run(runner, NOW)
+    with app.test_request_context("/", base_url=BASE):
+        user = db.session.get(User, made["users"][0])
+        data = collect(user, db.session.get(School, made["school"]))
+        assert [(row["kind"], row["about_id"]) for row in data["notifications"]] == [("deadline_7d", made["deadline"])]
+        assert data["account"][0]["deadline_reminders"] is True
+        erase_account(user, db.session.get(User, admin_id))
+        db.session.commit()
+        assert db.session.execute(db.select(Notification).filter_by(user_id=user.id)).first() is None
