@@ -28,6 +28,7 @@ RUNS = [
     ["search.py", "--database", POSTGRES],
     ["reminders.py"],
     ["reminders.py", "--database", POSTGRES],
+    ["reminders.py", "--backend", "rq"],
 ]
 
 if __name__ == "__main__":
