@@ -351,3 +351,18 @@ def test_the_persons_notifications_are_in_their_export_and_erased_with_them(sync
         erase_account(user, db.session.get(User, admin_id))
         db.session.commit()
         assert db.session.execute(db.select(Notification).filter_by(user_id=user.id)).first() is None
+
+
+def test_a_learner_who_turns_reminders_off_before_the_worker_sends_gets_none(synced):
+    from lms.accounts.models import User
+    from lms.notifications.sending import send_batch
+    from lms.notifications.services import claim_reminders
+
+    app = synced
+    made = make_cohort(app, learners=2)
+    with app.app_context():
+        ids = claim_reminders(made["school"], NOW)
+        db.session.get(User, made["users"][0]).reminders_off = True
+        db.session.commit()
+        assert send_batch(ids, NOW) == 1
+    assert [m["To"] for m in outbox(app)] == ["learner1@example.com"]

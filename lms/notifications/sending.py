@@ -57,8 +57,8 @@ def send_batch(ids: list[int], now: datetime | None = None) -> int:
                 user = users[row.user_id]
                 subject = certificates.get(row.subject_id) if row.kind == "certificate_issued" else \
                     deadlines.get(row.subject_id)
-                if subject is None:  # deleted since: nothing left to tell
-                    continue
+                if subject is None or not user.active or (row.kind != "certificate_issued" and user.reminders_off):
+                    continue  # deleted, closed or turned off since it was claimed: nothing to tell
                 language = user_language(user) or default
                 try:
                     letter = letters.get((row.kind, row.subject_id, language))
