@@ -30,6 +30,9 @@ RUNS = [
     ["search.py", "--database", POSTGRES],
     ["cohort_progress.py"],
     ["cohort_progress.py", "--database", POSTGRES],
+    ["reminders.py"],
+    ["reminders.py", "--database", POSTGRES],
+    ["reminders.py", "--backend", "rq"],
 ]
 
 if __name__ == "__main__":

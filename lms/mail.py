@@ -28,14 +28,33 @@ _pool: ThreadPoolExecutor | None = None
 _pending: set[Future] = set()
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Queue a mail for its backend; the request goes on without waiting for it."""
-    config = current_app.config
+def _message(to: str, subject: str, body: str) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = config["LMS_MAIL_SENDER"]
+    message["From"] = current_app.config["LMS_MAIL_SENDER"]
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
+    return message
+
+
+def send_mail_now(to: str, subject: str, body: str) -> None:
+    """Send a mail before returning, raising when it could not be sent: for a job that records each failure
+    and sends again later (``lms.notifications``), never for a request."""
+    config = current_app.config
+    message = _message(to, subject, body)
+    backend = config["LMS_MAIL_BACKEND"]
+    if backend == "memory":
+        current_app.extensions["lms"]["outbox"].append(message)
+        return
+    if backend not in BACKENDS:
+        raise RuntimeError(f"unknown LMS_MAIL_BACKEND {backend!r} (use {', '.join(BACKENDS)})")
+    _transmit(backend, message, {key: config[key] for key in SMTP_KEYS}, is_development(config))
+
+
+def send_mail(to: str, subject: str, body: str) -> None:
+    """Queue a mail for its backend; the request goes on without waiting for it."""
+    config = current_app.config
+    message = _message(to, subject, body)
     backend = config["LMS_MAIL_BACKEND"]
     if backend == "memory":
         current_app.extensions["lms"]["outbox"].append(message)
@@ -64,20 +83,24 @@ def _forget(future: Future) -> None:
 def _deliver(backend: str, message: EmailMessage, settings: dict[str, Any], development: bool) -> None:
     """Runs on the mail thread: a failure is logged, since no request is left to answer."""
     try:
-        if backend == "smtp":
-            with smtplib.SMTP(settings["LMS_SMTP_HOST"], settings["LMS_SMTP_PORT"], timeout=10) as smtp:
-                if settings["LMS_SMTP_TLS"]:
-                    smtp.starttls()
-                if settings["LMS_SMTP_USER"]:
-                    smtp.login(settings["LMS_SMTP_USER"], settings["LMS_SMTP_PASSWORD"] or "")
-                smtp.send_message(message)
-        elif development:
-            log.warning("mail to %s: %s\n%s", message["To"], message["Subject"], message.get_content())
-        else:  # its body may hold a reset link, which must never reach a production log
-            log.warning("mail to %s: %s (not sent, and its body is not logged: set LMS_MAIL_BACKEND=smtp)",
-                        message["To"], message["Subject"])
+        _transmit(backend, message, settings, development)
     except Exception:
         log.exception("mail to %s (%s) was not sent", message["To"], message["Subject"])
+
+
+def _transmit(backend: str, message: EmailMessage, settings: dict[str, Any], development: bool) -> None:
+    if backend == "smtp":
+        with smtplib.SMTP(settings["LMS_SMTP_HOST"], settings["LMS_SMTP_PORT"], timeout=10) as smtp:
+            if settings["LMS_SMTP_TLS"]:
+                smtp.starttls()
+            if settings["LMS_SMTP_USER"]:
+                smtp.login(settings["LMS_SMTP_USER"], settings["LMS_SMTP_PASSWORD"] or "")
+            smtp.send_message(message)
+    elif development:
+        log.warning("mail to %s: %s\n%s", message["To"], message["Subject"], message.get_content())
+    else:  # its body may hold a reset link, which must never reach a production log
+        log.warning("mail to %s: %s (not sent, and its body is not logged: set LMS_MAIL_BACKEND=smtp)",
+                    message["To"], message["Subject"])
 
 
 def flush_mail(timeout: float | None = 30) -> None:

@@ -6,6 +6,7 @@ from .authoring.models import SourceFile, SourceRevision
 from .catalog.models import Course, CourseAuthor, Lesson, Module, Programme, ProgrammeCourse, Skill
 from .certificates.models import Certificate
 from .cohorts.models import CalendarFeed, Cohort, CohortDeadline, CohortInstructor, CohortInvitation, CohortMember
+from .notifications.models import Notification
 from .privacy.models import DeletionRequest
 from .progress.models import Enrolment, LessonProgress, ProgrammeEnrolment
 from .quizzes.models import Attempt, AttemptAnswer, AttemptQuestion, QuestionVersion, Quiz
@@ -15,6 +16,6 @@ __all__ = [
     "AdmissionRound", "Application", "Attempt", "AttemptAnswer", "AttemptQuestion", "AuditEntry", "CalendarFeed",
     "Certificate", "Cohort", "CohortDeadline", "CohortInstructor", "CohortInvitation", "CohortMember", "Course",
     "CourseAuthor", "DeletionRequest", "Enrolment",
-    "Lesson", "LessonProgress", "LoginSession", "Module", "Programme", "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion",
+    "Lesson", "LessonProgress", "LoginSession", "Module", "Notification", "Programme", "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion",
     "Quiz", "School", "SchoolHost", "SchoolLogo", "Skill", "SourceFile", "SourceRevision", "User",
 ]

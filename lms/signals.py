@@ -19,6 +19,9 @@ course_completed = _signals.signal("lms.course-completed")
 #: A learner completed a programme, once. Sender: the ``ProgrammeEnrolment``; ``completed_at`` is given.
 programme_completed = _signals.signal("lms.programme-completed")
 
+#: A certificate was issued for the first time (not a reissue), once. Sender: the ``Certificate``.
+certificate_issued = _signals.signal("lms.certificate-issued")
+
 #: A learner's name changed (by the learner, or by an admin). Sender: the ``User``; ``previous`` is the
 #: old name and ``actor`` the account that changed it.
 name_changed = _signals.signal("lms.name-changed")

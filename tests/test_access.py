@@ -195,6 +195,7 @@ ROUTES = [
     ("accounts.change_name", "POST", "/account/profile/name", signed_in(302)),
     ("accounts.change_email", "POST", "/account/profile/email", signed_in(302)),
     ("accounts.change_language", "POST", "/account/profile/language", signed_in(302)),
+    ("accounts.change_reminders", "POST", "/account/profile/reminders", signed_in(302)),
     ("accounts.language", "POST", "/account/language", everyone(302)),  # the footer's switch: anyone may choose
     ("admissions_admin.retention", "POST", "/admin/admissions/retention", signed_in(403, admin=302)),
     ("admissions_admin.accept", "POST", "/admin/admissions/applications/{application_id}/accept", signed_in(403, admin=302)),

@@ -30,6 +30,7 @@ LAYERS: list[set[str]] = [
     {"admin"},
     {"cohorts"},
     {"admissions"},
+    {"notifications"},
     {"privacy"},
     {"help"},
 ]

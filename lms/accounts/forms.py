@@ -70,6 +70,12 @@ class ProfileLanguageForm(FlaskForm):
     submit = SubmitField(_l("Save language"))
 
 
+class RemindersForm(FlaskForm):
+    """Whether the learner gets e-mail reminders about cohort deadlines (on unless turned off)."""
+    reminders = BooleanField(_l("E-mail me reminders about deadlines"))
+    submit = SubmitField(_l("Save reminders"))
+
+
 class LogoutForm(FlaskForm):
     submit = SubmitField(_l("Log out"))
 

@@ -32,6 +32,8 @@ class User(UserMixin, db.Model):
     # A platform administrator creates schools and their first admins (a role above every school's admins);
     # in their own school they are an admin as well.
     platform_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The learner asked for no e-mail about deadlines (lms.notifications); certificates and decisions still go out.
+    reminders_off: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The login session this object was loaded for (not a column): Flask-Login's id names it.
     session_key = None
 

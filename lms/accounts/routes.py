@@ -9,8 +9,8 @@ from ..i18n import LANGUAGE_COOKIE, _, date_time, force_locale, language_without
 from ..web import safe_next, silently, transaction
 from . import messages, services, sessions
 from .forms import (ChangePasswordForm, ConfirmEmailForm, EmailChangeForm, EndSessionsForm, FinishRegistrationForm,
-                    LanguageForm, LoginForm, LogoutForm, NameForm, ProfileLanguageForm, RegisterForm, ResetForm,
-                    ResetRequestForm)
+                    LanguageForm, LoginForm, LogoutForm, NameForm, ProfileLanguageForm, RegisterForm, RemindersForm,
+                    ResetForm, ResetRequestForm)
 
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600  # a year: a visitor's choice of language outlives any session
 
@@ -242,12 +242,14 @@ def welcome(token: str):
 
 
 def _profile(name_form: NameForm | None = None, email_form: EmailChangeForm | None = None,
-             language_form: ProfileLanguageForm | None = None, status: int = 200):
+             language_form: ProfileLanguageForm | None = None, reminders_form: RemindersForm | None = None,
+             status: int = 200):
     from ..certificates.services import outdated_certificates  # a view may import a higher feature
 
     return render_template("accounts/profile.html", name_form=name_form or NameForm(name=current_user.name),
                            email_form=email_form or EmailChangeForm(),
                            language_form=language_form or ProfileLanguageForm(language=current_user.locale or ""),
+                           reminders_form=reminders_form or RemindersForm(formdata=None, reminders=not current_user.reminders_off),
                            outdated=len(outdated_certificates(current_user))), status
 
 
@@ -299,6 +301,20 @@ def change_language():
         flash(_("Your language is saved.") if chosen else
               _("Your language is saved: pages follow your browser's language."), "success")
     return response
+
+
+@bp.post("/profile/reminders")
+@login_required
+def change_reminders():
+    """Deadline reminders by e-mail, on or off (certificates and application decisions are mailed either way)."""
+    form = RemindersForm()
+    if not form.validate_on_submit():
+        return _profile(reminders_form=form, status=400)
+    with transaction():
+        services.choose_reminders(current_user, bool(form.reminders.data))
+    flash(_("You will get e-mail reminders about deadlines.") if form.reminders.data else
+          _("You will get no more e-mail reminders about deadlines."), "success")
+    return redirect(url_for("accounts.profile"))
 
 
 @bp.post("/profile/email")

@@ -221,6 +221,11 @@ def choose_language(user: User, language: str | None) -> None:
     user.locale = language
 
 
+def choose_reminders(user: User, wanted: bool) -> None:
+    """Deadline reminders by e-mail on or off; mails about certificates and applications still go out."""
+    user.reminders_off = not wanted
+
+
 def check_password(user: User, password: str) -> None:
     if not check_password_hash(user.password_hash, password):
         raise AccountError(_("The current password is not correct."))

@@ -20,6 +20,7 @@ from ..progress.models import Enrolment, ProgrammeEnrolment
 from ..quizzes.models import Quiz
 from ..schools.models import School
 from ..schools.settings import branding
+from ..signals import certificate_issued
 from .models import Certificate, ReissueRequest, status_list_size
 
 STATUSES = ("all", "valid", "revoked")
@@ -106,10 +107,13 @@ def _insert(values: dict, conflict: str) -> bool:
 
 def _issue(values: dict, conflict: str) -> Certificate | None:
     """Insert generation 1 unless it exists (another worker may have issued it a moment ago)."""
-    _insert(values, conflict)
-    return db.session.execute(db.select(Certificate).filter_by(
+    inserted = _insert(values, conflict)
+    certificate = db.session.execute(db.select(Certificate).filter_by(
         school_id=values["school_id"], user_id=values["user_id"], generation=1,
         **{conflict: values[conflict]})).scalar_one()
+    if inserted:
+        certificate_issued.send(certificate)
+    return certificate
 
 
 def _school_snapshot(school: School) -> dict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select, union
+from sqlalchemy import case, func, select, union
 
 from ..accounts.models import User
 from ..catalog.models import Course, Lesson, ProgrammeCourse
@@ -193,21 +193,29 @@ class LearnerDeadline:
     done_at: datetime | None
 
 
+def met_at(user_id, deadline=CohortDeadline, school_id=Cohort.school_id):
+    """SQL, correlated with the enclosing query: when the learner ``user_id`` met ``deadline`` (a ``CohortDeadline``
+    or an alias) at the school ``school_id``: the course's completion, or the quiz's first passing submission;
+    NULL while it is not met. The rule the dashboard, the calendar and the reminders share (``cohort_progress``
+    applies it to a whole cohort at once)."""
+    completed = (select(Enrolment.completed_at)
+                 .where(Enrolment.user_id == user_id, Enrolment.school_id == school_id,
+                        Enrolment.course_id == deadline.course_id)
+                 .correlate_except(Enrolment).limit(1).scalar_subquery())
+    passed = (select(func.min(Attempt.submitted_at))
+              .where(Attempt.user_id == user_id, Attempt.school_id == school_id, Attempt.quiz_id == deadline.quiz_id,
+                     Attempt.passed.is_(True), Attempt.submitted_at.is_not(None))
+              .correlate_except(Attempt).scalar_subquery())
+    return case((deadline.quiz_id.is_(None), completed), else_=passed)
+
+
 def learner_deadlines(user: User, school: School, now: datetime | None = None) -> list[LearnerDeadline]:
     """Every deadline of the learner's live cohorts at ``school``, soonest first, with its state, in ONE query:
-    the completion and the first pass ride along as correlated subqueries."""
+    when each was met rides along as a correlated subquery (``met_at``)."""
     now = now or utcnow()
-    completed = (select(Enrolment.completed_at)
-                 .where(Enrolment.user_id == user.id, Enrolment.school_id == school.id,
-                        Enrolment.course_id == CohortDeadline.course_id)
-                 .correlate(CohortDeadline).limit(1).scalar_subquery())
-    passed = (select(func.min(Attempt.submitted_at))
-              .where(Attempt.user_id == user.id, Attempt.school_id == school.id, Attempt.quiz_id == CohortDeadline.quiz_id,
-                     Attempt.passed.is_(True), Attempt.submitted_at.is_not(None))
-              .correlate(CohortDeadline).scalar_subquery())
     rows = db.session.execute(
         select(CohortDeadline.id, Cohort.name, Course.slug, Course.title, Course.language, Quiz.slug, Quiz.title,
-               CohortDeadline.due_at, completed, passed)
+               CohortDeadline.due_at, met_at(user.id, CohortDeadline, school.id))
         .join(Cohort, Cohort.id == CohortDeadline.cohort_id)
         .join(CohortMember, CohortMember.cohort_id == Cohort.id)
         .join(Course, Course.id == CohortDeadline.course_id)
@@ -216,9 +224,7 @@ def learner_deadlines(user: User, school: School, now: datetime | None = None) -
                Course.retired.is_(False))
         .order_by(CohortDeadline.due_at, CohortDeadline.id)).all()
     deadlines = []
-    for (deadline_id, cohort_name, course_slug, course_title, language, quiz_slug, quiz_title, due_at,
-         completed_at, passed_at) in rows:
-        met = passed_at if quiz_slug is not None else completed_at
+    for (deadline_id, cohort_name, course_slug, course_title, language, quiz_slug, quiz_title, due_at, met) in rows:
         deadlines.append(LearnerDeadline(deadline_id, cohort_name, course_slug, course_title, language, quiz_slug,
                                          quiz_title, due_at, state_of(due_at, met, now), met))
     return deadlines

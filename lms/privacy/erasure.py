@@ -22,6 +22,7 @@ from ..certificates.services import withdraw_holder
 from ..admissions.models import Application
 from ..cohorts.models import CalendarFeed, CohortInstructor
 from ..extensions import db
+from ..notifications.models import Notification
 
 DELETED_NAME = "Deleted account"
 
@@ -48,6 +49,7 @@ ERASURE = {
     ("cohort_invitations", "created_by_id"): "kept: the pseudonymous account made an invitation link",
     ("calendar_feeds", "user_id"): "deleted: the private calendar address stops working",
     ("applications", "decided_by_id"): "kept: the pseudonymous account decided another's application",
+    ("notifications", "user_id"): "deleted: the record of the reminders and notices mailed to the person",
 }
 # Not a reference to the account but the person all the same: their own applications (by address), answers and
 # files included, are deleted with the account.
@@ -119,6 +121,7 @@ def erase_account(user: User, admin: User) -> str:
     db.session.execute(delete(CourseAuthor).where(CourseAuthor.user_id == user.id))
     db.session.execute(delete(CohortInstructor).where(CohortInstructor.user_id == user.id))
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    db.session.execute(delete(Notification).where(Notification.user_id == user.id))
     db.session.execute(delete(Application).where(Application.email == user.email, Application.school_id == user.school_id))
     user.name, user.email, user.locale = DELETED_NAME, replacement, None
     user.password_hash = "!" + secrets.token_hex(16)  # matches no password: no "$" separators

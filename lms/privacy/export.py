@@ -24,6 +24,7 @@ from ..cohorts.models import CalendarFeed, Cohort, CohortInstructor, CohortInvit
 from ..db import utcnow
 from ..extensions import db
 from ..i18n import _
+from ..notifications.models import Notification
 from ..progress.models import Enrolment, LessonProgress, ProgrammeEnrolment
 from ..quizzes.models import Attempt, AttemptAnswer, QuestionVersion, Quiz
 from ..reports.csvstream import cell
@@ -59,6 +60,7 @@ EXPORTED = {
     ("cohort_invitations", "created_by_id"): "staff_actions",
     ("calendar_feeds", "user_id"): "calendar_feeds",
     ("applications", "decided_by_id"): "staff_actions",
+    ("notifications", "user_id"): "notifications",
 }
 
 
@@ -72,7 +74,8 @@ def _rows(statement) -> list:
 
 def _account(user: User) -> list[dict]:
     return [{"id": user.id, "email": user.email, "name": user.name, "role": user.role, "active": user.active,
-             "created_at": _iso(user.created_at), "language": user.locale}]
+             "created_at": _iso(user.created_at), "language": user.locale,
+             "deadline_reminders": not user.reminders_off}]
 
 
 def _sessions(user: User) -> list[dict]:
@@ -206,6 +209,14 @@ def _calendar_feeds(user: User) -> list[dict]:
             for (feed,) in _rows(db.select(CalendarFeed).filter_by(user_id=user.id))]
 
 
+def _notifications(user: User, school: School) -> list[dict]:
+    # What was mailed: its kind, the id of the cohort deadline or certificate it was about, and when.
+    return [{"kind": row.kind, "about_id": row.subject_id, "created_at": _iso(row.created_at),
+             "sent_at": _iso(row.sent_at), "failed_at": _iso(row.failed_at)}
+            for (row,) in _rows(db.select(Notification).filter_by(user_id=user.id, school_id=school.id)
+                                .order_by(Notification.id))]
+
+
 def _staff_actions(user: User) -> list[dict]:
     found = []
     for model, column, moment, action in STAFF_COLUMNS:
@@ -242,7 +253,8 @@ def collect(user: User, school: School) -> dict[str, Any]:
             "deletion_requests": _deletion_requests(user, school), "course_authorships": _authorships(user),
             "content_revisions": _revisions(user), "staff_actions": _staff_actions(user), "audit_entries": _audit(user),
             "cohorts": _cohorts(user, school), "cohorts_taught": _cohorts_taught(user, school),
-            "calendar_feeds": _calendar_feeds(user), "applications": _applications(user, school)}
+            "calendar_feeds": _calendar_feeds(user), "applications": _applications(user, school),
+            "notifications": _notifications(user, school)}
 
 
 def _csv(rows: list[dict]) -> str:
@@ -273,7 +285,7 @@ def readme(files: list[str]) -> str:
     """What each file holds, in the current language (the caller forces the person's)."""
     what = {
         "data.json": _("everything below in one JSON document"),
-        "account.csv": _("your account: name, e-mail address, role, language, when it was created"),
+        "account.csv": _("your account: name, e-mail address, role, language, deadline reminders, when it was created"),
         "login_sessions.csv": _("the devices you are logged in on, and when"),
         "enrolments.csv": _("the courses you enrolled in, and when you completed them"),
         "programme_enrolments.csv": _("the programmes you enrolled in"),
@@ -291,6 +303,7 @@ def readme(files: list[str]) -> str:
         "cohorts_taught.csv": _("the cohorts you teach"),
         "applications.csv": _("your applications to the school's cohorts, with your answers"),
         "calendar_feeds.csv": _("when you made or revoked your calendar address (the address itself is not kept)"),
+        "notifications.csv": _("the reminders and notices we e-mailed you, and when"),
     }
     lines = [_("Your data at Conductor"), "", _("Dates are in UTC (ISO 8601). The files:"), ""]
     lines += [f"- {name}: {what.get(name, '')}" for name in files]

@@ -2,7 +2,7 @@
 school's), and a certificate keeps the accent colour it was issued with
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 """
 import os
 from datetime import UTC, datetime
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0023"
-down_revision = "0021"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 
