@@ -366,3 +366,12 @@ def test_a_learner_who_turns_reminders_off_before_the_worker_sends_gets_none(syn
         db.session.commit()
         assert send_batch(ids, NOW) == 1
     assert [m["To"] for m in outbox(app)] == ["learner1@example.com"]
+
+
+def test_the_command_needs_the_sites_address(make_app):
+    """Every reminder links to the school's pages: without LMS_BASE_URL nothing is claimed, and the command says why."""
+    app = make_app()
+    result = app.test_cli_runner().invoke(args=["lms", "reminders"])
+    assert result.exit_code == 2 and "Set LMS_BASE_URL" in result.output
+    with app.app_context():
+        assert db.session.execute(db.select(Notification)).first() is None

@@ -25,6 +25,10 @@ def reminders_command(now_text: str | None) -> None:
     """Send the deadline reminders that are due and any notification left unsent, each once."""
     from .reminders import run
 
+    if not current_app.config.get("LMS_BASE_URL"):  # every mail links to the school's site
+        raise click.UsageError("Set LMS_BASE_URL (the site's address, such as https://learn.example.org): reminders "
+                               "link to the school's pages, and nothing was claimed or sent.")
+
     report = run(_moment(now_text))
     where = "queued on RQ" if current_app.config.get("LMS_REDIS_URL") else "sent"
     click.echo(f"{report.claimed} notification(s) claimed, {report.sent if where == 'sent' else report.claimed} {where}.")
