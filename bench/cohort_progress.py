@@ -33,14 +33,17 @@ def seed(app, schools: int) -> dict:
     from lms.extensions import db
     from lms.progress.models import Enrolment, LessonProgress
     from lms.quizzes.models import Attempt, Quiz
-    from lms.schools.models import School
+    from lms.schools.models import School, SchoolHost
     from lms.schools.services import current_school
 
     now = datetime.now(UTC)
     with app.app_context():
         served = current_school()  # "default": the school the app serves, one of the twenty
         for n in range(1, schools):
-            db.session.add(School(slug=f"school-{n:02d}", name=f"School {n}"))
+            other = School(slug=f"school-{n:02d}", name=f"School {n}")
+            db.session.add(other)
+            db.session.flush()
+            db.session.add(SchoolHost(host=f"school-{n:02d}.example.org", school_id=other.id))  # each on its own host
         db.session.flush()
         school_ids = [served.id] + list(db.session.execute(db.select(School.id).where(School.id != served.id)
                                                            .order_by(School.id)).scalars())
@@ -67,7 +70,8 @@ def seed(app, schools: int) -> dict:
                 db.session.execute(insert(CohortDeadline), deadlines)
                 users, members, enrolments, progress, attempts = [], [], [], [], []
                 for n in range(LEARNERS_PER_COHORT):
-                    users.append({"id": user_id, "email": f"l{user_id}@example.com", "name": f"Learner {user_id}",
+                    users.append({"id": user_id, "school_id": school_id, "email": f"l{user_id}@example.com",
+                                  "name": f"Learner {user_id}",
                                   "password_hash": "!", "role": "learner", "active": True, "created_at": now})
                     members.append({"cohort_id": cohort.id, "user_id": user_id, "source": "import", "joined_at": now})
                     enrolments.append({"school_id": school_id, "user_id": user_id, "course_id": courses[course_slug],
