@@ -37,32 +37,31 @@ def _message(to: str, subject: str, body: str) -> EmailMessage:
     return message
 
 
+def _outgoing(to: str, subject: str, body: str) -> tuple[str, EmailMessage] | None:
+    """The message and the backend that sends it; None once the memory backend has kept it (tests)."""
+    message = _message(to, subject, body)
+    backend = current_app.config["LMS_MAIL_BACKEND"]
+    if backend == "memory":
+        current_app.extensions["lms"]["outbox"].append(message)
+        return None
+    if backend not in BACKENDS:
+        raise RuntimeError(f"unknown LMS_MAIL_BACKEND {backend!r} (use {', '.join(BACKENDS)})")
+    return backend, message
+
+
 def send_mail_now(to: str, subject: str, body: str) -> None:
     """Send a mail before returning, raising when it could not be sent: for a job that records each failure
     and sends again later (``lms.notifications``), never for a request."""
-    config = current_app.config
-    message = _message(to, subject, body)
-    backend = config["LMS_MAIL_BACKEND"]
-    if backend == "memory":
-        current_app.extensions["lms"]["outbox"].append(message)
-        return
-    if backend not in BACKENDS:
-        raise RuntimeError(f"unknown LMS_MAIL_BACKEND {backend!r} (use {', '.join(BACKENDS)})")
-    _transmit(backend, message, {key: config[key] for key in SMTP_KEYS}, is_development(config))
+    config, outgoing = current_app.config, _outgoing(to, subject, body)
+    if outgoing is not None:
+        _transmit(*outgoing, {key: config[key] for key in SMTP_KEYS}, is_development(config))
 
 
 def send_mail(to: str, subject: str, body: str) -> None:
     """Queue a mail for its backend; the request goes on without waiting for it."""
-    config = current_app.config
-    message = _message(to, subject, body)
-    backend = config["LMS_MAIL_BACKEND"]
-    if backend == "memory":
-        current_app.extensions["lms"]["outbox"].append(message)
-        return
-    if backend not in BACKENDS:
-        raise RuntimeError(f"unknown LMS_MAIL_BACKEND {backend!r} (use {', '.join(BACKENDS)})")
-    settings = {key: config[key] for key in SMTP_KEYS}
-    _submit(_deliver, backend, message, settings, is_development(config))
+    config, outgoing = current_app.config, _outgoing(to, subject, body)
+    if outgoing is not None:
+        _submit(_deliver, *outgoing, {key: config[key] for key in SMTP_KEYS}, is_development(config))
 
 
 def _submit(function, *args) -> None:
