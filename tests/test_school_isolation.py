@@ -266,3 +266,15 @@ def test_an_import_into_another_schools_cohort_makes_that_schools_accounts(audit
     assert [name for email, name, school in rows if school != school_b_id] == ["Oscar Petit"]
     invitation = audit_app.extensions["lms"]["outbox"][-1].get_content()
     assert f"https://{B}/account/welcome/" in invitation and "École B" in invitation
+
+
+def test_the_admin_hub_links_every_admin_page(audit_app):
+    """One header link for admins: the hub reaches each page an admin runs (a platform admin's, the schools too)."""
+    admin, platform = client_for(audit_app, "admin"), client_for(audit_app, "platform")
+    hub = admin.client.get("/admin/").get_data(as_text=True)
+    for path in ("/admin/learners", "/admin/deletion-requests/", "/admin/audit", "/admin/cohorts/", "/admin/admissions",
+                 "/teach/", "/reports/", "/admin/certificates/", "/author/", "/admin/school"):
+        assert f'href="{path}"' in hub, path
+    assert 'href="/platform/schools"' not in hub
+    assert 'href="/platform/schools"' in platform.client.get("/admin/").get_data(as_text=True)
+    assert 'href="/admin/"' in admin.client.get("/").get_data(as_text=True)

@@ -48,7 +48,8 @@ def _page() -> int:
 
 
 # The intake pages each feature registers on the hub: (endpoint, label, hint).
-INTAKE_LINKS = [("admissions_admin.index", _l("Admissions"), _l("application forms and decisions")),
+INTAKE_LINKS = [("cohorts_admin.index", _l("Cohorts"), _l("intakes, deadlines, instructors, CSV import, invitation links")),
+                ("admissions_admin.index", _l("Admissions"), _l("application forms and decisions")),
                 ("teaching.home", _l("Teaching"), _l("cohorts' progress against their deadlines"))]
 
 
