@@ -7,6 +7,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import quizzes as _quizzes  # noqa: F401  (built-in features register their content steps)
+from . import assignments as _assignments  # noqa: F401
 from .extension import LMS
 
 __all__ = ["LMS", "create_app"]

@@ -2,6 +2,7 @@
 from .accounts.models import LoginSession, User
 from .admin.models import AuditEntry
 from .admissions.models import AdmissionRound, Application
+from .assignments.models import Assignment, PeerReviewer, Review, Submission, SubmissionFile
 from .authoring.models import SourceFile, SourceRevision
 from .catalog.models import Course, CourseAuthor, Lesson, Module, Programme, ProgrammeCourse, Skill
 from .certificates.models import Certificate
@@ -13,9 +14,9 @@ from .quizzes.models import Attempt, AttemptAnswer, AttemptQuestion, QuestionVer
 from .schools.models import School, SchoolHost, SchoolLogo
 
 __all__ = [
-    "AdmissionRound", "Application", "Attempt", "AttemptAnswer", "AttemptQuestion", "AuditEntry", "CalendarFeed",
+    "AdmissionRound", "Application", "Assignment", "Attempt", "AttemptAnswer", "AttemptQuestion", "AuditEntry", "CalendarFeed",
     "Certificate", "Cohort", "CohortDeadline", "CohortInstructor", "CohortInvitation", "CohortMember", "Course",
     "CourseAuthor", "DeletionRequest", "Enrolment",
-    "Lesson", "LessonProgress", "LoginSession", "Module", "Notification", "Programme", "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion",
-    "Quiz", "School", "SchoolHost", "SchoolLogo", "Skill", "SourceFile", "SourceRevision", "User",
+    "Lesson", "LessonProgress", "LoginSession", "Module", "Notification", "PeerReviewer", "Programme", "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion",
+    "Quiz", "Review", "Submission", "SubmissionFile", "School", "SchoolHost", "SchoolLogo", "Skill", "SourceFile", "SourceRevision", "User",
 ]

@@ -13,6 +13,9 @@ _signals = Namespace()
 #: An attempt was graded, once. Sender: the ``Attempt``; it carries ``passed``.
 attempt_graded = _signals.signal("lms.attempt-graded")
 
+#: A submission's decision was released to its learner, once. Sender: the ``Submission``; it carries ``passed``.
+submission_decided = _signals.signal("lms.submission-decided")
+
 #: A learner completed a course, once. Sender: the ``Enrolment`` (its ``user`` completed it).
 course_completed = _signals.signal("lms.course-completed")
 

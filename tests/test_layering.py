@@ -23,6 +23,7 @@ LAYERS: list[set[str]] = [
     {"content"},
     {"search"},
     {"quizzes"},
+    {"assignments"},
     {"progress"},
     {"certificates"},
     {"authoring", "reports"},

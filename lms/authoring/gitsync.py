@@ -59,7 +59,7 @@ class MergePlan:
 
 
 def read_folder(root: Path) -> dict[str, bytes]:
-    """Every regular file under root/courses and root/quizzes, by content path."""
+    """Every regular file under the tree's folders (root/courses, root/quizzes, root/assignments), by content path."""
     found: dict[str, bytes] = {}
     for folder in TREE_FOLDERS:
         base = root / folder

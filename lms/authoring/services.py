@@ -203,7 +203,7 @@ def create_lesson(course: Course, folder: Folder, author: User, slug: str, title
 
 def quiz_folder(course: Course) -> str:
     """Where the course's quizzes are: an existing quizzes/<slug or folder>/, else its folder name."""
-    for prefix in course_prefixes(course)[1:]:
+    for prefix in (p for p in course_prefixes(course) if p.startswith("quizzes/")):
         if any(f.path.startswith(prefix) for f in course_files(course)):
             return prefix.rstrip("/")
     return f"quizzes/{course_folder(course)}"

@@ -19,8 +19,8 @@ from ..extensions import db
 from ..schools.models import School
 from .models import SourceFile, SourceRevision
 
-# The two folders of a content tree; everything else in the content directory is not content.
-TREE_FOLDERS = ("courses", "quizzes")
+# The folders of a content tree; everything else in the content directory is not content.
+TREE_FOLDERS = ("courses", "quizzes", "assignments")
 # Any fixed number: the key of PostgreSQL's advisory lock that serialises syncs and publishes.
 CONTENT_LOCK = 640_217
 
@@ -124,7 +124,7 @@ def write_tree(root: Path, files: Iterator[tuple[str, bytes]] | Mapping[str, byt
 
 
 def safe_relative(path: str) -> PurePosixPath:
-    """A content path as stored: relative, under courses/ or quizzes/, never climbing out."""
+    """A content path as stored: relative, under courses/, quizzes/ or assignments/, never climbing out."""
     pure = PurePosixPath(path)
     if pure.is_absolute() or ".." in pure.parts or not pure.parts or pure.parts[0] not in TREE_FOLDERS:
         raise ValueError(f"not a content path: {path!r}")
@@ -154,9 +154,11 @@ def course_folder(course: Course) -> str:
 
 
 def course_prefixes(course: Course) -> tuple[str, ...]:
-    """Where a course's files live: its folder, and its quizzes under its folder name or slug."""
+    """Where a course's files live: its folder, its quizzes under its folder name or slug, its assignments
+    under its folder name."""
     folder = course_folder(course)
-    return tuple(dict.fromkeys((f"courses/{folder}/", f"quizzes/{folder}/", f"quizzes/{course.slug}/")))
+    return tuple(dict.fromkeys((f"courses/{folder}/", f"quizzes/{folder}/", f"quizzes/{course.slug}/",
+                                f"assignments/{folder}/")))
 
 
 def course_files(course: Course, include_gone: bool = False) -> list[SourceFile]:

@@ -156,6 +156,8 @@ class Programme(db.Model):
     summary: Mapped[str] = mapped_column(String(300))
     overview_html: Mapped[str] = mapped_column(Text, default="")
     certificate: Mapped[bool] = mapped_column(default=True)
+    # "<course slug>/<module slug>" of the assignment the programme ends with: completing it needs that passed
+    capstone: Mapped[str | None] = mapped_column(String(201))
     source_path: Mapped[str] = mapped_column(String(500))
     content_hash: Mapped[str] = mapped_column(String(64))
     retired: Mapped[bool] = mapped_column(default=False)

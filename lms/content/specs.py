@@ -85,6 +85,8 @@ class ProgrammeSpec:
     certificate: bool = True
     schools: list[str] = field(default_factory=list)  # the schools that offer it; none: the LMS_SCHOOL one
     schools_line: int = 1
+    capstone: str | None = None  # "<course id>/<module id>": the assignment its certificate requires passed
+    capstone_line: int = 1
     overview_html: str | None = None
 
 
@@ -96,6 +98,8 @@ class ContentTree:
     programmes: list[ProgrammeSpec] = field(default_factory=list)
     # Parsed quizzes by (course slug, module slug or "final"), filled by the quiz loader.
     quizzes: dict[tuple[str, str], Any] = field(default_factory=dict)
+    # Parsed assignments by (course slug, module slug), filled by the assignment loader.
+    assignments: dict[tuple[str, str], Any] = field(default_factory=dict)
     errors: list[ContentError] = field(default_factory=list)
     files: int = 0
     rendered: int = 0

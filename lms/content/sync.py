@@ -274,6 +274,7 @@ def _sync_programmes(tree: ContentTree, courses: dict[str, Course], report: Sync
             programme = existing[(school.id, spec.slug)] = Programme(school_id=school.id, slug=spec.slug)
             db.session.add(programme)
         programme.title, programme.summary, programme.certificate = spec.title, spec.summary, spec.certificate
+        programme.capstone = spec.capstone
         programme.overview_html, programme.source_path, programme.content_hash = spec.overview_html, spec.path, spec.hash
         programme.retired = False
         if programme.steps:  # the same (programme, course) keys come back: delete the old rows first

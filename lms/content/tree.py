@@ -28,7 +28,7 @@ NAME = re.compile(r"^(?:(\d+)-)?([a-z0-9]+(?:-[a-z0-9]+)*)$")
 LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(?:-[a-z0-9]{1,8})*", re.I)
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Lesson slugs share the URL space of a course's own pages.
-RESERVED_LESSON_SLUGS = {"assets", "enrol", "unenrol", "quiz", "quizzes", "final", "certificate", "complete"}
+RESERVED_LESSON_SLUGS = {"assets", "assignments", "enrol", "unenrol", "quiz", "quizzes", "final", "certificate", "complete"}
 
 # Names (folders, files and ``id:``) become slugs in URLs and columns of 100 characters.
 MAX_NAME = 80
@@ -51,6 +51,8 @@ LESSON_KEYS = [
 PROGRAMME_KEYS = [
     ID_KEY, Key("title", "text", True, 200), Key("summary", "text", True, 300),
     Key("courses", "list", True, max_length=50), Key("certificate", "bool"), Key("schools", "list", max_length=50),
+    # <course id>/<module id> of the assignment the programme ends with; its certificate requires it passed
+    Key("capstone", "text", max_length=2 * MAX_NAME + 1),
 ]
 
 # (course slug, lesson slug) -> stored content hash; files whose hash matches are not rendered again.
@@ -406,7 +408,8 @@ class Reader:
             slug = self.slug_for(doc, values, NAME.match(entry.name.removesuffix(".md")).group(2))
             programme = ProgrammeSpec(slug=slug, path=doc.path, hash=digest, title=values.get("title", ""),
                                       summary=values.get("summary", ""), courses=values.get("courses", []),
-                                      certificate=values.get("certificate", True), schools=values.get("schools", []))
+                                      certificate=values.get("certificate", True), schools=values.get("schools", []),
+                                      capstone=values.get("capstone"), capstone_line=doc.line_of("capstone"))
             programme.course_line = doc.line_of("courses")  # type: ignore[attr-defined]
             if "schools" in values:
                 programme.schools_line = doc.line_of("schools")

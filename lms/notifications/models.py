@@ -12,14 +12,14 @@ from ..extensions import db
 
 # What a notification is about; its subject_id names a cohort deadline, or a certificate.
 DEADLINE_KINDS = ("deadline_7d", "deadline_1d", "deadline_missed")
-KINDS = (*DEADLINE_KINDS, "certificate_issued")
+KINDS = (*DEADLINE_KINDS, "certificate_issued", "submission_decided")
 
 
 class Notification(db.Model):
     __tablename__ = "notifications"
     __table_args__ = (
         UniqueConstraint("user_id", "kind", "subject_id"),
-        CheckConstraint("kind IN ('deadline_7d', 'deadline_1d', 'deadline_missed', 'certificate_issued')",
+        CheckConstraint("kind IN ('deadline_7d', 'deadline_1d', 'deadline_missed', 'certificate_issued', 'submission_decided')",
                         name="kind"),
         Index("ix_notifications_unsent", "school_id", sqlite_where=text("sent_at IS NULL"),
               postgresql_where=text("sent_at IS NULL")),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, func, or_, update
 
 from ..accounts.models import User
+from ..assignments.models import Assignment, Submission
 from ..catalog.models import Course, Lesson, Programme, ProgrammeCourse
 from ..catalog.services import can_see, in_reader_language, programme_courses
 from ..i18n import interface_language
@@ -131,6 +132,29 @@ def _passed_quizzes(user: User):
     return db.select(Attempt.quiz_id).where(Attempt.user_id == user.id, Attempt.passed.is_(True))
 
 
+def _passed_assignments(user: User):
+    """Assignments whose passing decision the learner has been given."""
+    return db.select(Submission.assignment_id).where(Submission.user_id == user.id, Submission.decision == "pass",
+                                                     Submission.released_at.is_not(None))
+
+
+def assignments_to_pass(user: User, course_id: int) -> int:
+    return db.session.execute(
+        db.select(func.count(Assignment.id))
+        .where(Assignment.course_id == course_id, Assignment.retired.is_(False),
+               Assignment.id.not_in(_passed_assignments(user)))
+    ).scalar_one()
+
+
+def capstone_passed(user: User, capstone: str) -> bool:
+    """Whether the learner passed the programme's capstone (``<course slug>/<module slug>``)."""
+    course_slug, _sep, module_slug = capstone.partition("/")
+    return db.session.execute(
+        db.select(Assignment.id).join(Course, Course.id == Assignment.course_id)
+        .where(Course.slug == course_slug, Assignment.slug == module_slug,
+               Assignment.id.in_(_passed_assignments(user)))).first() is not None
+
+
 def quizzes_to_pass(user: User, course_id: int) -> int:
     """Module quizzes and the final exam of the course the learner has not passed yet."""
     return db.session.execute(
@@ -140,10 +164,10 @@ def quizzes_to_pass(user: User, course_id: int) -> int:
 
 
 def update_course_completion(user: User, enrolment: Enrolment) -> bool:
-    """Set the completion time once, the first time no lesson is left and every quiz is passed;
+    """Set the completion time once, the first time no lesson is left and every quiz and assignment is passed;
     later content is not retroactive."""
     if (enrolment.completed_at is not None or remaining_lessons(user, enrolment.course_id)
-            or quizzes_to_pass(user, enrolment.course_id)):
+            or quizzes_to_pass(user, enrolment.course_id) or assignments_to_pass(user, enrolment.course_id)):
         return False
     result = db.session.execute(
         update(Enrolment).where(Enrolment.id == enrolment.id, Enrolment.completed_at.is_(None))
@@ -165,7 +189,8 @@ def update_programme_completion(user: User, school_id: int) -> None:
     done = completed_families(user)
     for membership in enrolled:
         families = {step.course.family for step in membership.programme.steps}
-        if families and families <= done:
+        capstone = membership.programme.capstone
+        if families and families <= done and (capstone is None or capstone_passed(user, capstone)):
             now = utcnow()
             done = db.session.execute(
                 update(ProgrammeEnrolment).where(ProgrammeEnrolment.id == membership.id,
