@@ -172,5 +172,12 @@ def percent(value) -> str:
     return format_percent(value / 100, pattern)
 
 
-FILTERS = {"language_name": language_name, "lms_date": long_date, "lms_short_date": short_date, "lms_datetime": date_time, "lms_time": clock_time,
+def file_size(value: int) -> str:
+    """A file's size as people read it: "12 KB", "3.4 MB" ("12 Ko", "3,4 Mo" in French)."""
+    if value < 1024 * 1024:
+        return _("%(size)s KB", size=number(max(1, -(-value // 1024))))
+    return _("%(size)s MB", size=number(round(value / 1024 / 1024, 1)))
+
+
+FILTERS = {"language_name": language_name, "lms_file_size": file_size, "lms_date": long_date, "lms_short_date": short_date, "lms_datetime": date_time, "lms_time": clock_time,
            "lms_number": number, "lms_percent": percent}

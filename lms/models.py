@@ -8,6 +8,7 @@ from .catalog.models import Course, CourseAuthor, Lesson, Module, Programme, Pro
 from .certificates.models import Certificate
 from .cohorts.models import CalendarFeed, Cohort, CohortDeadline, CohortInstructor, CohortInvitation, CohortMember
 from .notifications.models import Notification
+from .portfolio.models import Portfolio
 from .privacy.models import DeletionRequest
 from .progress.models import Enrolment, LessonProgress, ProgrammeEnrolment
 from .quizzes.models import Attempt, AttemptAnswer, AttemptQuestion, QuestionVersion, Quiz
@@ -17,6 +18,6 @@ __all__ = [
     "AdmissionRound", "Application", "Assignment", "Attempt", "AttemptAnswer", "AttemptQuestion", "AuditEntry", "CalendarFeed",
     "Certificate", "Cohort", "CohortDeadline", "CohortInstructor", "CohortInvitation", "CohortMember", "Course",
     "CourseAuthor", "DeletionRequest", "Enrolment",
-    "Lesson", "LessonProgress", "LoginSession", "Module", "Notification", "PeerReviewer", "Programme", "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion",
+    "Lesson", "LessonProgress", "LoginSession", "Module", "Notification", "PeerReviewer", "Portfolio", "Programme", "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion",
     "Quiz", "Review", "Submission", "SubmissionFile", "School", "SchoolHost", "SchoolLogo", "Skill", "SourceFile", "SourceRevision", "User",
 ]

@@ -57,6 +57,10 @@ ROUTES = [
                                                    "author": 302, "admin": 200, "platform": 200}),
     ("catalog.asset", "GET", COURSE + "assets/notes.txt", everyone(200)),
     ("search.results", "GET", "/search?q=models", everyone(200)),
+    # The owner's portfolio, published by a private link: the link is the key, on this school's site.
+    ("portfolio.page", "GET", "/portfolio/{portfolio_token}", everyone(200)),
+    ("portfolio.file", "GET", "/portfolio/{portfolio_token}/files/{portfolio_file}", everyone(200)),
+    ("portfolio.settings", "GET", "/account/portfolio", signed_in(200)),
     ("lms_static.static", "GET", "/lms/static/lms.css", everyone(200)),
     ("lms_static.favicon", "GET", "/favicon.ico", everyone(200)),
     ("help.index", "GET", "/help", everyone(200)),
@@ -212,9 +216,27 @@ ROUTES = [
     ("privacy_admin.refuse", "POST", "/admin/deletion-requests/{deletion}/refuse", signed_in(403, admin=302)),
     ("privacy_admin.confirm", "POST", "/admin/deletion-requests/{deletion}/confirm", signed_in(403, admin=302)),
     ("privacy.request_deletion", "POST", "/account/data/delete", signed_in(302)),
+    ("portfolio.settings", "POST", "/account/portfolio", signed_in(302)),  # each account's own portfolio
+    ("portfolio.new_address", "POST", "/account/portfolio/address", signed_in(302)),
     ("privacy.cancel_deletion", "POST", "/account/data/delete/cancel", signed_in(302)),
 ]
 REASON = {"reason": "Access audit"}
+AUDIT_ASSIGNMENT = """\
+---
+title: Plan a sprint
+submit: [text, files]
+file_types: [pdf]
+review: instructor
+---
+Plan the next sprint of your team.
+
+## Rubric {#rubric}
+
+### Plan {#plan skill=agile-delivery}
+
+- **Not yet** (0): No plan.
+- **Done** (10): A plan with a goal and a date.
+"""
 TODAY = date.today()  # the audit cohort runs around today, so its dates never fall out of range
 # People's names, none an interface word (tests/test_french_pages.py looks for English words on each page).
 NAMES = {"owner": "Olive Martin", "other": "Oscar Petit", "instructor": "Inès Garnier", "author": "Aurore Lemoine",
@@ -239,7 +261,8 @@ FORMS = {"quizzes.answer": {"action": "save"}, "certificates_admin.revoke": REAS
          "cohorts_admin.edit": {"name": "Audit intake", "starts_on": str(TODAY - timedelta(days=60)),
                                 "ends_on": str(TODAY + timedelta(days=90))},
          "cohorts_admin.deadlines": {"course-1-date": str(TODAY + timedelta(days=5)), "course-1-time": "18:00"},
-         "cohorts_admin.create_invitation": {"seats": "5"}}
+         "cohorts_admin.create_invitation": {"seats": "5"},
+         "portfolio.settings": {"visibility": "link", "headline": "Audit"}}
 
 
 @pytest.fixture()
@@ -247,6 +270,7 @@ def audit_app(make_app, content_dir, make_user):
     write(content_dir, "courses/intro-course/assets/notes.txt", "notes")
     write(content_dir, SPARE_FILE, "---\ntitle: Spare\nminutes: 1\n---\n\nA lesson the audit deletes.\n")
     write_quiz(content_dir)
+    write(content_dir, "assignments/intro-course/02-practice.md", AUDIT_ASSIGNMENT)
     # CSRF stays on and every POST carries a valid token, so the answer is the route's access check
     # (a log-in redirect, a 403) and never a 400 for a missing token.
     app = make_app()
@@ -337,7 +361,7 @@ def ids(app) -> dict[str, int]:
         application_id = db.session.execute(db.select(Application.id)).scalars().first()
         return {"deletion": deletion, "round_id": round_id, "application_id": application_id, "owner_id": users["owner"],
                 "victim_id": users["victim"], "course_id": course.id, "revision": revision,
-                "logo_id": logo, **audit_cohort(app, users)}
+                "logo_id": logo, **audit_cohort(app, users), **owner_portfolio(app, users["owner"])}
 
 
 def audit_cohort(app, users: dict[str, int]) -> dict[str, object]:
@@ -370,6 +394,28 @@ def audit_cohort(app, users: dict[str, int]) -> dict[str, object]:
         db.session.commit()
         return {"cohort_id": cohort.id, "instructor_id": instructor.id, "invitation_id": invitation.id,
                 "join_token": token, "calendar_token": calendar}
+
+
+def owner_portfolio(app, owner_id: int) -> dict[str, object]:
+    """The owner's passed submission of the practice module's assignment, with a file, shown on their portfolio
+    published by a private link."""
+    from lms.assignments.models import Assignment, Submission, SubmissionFile
+    from lms.db import utcnow
+    from lms.portfolio.models import Portfolio
+    from lms.schools.services import default_school
+
+    with app.app_context():
+        assignment = db.session.execute(db.select(Assignment)).scalar_one()
+        submission = Submission(assignment_id=assignment.id, user_id=owner_id, school_id=default_school().id,
+                                status="decided", decision="pass", rubric=assignment.rubric, submitted_at=utcnow(),
+                                decided_at=utcnow(), released_at=utcnow(), text="My plan.", text_html="<p>My plan.</p>")
+        stored = SubmissionFile(name="plan.pdf", kind="pdf", size=9, sha256="0" * 64, data=b"%PDF-1.4\n")
+        submission.files.append(stored)
+        portfolio = Portfolio(user_id=owner_id, school_id=default_school().id, visibility="link", token="audit-portfolio",
+                              submissions=[submission])
+        db.session.add_all([submission, portfolio])
+        db.session.commit()
+        return {"portfolio_token": portfolio.token, "portfolio_file": stored.id}
 
 
 def deletion_request(user_id: int) -> int:

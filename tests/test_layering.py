@@ -32,6 +32,7 @@ LAYERS: list[set[str]] = [
     {"cohorts"},
     {"admissions"},
     {"notifications"},
+    {"portfolio"},
     {"privacy"},
     {"help"},
 ]

@@ -23,6 +23,7 @@ from ..admissions.models import Application
 from ..cohorts.models import CalendarFeed, CohortInstructor
 from ..extensions import db
 from ..notifications.models import Notification
+from ..portfolio.models import Portfolio
 
 DELETED_NAME = "Deleted account"
 
@@ -50,6 +51,7 @@ ERASURE = {
     ("calendar_feeds", "user_id"): "deleted: the private calendar address stops working",
     ("applications", "decided_by_id"): "kept: the pseudonymous account decided another's application",
     ("notifications", "user_id"): "deleted: the record of the reminders and notices mailed to the person",
+    ("portfolios", "user_id"): "deleted: the published page and its address stop working",
 }
 # Not a reference to the account but the person all the same: their own applications (by address), answers and
 # files included, are deleted with the account.
@@ -122,6 +124,7 @@ def erase_account(user: User, admin: User) -> str:
     db.session.execute(delete(CohortInstructor).where(CohortInstructor.user_id == user.id))
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
     db.session.execute(delete(Notification).where(Notification.user_id == user.id))
+    db.session.execute(delete(Portfolio).where(Portfolio.user_id == user.id))
     db.session.execute(delete(Application).where(Application.email == user.email, Application.school_id == user.school_id))
     user.name, user.email, user.locale = DELETED_NAME, replacement, None
     user.password_hash = "!" + secrets.token_hex(16)  # matches no password: no "$" separators

@@ -25,6 +25,7 @@ from ..db import utcnow
 from ..extensions import db
 from ..i18n import _
 from ..notifications.models import Notification
+from ..portfolio.models import Portfolio
 from ..progress.models import Enrolment, LessonProgress, ProgrammeEnrolment
 from ..quizzes.models import Attempt, AttemptAnswer, QuestionVersion, Quiz
 from ..reports.csvstream import cell
@@ -61,6 +62,7 @@ EXPORTED = {
     ("calendar_feeds", "user_id"): "calendar_feeds",
     ("applications", "decided_by_id"): "staff_actions",
     ("notifications", "user_id"): "notifications",
+    ("portfolios", "user_id"): "portfolio",
 }
 
 
@@ -217,6 +219,14 @@ def _notifications(user: User, school: School) -> list[dict]:
                                 .order_by(Notification.id))]
 
 
+def _portfolio(user: User, school: School) -> list[dict]:
+    # Its address is the person's own: it is in the export, as the settings page shows it.
+    return [{"visibility": row.visibility, "headline": row.headline, "shows_skills": row.show_skills,
+             "address": public_url("portfolio.page", token=row.token),
+             "submissions_shown": [submission.id for submission in row.submissions], "updated_at": _iso(row.updated_at)}
+            for (row,) in _rows(db.select(Portfolio).filter_by(user_id=user.id, school_id=school.id))]
+
+
 def _staff_actions(user: User) -> list[dict]:
     found = []
     for model, column, moment, action in STAFF_COLUMNS:
@@ -254,7 +264,7 @@ def collect(user: User, school: School) -> dict[str, Any]:
             "content_revisions": _revisions(user), "staff_actions": _staff_actions(user), "audit_entries": _audit(user),
             "cohorts": _cohorts(user, school), "cohorts_taught": _cohorts_taught(user, school),
             "calendar_feeds": _calendar_feeds(user), "applications": _applications(user, school),
-            "notifications": _notifications(user, school)}
+            "notifications": _notifications(user, school), "portfolio": _portfolio(user, school)}
 
 
 def _csv(rows: list[dict]) -> str:
@@ -304,6 +314,7 @@ def readme(files: list[str]) -> str:
         "applications.csv": _("your applications to the school's cohorts, with your answers"),
         "calendar_feeds.csv": _("when you made or revoked your calendar address (the address itself is not kept)"),
         "notifications.csv": _("the reminders and notices we e-mailed you, and when"),
+        "portfolio.csv": _("your portfolio's settings and address, and the work it shows"),
     }
     lines = [_("Your data at Conductor"), "", _("Dates are in UTC (ISO 8601). The files:"), ""]
     lines += [f"- {name}: {what.get(name, '')}" for name in files]
