@@ -165,3 +165,17 @@ def test_a_self_paced_course_has_a_peer_reviewed_practice_assignment(tree):
     practice = tree.assignments[("data-quality", "data-readiness")]
     assert practice.review == "peer" and practice.peer_reviews == 2 and len(practice.criteria) == 3
     assert {criterion.skill for criterion in practice.criteria} <= {skill.slug for skill in tree.skills}
+
+
+def test_the_capstone_page_and_the_lesson_link_to_each_other_by_working_addresses(tree):
+    from urllib.parse import urljoin
+    page = "https://school.example/courses/leading-ai-initiatives/assignments/reporting-and-your-next-role"
+    capstone = tree.assignments[("leading-ai-initiatives", "reporting-and-your-next-role")]
+    targets = {urljoin(page, href) for href in re.findall(r'href="([^"]+)"', capstone.html.brief_html)}
+    assert "https://school.example/courses/leading-ai-initiatives/assets/business-case.csv" in targets
+    assert "https://school.example/courses/ai-foundations/assets/problem-framing-sheet.md" in targets
+    assert "https://school.example/courses/leading-ai-initiatives/phased-rollout" in targets
+    lesson = next(lesson for course in tree.courses for module in course.modules for lesson in module.lessons
+                  if lesson.path.endswith("03-the-capstone-project.md"))
+    hrefs = re.findall(r'href="([^"]+)"', lesson.body_html)
+    assert urljoin("https://school.example/courses/leading-ai-initiatives/the-capstone-project", hrefs[0]) == page
