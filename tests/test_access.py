@@ -160,6 +160,7 @@ ROUTES = [
     ("authoring.new_module", "POST", "/author/courses/intro-course/modules", signed_in(403, admin=ALLOWED)),
     ("authoring.new_lesson", "POST", "/author/courses/intro-course/lessons", signed_in(403, admin=ALLOWED)),
     ("authoring.new_quiz", "POST", "/author/courses/intro-course/quizzes", signed_in(403, admin=ALLOWED)),
+    ("authoring.new_assignment", "POST", "/author/courses/intro-course/assignments", signed_in(403, admin=ALLOWED)),
     ("authoring.upload", "POST", "/author/courses/intro-course/assets", signed_in(403, admin=ALLOWED)),
     ("authoring.move", "POST", "/author/courses/intro-course/move", signed_in(403, admin=ALLOWED)),
     ("authoring.restore", "POST", "/author/courses/intro-course/revisions/{revision}/restore", signed_in(403, admin=ALLOWED)),

@@ -57,7 +57,7 @@ def test_broken_lesson_link_names_the_line(content_dir):
           "---\ntitle: Models\nminutes: 5\n---\n\nIntro.\n\nSee [this](../09-nowhere/01-x.md).\n")
     assert errors_of(content_dir) == [
         "courses/intro-course/01-basics/02-models.md:8: link to '../09-nowhere/01-x.md': "
-        "no lesson, module or course at courses/intro-course/09-nowhere/01-x.md"]
+        "no lesson, module, course or assignment at courses/intro-course/09-nowhere/01-x.md"]
 
 
 def test_a_markdown_template_in_assets_is_a_download_not_a_lesson(content_dir):

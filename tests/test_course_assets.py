@@ -76,6 +76,7 @@ def test_a_diagram_a_template_and_a_spreadsheet_are_served_as_files(tmp_path, ma
     content = tmp_path / "real"
     shutil.copytree(ROOT / "courses", content / "courses")
     shutil.copytree(ROOT / "quizzes", content / "quizzes")
+    shutil.copytree(ROOT / "assignments", content / "assignments")
     app = make_app(LMS_CONTENT_DIR=str(content))
     assert app.test_cli_runner().invoke(args=["lms", "sync"]).exit_code == 0
     client = app.test_client()
@@ -100,6 +101,7 @@ def test_a_lesson_renders_its_diagram_and_its_download_links(tmp_path, make_app,
     content = tmp_path / "real"
     shutil.copytree(ROOT / "courses", content / "courses")
     shutil.copytree(ROOT / "quizzes", content / "quizzes")
+    shutil.copytree(ROOT / "assignments", content / "assignments")
     app = make_app(LMS_CONTENT_DIR=str(content))
     assert app.test_cli_runner().invoke(args=["lms", "sync"]).exit_code == 0
     make_user(email="admin@example.com", role="admin")

@@ -1,6 +1,7 @@
 """The shipped curriculum keeps the shape the programme promises, and its map stays current."""
 from __future__ import annotations
 
+import csv
 import re
 from collections import Counter
 from pathlib import Path
@@ -135,3 +136,46 @@ def test_a_final_retake_shares_at_most_a_third_of_its_questions(tree):
 def test_curriculum_map_is_current(tree):
     committed = (ROOT / "docs" / "curriculum.md").read_text(encoding="utf-8")
     assert committed == curriculum_map(tree), "run: flask --app lms lms curriculum-map > docs/curriculum.md"
+
+
+def test_the_capstone_assignment_is_the_published_rubric_and_the_programme_requires_it(tree):
+    [programme] = tree.programmes
+    assert programme.capstone == "leading-ai-initiatives/reporting-and-your-next-role"
+    capstone = tree.assignments[("leading-ai-initiatives", "reporting-and-your-next-role")]
+    assert (capstone.review, capstone.peer_reviews, capstone.pass_mark, capstone.lowest_level_fails) == (
+        "peer+instructor", 2, 60, True)
+    assert capstone.submit_text and capstone.submit_files
+    assert set(capstone.file_types) == {"pdf", "docx", "xlsx", "odt", "ods", "csv", "md"}
+    with open(ROOT / "courses/leading-ai-initiatives/assets/capstone-rubric.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(capstone.criteria) == len(rows) == 8 and capstone.max_points == 100
+    for criterion, row in zip(capstone.criteria, rows):
+        assert criterion.title.startswith(f"{row['id']}. {row['criterion']} (weight {row['weight']})"), criterion.key
+        assert criterion.skill == row["skill"]
+        weight = int(row["weight"])
+        assert [level.points for level in criterion.levels] == [weight * n / 4 for n in (1, 2, 3, 4)], criterion.key
+        texts = [row[name] for name in ("level_1_not_yet", "level_2_developing", "level_3_proficient", "level_4_exemplary")]
+        assert [level.text for level in criterion.levels] == texts, criterion.key
+    for deliverable in ("Problem framing sheet", "Data readiness review", "Business case with ROI", "Risk register",
+                        "EU AI Act", "Delivery plan with a RACI", "Monitoring and retraining plan"):
+        assert deliverable in capstone.brief, deliverable
+
+
+def test_a_self_paced_course_has_a_peer_reviewed_practice_assignment(tree):
+    practice = tree.assignments[("data-quality", "data-readiness")]
+    assert practice.review == "peer" and practice.peer_reviews == 2 and len(practice.criteria) == 3
+    assert {criterion.skill for criterion in practice.criteria} <= {skill.slug for skill in tree.skills}
+
+
+def test_the_capstone_page_and_the_lesson_link_to_each_other_by_working_addresses(tree):
+    from urllib.parse import urljoin
+    page = "https://school.example/courses/leading-ai-initiatives/assignments/reporting-and-your-next-role"
+    capstone = tree.assignments[("leading-ai-initiatives", "reporting-and-your-next-role")]
+    targets = {urljoin(page, href) for href in re.findall(r'href="([^"]+)"', capstone.html.brief_html)}
+    assert "https://school.example/courses/leading-ai-initiatives/assets/business-case.csv" in targets
+    assert "https://school.example/courses/ai-foundations/assets/problem-framing-sheet.md" in targets
+    assert "https://school.example/courses/leading-ai-initiatives/phased-rollout" in targets
+    lesson = next(lesson for course in tree.courses for module in course.modules for lesson in module.lessons
+                  if lesson.path.endswith("03-the-capstone-project.md"))
+    hrefs = re.findall(r'href="([^"]+)"', lesson.body_html)
+    assert urljoin("https://school.example/courses/leading-ai-initiatives/the-capstone-project", hrefs[0]) == page

@@ -80,16 +80,16 @@ def _read_assignment(reader: Reader, path: Path, course, modules, skills: set[st
     digest = reader.file_hash(rel, data, course.language)
     html = None
     if reader.known.get(rel) != digest:  # a file unchanged since the last sync is not rendered again
-        html = _render(reader, rel, spec, course, modules[name].slug)
+        html = _render(reader, rel, spec, course)
         reader.tree.rendered += 1
     reader.tree.assignments[(course.slug, modules[name].slug)] = dataclasses.replace(spec, source=rel, hash=digest,
                                                                                      html=html)
 
 
-def _render(reader: Reader, rel: str, spec: AssignmentSpec, course, module_slug: str) -> AssignmentHtml:
+def _render(reader: Reader, rel: str, spec: AssignmentSpec, course) -> AssignmentHtml:
     """The brief and the rubric's words as HTML, links resolved like a lesson's, problems reported by line."""
     source_dir = posixpath.dirname(rel)
-    page = f"courses/{course.slug}/assignments/{module_slug}"
+    page = f"courses/{course.slug}/assignments/"  # the URL directory of the page courses/<course>/assignments/<module>
 
     def render(text: str, line: int) -> str:
         html, problems = render_markdown(text, resolve=lambda url: reader.resolve_link(url, source_dir, page),

@@ -47,6 +47,11 @@ class NewQuizForm(FlaskForm):
     submit = SubmitField(_l("Add quiz"))
 
 
+class NewAssignmentForm(FlaskForm):
+    folder = HiddenField(validators=[DataRequired()])  # the module folder
+    submit = SubmitField(_l("Add assignment"))
+
+
 class MoveForm(FlaskForm):
     path = HiddenField(validators=[DataRequired()])
     direction = HiddenField(validators=[DataRequired()])

@@ -1,4 +1,5 @@
-"""Reordering modules and lessons: the ``NN-`` prefixes are renumbered, so files move, and every
+"""Reordering modules and lessons: the ``NN-`` prefixes are renumbered, so files move (a module's quiz and
+assignment, named after its folder, with it), and every
 relative link in the tree that pointed at a moved file is rewritten to its new path. Identities come
 from the names without their prefix, so learners keep their progress."""
 from __future__ import annotations
@@ -15,7 +16,7 @@ from ..extensions import db
 from ..i18n import _
 from ..schools.models import School
 from .models import SourceFile
-from .services import AuthoringError, Folder, folder_of, module_folders, quiz_folder
+from .services import AuthoringError, Folder, assignment_folder, folder_of, module_folders, quiz_folder
 from .store import (
     add_revision, apply_live, content_hash, course_files, file_for_update, head_revision, live_revision, lock_content,
 )
@@ -54,14 +55,15 @@ def move_module(course: Course, folder: Folder, step: int, author: User, school:
     names = [f.name for f in folders]
     renamed = _renumbered(names, names.index(folder.name), step)
     base = folders[0].path.rsplit("/", 1)[0]
-    quizzes = quiz_folder(course)
+    named_after_module = (quiz_folder(course), assignment_folder(course))
 
     def remap(path: str) -> str:
         for old, new in renamed.items():
             if path.startswith(f"{base}/{old}/"):
                 return f"{base}/{new}/" + path[len(f"{base}/{old}/"):]
-            if path == f"{quizzes}/{old}.md":
-                return f"{quizzes}/{new}.md"
+            for folder_path in named_after_module:
+                if path == f"{folder_path}/{old}.md":
+                    return f"{folder_path}/{new}.md"
         return path
 
     return _apply(course, remap, author, school, f"module order in {course.slug}")

@@ -1,5 +1,5 @@
-"""A course's files arranged as its outline: course.md, each module with its lessons and quiz, the
-final exam and the assets, each with its state (published, draft, new, deleted)."""
+"""A course's files arranged as its outline: course.md, each module with its lessons, quiz and assignment,
+the final exam and the assets, each with its state (published, draft, new, deleted)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ..catalog.models import Course
 from ..content.tree import order_key
 from .models import SourceFile
-from .services import Folder, module_folders, quiz_folder, title_of
+from .services import Folder, assignment_folder, module_folders, quiz_folder, title_of
 from .store import course_files, course_folder, head_revision
 
 
@@ -36,6 +36,7 @@ class ModuleOutline:
     module: Entry | None
     lessons: list[Entry] = field(default_factory=list)
     quiz: Entry | None = None
+    assignment: Entry | None = None
 
 
 @dataclass
@@ -50,14 +51,14 @@ class CourseOutline:
     def drafts(self) -> int:
         entries = [self.course_md, self.final, *self.assets, *self.other]
         for module in self.modules:
-            entries += [module.module, module.quiz, *module.lessons]
+            entries += [module.module, module.quiz, module.assignment, *module.lessons]
         return sum(1 for entry in entries if entry is not None and entry.file.has_draft)
 
 
 def course_outline(course: Course) -> CourseOutline:
     files = {file.path: file for file in course_files(course)}
     base = f"courses/{course_folder(course)}"
-    quizzes = quiz_folder(course)
+    quizzes, assignments = quiz_folder(course), assignment_folder(course)
     used: set[str] = set()
 
     def entry(path: str, with_title: bool = True) -> Entry | None:
@@ -74,7 +75,7 @@ def course_outline(course: Course) -> CourseOutline:
                           and not p.endswith("/module.md")), key=lambda p: order_key(p.rsplit("/", 1)[1]))
         modules.append(ModuleOutline(folder, entry(f"{folder.path}/module.md"),
                                      [e for e in (entry(p) for p in lessons) if e],
-                                     entry(f"{quizzes}/{folder.name}.md")))
+                                     entry(f"{quizzes}/{folder.name}.md"), entry(f"{assignments}/{folder.name}.md")))
     course_md = entry(f"{base}/course.md")
     final = entry(f"{quizzes}/final.md")
     assets = [e for e in (entry(p, False) for p in files if p.startswith(f"{base}/assets/")) if e]

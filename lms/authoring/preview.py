@@ -39,10 +39,11 @@ class PreviewReader(Reader):
 @dataclass
 class Preview:
     path: str
-    kind: str  # course, module, lesson, programme, quiz, other
+    kind: str  # course, module, lesson, programme, quiz, assignment, other
     html: str = ""
     title: str = ""
     quiz: Any = None  # the QuizSpec, with .html holding the rendered questions
+    assignment: Any = None  # the AssignmentSpec, with .html holding the brief and the rubric's words
     errors: list[ContentError] = field(default_factory=list)
     course_slug: str = ""
     rendered: int = 0  # files the reader rendered: the previewed one only
@@ -87,6 +88,11 @@ def _fill(result: Preview, tree: ContentTree) -> None:
     for (course_slug, _), quiz in tree.quizzes.items():
         if quiz.source == path:
             result.kind, result.title, result.quiz, result.course_slug = "quiz", quiz.title, quiz, course_slug
+    for (course_slug, _), assignment in tree.assignments.items():
+        if assignment.source == path and assignment.html is not None:
+            result.kind, result.title, result.assignment, result.course_slug = \
+                "assignment", assignment.title, assignment, course_slug
+            result.html = assignment.html.brief_html
 
 
 def absolutise(html: str, base: str) -> str:

@@ -16,7 +16,10 @@ from ..access import authored_course_or_abort, authored_courses, require_author
 from ..web import body_limit, content_security_policy, database_int, int_arg, silently, speaking, transaction
 from . import moves, services, uploads
 from .diffs import diff_lines
-from .forms import ConfirmForm, EditorForm, MoveForm, NewCourseForm, NewLessonForm, NewModuleForm, NewQuizForm, UploadForm
+from .forms import (
+    ConfirmForm, EditorForm, MoveForm, NewAssignmentForm, NewCourseForm, NewLessonForm, NewModuleForm, NewQuizForm,
+    UploadForm,
+)
 from .models import SourceRevision
 from .outline import course_outline
 from .preview import absolutise, preview
@@ -124,6 +127,16 @@ def new_quiz(slug: str):
         item, services.folder_of(item, form.folder.data) if form.folder.data else None, current_user))
 
 
+@bp.post("/courses/<slug>/assignments")
+def new_assignment(slug: str):
+    item = authored_course_or_abort(slug)
+    form = NewAssignmentForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _created(item, lambda: services.create_assignment(item, services.folder_of(item, form.folder.data),
+                                                             current_user))
+
+
 def _created(course, create):
     with transaction(services.AuthoringError) as done:
         file = create()
@@ -204,11 +217,16 @@ def edit(slug: str, path: str):
     # The editor's script: a video's placeholder in the live preview (authoring-editor.js fills the title).
     words = {"video": _("Video: %(title)s. Press Preview to play it here (the page must be reloaded to allow its host).")}
     page = render_template("authoring/editor.html", script_words=words, course=item, file=file, form=form, preview=result,
-                           html=absolutise(result.html, url_for("catalog.home") + f"courses/{item.slug}/"),
+                           html=absolutise(result.html, _page_folder(item, result)), page_folder=_page_folder(item, result),
                            bases=_quiz_bases(result), publish_errors=publish_errors, confirm=ConfirmForm(),
                            live=revision_of(file, file.live_number), absolutise=absolutise)
     # The preview plays the lesson's videos as the lesson page would: its frame-src names their origins.
     return page, status, {"Content-Security-Policy": content_security_policy(result.frame_origins)}
+
+
+def _page_folder(course, result) -> str:
+    """The URL folder the previewed text's relative links are written against (an assignment's page is one deeper)."""
+    return url_for("catalog.home") + f"courses/{course.slug}/" + ("assignments/" if result.kind == "assignment" else "")
 
 
 def _quiz_bases(result) -> dict[str, str]:

@@ -219,6 +219,32 @@ def create_quiz(course: Course, folder: Folder | None, author: User) -> SourceFi
     return _create(f"{quiz_folder(course)}/{name}.md", text.encode(), author, "new quiz")
 
 
+def assignment_folder(course: Course) -> str:
+    """Where the course's assignments are: assignments/<course folder>/."""
+    return f"assignments/{course_folder(course)}"
+
+
+ASSIGNMENT_STARTER = """
+Say what the learner makes, from which template or data, and what they hand in.
+
+## Rubric {#rubric}
+
+### Replace this criterion with your own {#first-criterion}
+What the reviewer looks at.
+
+- **Not yet** (0): What a reviewer sees in work that misses the point.
+- **Proficient** (10): What a reviewer sees in work that meets the brief.
+"""
+
+
+def create_assignment(course: Course, folder: Folder, author: User) -> SourceFile:
+    """A module's assignment (named after the module folder): a brief and a one-criterion rubric to replace."""
+    front = yaml_front({"title": f"Practice: {folder.slug.replace('-', ' ')}", "submit": ["text"],
+                        "review": "instructor", "pass_mark": 60})
+    return _create(f"{assignment_folder(course)}/{folder.name}.md", (front + ASSIGNMENT_STARTER).encode(), author,
+                   "new assignment")
+
+
 def folder_of(course: Course, name: str) -> Folder:
     for folder in module_folders(course):
         if folder.name == name:

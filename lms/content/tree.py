@@ -145,7 +145,7 @@ class Reader:
         if resolved.endswith(".md") and not in_assets:
             destination = self.pages.get(resolved)
             if destination is None:
-                raise ValueError(_("link to %(url)s: no lesson, module or course at %(path)s", url=quoted(url), path=resolved))
+                raise ValueError(_("link to %(url)s: no lesson, module, course or assignment at %(path)s", url=quoted(url), path=resolved))
         else:
             parts = resolved.split("/")
             if len(parts) < 4 or parts[0] != "courses" or parts[2] != "assets":
@@ -200,6 +200,8 @@ class Reader:
         digest.update(" ".join(sorted(self.video_hosts)).encode() + b"\0")  # a host removed: check again
         for path in sorted(p.relative_to(self.root).as_posix() for p in courses_dir.rglob("*")):
             digest.update(path.encode() + b"\0")
+        for path in sorted(p.relative_to(self.root).as_posix() for p in (self.root / "assignments").glob("*/*.md")):
+            digest.update(path.encode() + b"\0")  # a lesson may link to an assignment's page
         skills = courses_dir / "_skills.yaml"
         if skills.is_file():
             digest.update(skills.read_bytes())
@@ -233,6 +235,9 @@ class Reader:
                     continue
                 module_slug = self._declared_id(module_dir / "module.md") or NAME.match(module_dir.name).group(2)
                 self.pages[f"{base}/{module_dir.name}/module.md"] = f"courses/{course_slug}/#module-{module_slug}"
+                assignment = f"assignments/{folder}/{module_dir.name}.md"
+                if (self.root / assignment).is_file():
+                    self.pages[assignment] = f"courses/{course_slug}/assignments/{module_slug}"
                 for lesson in module_dir.glob("*.md"):
                     match = NAME.match(lesson.name.removesuffix(".md"))
                     if lesson.name != "module.md" and match:

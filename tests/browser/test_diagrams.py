@@ -21,6 +21,7 @@ def content_dir(tmp_path) -> Path:
     """The shipped curriculum instead of the small test tree."""
     shutil.copytree(ROOT / "courses", tmp_path / "content" / "courses")
     shutil.copytree(ROOT / "quizzes", tmp_path / "content" / "quizzes")
+    shutil.copytree(ROOT / "assignments", tmp_path / "content" / "assignments")
     return tmp_path / "content"
 
 
