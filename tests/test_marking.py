@@ -297,7 +297,7 @@ def test_an_upheld_flag_recomputes_a_peer_grade_and_says_when_the_decision_chang
     queue = login(app, "admin@example.com").client.get("/teach/reviews").get_data(as_text=True)
     assert "Flagged peer reviews" in queue and f"#review-{harsh}" in queue and "Too harsh." in queue
     page = resolve(login(app, "admin@example.com"), submission_id, harsh, "uphold")
-    assert "the decision changes from “revise” to “pass”" in page and "(100 %)" in page
+    assert "the decision changes from “revise” to “pass”" in page and "(100%)" in page
     with app.app_context():
         submission, review = db.session.get(Submission, submission_id), db.session.get(Review, harsh)
         assert (submission.decision, submission.score, submission.percent) == ("pass", 20, 100)
@@ -314,7 +314,7 @@ def test_an_upheld_flag_that_leaves_the_decision_says_it_stays(app, school):
     submission_id, (harsh, _fair) = peer_decided(app, school, [{"problem": 0, "measure": 0}, {"problem": 1, "measure": 0}],
                                                 "revise")
     page = resolve(login(app, "teacher@example.com"), submission_id, harsh, "uphold")
-    assert "the decision stays “revise”" in page and "(25 %)" in page
+    assert "the decision stays “revise”" in page and "(25%)" in page
     with app.app_context():
         assert db.session.get(Submission, submission_id).percent == 25
 

@@ -11,7 +11,7 @@ from ..assignments.grading import combined_points, counted_peer_reviews, level_p
 from ..assignments.models import Review, Submission
 from ..catalog.models import Course
 from ..extensions import db
-from ..i18n import _, _l, number
+from ..i18n import _, _l, number, percent
 from ..reports.csvstream import csv_response
 from ..schools.services import find_school
 from ..web import database_int, transaction
@@ -169,12 +169,12 @@ def flag_message(outcome: marking.FlagOutcome, submission: Submission) -> str:
         return _("The flag is dismissed: the review still counts.")
     if not outcome.recomputed:
         return _("The flag is upheld: the review no longer counts toward the grade.")
-    grade = number(submission.percent or 0)
+    grade = percent(submission.percent or 0)
     if outcome.decision_changed:
-        return _("The flag is upheld. The grade is recomputed from the remaining reviews (%(grade)s %%), and the "
+        return _("The flag is upheld. The grade is recomputed from the remaining reviews (%(grade)s), and the "
                  "decision changes from “%(before)s” to “%(after)s”.", grade=grade,
                  before=decision_word(outcome.before), after=decision_word(outcome.after))
-    return _("The flag is upheld. The grade is recomputed from the remaining reviews (%(grade)s %%); the decision "
+    return _("The flag is upheld. The grade is recomputed from the remaining reviews (%(grade)s); the decision "
              "stays “%(decision)s”.", grade=grade, decision=decision_word(outcome.after))
 
 
