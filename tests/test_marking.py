@@ -17,6 +17,7 @@ from lms.db import utcnow
 from lms.extensions import db
 from lms.notifications.models import Notification
 from lms.schools.models import School
+from lms.signals import submission_decided
 
 from . import cohort_support as cs
 from . import marking_support as ms
@@ -265,6 +266,22 @@ def test_the_learner_is_mailed_the_decision_once_in_their_language(app, school, 
     assert "Bonjour Ada Learner" in body and f"http://localhost/courses/intro-course/assignments/basics" in body
 
 
+def test_an_instructor_who_reviewed_as_a_peer_does_not_decide(app, school):
+    with app.app_context():
+        ben = db.session.get(Submission, school["ben"])
+        teacher = db.session.execute(db.select(User).filter_by(email="teacher@example.com")).scalar_one()
+        ms.peer_review(ben, teacher, {"problem": 2, "measure": 1})
+        db.session.commit()
+        teacher_id = teacher.id
+    auth = login(app, "teacher@example.com")
+    page = auth.client.get(f"/teach/reviews/{school['ben']}").get_data(as_text=True)
+    assert "You reviewed this submission as a peer" in page and 'name="action"' not in page
+    assert post_review(auth, school["ben"], "decide", decision="pass", **ALL_LEVELS).status_code == 422
+    with app.app_context():
+        assert db.session.get(Submission, school["ben"]).status == "submitted"
+        assert db.session.execute(db.select(Review.kind).filter_by(reviewer_id=teacher_id)).scalars().all() == ["peer"]
+
+
 def test_the_review_page_shows_the_peers_and_their_combined_points(app, school):
     page = login(app, "teacher@example.com").client.get(f"/teach/reviews/{school['ben']}").get_data(as_text=True)
     assert "Peer review 1" in page and "Pia Peer" not in page  # reviewers stay anonymous
@@ -296,7 +313,10 @@ def test_an_upheld_flag_recomputes_a_peer_grade_and_says_when_the_decision_chang
                                                "revise")  # median 10 of 20: 50 %, under the pass mark
     queue = login(app, "admin@example.com").client.get("/teach/reviews").get_data(as_text=True)
     assert "Flagged peer reviews" in queue and f"#review-{harsh}" in queue and "Too harsh." in queue
-    page = resolve(login(app, "admin@example.com"), submission_id, harsh, "uphold")
+    announced = []
+    with submission_decided.connected_to(lambda sender, **extra: announced.append((sender.id, extra["passed"]))):
+        page = resolve(login(app, "admin@example.com"), submission_id, harsh, "uphold")
+    assert announced == [(submission_id, True)]  # progress counts the pass it now is
     assert "the decision changes from “revise” to “pass”" in page and "(100%)" in page
     with app.app_context():
         submission, review = db.session.get(Submission, submission_id), db.session.get(Review, harsh)

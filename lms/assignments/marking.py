@@ -42,6 +42,8 @@ def instructor_review(submission: Submission, user: User) -> Review:
                         levels={}, comments={}, annotations=[], comment="")
         db.session.add(review)
         db.session.flush()
+    elif review.kind != "instructor":  # one review per reviewer and submission: theirs is a peer's
+        raise MarkingRefused(_("You reviewed this submission as a peer, so another instructor or an admin decides it."))
     elif review.opened_at is None:
         review.opened_at = utcnow()
         db.session.flush()

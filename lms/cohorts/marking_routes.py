@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 
 from ..assignments import marking
-from ..assignments.grading import combined_points, counted_peer_reviews, level_points, percent_of
+from ..assignments.grading import combined_points, counted_peer_reviews, percent_of
 from ..assignments.models import Review, Submission
 from ..catalog.models import Course
 from ..extensions import db
@@ -87,7 +87,8 @@ def _file_links(submission: Submission) -> list[tuple]:
     return [(file, f"{prefix}/assignments/files/{file.id}") for file in submission.files]
 
 
-def _review_page(submission: Submission, review: Review | None, posted: dict | None = None, status: int = 200):
+def _review_page(submission: Submission, review: Review | None, posted: dict | None = None, status: int = 200,
+                 may_decide: bool = True):
     rubric = submission.rubric or []
     peers = [r for r in submission.reviews if r.kind == "peer" and r.submitted_at is not None]
     combined = combined_points(rubric, counted_peer_reviews(submission)) if submission.assignment.peer else None
@@ -100,7 +101,7 @@ def _review_page(submission: Submission, review: Review | None, posted: dict | N
                            review=review, rubric=rubric, peers=peers, combined=combined,
                            combined_percent=percent_of(rubric, combined) if combined else None,
                            files=_file_links(submission), values=values, annotations=annotations,
-                           mode_words=MODE_WORDS, level_points=level_points), status
+                           mode_words=MODE_WORDS, may_decide=may_decide), status
 
 
 @bp.get("/<id:submission_id>")
@@ -108,8 +109,10 @@ def review_page(submission_id: int):
     submission = submission_or_404(submission_id)
     review = None
     if submission.status == "submitted" and submission.assignment.instructor:
-        with transaction():
+        with transaction(marking.MarkingRefused) as done:
             review = marking.instructor_review(submission, current_user)  # review time starts at the first open
+        if not done.ok:
+            return _review_page(submission, None, may_decide=False)
     else:
         review = db.session.execute(db.select(Review).where(
             Review.submission_id == submission.id, Review.kind == "instructor",
