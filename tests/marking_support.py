@@ -36,7 +36,6 @@ States the problem and who has it.
 - **Proficient** (10): A measure with a target.
 """
 TEXT = "Our churn model serves the retention team.\n\nSuccess is a churn rate below 5 % by June."
-TEXT_HTML = "".join(f"<p>{html.escape(part)}</p>" for part in TEXT.split("\n\n"))
 
 
 def write_assignment(content_dir: Path, review: str = "instructor", course: str = "intro-course",

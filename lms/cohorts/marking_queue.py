@@ -30,7 +30,7 @@ class Scope:
     cohort: Cohort | None = None
 
     def clauses(self) -> list:
-        clauses = [Submission.school_id == self.school.id, Assignment.retired.is_(False)]
+        clauses = [Submission.school_id == self.school.id]
         if not self.user.is_admin:
             clauses.append(taught_learners_clause(self.user, Assignment.course_id) if self.user.role == "instructor"
                            else false())
