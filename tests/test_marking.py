@@ -23,6 +23,7 @@ from . import cohort_support as cs
 from . import marking_support as ms
 from .conftest import PASSWORD, Auth
 from .notification_support import outbox
+from .test_concurrency import together
 from .test_queries import count_queries
 
 ALL_LEVELS = {"level-problem": "2", "level-measure": "1"}  # 10 + 10 points of 20
@@ -245,6 +246,28 @@ def test_two_instructors_deciding_at_once_release_one_decision(app, school):
         db.session.refresh(submission)
         assert (submission.decision, submission.decided_by_id) == ("pass", teacher.id)
         assert db.session.get(Review, second.id).submitted_at is None  # the loser's review stays a draft
+
+
+def test_two_instructors_posting_decisions_at_the_same_moment_release_one(app, school):
+    """Through the pages: on PostgreSQL the two transactions overlap; on SQLite they queue on the write lock."""
+    url = f"/teach/reviews/{school['ada']}"
+    auths = [login(app, "teacher@example.com"), login(app, "admin@example.com")]
+    tokens = [auth.csrf(url) for auth in auths]  # each opens the page first
+    decisions = ("pass", "fail")
+
+    def decide(index: int):
+        return auths[index].client.post(url, data={"csrf_token": tokens[index], "action": "decide",
+                                                   "decision": decisions[index], **ALL_LEVELS}).status_code
+
+    assert together(2, decide) == [302, 302]
+    with app.app_context():
+        submission = db.session.get(Submission, school["ada"])
+        winner = decisions.index(submission.decision)
+        assert submission.decided_by.email == ("teacher@example.com", "admin@example.com")[winner]
+        submitted = db.session.execute(db.select(Review.reviewer_id).where(
+            Review.submission_id == submission.id, Review.submitted_at.is_not(None))).scalars().all()
+        assert submitted == [submission.decided_by_id]  # the other review stays a draft
+        assert db.session.execute(db.select(db.func.count(Notification.id))).scalar_one() == 1
 
 
 def test_the_learner_is_mailed_the_decision_once_in_their_language(app, school, runner):
