@@ -11,7 +11,7 @@ import pytest
 
 from lms.accounts.models import User
 from lms.assignments import marking
-from lms.assignments.models import Review, Submission
+from lms.assignments.models import Review, Submission, SubmissionFile
 from lms.cohorts.marking_queue import QUEUE_QUERIES
 from lms.db import utcnow
 from lms.extensions import db
@@ -152,11 +152,17 @@ def test_only_staff_with_a_say_open_a_submission(app, school):
 
 
 def test_the_page_shows_the_learner_the_text_and_the_rubric_and_starts_the_review_clock_once(app, school):
+    with app.app_context():
+        db.session.add(SubmissionFile(submission_id=school["ada"], name="framing.pdf", kind="pdf", size=2048,
+                                      sha256="0" * 64, data=b"%PDF-1.4"))
+        db.session.commit()
+        file_id = db.session.execute(db.select(SubmissionFile.id)).scalar_one()
     client = login(app, "teacher@example.com").client
     page = client.get(f"/teach/reviews/{school['ada']}").get_data(as_text=True)
     assert "Ada Learner" in page and "<p>Our churn model serves the retention team.</p>" in page
     assert page.count('type="radio" name="level-problem"') == 3 and page.count('name="level-measure"') == 2
     assert "<legend>Problem statement</legend>" in page and 'for="comment-problem"' in page
+    assert f'<a href="/assignments/files/{file_id}">framing.pdf</a>' in page  # served by the submission pages
     with app.app_context():
         opened = db.session.execute(db.select(Review.opened_at).filter_by(submission_id=school["ada"])).scalar_one()
     client.get(f"/teach/reviews/{school['ada']}")
