@@ -121,7 +121,7 @@ class LMS:
 
         from . import models  # noqa: F401  (registers every table with the metadata)
         from .certificates import receivers as _certificates  # noqa: F401  (connects to completion signals)
-        from .notifications import receivers as _notifications  # noqa: F401  (connects to certificate signals)
+        from .notifications import receivers as _notifications  # noqa: F401  (connects to certificate and decision signals)
         from .progress import receivers as _progress  # noqa: F401  (connects to quiz signals)
         from .search import receivers as _search  # noqa: F401  (connects to content syncs)
         from .accounts.routes import bp as accounts_bp
@@ -136,6 +136,7 @@ class LMS:
         from .cli import lms_cli
         from .cohorts.calendar import bp as calendar_bp
         from .cohorts.teaching import bp as teaching_bp
+        from .cohorts.marking_routes import bp as marking_bp
         from .cohorts.admin import bp as cohorts_admin_bp
         from .cohorts.invitations import bp as cohort_join_bp
         from .portfolio.routes import bp as portfolio_bp
@@ -152,7 +153,7 @@ class LMS:
         prefix = url_prefix.rstrip("/")
         blueprints = (catalog_bp, progress_bp, quizzes_bp, accounts_bp, certificates_bp, verification_bp,
                       certificates_admin_bp, authoring_bp, reports_bp, admin_bp, admissions_bp, admissions_admin_bp,
-                      help_bp, school_bp, platform_bp, search_bp, privacy_bp, privacy_admin_bp, teaching_bp, calendar_bp,
+                      help_bp, school_bp, platform_bp, search_bp, privacy_bp, privacy_admin_bp, teaching_bp, marking_bp, calendar_bp,
                       cohorts_admin_bp, cohort_join_bp, portfolio_bp, static_bp)
         for blueprint in blueprints:
             app.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))

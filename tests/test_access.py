@@ -16,6 +16,7 @@ from lms.schools.logos import store_logo
 from .admission_support import make_round, submitted_application
 from .conftest import PASSWORD, Auth
 from .content_factory import write
+from .marking_support import write_assignment
 from .quiz_support import write_quiz
 from .school_support import tiny_png
 
@@ -82,6 +83,14 @@ ROUTES = [
     ("teaching.home", "GET", "/teach/", signed_in(403, admin=200, instructor=200)),
     ("teaching.cohort", "GET", "/teach/cohorts/{cohort_id}", signed_in(403, admin=200, instructor=200)),
     ("teaching.progress_csv", "GET", "/teach/cohorts/{cohort_id}/progress.csv", signed_in(403, admin=200, instructor=200)),
+    # Instructor review: the owner's submitted assignment, with a flagged peer review (tests/test_marking.py).
+    ("marking.queue_page", "GET", "/teach/reviews", signed_in(403, admin=200, instructor=200)),
+    ("marking.review_page", "GET", "/teach/reviews/{submission_id}", signed_in(403, admin=200, instructor=200)),
+    ("marking.review_post", "POST", "/teach/reviews/{submission_id}", signed_in(403, admin=302, instructor=302)),
+    ("marking.resolve_flag", "POST", "/teach/reviews/{submission_id}/flags/{flag_id}",
+     signed_in(403, admin=302, instructor=302)),
+    ("marking.report", "GET", "/teach/reviews/report", signed_in(403, admin=200, instructor=200)),
+    ("marking.report_csv", "GET", "/teach/reviews/report.csv", signed_in(403, admin=200, instructor=200)),
     ("progress.dashboard", "GET", "/dashboard", signed_in(200)),
     ("progress.complete", "POST", COURSE + "models/complete", signed_in(403, owner=302)),
     ("progress.resume", "GET", COURSE + "continue", signed_in(302)),  # not enrolled: sent to the course page
@@ -262,7 +271,8 @@ FORMS = {"quizzes.answer": {"action": "save"}, "certificates_admin.revoke": REAS
          "cohorts_admin.edit": {"name": "Audit intake", "starts_on": str(TODAY - timedelta(days=60)),
                                 "ends_on": str(TODAY + timedelta(days=90))},
          "cohorts_admin.deadlines": {"course-1-date": str(TODAY + timedelta(days=5)), "course-1-time": "18:00"},
-         "cohorts_admin.create_invitation": {"seats": "5"},
+         "cohorts_admin.create_invitation": {"seats": "5"}, "marking.review_post": {"action": "save"},
+         "marking.resolve_flag": {"resolution": "dismiss"},
          "portfolio.settings": {"visibility": "link", "headline": "Audit"}}
 
 
@@ -272,6 +282,7 @@ def audit_app(make_app, content_dir, make_user):
     write(content_dir, SPARE_FILE, "---\ntitle: Spare\nminutes: 1\n---\n\nA lesson the audit deletes.\n")
     write_quiz(content_dir)
     write(content_dir, "assignments/intro-course/02-practice.md", AUDIT_ASSIGNMENT)
+    write_assignment(content_dir)
     # CSRF stays on and every POST carries a valid token, so the answer is the route's access check
     # (a log-in redirect, a 403) and never a 400 for a missing token.
     app = make_app()
@@ -362,7 +373,19 @@ def ids(app) -> dict[str, int]:
         application_id = db.session.execute(db.select(Application.id)).scalars().first()
         return {"deletion": deletion, "round_id": round_id, "application_id": application_id, "owner_id": users["owner"],
                 "victim_id": users["victim"], "course_id": course.id, "revision": revision,
-                "logo_id": logo, **audit_cohort(app, users), **owner_portfolio(app, users["owner"])}
+                "logo_id": logo, **audit_cohort(app, users), **audit_submission(users),
+                **owner_portfolio(app, users["owner"])}
+
+
+def audit_submission(users: dict[str, int]) -> dict[str, int]:
+    """The owner's submitted assignment, reviewed by the "other" learner, who it flagged as unfair."""
+    from .marking_support import assignment, peer_review, submit
+
+    owner, other = (db.session.get(User, users[name]) for name in ("owner", "other"))
+    submission = submit(owner, assignment())
+    flag = peer_review(submission, other, {"problem": 0, "measure": 0}, flagged=True)
+    db.session.commit()
+    return {"submission_id": submission.id, "flag_id": flag.id}
 
 
 def audit_cohort(app, users: dict[str, int]) -> dict[str, object]:
@@ -406,7 +429,7 @@ def owner_portfolio(app, owner_id: int) -> dict[str, object]:
     from lms.schools.services import default_school
 
     with app.app_context():
-        assignment = db.session.execute(db.select(Assignment)).scalar_one()
+        assignment = db.session.execute(db.select(Assignment).filter_by(slug="practice")).scalar_one()
         submission = Submission(assignment_id=assignment.id, user_id=owner_id, school_id=default_school().id,
                                 status="decided", decision="pass", rubric=assignment.rubric, submitted_at=utcnow(),
                                 decided_at=utcnow(), released_at=utcnow(), text="My plan.", text_html="<p>My plan.</p>")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..accounts.models import User
+from ..assignments.models import Submission
 from ..certificates.models import Certificate
 from ..cohorts.models import CohortDeadline
 from ..i18n import _, date_time, force_locale
@@ -64,3 +65,17 @@ def certificate_letter(certificate: Certificate, language: str) -> Letter:
                       _("Congratulations: your certificate for “%(title)s” is issued. Download it or share it from "
                         "your certificates page:", title=certificate.title)
                       + "\n" + public_url("certificates.mine") + "\n\n" + site_branding().name + "\n")
+
+
+def decision_letter(submission: Submission, language: str) -> Letter:
+    """The mail telling a learner their submission is decided, with a link to the assignment's page."""
+    assignment = submission.assignment
+    link = public_url("catalog.course", slug=assignment.course.slug) + f"assignments/{assignment.slug}"
+    with force_locale(language):
+        outcome = {"pass": _("It passed."),
+                   "revise": _("The reviewer asks you to revise it and submit it again."),
+                   "fail": _("It did not pass.")}[submission.decision or "fail"]
+        return Letter(_("Your submission is reviewed: %(title)s", title=assignment.title), _("Hello %(name)s,"),
+                      _("Your submission to “%(title)s” has a decision.", title=assignment.title) + " " + outcome
+                      + " " + _("Read the feedback on the assignment's page:") + "\n" + link + "\n\n"
+                      + site_branding().name + "\n")

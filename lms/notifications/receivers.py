@@ -1,4 +1,4 @@
-"""Event notifications: a certificate issued is owed a mail, recorded in the issuing transaction. With a queue
+"""Event notifications: a certificate issued, or a submission's decision released, is owed a mail, recorded in the issuing transaction. With a queue
 (``LMS_REDIS_URL``) its job is queued as soon as that transaction commits; without one, or if Redis cannot
 be reached then, the next ``flask lms reminders`` run sends it. Either way it is mailed once."""
 from __future__ import annotations
@@ -9,8 +9,9 @@ from flask import current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ..assignments.models import Submission
 from ..certificates.models import Certificate
-from ..signals import certificate_issued
+from ..signals import certificate_issued, submission_decided
 from .services import record_event
 
 log = logging.getLogger("lms.notifications")
@@ -24,6 +25,16 @@ def certificate_mail_owed(certificate: Certificate, **_) -> None:
     if certificate.user_id is None:
         return
     recorded = record_event(certificate.school_id, certificate.user_id, "certificate_issued", certificate.id)
+    if recorded is not None:
+        db.session().info.setdefault(PENDING, []).append(recorded)
+
+
+@submission_decided.connect
+def decision_mail_owed(submission: Submission, **_) -> None:
+    """The learner hears of the decision on their submission (once per submission, whoever decided)."""
+    from ..extensions import db
+
+    recorded = record_event(submission.school_id, submission.user_id, "submission_decided", submission.id)
     if recorded is not None:
         db.session().info.setdefault(PENDING, []).append(recorded)
 
