@@ -194,7 +194,17 @@ def test_the_page_shows_the_chart_the_table_the_gaps_and_lessons_for_the_weakest
 
 
 def test_lessons_of_courses_the_learner_may_not_see_are_not_suggested(world, auth, client, content_dir):
+    """An unpublished course, and a published one that another school owns, teach nothing here."""
     app = world["app"]
+    with app.app_context():
+        from lms.schools.services import create_school
+
+        create_school("ecole-b", "École B", ["b.example.org"])
+        db.session.commit()
+    write(content_dir, "courses/their-course/course.md", "---\ntitle: Theirs\nsummary: S.\nlevel: beginner\nhours: 1\n"
+          "skills: [ai-literacy]\nschool: ecole-b\n---\n\nTheirs.\n")
+    write(content_dir, "courses/their-course/01-m/module.md", "---\ntitle: M\n---\n")
+    write(content_dir, "courses/their-course/01-m/01-other.md", "---\ntitle: Their lesson\nminutes: 5\n---\n\nBody.\n")
     write(content_dir, "courses/hidden-course/course.md", "---\ntitle: Hidden\nsummary: S.\nlevel: beginner\nhours: 1\n"
           "skills: [ai-literacy]\npublished: false\n---\n\nHidden.\n")
     write(content_dir, "courses/hidden-course/01-m/module.md", "---\ntitle: M\n---\n")
@@ -202,8 +212,9 @@ def test_lessons_of_courses_the_learner_may_not_see_are_not_suggested(world, aut
     sync(app)
     auth.login()
     page = client.get("/account/skills").get_data(as_text=True)
-    assert "Secret lesson" not in page and "/courses/intro-course/what-is-ai" in page
-    assert "Secret lesson" not in client.get("/skills/ai-literacy").get_data(as_text=True)
+    assert "Secret lesson" not in page and "Their lesson" not in page and "/courses/intro-course/what-is-ai" in page
+    public = client.get("/skills/ai-literacy").get_data(as_text=True)
+    assert "Secret lesson" not in public and "Their lesson" not in public and "What is AI" in public
 
 
 def test_the_skill_page_is_public_and_lists_the_lessons(world, client):
@@ -253,3 +264,8 @@ def test_the_page_needs_a_login_and_reads_in_french(world, auth, client):
     client.post("/account/language", data={"language": "fr", "csrf_token": auth.csrf("/")})
     page = client.get("/account/skills").get_data(as_text=True)
     assert "Vos compétences" in page and "Aucune preuve pour l’instant" in page
+
+
+def test_the_account_page_links_to_the_profile(world, auth, client):
+    auth.login()
+    assert 'href="/account/skills"' in client.get("/account/profile").get_data(as_text=True)
