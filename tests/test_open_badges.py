@@ -306,3 +306,4 @@ def test_a_programme_credential_aligns_the_union_of_its_courses_skills(app, cont
     aligned = credential["credentialSubject"]["achievement"]["alignment"]
     assert [(a["targetCode"], a["targetUrl"]) for a in aligned] == [
         ("ai-literacy", "http://localhost/skills/ai-literacy"), ("agile-delivery", "http://localhost/skills/agile-delivery")]
+
