@@ -269,3 +269,13 @@ def test_the_page_needs_a_login_and_reads_in_french(world, auth, client):
 def test_the_account_page_links_to_the_profile(world, auth, client):
     auth.login()
     assert 'href="/account/skills"' in client.get("/account/profile").get_data(as_text=True)
+
+
+def test_without_a_role_the_page_shows_levels_only(app, make_user, auth, client):
+    sync(app)
+    make_user()
+    auth.login()
+    page = client.get("/account/skills").get_data(as_text=True)
+    assert "<title id=\"skills-chart-title\">Your level on each skill</title>" in page
+    assert "Where to work next" not in page and 'class="chart-target"' not in page
+    assert "About AI literacy and the lessons that teach it" in page
