@@ -46,8 +46,8 @@ def quiz_evidence(user_id: int, school_id: int, skills: set[str]) -> dict[str, l
     at their best score across attempts; the version answered then gives its points and skills."""
     rows = db.session.execute(
         db.select(AttemptAnswer.score, Attempt.submitted_at, QuestionVersion.quiz_id, QuestionVersion.key,
-                  QuestionVersion.points, QuestionVersion.skills, QuestionVersion.prompt_html, Quiz.title,
-                  Course.title, Course.slug)
+                  QuestionVersion.points, QuestionVersion.skills, QuestionVersion.prompt_html,
+                  Quiz.title.label("quiz_title"), Course.title.label("course_title"), Course.slug)
         .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
         .join(QuestionVersion, QuestionVersion.id == AttemptAnswer.question_version_id)
         .join(Quiz, Quiz.id == Attempt.quiz_id).join(Course, Course.id == Quiz.course_id)
@@ -63,7 +63,7 @@ def quiz_evidence(user_id: int, school_id: int, skills: set[str]) -> dict[str, l
         for skill in dict.fromkeys(row.skills or []):
             if skill in skills:
                 found.setdefault(skill, []).append(Evidence(
-                    "question", plain(row.prompt_html), row[7], row[8], row.slug,
+                    "question", plain(row.prompt_html), row.quiz_title, row.course_title, row.slug,
                     min(1.0, max(0.0, float(row.score))), float(row.points)))
     return found
 
