@@ -279,3 +279,20 @@ def test_without_a_role_the_page_shows_levels_only(app, make_user, auth, client)
     assert "<title id=\"skills-chart-title\">Your level on each skill</title>" in page
     assert "Where to work next" not in page and 'class="chart-target"' not in page
     assert "About AI literacy and the lessons that teach it" in page
+
+
+def test_the_role_file_is_in_the_store_and_survives_a_browser_publish(world):
+    """`flask lms sync` keeps courses/_roles/ in the file store, so a publish from the browser, which loads the
+    store's tree, keeps the role; no course's editor lists it (docs/skills.md)."""
+    from lms.authoring.store import apply_live, belongs_to, live_data
+    from lms.catalog.models import Course
+    from lms.schools.services import default_school
+
+    app = world["app"]
+    path = "courses/_roles/ai-project-manager.yaml"
+    with app.test_request_context():
+        assert live_data(path) is not None
+        apply_live(default_school())
+        db.session.commit()
+        assert not db.session.execute(db.select(Role)).scalar_one().retired
+        assert not any(belongs_to(course, path) for course in db.session.execute(db.select(Course)).scalars())
