@@ -13,11 +13,13 @@ from .privacy.models import DeletionRequest
 from .progress.models import Enrolment, LessonProgress, ProgrammeEnrolment
 from .quizzes.models import Attempt, AttemptAnswer, AttemptQuestion, QuestionVersion, Quiz
 from .schools.models import School, SchoolHost, SchoolLogo
+from .skills.models import Role
 
 __all__ = [
     "AdmissionRound", "Application", "Assignment", "Attempt", "AttemptAnswer", "AttemptQuestion", "AuditEntry", "CalendarFeed",
     "Certificate", "Cohort", "CohortDeadline", "CohortInstructor", "CohortInvitation", "CohortMember", "Course",
     "CourseAuthor", "DeletionRequest", "Enrolment",
-    "Lesson", "LessonProgress", "LoginSession", "Module", "Notification", "PeerReviewer", "Portfolio", "Programme", "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion",
-    "Quiz", "Review", "Submission", "SubmissionFile", "School", "SchoolHost", "SchoolLogo", "Skill", "SourceFile", "SourceRevision", "User",
+    "Lesson", "LessonProgress", "LoginSession", "Module", "Notification", "PeerReviewer", "Portfolio", "Programme",
+    "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion", "Quiz", "Review", "Role", "Submission", "SubmissionFile",
+    "School", "SchoolHost", "SchoolLogo", "Skill", "SourceFile", "SourceRevision", "User",
 ]

@@ -77,6 +77,9 @@ ROUTES = [
     ("accounts.reset", "GET", "/account/reset/not-a-token", everyone(302)),
     ("accounts.welcome", "GET", "/account/welcome/not-a-token", everyone(302)),
     ("calendar.account", "GET", "/account/calendar", signed_in(200)),
+    ("skills.profile", "GET", "/account/skills", signed_in(200)),  # each account sees its own profile only
+    ("skills.skill", "GET", "/skills/ai-literacy", everyone(200)),  # what Open Badges alignments point at
+    ("skills.skill", "GET", "/skills/no-such-skill", everyone(404)),
     ("calendar.feed", "GET", "/calendar/{calendar_token}.ics", everyone(200)),  # the token is the key (a learner's)
     ("calendar.feed", "GET", "/calendar/not-a-token.ics", everyone(404)),
     # The instructor teaches the audit cohort (more cases: tests/test_teaching.py).

@@ -26,6 +26,7 @@ LAYERS: list[set[str]] = [
     {"assignments"},
     {"progress"},
     {"certificates"},
+    {"skills"},
     {"authoring", "reports"},
     {"access"},
     {"admin"},

@@ -268,3 +268,42 @@ def test_the_base_url_setting_names_every_link(make_app, make_user):
         from lms.web import public_url
 
         assert public_url("catalog.home") == f"{base}/"  # outside a request too
+
+
+def test_the_signed_credential_aligns_the_course_skills_and_verifies(badge, client):
+    """Each skill of the course is an OB 3.0 Alignment of the achievement, pointing at the skill's public page; the
+    credential still verifies, with our keys and with openbadgeslib."""
+    certificate, token = badge
+    _, credential = verify(client, token)
+    assert credential["credentialSubject"]["achievement"]["alignment"] == [{
+        "type": ["Alignment"], "targetName": "AI literacy", "targetDescription": "Knows what models do.",
+        "targetUrl": "http://localhost/skills/ai-literacy", "targetFramework": "Conductor skills framework",
+        "targetCode": "ai-literacy", "targetType": "ext:Skill"}]
+    assert "Knows what models do." in get(client, "http://localhost/skills/ai-literacy").get_data(as_text=True)
+    jwk = client.get("/issuers/default/jwks.json").get_json()["keys"][-1]
+    verified = OB3Verifier(pubkey_pem=pem(jwk)).verify(token)
+    assert verified.achievement.name == "Intro Course"
+
+
+def test_a_programme_credential_aligns_the_union_of_its_courses_skills(app, content_dir, make_user, auth, client):
+    from .content_factory import make_tree, write
+    from .quiz_support import sync
+
+    make_tree(content_dir, courses=("intro-course", "second-course"))
+    write(content_dir, "courses/second-course/course.md", "---\ntitle: Second Course\nsummary: S.\nlevel: beginner\n"
+          "hours: 1\nskills: [agile-delivery, ai-literacy]\n---\n\nSecond.\n")
+    sync(app)
+    make_user()
+    auth.login()
+    assert auth.post("/programmes/pathway/enrol", token_from="/programmes/pathway").status_code == 302
+    finish_course(auth)
+    finish_course(auth, "/courses/second-course/")
+    with app.app_context():
+        from lms.certificates.models import Certificate
+        programme = db.session.execute(db.select(Certificate).filter_by(kind="programme")).scalar_one()
+        credential_id = programme.credential_id
+    _, credential = verify(client, client.get(f"/certificates/{credential_id}.jwt").get_data(as_text=True))
+    aligned = credential["credentialSubject"]["achievement"]["alignment"]
+    assert [(a["targetCode"], a["targetUrl"]) for a in aligned] == [
+        ("ai-literacy", "http://localhost/skills/ai-literacy"), ("agile-delivery", "http://localhost/skills/agile-delivery")]
+

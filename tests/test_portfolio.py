@@ -149,3 +149,13 @@ def test_an_erased_or_deactivated_holder_has_no_page(app, learner, auth, work):
         db.session.execute(db.update(User).where(User.id == learner).values(active=False))
         db.session.commit()
     assert app.test_client().get(address).status_code == 404
+
+
+def test_the_skills_profile_shows_only_when_the_learner_chooses(app, learner, auth, work):
+    address = publish(auth)
+    text = app.test_client().get(address).get_data(as_text=True)
+    assert 'id="skills-title"' in text and "Agile delivery" in text and 'role="img"' in text
+    response = auth.post("/account/portfolio", {"visibility": "link", "headline": ""}, token_from="/account/portfolio")
+    assert response.status_code == 302
+    text = app.test_client().get(address).get_data(as_text=True)
+    assert 'id="skills-title"' not in text and 'role="img"' not in text

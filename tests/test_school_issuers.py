@@ -153,6 +153,14 @@ def test_the_credential_and_the_issuer_profile_name_the_school_that_taught_it(si
     assert site.a.client.get("/issuers/ecole-b").status_code == 404  # on its own host only
 
 
+def test_a_schools_credential_aligns_to_the_skill_pages_of_its_own_host(site):
+    """The course's skills are Open Badges alignments whose targetUrl is the skill's page on the school's site."""
+    _, payload = verify(site.b.client, site.token(B))
+    [alignment] = payload["credentialSubject"]["achievement"]["alignment"]
+    assert alignment["targetUrl"] == f"http://{B}/skills/ai-literacy" and alignment["targetCode"] == "ai-literacy"
+    assert "Knows what models do." in site.b.client.get("/skills/ai-literacy").get_data(as_text=True)
+
+
 def bits_set(client, slug: str) -> set[int]:
     class Prefixed:  # the status-list helper reads the default school's address
         def get(self, url):

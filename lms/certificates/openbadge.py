@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
 
+from ..catalog.models import ProgrammeCourse, Skill, course_skills
 from ..extensions import db
 from ..i18n import DEFAULT_LANGUAGE, _, force_locale
 from ..schools.models import School
@@ -24,6 +25,10 @@ from .signing import signing_key
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 STATUS_LIST_LIFETIME = timedelta(days=1)  # a copy older than this is stale, so a replay cannot un-revoke
+SKILLS_FRAMEWORK = "Conductor skills framework"
+# OB 3.0's AlignmentTargetType names CASE items (CFItem...) and Credential Engine terms (ceasn:Competency...);
+# a skill of our own framework is neither, so it takes an extension term, which the enumeration allows as "ext:".
+SKILL_TARGET_TYPE = "ext:Skill"
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,32 @@ def issuer_of(certificate: Certificate, links: Links) -> dict:
     return issuer
 
 
+def skills_of(certificate: Certificate) -> list[Skill]:
+    """The live skills of the certificate's course, or the union of its programme's courses' skills, in the
+    framework's order; none once the course or programme is gone."""
+    if certificate.kind == "course" and certificate.course_id is not None:
+        courses = [certificate.course_id]
+    elif certificate.kind != "course" and certificate.programme_id is not None:
+        courses = db.select(ProgrammeCourse.course_id).where(ProgrammeCourse.programme_id == certificate.programme_id)
+    else:
+        return []
+    query = (db.select(Skill).join(course_skills, course_skills.c.skill_id == Skill.id)
+             .where(course_skills.c.course_id.in_(courses), Skill.retired.is_(False)).distinct().order_by(Skill.position))
+    return list(db.session.execute(query).scalars())
+
+
+def alignments(certificate: Certificate) -> list[dict]:
+    """OB 3.0 ``Alignment`` entries of the achievement: one per skill, pointing at the skill's public page on the
+    certificate's school's site."""
+    school = db.session.get(School, certificate.school_id)
+    with acting_for(school):
+        return [{"type": ["Alignment"], "targetName": skill.name,
+                 **({"targetDescription": skill.description} if skill.description else {}),
+                 "targetUrl": public_url("skills.skill", slug=skill.slug), "targetFramework": SKILLS_FRAMEWORK,
+                 "targetCode": skill.slug, "targetType": SKILL_TARGET_TYPE}
+                for skill in skills_of(certificate)]
+
+
 def credential(certificate: Certificate, links: Links) -> dict:
     """The OpenBadgeCredential: what the certificate says, as it was issued, in the certificate's language.
 
@@ -104,6 +135,8 @@ def credential(certificate: Certificate, links: Links) -> dict:
         "criteria": {"narrative": certificate.criteria},
         "inLanguage": language,
     }
+    if aligned := alignments(certificate):
+        achievement["alignment"] = aligned
     return {
         "@context": [VC_CONTEXT, OB_CONTEXT],
         "id": links.credential,

@@ -100,6 +100,8 @@ class ContentTree:
     quizzes: dict[tuple[str, str], Any] = field(default_factory=dict)
     # Parsed assignments by (course slug, module slug), filled by the assignment loader.
     assignments: dict[tuple[str, str], Any] = field(default_factory=dict)
+    # Role target profiles of courses/_roles/, filled by the skills package's loader.
+    roles: list[Any] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
     files: int = 0
     rendered: int = 0

@@ -170,14 +170,16 @@ class Reader:
         course_dirs = []
         for entry in sorted(courses_dir.iterdir(), key=lambda p: order_key(p.name)):
             rel = self.rel(entry)
-            if entry.name in ("_skills.yaml", "_programmes"):
+            if entry.name in ("_skills.yaml", "_programmes", "_roles"):
                 continue
             if entry.name.startswith("_"):
-                self.error(rel, 0, _("names starting with '_' are reserved (only _skills.yaml and _programmes/ exist)"))
+                self.error(rel, 0, _("names starting with '_' are reserved (only _skills.yaml, _programmes/ and _roles/ "
+                                     "exist)"))
             elif entry.name.startswith("."):
                 continue
             elif not entry.is_dir():
-                self.error(rel, 0, _("unexpected file: courses/ holds course folders, _skills.yaml and _programmes/"))
+                self.error(rel, 0, _("unexpected file: courses/ holds course folders, _skills.yaml, _programmes/ and "
+                                     "_roles/"))
             elif self.check_name(entry, rel):
                 course_dirs.append(entry)
         self.course_slugs_by_folder: dict[str, str] = {}

@@ -10,7 +10,7 @@ from ..assignments.filetypes import FILE_TYPES
 from ..assignments.models import SubmissionFile
 from ..certificates.routes import verify_url
 from ..extensions import db
-from ..i18n import _
+from ..i18n import _, interface_language
 from ..schools.services import current_school
 from ..web import public_url, transaction
 from . import services
@@ -71,7 +71,7 @@ def _published(token: str):
 def page(token: str):
     portfolio = _published(token)
     certificates = [(c, verify_url(c)) for c in services.shown_certificates(portfolio)]
-    profile = None
+    profile = services.skills_of(portfolio, interface_language()) if portfolio.show_skills else None
     response = make_response(render_template("portfolio/page.html", portfolio=portfolio, certificates=certificates,
                                              submissions=services.shown_submissions(portfolio), profile=profile))
     if portfolio.visibility != "public":

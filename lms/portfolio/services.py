@@ -10,6 +10,7 @@ from ..certificates.models import Certificate
 from ..db import utcnow
 from ..extensions import db
 from ..schools.models import School
+from ..skills import services as skills
 from .models import Portfolio
 
 
@@ -80,3 +81,9 @@ def shown_submissions(portfolio: Portfolio) -> list[Submission]:
     """The chosen submissions that still passed and are still the holder's (a later change hides one)."""
     return [s for s in portfolio.submissions
             if s.user_id == portfolio.user_id and s.decision == "pass" and s.released_at is not None]
+
+
+def skills_of(portfolio: Portfolio, language: str) -> skills.Profile:
+    """The holder's skills profile against the first role of the content (the AI project manager's)."""
+    roles = skills.live_roles()
+    return skills.profile(portfolio.user, portfolio.school_id, roles[0] if roles else None, language)
