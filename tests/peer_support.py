@@ -118,3 +118,41 @@ def reviews_of(app, submission_id: int) -> list[Review]:
                                         .order_by(Review.id)).scalars())
         db.session.expunge_all()
         return found
+
+
+AUDIT_RUBRIC = [{"key": "framing", "title": "Problem framing", "skill": "ai-literacy", "description_html": "",
+                 "levels": [{"name": "Not yet", "points": 0, "html": "<p>Not stated.</p>"},
+                            {"name": "Fully", "points": 10, "html": "<p>Stated.</p>"}]}]
+
+
+def audit_peer_review(app, users: dict[str, int]) -> dict[str, int]:
+    """For the access table: a peer-reviewed assignment of the intro course (made as a row, so the audit's
+    content stays as it is), the owner's and the victim's submissions (the victim's with a file), the owner's open
+    allocation of the victim's work, and the victim's submitted review of the owner's (for the owner to flag)."""
+    from lms.catalog.models import Course, Module
+
+    with app.app_context():
+        course = db.session.execute(db.select(Course).filter_by(slug="intro-course")).scalar_one()
+        module = db.session.execute(db.select(Module).filter_by(course_id=course.id, slug="practice")).scalar_one()
+        assignment = Assignment(course_id=course.id, module_id=module.id, slug="practice", title="Sprint plan",
+                                review_mode="peer", peer_reviews=2, rubric=AUDIT_RUBRIC, max_points=10,
+                                source_path=ASSIGNMENT_FILE, content_hash="audit")
+        db.session.add(assignment)
+        db.session.flush()
+        made = {}
+        for role in ("owner", "victim"):
+            user = db.session.get(User, users[role])
+            made[role] = Submission(assignment_id=assignment.id, user_id=user.id, school_id=user.school_id,
+                                    status="submitted", text="Audit plan", text_html="<p>Audit plan</p>",
+                                    rubric=AUDIT_RUBRIC, submitted_at=utcnow())
+            db.session.add(made[role])
+        made["victim"].files.append(SubmissionFile(name="plan.pdf", kind="pdf", size=8, sha256="0" * 64,
+                                                   data=b"%PDF-1.4"))
+        db.session.flush()
+        allocation = Review(submission_id=made["victim"].id, reviewer_id=users["owner"], kind="peer")
+        received = Review(submission_id=made["owner"].id, reviewer_id=users["victim"], kind="peer",
+                          levels={"framing": 1}, points=10, submitted_at=utcnow())
+        db.session.add_all([allocation, received])
+        db.session.commit()
+        return {"review_id": allocation.id, "review_file_id": made["victim"].files[0].id,
+                "flag_review_id": received.id}

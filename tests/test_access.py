@@ -16,6 +16,7 @@ from lms.schools.logos import store_logo
 from .admission_support import make_round, submitted_application
 from .conftest import PASSWORD, Auth
 from .content_factory import write
+from .peer_support import audit_peer_review
 from .quiz_support import write_quiz
 from .school_support import tiny_png
 
@@ -24,6 +25,7 @@ LOGIN = "login"  # a redirect to the log-in page
 ALLOWED = "allowed"  # past the access check: any answer but 403, a log-in redirect or a server error
 COURSE = "/courses/intro-course/"
 QUIZ = COURSE + "quiz/basics"
+PEER = COURSE + "assignments/practice"
 LESSON_FILE = "courses/intro-course/01-basics/02-models.md"
 SPARE_FILE = "courses/intro-course/02-practice/03-spare.md"
 STATUS_TOKEN = "audit-status-token"  # an application's private link (tests/admission_support.py)
@@ -152,6 +154,17 @@ ROUTES = [
     ("cohorts_admin.deadlines", "GET", "/admin/cohorts/{cohort_id}/deadlines", signed_in(403, admin=200)),
     ("cohorts_admin.import_form", "GET", "/admin/cohorts/{cohort_id}/import", signed_in(403, admin=200)),
     ("cohort_join.join", "GET", "/join/{join_token}", everyone(200)),  # the link is the key; it names the school
+    # Peer review (tests/test_peer_review.py): the owner submitted the audit assignment and was allocated the victim's
+    # work; only the allocated reviewer sees a review, only the reviewed learner flags one (404 for anyone else).
+    ("peer_review.home", "GET", "/reviewing", signed_in(200)),
+    ("peer_review.next_review", "POST", PEER + "/reviews/next", signed_in(403, owner=302)),
+    ("peer_review.review", "GET", "/review/{review_id}", signed_in(404, owner=200)),
+    ("peer_review.review", "POST", "/review/{review_id}", signed_in(404, owner=422)),  # no level chosen
+    ("peer_review.review_file", "GET", "/review/{review_id}/files/{review_file_id}", signed_in(404, owner=200)),
+    ("peer_review.received", "GET", PEER + "/reviews", signed_in(404, owner=200)),
+    ("peer_review.flag", "POST", "/review/{flag_review_id}/flag", signed_in(404, owner=302)),
+    ("peer_review.reviewers", "GET", "/admin/assignments/reviewers", signed_in(403, admin=200)),
+    ("peer_review.reviewers", "POST", "/admin/assignments/reviewers", signed_in(403, admin=302, platform=422)),  # added once
     # Changes: made last, by admins on a dedicated account, so no other row depends on them.
     ("authoring.new_module", "POST", "/author/courses/intro-course/modules", signed_in(403, admin=ALLOWED)),
     ("authoring.new_lesson", "POST", "/author/courses/intro-course/lessons", signed_in(403, admin=ALLOWED)),
@@ -239,7 +252,8 @@ FORMS = {"quizzes.answer": {"action": "save"}, "certificates_admin.revoke": REAS
          "cohorts_admin.edit": {"name": "Audit intake", "starts_on": str(TODAY - timedelta(days=60)),
                                 "ends_on": str(TODAY + timedelta(days=90))},
          "cohorts_admin.deadlines": {"course-1-date": str(TODAY + timedelta(days=5)), "course-1-time": "18:00"},
-         "cohorts_admin.create_invitation": {"seats": "5"}}
+         "cohorts_admin.create_invitation": {"seats": "5"}, "peer_review.flag": {"reason": "Access audit"},
+         "peer_review.reviewers": {"course": "intro-course", "email": "victim@example.com"}}
 
 
 @pytest.fixture()
@@ -337,7 +351,7 @@ def ids(app) -> dict[str, int]:
         application_id = db.session.execute(db.select(Application.id)).scalars().first()
         return {"deletion": deletion, "round_id": round_id, "application_id": application_id, "owner_id": users["owner"],
                 "victim_id": users["victim"], "course_id": course.id, "revision": revision,
-                "logo_id": logo, **audit_cohort(app, users)}
+                "logo_id": logo, **audit_cohort(app, users), **audit_peer_review(app, users)}
 
 
 def audit_cohort(app, users: dict[str, int]) -> dict[str, object]:

@@ -51,11 +51,15 @@ def test_allocation_is_fair_never_ones_own_never_twice(peer_app):
     assert allocate(peer_app, "ana@example.com") == first
     # Bao: Ana's and Cyd's have no allocation yet; Ana's is the older.
     assert allocate(peer_app, "bao@example.com")[1] == ana[1]
-    # Cyd: the one with the fewest allocations is Cyd's own (never given) and then... Ana's and Bao's have one each:
-    # the older, Ana's.
-    assert allocate(peer_app, "cyd@example.com")[1] == ana[1]
-    counts = {sid: len(reviews_of(peer_app, sid)) for _uid, sid in people.values()}
-    assert sorted(counts.values()) == [0, 1, 2]
+    # Dee, who submitted last, is given the submission with the fewest allocations, Cyd's, though it is the newest.
+    dee = learner(peer_app, "dee@example.com", "Dee Fourth")
+    submit(peer_app, dee)
+    assert allocate(peer_app, "dee@example.com")[1] == cyd[1]
+    # Cyd: Ana's, Bao's (and her own) have one allocation each; Dee's has none.
+    dee_submission = allocate(peer_app, "cyd@example.com")[1]
+    assert dee_submission not in (ana[1], bao[1], cyd[1])
+    counts = {sid: len(reviews_of(peer_app, sid)) for sid in (ana[1], bao[1], cyd[1], dee_submission)}
+    assert list(counts.values()) == [1, 1, 1, 1]
     with peer_app.app_context():
         rows = db.session.execute(db.select(Review.submission_id, Review.reviewer_id)).all()
         assert all(db.session.get(Submission, sid).user_id != rid for sid, rid in rows)
