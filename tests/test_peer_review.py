@@ -336,3 +336,16 @@ def test_the_pool_page_refuses_unknown_accounts_and_non_admins(peer_app):
     assert admin.post("/admin/assignments/reviewers", {"member": "99"},
                       token_from="/admin/assignments/reviewers").status_code == 404
     assert login(peer_app, "ins@example.com").client.get("/admin/assignments/reviewers").status_code == 403
+
+
+def test_many_tabs_asking_at_the_same_moment_get_one_allocation(peer_app):
+    from .test_concurrency import together
+
+    three_learners(peer_app)
+    clients = [login(peer_app, "ana@example.com") for _tab in range(6)]
+    tokens = [client.csrf("/reviewing") for client in clients]
+    responses = together(len(clients), lambda i: clients[i].client.post(NEXT, data={"csrf_token": tokens[i]}))
+    assert {response.status_code for response in responses} == {302}
+    assert len({allocated_id(response) for response in responses}) == 1
+    with peer_app.app_context():
+        assert db.session.execute(db.select(db.func.count(Review.id))).scalar_one() == 1

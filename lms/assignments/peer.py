@@ -112,6 +112,8 @@ def allocate(reviewer: User, assignment: Assignment) -> Review | None:
     Raises PeerRefused when they may not review or have given every review they owe."""
     if not may_review(reviewer, assignment):
         raise PeerRefused(_("Submit your own work first: then you review your peers'."))
+    # FOR UPDATE (PostgreSQL): the reviewer's requests take turns, so two tabs never pick two submissions.
+    db.session.execute(db.select(User.id).where(User.id == reviewer.id).with_for_update())
     withdraw_lapsed(assignment)
     current = open_allocation(reviewer, assignment)
     if current is not None:
