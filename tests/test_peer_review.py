@@ -349,3 +349,16 @@ def test_many_tabs_asking_at_the_same_moment_get_one_allocation(peer_app):
     assert len({allocated_id(response) for response in responses}) == 1
     with peer_app.app_context():
         assert db.session.execute(db.select(db.func.count(Review.id))).scalar_one() == 1
+
+
+def test_the_review_pages_speak_french_around_the_courses_english(peer_app):
+    people = three_learners(peer_app)
+    grade_two(peer_app, people, {"ana@example.com": TOP, "bao@example.com": TOP})
+    ana = login(peer_app, "ana@example.com")
+    review_id = allocated_id(ask_next(ana))
+    french = {"Accept-Language": "fr-FR,fr;q=0.9"}
+    page = ana.client.get(f"/review/{review_id}", headers=french).get_data(as_text=True)
+    assert "Envoyer l’évaluation" in page and "Grille d’évaluation" in page
+    assert '<legend lang="en">Problem framing</legend>' in page and '<span lang="en">Fully</span>' in page
+    received = login(peer_app, "cyd@example.com").client.get(RECEIVED, headers=french).get_data(as_text=True)
+    assert "Évaluateur 1" in received and "Signaler cette évaluation comme injuste" in received
