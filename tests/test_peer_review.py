@@ -362,3 +362,22 @@ def test_the_review_pages_speak_french_around_the_courses_english(peer_app):
     assert '<legend lang="en">Problem framing</legend>' in page and '<span lang="en">Fully</span>' in page
     received = login(peer_app, "cyd@example.com").client.get(RECEIVED, headers=french).get_data(as_text=True)
     assert "Évaluateur 1" in received and "Signaler cette évaluation comme injuste" in received
+
+
+def test_another_schools_submissions_are_never_allocated(peer_app):
+    from lms.schools.services import create_school
+
+    with peer_app.test_request_context("/"):
+        other_school = create_school("ecole-b", "École B", ["b.example.org"]).id
+        db.session.commit()
+    stranger = learner(peer_app, "sam@example.com", "Sam Stranger")
+    stranger_work = submit(peer_app, stranger, minutes_ago=60)  # the oldest of all
+    with peer_app.app_context():
+        db.session.get(User, stranger).school_id = other_school
+        db.session.get(Submission, stranger_work).school_id = other_school
+        db.session.commit()
+    people = three_learners(peer_app)
+    assert allocate(peer_app, "ana@example.com")[1] == people["bao@example.com"][1]
+    assert allocate(peer_app, "bao@example.com")[1] == people["ana@example.com"][1]
+    assert allocate(peer_app, "cyd@example.com")[1] == people["ana@example.com"][1]
+    assert reviews_of(peer_app, stranger_work) == []
