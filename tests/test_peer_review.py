@@ -381,3 +381,21 @@ def test_another_schools_submissions_are_never_allocated(peer_app):
     assert allocate(peer_app, "bao@example.com")[1] == people["ana@example.com"][1]
     assert allocate(peer_app, "cyd@example.com")[1] == people["ana@example.com"][1]
     assert reviews_of(peer_app, stranger_work) == []
+
+
+def test_a_review_left_out_after_a_flag_frees_its_place_for_another(make_app, content_dir):
+    write_assignment(content_dir, review="peer+instructor")
+    app = make_app()
+    sync(app)
+    people = three_learners(app)
+    target = grade_two(app, people, {"ana@example.com": LOW, "bao@example.com": TOP})
+    dee = learner(app, "dee@example.com", "Dee Fourth")
+    submit(app, dee)
+    with app.app_context():
+        reviewer, assignment = db.session.get(User, dee), assignment_of()
+        assert target not in [s.id for s in db.session.execute(peer.candidates(reviewer, assignment)).scalars()]
+        unfair = db.session.execute(db.select(Review).filter_by(submission_id=target).order_by(Review.id)).scalars().first()
+        unfair.excluded = True  # staff upheld the flag
+        db.session.commit()
+        assert target in [s.id for s in db.session.execute(peer.candidates(reviewer, assignment)).scalars()]
+        assert len(peer.peer_summary(db.session.get(Submission, target)).reviews) == 1

@@ -90,9 +90,9 @@ def withdraw_lapsed(assignment: Assignment) -> int:
 
 
 def _live():
-    """A peer review that holds its place: submitted, or allocated within the expiry."""
-    return and_(Review.kind == "peer", or_(Review.submitted_at.is_not(None),
-                                           Review.allocated_at >= utcnow() - ALLOCATION_EXPIRES))
+    """A peer review that holds its place: submitted (and not left out after a flag), or allocated within the expiry."""
+    return and_(Review.kind == "peer", Review.excluded.is_(False),
+                or_(Review.submitted_at.is_not(None), Review.allocated_at >= utcnow() - ALLOCATION_EXPIRES))
 
 
 def candidates(reviewer: User, assignment: Assignment):
