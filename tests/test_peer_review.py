@@ -154,7 +154,7 @@ def test_the_review_page_is_the_reviewers_alone_and_never_names_the_author(peer_
     ana = login(peer_app, "ana@example.com")
     review_id = allocated_id(ask_next(ana))
     page = ana.client.get(f"/review/{review_id}").get_data(as_text=True)
-    assert "Plan of learner 20" in page and 'type="radio"' in page and "<legend>Problem framing</legend>" in page
+    assert "Write a two-sprint plan" in page and "Plan of learner 20" in page and 'type="radio"' in page and "<legend>Problem framing</legend>" in page
     for word in ("Bao", "Tranh", "bao@example.com", "bao-tranh"):
         assert word not in page
     link = f"/review/{review_id}/files/"

@@ -5,10 +5,11 @@ reviewed them ("Reviewer 1, 2…").
 """
 from __future__ import annotations
 
+from io import BytesIO
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
-from io import BytesIO
 
 from ..access import reported_courses, require_admin
 from ..accounts.services import find_user
