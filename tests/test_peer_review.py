@@ -399,3 +399,19 @@ def test_a_review_left_out_after_a_flag_frees_its_place_for_another(make_app, co
         db.session.commit()
         assert target in [s.id for s in db.session.execute(peer.candidates(reviewer, assignment)).scalars()]
         assert len(peer.peer_summary(db.session.get(Submission, target)).reviews) == 1
+
+
+def test_an_allocation_whose_submission_was_decided_meanwhile_is_withdrawn(make_app, content_dir):
+    from lms.assignments import grading
+
+    write_assignment(content_dir, review="peer+instructor")
+    app = make_app()
+    sync(app)
+    people = three_learners(app)
+    _review_id, target = allocate(app, "ana@example.com")
+    assert target == people["bao@example.com"][1]
+    with app.app_context():  # the instructor decides on Bao's work before Ana reviews it
+        assert grading.release(db.session.get(Submission, target), "pass", {"framing": 10, "delivery": 10})
+        db.session.commit()
+    assert allocate(app, "ana@example.com")[1] == people["cyd@example.com"][1]
+    assert reviews_of(app, target) == []  # (SQLite may give the new allocation the withdrawn one's id)

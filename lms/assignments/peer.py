@@ -81,12 +81,16 @@ def open_allocation(user: User, assignment: Assignment) -> Review | None:
         Review.submitted_at.is_(None)).order_by(Review.id)).scalars().first()
 
 
-def withdraw_lapsed(assignment: Assignment) -> int:
-    """Withdraw the allocations of this assignment left unsubmitted too long, so others may review them."""
-    lapsed = db.select(Submission.id).where(Submission.assignment_id == assignment.id)
+def withdraw_stale(assignment: Assignment) -> int:
+    """Withdraw this assignment's unsubmitted allocations that were left too long (others may review them) or whose
+    submission was decided meanwhile (an instructor's decision leaves nothing to review)."""
+    ours = db.select(Submission.id).where(Submission.assignment_id == assignment.id)
+    undecided = db.select(Submission.id).where(Submission.assignment_id == assignment.id,
+                                               Submission.status == "submitted")
     return db.session.execute(db.delete(Review).where(
-        Review.submission_id.in_(lapsed), Review.kind == "peer", Review.submitted_at.is_(None),
-        Review.allocated_at < utcnow() - ALLOCATION_EXPIRES).execution_options(synchronize_session=False)).rowcount
+        Review.submission_id.in_(ours), Review.kind == "peer", Review.submitted_at.is_(None),
+        or_(Review.allocated_at < utcnow() - ALLOCATION_EXPIRES, Review.submission_id.not_in(undecided)))
+        .execution_options(synchronize_session=False)).rowcount
 
 
 def _live():
@@ -114,7 +118,7 @@ def allocate(reviewer: User, assignment: Assignment) -> Review | None:
         raise PeerRefused(_("Submit your own work first: then you review your peers'."))
     # FOR UPDATE (PostgreSQL): the reviewer's requests take turns, so two tabs never pick two submissions.
     db.session.execute(db.select(User.id).where(User.id == reviewer.id).with_for_update())
-    withdraw_lapsed(assignment)
+    withdraw_stale(assignment)
     current = open_allocation(reviewer, assignment)
     if current is not None:
         return current
