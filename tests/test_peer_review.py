@@ -187,6 +187,7 @@ def test_a_submitted_review_is_stored_once_and_cannot_change(peer_app):
     assert next(r for r in reviews_of(peer_app, stored.submission_id) if r.id == review_id).points == 15
     page = ana.client.get(f"/review/{review_id}").get_data(as_text=True)
     assert "cannot be changed" in page and 'type="radio"' not in page
+    assert "You owe 1 more review on this assignment." in page and "Review the next submission" in page
 
 
 def allocated_submission(app, review_id: int) -> int:
