@@ -416,3 +416,26 @@ def test_an_allocation_whose_submission_was_decided_meanwhile_is_withdrawn(make_
         db.session.commit()
     assert allocate(app, "ana@example.com")[1] == people["cyd@example.com"][1]
     assert reviews_of(app, target) == []  # (SQLite may give the new allocation the withdrawn one's id)
+
+
+def test_the_last_two_reviews_submitted_at_once_release_the_grade(peer_app):
+    from .test_concurrency import together
+
+    people = three_learners(peer_app)
+    target = people["cyd@example.com"][1]
+    reviewers = []
+    for email in ("ana@example.com", "bao@example.com"):
+        with peer_app.app_context():
+            user_id = db.session.execute(db.select(User.id).filter_by(email=email)).scalar_one()
+            review = Review(submission_id=target, reviewer_id=user_id, kind="peer")
+            db.session.add(review)
+            db.session.commit()
+            auth = login(peer_app, email)
+            reviewers.append((auth, review.id, auth.csrf(f"/review/{review.id}")))
+    data = {"c-framing": "2", "c-delivery": "1"}
+    statuses = together(2, lambda i: reviewers[i][0].client.post(
+        f"/review/{reviewers[i][1]}", data={"csrf_token": reviewers[i][2], **data}).status_code)
+    assert statuses == [302, 302]
+    with peer_app.app_context():
+        submission = db.session.get(Submission, target)
+        assert (submission.status, submission.decision, submission.score) == ("decided", "pass", 20)

@@ -164,8 +164,12 @@ def submit_review(review: Review, levels: Mapping[str, int], comments: Mapping[s
 def release_if_reviewed(submission: Submission) -> bool:
     """For a ``peer`` assignment, release the peers' combined grade once enough reviews are in."""
     assignment = submission.assignment
-    db.session.refresh(submission)
-    if assignment.review_mode != "peer" or submission.status != "submitted":
+    if assignment.review_mode != "peer":
+        return False
+    # FOR UPDATE (PostgreSQL): two last reviews submitted at once take turns here, so the second sees the first.
+    db.session.execute(db.select(Submission.id).where(Submission.id == submission.id).with_for_update())
+    db.session.expire_all()
+    if submission.status != "submitted":
         return False
     summary = peer_summary(submission)
     if summary.points is None or len(summary.reviews) < assignment.peer_reviews:
