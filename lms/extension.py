@@ -141,6 +141,7 @@ class LMS:
         from .cohorts.invitations import bp as cohort_join_bp
         from .portfolio.routes import bp as portfolio_bp
         from .progress.routes import bp as progress_bp
+        from .assignments.peer_routes import bp as peer_review_bp
         from .privacy.admin import bp as privacy_admin_bp
         from .privacy.routes import bp as privacy_bp
         from .quizzes.routes import bp as quizzes_bp
@@ -155,7 +156,7 @@ class LMS:
         blueprints = (catalog_bp, progress_bp, quizzes_bp, accounts_bp, certificates_bp, verification_bp,
                       certificates_admin_bp, authoring_bp, reports_bp, admin_bp, admissions_bp, admissions_admin_bp,
                       help_bp, school_bp, platform_bp, search_bp, privacy_bp, privacy_admin_bp, teaching_bp, marking_bp, calendar_bp,
-                      cohorts_admin_bp, cohort_join_bp, portfolio_bp, skills_bp, static_bp)
+                      cohorts_admin_bp, cohort_join_bp, portfolio_bp, skills_bp, peer_review_bp, static_bp)
         for blueprint in blueprints:
             app.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))
         security_hooks(app, {blueprint.name for blueprint in blueprints}, standalone)

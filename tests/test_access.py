@@ -17,6 +17,7 @@ from .admission_support import make_round, submitted_application
 from .conftest import PASSWORD, Auth
 from .content_factory import write
 from .marking_support import write_assignment
+from .peer_support import audit_peer_review
 from .quiz_support import write_quiz
 from .school_support import tiny_png
 
@@ -25,6 +26,7 @@ LOGIN = "login"  # a redirect to the log-in page
 ALLOWED = "allowed"  # past the access check: any answer but 403, a log-in redirect or a server error
 COURSE = "/courses/intro-course/"
 QUIZ = COURSE + "quiz/basics"
+PEER = COURSE + "assignments/practice"
 LESSON_FILE = "courses/intro-course/01-basics/02-models.md"
 SPARE_FILE = "courses/intro-course/02-practice/03-spare.md"
 STATUS_TOKEN = "audit-status-token"  # an application's private link (tests/admission_support.py)
@@ -168,6 +170,17 @@ ROUTES = [
     ("cohorts_admin.deadlines", "GET", "/admin/cohorts/{cohort_id}/deadlines", signed_in(403, admin=200)),
     ("cohorts_admin.import_form", "GET", "/admin/cohorts/{cohort_id}/import", signed_in(403, admin=200)),
     ("cohort_join.join", "GET", "/join/{join_token}", everyone(200)),  # the link is the key; it names the school
+    # Peer review (tests/test_peer_review.py): the owner submitted the audit assignment and was allocated the victim's
+    # work; only the allocated reviewer sees a review, only the reviewed learner flags one (404 for anyone else).
+    ("peer_review.home", "GET", "/reviewing", signed_in(200)),
+    ("peer_review.next_review", "POST", PEER + "/reviews/next", signed_in(403, owner=302)),
+    ("peer_review.review", "GET", "/review/{review_id}", signed_in(404, owner=200)),
+    ("peer_review.review", "POST", "/review/{review_id}", signed_in(404, owner=422)),  # no level chosen
+    ("peer_review.review_file", "GET", "/review/{review_id}/files/{review_file_id}", signed_in(404, owner=200)),
+    ("peer_review.received", "GET", PEER + "/reviews", signed_in(404, owner=200)),
+    ("peer_review.flag", "POST", "/review/{flag_review_id}/flag", signed_in(404, owner=302)),
+    ("peer_review.reviewers", "GET", "/admin/assignments/reviewers", signed_in(403, admin=200)),
+    ("peer_review.reviewers", "POST", "/admin/assignments/reviewers", signed_in(403, admin=302, platform=422)),  # added once
     # Changes: made last, by admins on a dedicated account, so no other row depends on them.
     ("authoring.new_module", "POST", "/author/courses/intro-course/modules", signed_in(403, admin=ALLOWED)),
     ("authoring.new_lesson", "POST", "/author/courses/intro-course/lessons", signed_in(403, admin=ALLOWED)),
@@ -234,22 +247,6 @@ ROUTES = [
     ("privacy.cancel_deletion", "POST", "/account/data/delete/cancel", signed_in(302)),
 ]
 REASON = {"reason": "Access audit"}
-AUDIT_ASSIGNMENT = """\
----
-title: Plan a sprint
-submit: [text, files]
-file_types: [pdf]
-review: instructor
----
-Plan the next sprint of your team.
-
-## Rubric {#rubric}
-
-### Plan {#plan skill=agile-delivery}
-
-- **Not yet** (0): No plan.
-- **Done** (10): A plan with a goal and a date.
-"""
 TODAY = date.today()  # the audit cohort runs around today, so its dates never fall out of range
 # People's names, none an interface word (tests/test_french_pages.py looks for English words on each page).
 NAMES = {"owner": "Olive Martin", "other": "Oscar Petit", "instructor": "Inès Garnier", "author": "Aurore Lemoine",
@@ -276,7 +273,9 @@ FORMS = {"quizzes.answer": {"action": "save"}, "certificates_admin.revoke": REAS
          "cohorts_admin.deadlines": {"course-1-date": str(TODAY + timedelta(days=5)), "course-1-time": "18:00"},
          "cohorts_admin.create_invitation": {"seats": "5"}, "marking.review_post": {"action": "save"},
          "marking.resolve_flag": {"resolution": "dismiss"},
-         "portfolio.settings": {"visibility": "link", "headline": "Audit"}}
+         "portfolio.settings": {"visibility": "link", "headline": "Audit"},
+         "peer_review.flag": {"reason": "Access audit"},
+         "peer_review.reviewers": {"course": "intro-course", "email": "victim@example.com"}}
 
 
 @pytest.fixture()
@@ -284,7 +283,6 @@ def audit_app(make_app, content_dir, make_user):
     write(content_dir, "courses/intro-course/assets/notes.txt", "notes")
     write(content_dir, SPARE_FILE, "---\ntitle: Spare\nminutes: 1\n---\n\nA lesson the audit deletes.\n")
     write_quiz(content_dir)
-    write(content_dir, "assignments/intro-course/02-practice.md", AUDIT_ASSIGNMENT)
     write_assignment(content_dir)
     # CSRF stays on and every POST carries a valid token, so the answer is the route's access check
     # (a log-in redirect, a 403) and never a 400 for a missing token.
@@ -377,7 +375,7 @@ def ids(app) -> dict[str, int]:
         return {"deletion": deletion, "round_id": round_id, "application_id": application_id, "owner_id": users["owner"],
                 "victim_id": users["victim"], "course_id": course.id, "revision": revision,
                 "logo_id": logo, **audit_cohort(app, users), **audit_submission(users),
-                **owner_portfolio(app, users["owner"])}
+                **audit_peer_review(app, users), **owner_portfolio(app, users["owner"])}
 
 
 def audit_submission(users: dict[str, int]) -> dict[str, int]:
@@ -424,8 +422,8 @@ def audit_cohort(app, users: dict[str, int]) -> dict[str, object]:
 
 
 def owner_portfolio(app, owner_id: int) -> dict[str, object]:
-    """The owner's passed submission of the practice module's assignment, with a file, shown on their portfolio
-    published by a private link."""
+    """The owner's passed second version of the practice module's assignment (tests/peer_support.py makes the
+    assignment and their first version), with a file, shown on their portfolio published by a private link."""
     from lms.assignments.models import Assignment, Submission, SubmissionFile
     from lms.db import utcnow
     from lms.portfolio.models import Portfolio
@@ -434,7 +432,7 @@ def owner_portfolio(app, owner_id: int) -> dict[str, object]:
     with app.app_context():
         assignment = db.session.execute(db.select(Assignment).filter_by(slug="practice")).scalar_one()
         submission = Submission(assignment_id=assignment.id, user_id=owner_id, school_id=default_school().id,
-                                status="decided", decision="pass", rubric=assignment.rubric, submitted_at=utcnow(),
+                                number=2, status="decided", decision="pass", rubric=assignment.rubric, submitted_at=utcnow(),
                                 decided_at=utcnow(), released_at=utcnow(), text="My plan.", text_html="<p>My plan.</p>")
         stored = SubmissionFile(name="plan.pdf", kind="pdf", size=9, sha256="0" * 64, data=b"%PDF-1.4\n")
         submission.files.append(stored)

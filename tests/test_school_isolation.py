@@ -273,7 +273,7 @@ def test_the_admin_hub_links_every_admin_page(audit_app):
     admin, platform = client_for(audit_app, "admin"), client_for(audit_app, "platform")
     hub = admin.client.get("/admin/").get_data(as_text=True)
     for path in ("/admin/learners", "/admin/deletion-requests/", "/admin/audit", "/admin/cohorts/", "/admin/admissions",
-                 "/teach/", "/reports/", "/admin/certificates/", "/author/", "/admin/school"):
+                 "/teach/", "/reports/", "/admin/certificates/", "/author/", "/admin/school", "/admin/assignments/reviewers"):
         assert f'href="{path}"' in hub, path
     assert 'href="/platform/schools"' not in hub
     assert 'href="/platform/schools"' in platform.client.get("/admin/").get_data(as_text=True)

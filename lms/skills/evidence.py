@@ -29,6 +29,7 @@ class Evidence:
     course_slug: str
     fraction: float  # 0..1
     weight: float
+    course_language: str = "en"  # the language of the label, the source and the course's title
 
     @property
     def percent(self) -> int:
@@ -47,7 +48,8 @@ def quiz_evidence(user_id: int, school_id: int, skills: set[str]) -> dict[str, l
     rows = db.session.execute(
         db.select(AttemptAnswer.score, Attempt.submitted_at, QuestionVersion.quiz_id, QuestionVersion.key,
                   QuestionVersion.points, QuestionVersion.skills, QuestionVersion.prompt_html,
-                  Quiz.title.label("quiz_title"), Course.title.label("course_title"), Course.slug)
+                  Quiz.title.label("quiz_title"), Course.title.label("course_title"), Course.slug,
+                  Course.language)
         .join(Attempt, Attempt.id == AttemptAnswer.attempt_id)
         .join(QuestionVersion, QuestionVersion.id == AttemptAnswer.question_version_id)
         .join(Quiz, Quiz.id == Attempt.quiz_id).join(Course, Course.id == Quiz.course_id)
@@ -64,7 +66,7 @@ def quiz_evidence(user_id: int, school_id: int, skills: set[str]) -> dict[str, l
             if skill in skills:
                 found.setdefault(skill, []).append(Evidence(
                     "question", plain(row.prompt_html), row.quiz_title, row.course_title, row.slug,
-                    min(1.0, max(0.0, float(row.score))), float(row.points)))
+                    min(1.0, max(0.0, float(row.score))), float(row.points), row.language))
     return found
 
 
@@ -105,5 +107,5 @@ def rubric_evidence(user_id: int, school_id: int, skills: set[str]) -> dict[str,
                 continue
             found.setdefault(skill, []).append(Evidence(
                 "criterion", criterion["title"], assignment.title, assignment.course.title, assignment.course.slug,
-                min(1.0, max(0.0, points[criterion["key"]] / top)), RUBRIC_WEIGHT))
+                min(1.0, max(0.0, points[criterion["key"]] / top)), RUBRIC_WEIGHT, assignment.course.language))
     return found
