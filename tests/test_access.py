@@ -14,6 +14,7 @@ from lms.extensions import db
 from lms.schools.logos import store_logo
 
 from .admission_support import make_round, submitted_application
+from .assignment_support import audit_submission, write_assignment
 from .conftest import PASSWORD, Auth
 from .content_factory import write
 from .quiz_support import write_quiz
@@ -24,6 +25,7 @@ LOGIN = "login"  # a redirect to the log-in page
 ALLOWED = "allowed"  # past the access check: any answer but 403, a log-in redirect or a server error
 COURSE = "/courses/intro-course/"
 QUIZ = COURSE + "quiz/basics"
+ASSIGNMENT = COURSE + "assignments/basics"
 LESSON_FILE = "courses/intro-course/01-basics/02-models.md"
 SPARE_FILE = "courses/intro-course/02-practice/03-spare.md"
 STATUS_TOKEN = "audit-status-token"  # an application's private link (tests/admission_support.py)
@@ -86,6 +88,15 @@ ROUTES = [
     ("quizzes.answer", "POST", QUIZ + "/attempts/{attempt}", signed_in(403, owner=302)),
     ("quizzes.autosave", "POST", QUIZ + "/attempts/{attempt}/autosave", signed_in(403, owner=200)),
     ("quizzes.start", "POST", QUIZ + "/start", signed_in(302, other=403, instructor=403, author=403)),
+    # Assignments: as quizzes (enrolled learners, and staff who oversee the course); the owner's version is submitted,
+    # so its changes are refused with a message. A file: its owner, reviewers and staff with a say, 404 for others.
+    ("assignments.assignment", "GET", ASSIGNMENT, signed_in(200, other=302, instructor=302, author=302)),
+    ("assignments.save", "POST", ASSIGNMENT + "/save", signed_in(403, owner=302, admin=302)),
+    ("assignments.upload", "POST", ASSIGNMENT + "/files", signed_in(403, owner=302, admin=302)),  # no file: a message
+    ("assignments.delete_file", "POST", ASSIGNMENT + "/files/{submission_file}/delete", signed_in(403, owner=302, admin=404)),
+    ("assignments.submit", "POST", ASSIGNMENT + "/submit", signed_in(403, owner=302, admin=302)),
+    ("assignments.download", "GET", "/assignments/files/{submission_file}", signed_in(404, owner=200, instructor=200,
+                                                                                       admin=200)),
     ("certificates.mine", "GET", "/certificates", signed_in(200)),
     ("certificates.pdf", "GET", "/certificates/{credential}.pdf", signed_in(404, owner=200, admin=200)),  # admins support learners
     ("certificates.badge_jwt", "GET", "/certificates/{credential}.jwt", signed_in(404, owner=200, admin=200)),  # admins support learners
@@ -247,6 +258,7 @@ def audit_app(make_app, content_dir, make_user):
     write(content_dir, "courses/intro-course/assets/notes.txt", "notes")
     write(content_dir, SPARE_FILE, "---\ntitle: Spare\nminutes: 1\n---\n\nA lesson the audit deletes.\n")
     write_quiz(content_dir)
+    write_assignment(content_dir)
     # CSRF stays on and every POST carries a valid token, so the answer is the route's access check
     # (a log-in redirect, a 403) and never a 400 for a missing token.
     app = make_app()
@@ -337,7 +349,7 @@ def ids(app) -> dict[str, int]:
         application_id = db.session.execute(db.select(Application.id)).scalars().first()
         return {"deletion": deletion, "round_id": round_id, "application_id": application_id, "owner_id": users["owner"],
                 "victim_id": users["victim"], "course_id": course.id, "revision": revision,
-                "logo_id": logo, **audit_cohort(app, users)}
+                "logo_id": logo, **audit_cohort(app, users), **audit_submission(app, users["owner"])}
 
 
 def audit_cohort(app, users: dict[str, int]) -> dict[str, object]:

@@ -31,7 +31,7 @@ def test_a_valid_file_is_stored_with_its_rubric_and_maximum(app, content_dir):
     [row] = stored(app)
     assert (row.slug, row.title, row.review_mode, row.peer_reviews) == ("basics", "Data readiness review", "peer+instructor", 2)
     assert row.submit_text and row.submit_files and row.file_types == ["pdf", "docx"] and row.max_files == 2
-    assert row.max_file_bytes == 1024 * 1024 and row.max_points == 14
+    assert row.max_file_bytes == 104857 and row.max_points == 14
     assert [c["key"] for c in row.rubric] == ["evidence", "recommendation"]
     evidence = row.rubric[0]
     assert evidence["skill"] == "ai-literacy" and "What the reviewer looks for" in evidence["description_html"]
