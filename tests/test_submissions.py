@@ -14,7 +14,7 @@ from lms.extensions import db
 
 from .admission_support import docx
 from .assignment_support import PAGE, PDF_BYTES, submitted_submission, write_assignment
-from .conftest import Auth
+from .conftest import PASSWORD, Auth
 from .quiz_support import enrol, sync
 
 
@@ -283,3 +283,62 @@ def test_the_course_outline_next_step_and_dashboard_show_the_assignment(assignme
     assert learner_auth.client.get("/courses/intro-course/continue").headers["Location"].endswith("/courses/intro-course/sprints")
     lesson = learner_auth.client.get("/courses/intro-course/models").get_data(as_text=True)
     assert 'href="/courses/intro-course/assignments/basics">Assignment: ' in lesson
+
+
+def test_the_export_holds_the_work_and_reviews_without_reviewers_or_bytes(assignment_app, make_user):
+    import base64
+    import io as _io
+    import json
+    import zipfile
+
+    ada_id = make_user(email="ada@example.com", name="Ada Lovelace")
+    bruno_id = make_user(email="bruno@example.com", name="Bruno Secret")
+    mine = submitted_submission(assignment_app, ada_id, text="Ada's own words", with_file=True)
+    theirs = submitted_submission(assignment_app, bruno_id, text="Bruno's private work", with_file=True)
+    with assignment_app.app_context():
+        now = db.func.now()
+        db.session.add(Review(submission_id=mine, reviewer_id=bruno_id, kind="peer", levels={"evidence": 1},
+                              comment="Needs sources", submitted_at=now))
+        db.session.add(Review(submission_id=theirs, reviewer_id=ada_id, kind="peer", levels={"evidence": 2},
+                              comment="Well argued", submitted_at=now))
+        db.session.commit()
+    auth = Auth(assignment_app.test_client())
+    auth.login(email="ada@example.com")
+    response = auth.client.post("/account/data/export", data={"csrf_token": auth.csrf("/account/data/"),
+                                                              "export-password": PASSWORD})
+    assert response.status_code == 200, response.status_code
+    archive = zipfile.ZipFile(_io.BytesIO(response.data))
+    data = json.loads(archive.read("data.json"))
+    [version] = data["submissions"]
+    assert version["text"] == "Ada's own words" and version["files"] == [{"name": "work.pdf", "kind": "pdf",
+                                                                          "size": len(PDF_BYTES)}]
+    [received] = version["reviews_received"]
+    assert received["comment"] == "Needs sources" and "reviewer_id" not in received
+    [written] = data["reviews_written"]
+    assert written["comment"] == "Well argued" and written["assignment"] == "basics"
+    assert {"submissions.csv", "reviews_written.csv", "peer_reviewer_roles.csv"} <= set(archive.namelist())
+    everything = b"".join(archive.read(name) for name in archive.namelist())
+    for foreign in (b"Bruno", b"bruno", PDF_BYTES, base64.b64encode(PDF_BYTES)):
+        assert foreign not in everything
+
+
+def test_erasing_an_account_deletes_its_work_and_keeps_its_reviews_pseudonymous(assignment_app, make_user):
+    from lms.privacy.erasure import erase_account
+
+    ada_id = make_user(email="ada@example.com", name="Ada Lovelace")
+    bruno_id = make_user(email="bruno@example.com", name="Bruno Secret")
+    admin_id = make_user(email="admin@example.com", name="Carla Admin", role="admin")
+    mine = submitted_submission(assignment_app, ada_id, with_file=True)
+    theirs = submitted_submission(assignment_app, bruno_id, with_file=True)
+    with assignment_app.test_request_context("/"):
+        db.session.add(Review(submission_id=mine, reviewer_id=bruno_id, kind="peer"))
+        db.session.add(Review(submission_id=theirs, reviewer_id=ada_id, kind="peer", comment="Well argued"))
+        db.session.commit()
+        erase_account(db.session.get(User, ada_id), db.session.get(User, admin_id))
+        db.session.commit()
+    with assignment_app.app_context():
+        assert db.session.execute(db.select(Submission.user_id)).scalars().all() == [bruno_id]
+        assert db.session.execute(db.select(SubmissionFile.submission_id)).scalars().all() == [theirs]
+        [kept] = db.session.execute(db.select(Review)).scalars().all()
+        assert (kept.submission_id, kept.reviewer_id, kept.comment) == (theirs, ada_id, "Well argued")
+        assert kept.reviewer.name == "Deleted account" and kept.reviewer.email.endswith("@invalid")

@@ -30,6 +30,7 @@ from ..quizzes.models import Attempt, AttemptAnswer, QuestionVersion, Quiz
 from ..reports.csvstream import cell
 from ..schools.models import School
 from ..web import public_url
+from . import work
 from .models import DeletionRequest
 
 MAX_ROWS = 100_000
@@ -61,6 +62,12 @@ EXPORTED = {
     ("calendar_feeds", "user_id"): "calendar_feeds",
     ("applications", "decided_by_id"): "staff_actions",
     ("notifications", "user_id"): "notifications",
+    ("submissions", "user_id"): "submissions",
+    ("submissions", "decided_by_id"): "staff_actions",
+    ("reviews", "reviewer_id"): "reviews_written",
+    ("reviews", "flag_resolved_by_id"): "staff_actions",
+    ("peer_reviewers", "user_id"): "peer_reviewer_roles",
+    ("peer_reviewers", "added_by_id"): "staff_actions",
 }
 
 
@@ -177,7 +184,7 @@ STAFF_COLUMNS = ((Certificate, "issued_by_id", "issued_at", "issued a certificat
                  (DeletionRequest, "decided_by_id", "decided_at", "decided a deletion request"),
                  (CourseAuthor, "assigned_by_id", "assigned_at", "assigned a course author"),
                  (CohortInvitation, "created_by_id", "created_at", "made a cohort invitation link"),
-                 (Application, "decided_by_id", "decided_at", "decided an application"))
+                 (Application, "decided_by_id", "decided_at", "decided an application"), *work.STAFF_COLUMNS)
 
 
 def _applications(user: User, school: School) -> list[dict]:
@@ -254,7 +261,9 @@ def collect(user: User, school: School) -> dict[str, Any]:
             "content_revisions": _revisions(user), "staff_actions": _staff_actions(user), "audit_entries": _audit(user),
             "cohorts": _cohorts(user, school), "cohorts_taught": _cohorts_taught(user, school),
             "calendar_feeds": _calendar_feeds(user), "applications": _applications(user, school),
-            "notifications": _notifications(user, school)}
+            "notifications": _notifications(user, school), "submissions": work.submissions(user, school, MAX_ROWS),
+            "reviews_written": work.reviews_written(user, school, MAX_ROWS),
+            "peer_reviewer_roles": work.peer_reviewer_roles(user, school, MAX_ROWS)}
 
 
 def _csv(rows: list[dict]) -> str:
@@ -304,6 +313,10 @@ def readme(files: list[str]) -> str:
         "applications.csv": _("your applications to the school's cohorts, with your answers"),
         "calendar_feeds.csv": _("when you made or revoked your calendar address (the address itself is not kept)"),
         "notifications.csv": _("the reminders and notices we e-mailed you, and when"),
+        "submissions.csv": _("your assignment work: each version's text, the names and sizes of its files, its decision "
+                             "and the reviews it received (without who wrote them)"),
+        "reviews_written.csv": _("the reviews you gave of other learners' work (without their work)"),
+        "peer_reviewer_roles.csv": _("the courses whose work you review as a designated peer reviewer"),
     }
     lines = [_("Your data at Conductor"), "", _("Dates are in UTC (ISO 8601). The files:"), ""]
     lines += [f"- {name}: {what.get(name, '')}" for name in files]
