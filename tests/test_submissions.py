@@ -13,7 +13,7 @@ from lms.assignments.models import Review, Submission, SubmissionFile
 from lms.extensions import db
 
 from .admission_support import docx
-from .assignment_support import PAGE, PDF_BYTES, submitted_submission, write_assignment
+from .assignment_support import DEFAULT, PAGE, PDF_BYTES, submitted_submission, write_assignment
 from .conftest import PASSWORD, Auth
 from .quiz_support import enrol, sync
 
@@ -342,3 +342,36 @@ def test_erasing_an_account_deletes_its_work_and_keeps_its_reviews_pseudonymous(
         [kept] = db.session.execute(db.select(Review)).scalars().all()
         assert (kept.submission_id, kept.reviewer_id, kept.comment) == (theirs, ada_id, "Well argued")
         assert kept.reviewer.name == "Deleted account" and kept.reviewer.email.endswith("@invalid")
+
+
+TEXT_ONLY = DEFAULT.replace("submit: [text, files]\nfile_types: [pdf, docx]\nmax_file_mb: 0.1\nmax_files: 2\n", "submit: [text]\n")
+
+
+def test_a_text_only_assignment_takes_no_file_and_submits_with_text(make_app, content_dir, make_user):
+    write_assignment(content_dir, text=TEXT_ONLY)
+    app = make_app()
+    sync(app)
+    make_user()
+    auth = Auth(app.test_client())
+    auth.login()
+    enrol(auth)
+    html = page(auth)
+    assert 'name="file"' not in html and "files of these kinds" not in html
+    attach(auth, PDF_BYTES, "a.pdf")
+    assert "This assignment takes text, not files." in page(auth)
+    save(auth, "Only words.")
+    auth.post(PAGE + "/submit", token_from=PAGE)
+    [version] = versions(app)
+    assert version.status == "submitted" and version.files == []
+
+
+def test_an_upload_past_the_pages_body_limit_is_not_read(make_app, content_dir, make_user):
+    write_assignment(content_dir)
+    app = make_app(LMS_SUBMISSION_FILE_MAX_BYTES=1000)
+    sync(app)
+    make_user()
+    auth = Auth(app.test_client())
+    auth.login()
+    enrol(auth)
+    assert attach(auth, PDF_BYTES + b"x" * 200_000, "big.pdf").status_code == 413
+    assert versions(app) == []
