@@ -375,3 +375,13 @@ def test_an_upload_past_the_pages_body_limit_is_not_read(make_app, content_dir, 
     enrol(auth)
     assert attach(auth, PDF_BYTES + b"x" * 200_000, "big.pdf").status_code == 413
     assert versions(app) == []
+
+
+def test_the_draft_page_speaks_french(assignment_app, learner_auth):
+    from .test_french_pages import FRENCH, english_left
+
+    save(learner_auth, "Mon texte.")
+    attach(learner_auth, PDF_BYTES, "rapport.pdf")
+    html = learner_auth.client.get(PAGE, headers=FRENCH).get_data(as_text=True)
+    assert '<html lang="fr"' in html and "Envoyer la version 1" in html and "Grille d’évaluation" in html
+    assert english_left(html) == []
