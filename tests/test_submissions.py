@@ -385,3 +385,23 @@ def test_the_draft_page_speaks_french(assignment_app, learner_auth):
     html = learner_auth.client.get(PAGE, headers=FRENCH).get_data(as_text=True)
     assert '<html lang="fr"' in html and "Envoyer la version 1" in html and "Grille d’évaluation" in html
     assert english_left(html) == []
+
+
+def test_tabs_saving_and_submitting_at_the_same_moment_make_one_version(assignment_app, learner_auth):
+    """Each thread has its own client and connection: on PostgreSQL the requests really overlap."""
+    from .test_concurrency import together
+
+    clients = []
+    for _index in range(4):
+        auth = Auth(assignment_app.test_client())
+        auth.login()
+        clients.append((auth.client, auth.csrf(PAGE)))
+    saved = together(4, lambda i: clients[i][0].post(PAGE + "/save", data={"csrf_token": clients[i][1],
+                                                                          "text": f"Tab {i}"}).status_code)
+    assert saved == [302] * 4
+    assert [(v.number, v.status) for v in versions(assignment_app)] == [(1, "draft")]
+    attach(learner_auth, PDF_BYTES, "a.pdf")
+    submitted = together(4, lambda i: clients[i][0].post(PAGE + "/submit", data={"csrf_token": clients[i][1]}).status_code)
+    assert submitted == [302] * 4
+    [version] = versions(assignment_app)
+    assert version.status == "submitted" and version.submitted_at is not None
