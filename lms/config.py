@@ -58,6 +58,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LMS_COHORT_IMPORT_MAX_ROWS": (5000, int),
     "LMS_LOGO_MAX_BYTES": (256 * 1024, int),
     "LMS_APPLICATION_FILE_MAX_BYTES": (5 * 1024 * 1024, int),
+    "LMS_SUBMISSION_FILE_MAX_BYTES": (50 * 1024 * 1024, int),  # the most an assignment may allow (max_file_mb)
     "LMS_MAX_FORM_BYTES": (1024 * 1024, int),
     "LMS_PAGE_CACHE_SIZE": (512, int),
     "LMS_CACHE_TYPE": ("SimpleCache", str),

@@ -128,6 +128,7 @@ class LMS:
         from .admin.routes import bp as admin_bp
         from .admissions.admin import bp as admissions_admin_bp
         from .admissions.routes import bp as admissions_bp
+        from .assignments.routes import bp as assignments_bp
         from .authoring.routes import bp as authoring_bp
         from .catalog.routes import bp as catalog_bp
         from .certificates.admin import bp as certificates_admin_bp
@@ -153,7 +154,7 @@ class LMS:
         from .skills.routes import bp as skills_bp
 
         prefix = url_prefix.rstrip("/")
-        blueprints = (catalog_bp, progress_bp, quizzes_bp, accounts_bp, certificates_bp, verification_bp,
+        blueprints = (catalog_bp, progress_bp, quizzes_bp, assignments_bp, accounts_bp, certificates_bp, verification_bp,
                       certificates_admin_bp, authoring_bp, reports_bp, admin_bp, admissions_bp, admissions_admin_bp,
                       help_bp, school_bp, platform_bp, search_bp, privacy_bp, privacy_admin_bp, teaching_bp, marking_bp, calendar_bp,
                       cohorts_admin_bp, cohort_join_bp, portfolio_bp, skills_bp, peer_review_bp, static_bp)

@@ -27,6 +27,7 @@ ALLOWED = "allowed"  # past the access check: any answer but 403, a log-in redir
 COURSE = "/courses/intro-course/"
 QUIZ = COURSE + "quiz/basics"
 PEER = COURSE + "assignments/practice"
+ASSIGNMENT = COURSE + "assignments/basics"
 LESSON_FILE = "courses/intro-course/01-basics/02-models.md"
 SPARE_FILE = "courses/intro-course/02-practice/03-spare.md"
 STATUS_TOKEN = "audit-status-token"  # an application's private link (tests/admission_support.py)
@@ -104,6 +105,16 @@ ROUTES = [
     ("quizzes.answer", "POST", QUIZ + "/attempts/{attempt}", signed_in(403, owner=302)),
     ("quizzes.autosave", "POST", QUIZ + "/attempts/{attempt}/autosave", signed_in(403, owner=200)),
     ("quizzes.start", "POST", QUIZ + "/start", signed_in(302, other=403, instructor=403, author=403)),
+    # Assignments: as quizzes (enrolled learners, and staff who oversee the course); the owner's version is submitted,
+    # so its changes are refused with a message. A file: its owner, reviewers and staff with a say, 404 for others.
+    ("assignments.assignment", "GET", ASSIGNMENT, signed_in(200, other=302, instructor=302, author=302)),
+    ("assignments.save", "POST", ASSIGNMENT + "/save", signed_in(403, owner=302, admin=302)),
+    ("assignments.upload", "POST", ASSIGNMENT + "/files", signed_in(403, owner=302, admin=302)),  # no file: a message
+    ("assignments.delete_file", "POST", ASSIGNMENT + "/files/{submission_file}/delete", signed_in(403, owner=302, admin=404)),
+    ("assignments.submit", "POST", ASSIGNMENT + "/submit", signed_in(403, owner=302, admin=302)),
+    # The owner's file: the owner, the peer ("other") who reviewed it, their instructor and the admin; 404 to the rest.
+    ("assignments.download", "GET", "/assignments/files/{submission_file}", signed_in(404, owner=200, other=200,
+                                                                                       instructor=200, admin=200)),
     ("certificates.mine", "GET", "/certificates", signed_in(200)),
     ("certificates.pdf", "GET", "/certificates/{credential}.pdf", signed_in(404, owner=200, admin=200)),  # admins support learners
     ("certificates.badge_jwt", "GET", "/certificates/{credential}.jwt", signed_in(404, owner=200, admin=200)),  # admins support learners
@@ -379,14 +390,17 @@ def ids(app) -> dict[str, int]:
 
 
 def audit_submission(users: dict[str, int]) -> dict[str, int]:
-    """The owner's submitted assignment, reviewed by the "other" learner, who it flagged as unfair."""
+    """The owner's submitted assignment (with a file), reviewed by the "other" learner, who it flagged as unfair."""
+    from lms.assignments.models import SubmissionFile
+
     from .marking_support import assignment, peer_review, submit
 
     owner, other = (db.session.get(User, users[name]) for name in ("owner", "other"))
     submission = submit(owner, assignment())
+    submission.files.append(SubmissionFile(name="work.pdf", kind="pdf", size=9, sha256="0" * 64, data=b"%PDF-1.4\n"))
     flag = peer_review(submission, other, {"problem": 0, "measure": 0}, flagged=True)
     db.session.commit()
-    return {"submission_id": submission.id, "flag_id": flag.id}
+    return {"submission_id": submission.id, "flag_id": flag.id, "submission_file": submission.files[0].id}
 
 
 def audit_cohort(app, users: dict[str, int]) -> dict[str, object]:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import io
-import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass
 
+from ..assignments.filetypes import clean_name
 from ..i18n import _, number
 
 PDF = "application/pdf"
@@ -64,15 +63,6 @@ def media_type_of(data: bytes) -> str | None:
     return None
 
 
-def clean_name(name: str | None, media_type: str) -> str:
-    """The sender's file name without folders, control or odd characters, short, ending as its type does."""
-    base = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
-    base = "".join(ch for ch in base if unicodedata.category(ch)[0] not in "CZ" or ch == " ").strip(" .")
-    stem = base.rsplit(".", 1)[0] if "." in base else base
-    stem = re.sub(r"[\"';<>`|*?:]", "", stem)[:100].strip() or "file"
-    return stem + EXTENSIONS[media_type]
-
-
 def check(data: bytes, name: str | None, limit: int) -> CheckedFile:
     """The file as it will be stored, or FileRefused: empty, larger than ``limit``, or not a PDF/DOCX/ODT."""
     if not data:
@@ -82,4 +72,4 @@ def check(data: bytes, name: str | None, limit: int) -> CheckedFile:
     media_type = media_type_of(data)
     if media_type is None:
         raise FileRefused(_("Send a PDF, DOCX or ODT document: this file is none of them."))
-    return CheckedFile(data, media_type, clean_name(name, media_type), hashlib.sha256(data).hexdigest())
+    return CheckedFile(data, media_type, clean_name(name, EXTENSIONS[media_type]), hashlib.sha256(data).hexdigest())

@@ -3,6 +3,8 @@ or the browser's word: an assignment lists the kinds it accepts (``file_types: [
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 import zipfile
 
 PDF = "application/pdf"
@@ -78,3 +80,12 @@ def kind_of(data: bytes, extension: str) -> str | None:
         extension = extension.lower()
         return extension if extension in _TEXT else "txt"
     return None
+
+
+def clean_name(name: str | None, ending: str) -> str:
+    """The sender's file name without folders, control or odd characters, short, ending with ``ending`` (".pdf")."""
+    base = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] not in "CZ" or ch == " ").strip(" .")
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    stem = re.sub(r"[\"';<>`|*?:]", "", stem)[:100].strip() or "file"
+    return stem + ending

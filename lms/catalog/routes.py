@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user
 
+from ..assignments import services as assignments
 from ..authoring.assets import asset_response
 from ..i18n import interface_language
 from ..progress import services as progress
@@ -62,12 +63,16 @@ def course(slug: str):
     if enrolment and enrolment.last_lesson_id:
         resume = next((lesson for lesson in lessons if lesson.id == enrolment.last_lesson_id), None)
     states = quizzes.course_quizzes(user, item)
+    work = assignments.states_in(user, item.id) if enrolment else {}
     step = progress_view.next_step({state.quiz.slug for state in states.values() if state.passed},
-                                     enrolment.last_lesson_id) if enrolment else None
+                                   enrolment.last_lesson_id,
+                                   {slug for slug, state in work.items() if state in assignments.HANDED_IN}
+                                   ) if enrolment else None
     following = progress.next_in_programme(user, item) if enrolment and enrolment.completed_at else None
     return render_template("catalog/course.html", course=item, outline=progress_view.outline, progress=progress_view,
                            enrolment=enrolment, first=lessons[0] if lessons else None, resume=resume, step=step,
                            next_course=following, base=url_for("catalog.course", slug=item.slug), quizzes=states,
+                           assignment_states=work, assignment_labels=assignments.STATE_LABELS,
                            versions=services.versions_of(item, user))
 
 

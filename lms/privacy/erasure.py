@@ -20,6 +20,7 @@ from ..catalog.models import CourseAuthor
 from ..certificates.models import Certificate, ReissueRequest
 from ..certificates.services import withdraw_holder
 from ..admissions.models import Application
+from ..assignments.models import PeerReviewer, Review, Submission, SubmissionFile
 from ..cohorts.models import CalendarFeed, CohortInstructor
 from ..extensions import db
 from ..notifications.models import Notification
@@ -52,6 +53,12 @@ ERASURE = {
     ("applications", "decided_by_id"): "kept: the pseudonymous account decided another's application",
     ("notifications", "user_id"): "deleted: the record of the reminders and notices mailed to the person",
     ("portfolios", "user_id"): "deleted: the published page and its address stop working",
+    ("submissions", "user_id"): "deleted with their files and the reviews of them: the person's own work",
+    ("submissions", "decided_by_id"): "kept: the pseudonymous account decided another's submission",
+    ("reviews", "reviewer_id"): "kept, pointing at the pseudonymous account: the reviewed learner's grade stands on it",
+    ("reviews", "flag_resolved_by_id"): "kept: the pseudonymous account resolved a flag on another's review",
+    ("peer_reviewers", "user_id"): "deleted: an erased account reviews no more work",
+    ("peer_reviewers", "added_by_id"): "kept: the pseudonymous account designated another peer reviewer",
 }
 # Not a reference to the account but the person all the same: their own applications (by address), answers and
 # files included, are deleted with the account.
@@ -124,6 +131,12 @@ def erase_account(user: User, admin: User) -> str:
     db.session.execute(delete(CohortInstructor).where(CohortInstructor.user_id == user.id))
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
     db.session.execute(delete(Notification).where(Notification.user_id == user.id))
+    # The person's work, its files and the reviews of it (explicitly: the session may hold none of them).
+    own = db.select(Submission.id).where(Submission.user_id == user.id)
+    db.session.execute(delete(SubmissionFile).where(SubmissionFile.submission_id.in_(own)))
+    db.session.execute(delete(Review).where(Review.submission_id.in_(own)))
+    db.session.execute(delete(Submission).where(Submission.user_id == user.id))
+    db.session.execute(delete(PeerReviewer).where(PeerReviewer.user_id == user.id))
     db.session.execute(delete(Portfolio).where(Portfolio.user_id == user.id))
     db.session.execute(delete(Application).where(Application.email == user.email, Application.school_id == user.school_id))
     user.name, user.email, user.locale = DELETED_NAME, replacement, None

@@ -31,6 +31,7 @@ from ..quizzes.models import Attempt, AttemptAnswer, QuestionVersion, Quiz
 from ..reports.csvstream import cell
 from ..schools.models import School
 from ..web import public_url
+from . import work
 from .models import DeletionRequest
 
 MAX_ROWS = 100_000
@@ -63,6 +64,12 @@ EXPORTED = {
     ("applications", "decided_by_id"): "staff_actions",
     ("notifications", "user_id"): "notifications",
     ("portfolios", "user_id"): "portfolio",
+    ("submissions", "user_id"): "submissions",
+    ("submissions", "decided_by_id"): "staff_actions",
+    ("reviews", "reviewer_id"): "reviews_written",
+    ("reviews", "flag_resolved_by_id"): "staff_actions",
+    ("peer_reviewers", "user_id"): "peer_reviewer_roles",
+    ("peer_reviewers", "added_by_id"): "staff_actions",
 }
 
 
@@ -179,7 +186,7 @@ STAFF_COLUMNS = ((Certificate, "issued_by_id", "issued_at", "issued a certificat
                  (DeletionRequest, "decided_by_id", "decided_at", "decided a deletion request"),
                  (CourseAuthor, "assigned_by_id", "assigned_at", "assigned a course author"),
                  (CohortInvitation, "created_by_id", "created_at", "made a cohort invitation link"),
-                 (Application, "decided_by_id", "decided_at", "decided an application"))
+                 (Application, "decided_by_id", "decided_at", "decided an application"), *work.STAFF_COLUMNS)
 
 
 def _applications(user: User, school: School) -> list[dict]:
@@ -264,7 +271,10 @@ def collect(user: User, school: School) -> dict[str, Any]:
             "content_revisions": _revisions(user), "staff_actions": _staff_actions(user), "audit_entries": _audit(user),
             "cohorts": _cohorts(user, school), "cohorts_taught": _cohorts_taught(user, school),
             "calendar_feeds": _calendar_feeds(user), "applications": _applications(user, school),
-            "notifications": _notifications(user, school), "portfolio": _portfolio(user, school)}
+            "notifications": _notifications(user, school), "submissions": work.submissions(user, school, MAX_ROWS),
+            "reviews_written": work.reviews_written(user, school, MAX_ROWS),
+            "peer_reviewer_roles": work.peer_reviewer_roles(user, school, MAX_ROWS),
+            "portfolio": _portfolio(user, school)}
 
 
 def _csv(rows: list[dict]) -> str:
@@ -315,6 +325,10 @@ def readme(files: list[str]) -> str:
         "calendar_feeds.csv": _("when you made or revoked your calendar address (the address itself is not kept)"),
         "notifications.csv": _("the reminders and notices we e-mailed you, and when"),
         "portfolio.csv": _("your portfolio's settings and address, and the work it shows"),
+        "submissions.csv": _("your assignment work: each version's text, the names and sizes of its files, its decision "
+                             "and the reviews it received (without who wrote them)"),
+        "reviews_written.csv": _("the reviews you gave of other learners' work (without their work)"),
+        "peer_reviewer_roles.csv": _("the courses whose work you review as a designated peer reviewer"),
     }
     lines = [_("Your data at Conductor"), "", _("Dates are in UTC (ISO 8601). The files:"), ""]
     lines += [f"- {name}: {what.get(name, '')}" for name in files]

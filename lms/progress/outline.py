@@ -1,4 +1,4 @@
-"""A course's outline (modules, lessons, quizzes) and one learner's way through it.
+"""A course's outline (modules, lessons, quizzes, assignments) and one learner's way through it.
 
 The outline is the same for every reader, so it is a cached fragment keyed by the course's outline
 hash; a learner's states are read per request and laid over it as a ``Progress``.
@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, literal, union_all
 
+from ..assignments.models import Assignment
 from ..caching import fragment
 from ..catalog.models import Lesson, Module
 from ..extensions import db
@@ -33,6 +34,12 @@ class OutlineQuiz:
 
 
 @dataclass(frozen=True)
+class OutlineAssignment:
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
 class OutlineModule:
     id: int
     slug: str
@@ -42,6 +49,7 @@ class OutlineModule:
     intro_html: str
     lessons: tuple[OutlineLesson, ...]
     quiz: OutlineQuiz | None = None
+    assignment: OutlineAssignment | None = None
 
     @property
     def minutes(self) -> int:
@@ -50,7 +58,8 @@ class OutlineModule:
 
 @dataclass(frozen=True)
 class NextStep:
-    """A step of a learner's path: ``kind`` is "lesson", "quiz" (a module's), "final" (the final exam), or, as
+    """A step of a learner's path: ``kind`` is "lesson", "quiz" (a module's), "assignment" (a module's), "final"
+    (the final exam), or, as
     an answer to "what comes next", "course" (nothing after it: the course page) or "done" (all done)."""
 
     kind: str
@@ -85,12 +94,14 @@ class Outline:
 
     @property
     def steps(self) -> tuple[NextStep, ...]:
-        """The learner's path in order: each module's lessons then its quiz, then the final exam."""
+        """The learner's path in order: each module's lessons, its quiz and its assignment, then the final exam."""
         path: list[NextStep] = []
         for module in self.modules:
             path += [NextStep("lesson", lesson.slug, lesson.title) for lesson in module.lessons]
             if module.quiz is not None:
                 path.append(NextStep("quiz", module.quiz.slug, module.quiz.title))
+            if module.assignment is not None:
+                path.append(NextStep("assignment", module.assignment.slug, module.assignment.title))
         if self.final is not None and path:
             path.append(NextStep("final", self.final.slug, self.final.title))
         return tuple(path)
@@ -140,16 +151,20 @@ class Progress:
     def module_percent(self, module: OutlineModule) -> int:
         return round(100 * self.completed_in(module) / len(module.lessons)) if module.lessons else 0
 
-    def next_step(self, passed: set[str], current: int | None = None) -> NextStep:
+    def next_step(self, passed: set[str], current: int | None = None, handed_in: set[str] = frozenset()) -> NextStep:
         """The next thing to do: the lesson the learner left unfinished (``current``, their resume
         pointer), otherwise the first step of the path not done yet (a lesson not completed, a quiz whose
-        slug is not in ``passed``); kind "done" when every step is done."""
+        slug is not in ``passed``, an assignment whose slug is not in ``handed_in``: submitted or decided, with
+        nothing left for the learner to do); kind "done" when every step is done."""
         found = self.outline.find(current) if current is not None else None
         if found is not None and self.states.get(current) != "completed":
             return NextStep("lesson", found[1].slug, found[1].title)
         slugs = {lesson.slug: lesson.id for lesson in self.outline.lessons}
         for step in self.outline.steps:
-            done = (self.states.get(slugs[step.slug]) == "completed" if step.kind == "lesson" else step.slug in passed)
+            if step.kind == "lesson":
+                done = self.states.get(slugs[step.slug]) == "completed"
+            else:
+                done = step.slug in (handed_in if step.kind == "assignment" else passed)
             if not done:
                 return step
         return NextStep("done")
@@ -171,8 +186,12 @@ _OUTLINE_QUERY = (
     .where(Module.course_id == bindparam("course_id"), Module.retired.is_(False))
     .order_by(Module.position, Lesson.position)
 )
-_QUIZ_QUERY = (db.select(Quiz.module_id, Quiz.slug, Quiz.title)
-               .where(Quiz.course_id == bindparam("course_id"), Quiz.retired.is_(False)))
+# A module's quiz and assignment (module None: the final exam), in one query: "q" or "a", module, slug, title.
+_QUIZ_QUERY = union_all(
+    db.select(literal("q"), Quiz.module_id, Quiz.slug, Quiz.title)
+    .where(Quiz.course_id == bindparam("course_id"), Quiz.retired.is_(False)),
+    db.select(literal("a"), Assignment.module_id, Assignment.slug, Assignment.title)
+    .where(Assignment.course_id == bindparam("course_id"), Assignment.retired.is_(False)))
 
 
 class Versioned(Protocol):
@@ -189,11 +208,17 @@ def outline(course: Versioned) -> Outline:
 
 def _read_outline(course_id: int) -> Outline:
     rows = db.session.execute(_OUTLINE_QUERY, {"course_id": course_id}).all()
-    quizzes = {module_id: OutlineQuiz(slug, title)
-               for module_id, slug, title in db.session.execute(_QUIZ_QUERY, {"course_id": course_id})}
+    quizzes: dict[int | None, OutlineQuiz] = {}
+    assignments: dict[int | None, OutlineAssignment] = {}
+    for kind, module_id, slug, title in db.session.execute(_QUIZ_QUERY, {"course_id": course_id}):
+        if kind == "q":
+            quizzes[module_id] = OutlineQuiz(slug, title)
+        else:
+            assignments[module_id] = OutlineAssignment(slug, title)
     modules: dict[int, tuple[tuple, list[OutlineLesson]]] = {}
     for m_id, m_slug, m_title, m_summary, m_objectives, m_intro, *lesson in rows:
         modules.setdefault(m_id, ((m_id, m_slug, m_title, m_summary, tuple(m_objectives or ()), m_intro), []))[1].append(
             OutlineLesson(*lesson))
-    return Outline(tuple(OutlineModule(*head, tuple(lessons), quizzes.get(head[0])) for head, lessons in modules.values()),
+    return Outline(tuple(OutlineModule(*head, tuple(lessons), quizzes.get(head[0]), assignments.get(head[0]))
+                         for head, lessons in modules.values()),
                    final=quizzes.get(None))

@@ -19,11 +19,13 @@ bp = Blueprint("progress", __name__, template_folder="templates")
 
 @bp.app_template_global()
 def step_url(course_slug: str, step: NextStep) -> str:
-    """Where a step of the learner's path is: a lesson, a quiz, or the course page."""
+    """Where a step of the learner's path is: a lesson, a quiz, an assignment, or the course page."""
     if step.kind == "lesson":
         return url_for("progress.lesson", slug=course_slug, lesson_slug=step.slug)
     if step.kind in ("quiz", "final"):
         return url_for("quizzes.quiz", course_slug=course_slug, quiz_slug=step.slug)
+    if step.kind == "assignment":
+        return url_for("assignments.assignment", course_slug=course_slug, slug=step.slug)
     return url_for("catalog.course", slug=course_slug)
 
 

@@ -9,6 +9,8 @@ from sqlalchemy import bindparam, func, or_, update
 
 from ..accounts.models import User
 from ..assignments.models import Assignment, Submission
+from ..assignments.services import HANDED_IN
+from ..assignments.services import states_in as assignment_states
 from ..catalog.models import Course, Lesson, Programme, ProgrammeCourse
 from ..catalog.services import can_see, in_reader_language, programme_courses
 from ..i18n import interface_language
@@ -72,9 +74,15 @@ def passed_quiz_slugs(user: User, course_id: int) -> set[str]:
                                    Quiz.id.in_(_passed_quizzes(user)))).scalars())
 
 
+def handed_in_slugs(user: User, course_id: int) -> set[str]:
+    """The course's assignments the learner has nothing left to do on (submitted, passed or failed)."""
+    return {slug for slug, state in assignment_states(user, course_id).items() if state in HANDED_IN}
+
+
 def next_step(user: User, course: Course, enrolment: Enrolment) -> NextStep:
     """The learner's next thing to do in the course (see ``Progress.next_step``)."""
-    return course_progress(user, course).next_step(passed_quiz_slugs(user, course.id), enrolment.last_lesson_id)
+    return course_progress(user, course).next_step(passed_quiz_slugs(user, course.id), enrolment.last_lesson_id,
+                                                   handed_in_slugs(user, course.id))
 
 
 def completed_families(user: User) -> set[str]:
@@ -207,6 +215,7 @@ class CourseSummary:
     lessons: int
     completed: int
     quizzes_left: int = 0  # module quizzes and final exam not passed yet
+    assignments_left: int = 0  # assignments not passed yet
 
     @property
     def percent(self) -> int:
@@ -227,13 +236,17 @@ class ProgrammeSummary:
 
 def dashboard(user: User, school: School) -> tuple[list[CourseSummary], list[ProgrammeSummary]]:
     """Every enrolment with its progress, and programme progress, in a fixed number of queries."""
-    # Quizzes left to pass ride along with each enrolment, so the page keeps its query count.
+    # Quizzes and assignments left to pass ride along with each enrolment, so the page keeps its query count.
     quizzes_left = (db.select(func.count(Quiz.id))
                     .where(Quiz.course_id == Enrolment.course_id, Quiz.retired.is_(False),
                            Quiz.id.not_in(_passed_quizzes(user)))
                     .correlate(Enrolment).scalar_subquery())
+    assignments_left = (db.select(func.count(Assignment.id))
+                        .where(Assignment.course_id == Enrolment.course_id, Assignment.retired.is_(False),
+                               Assignment.id.not_in(_passed_assignments(user)))
+                        .correlate(Enrolment).scalar_subquery())
     enrolments = db.session.execute(
-        db.select(Enrolment, quizzes_left).join(Course).where(Enrolment.user_id == user.id, Enrolment.school_id == school.id,
+        db.select(Enrolment, quizzes_left, assignments_left).join(Course).where(Enrolment.user_id == user.id, Enrolment.school_id == school.id,
                                                               Course.retired.is_(False))
         .options(db.selectinload(Enrolment.course), db.selectinload(Enrolment.last_lesson))
         .order_by(Enrolment.last_activity_at.desc())).all()
@@ -245,8 +258,8 @@ def dashboard(user: User, school: School) -> tuple[list[CourseSummary], list[Pro
         .where(LessonProgress.user_id == user.id, LessonProgress.completed_at.is_not(None), Lesson.retired.is_(False))
         .group_by(Lesson.course_id)).all())
     # A course unpublished since the learner enrolled is not listed: its page is a 404 for them.
-    summaries = [CourseSummary(e, e.course, totals.get(e.course_id, 0), done.get(e.course_id, 0), left)
-                 for e, left in enrolments if can_see(user, e.course)]
+    summaries = [CourseSummary(e, e.course, totals.get(e.course_id, 0), done.get(e.course_id, 0), left, assignments)
+                 for e, left, assignments in enrolments if can_see(user, e.course)]
     by_course = {s.course.id: s for s in summaries}
     memberships = {m.programme_id: m for m in db.session.execute(
         db.select(ProgrammeEnrolment).filter_by(user_id=user.id, school_id=school.id)).scalars()}
