@@ -161,7 +161,7 @@ def test_the_page_shows_the_learner_the_text_and_the_rubric_and_starts_the_revie
     page = client.get(f"/teach/reviews/{school['ada']}").get_data(as_text=True)
     assert "Ada Learner" in page and "<p>Our churn model serves the retention team.</p>" in page
     assert page.count('type="radio" name="level-problem"') == 3 and page.count('name="level-measure"') == 2
-    assert "<legend>Problem statement</legend>" in page and 'for="comment-problem"' in page
+    assert "<legend>Problem statement</legend>" in page and 'for="level-problem-comment"' in page
     assert f'<a href="/assignments/files/{file_id}">framing.pdf</a>' in page  # served by the submission pages
     with app.app_context():
         opened = db.session.execute(db.select(Review.opened_at).filter_by(submission_id=school["ada"])).scalar_one()
@@ -172,7 +172,7 @@ def test_the_page_shows_the_learner_the_text_and_the_rubric_and_starts_the_revie
 
 def test_a_draft_keeps_levels_comments_inline_comments_and_feedback(app, school):
     auth = login(app, "teacher@example.com")
-    response = post_review(auth, school["ada"], "save", **{"level-problem": "1", "comment-problem": "Name the team.",
+    response = post_review(auth, school["ada"], "save", **{"level-problem": "1", "level-problem-comment": "Name the team.",
                                                            "quote": "churn   model serves", "note": "Which model?",
                                                            "feedback": "A good start."})
     assert response.status_code == 302
@@ -183,7 +183,7 @@ def test_a_draft_keeps_levels_comments_inline_comments_and_feedback(app, school)
         assert review.comment == "A good start." and review.submitted_at is None
         assert db.session.get(Submission, school["ada"]).status == "submitted"
     page = auth.client.get(f"/teach/reviews/{school['ada']}").get_data(as_text=True)
-    assert 'id="level-problem-1" value="1"\n                     checked' in page or re.search(r'id="level-problem-1" value="1"\s+checked', page)
+    assert re.search(r'id="level-problem-1" value="1" required\s+checked', page)
     assert "Which model?" in page and "A good start." in page
 
 
@@ -421,3 +421,16 @@ def test_the_review_pages_speak_french(app, school):
     assert "Enregistrer le brouillon" in page and "Commentaires dans le texte" in page
     assert "Travaux à évaluer" in client.get("/teach/reviews").get_data(as_text=True)
     assert "Durées d’évaluation" in client.get("/teach/reviews/report").get_data(as_text=True)
+
+
+def test_the_learner_reads_the_released_decision_with_the_instructors_review_but_not_who_wrote_it(app, school):
+    teacher = login(app, "teacher@example.com")
+    assert post_review(teacher, school["ada"], "decide", decision="revise", feedback="Measure it weekly.",
+                       quote="serves the retention team", note="Name the team's lead.",
+                       **{**ALL_LEVELS, "level-problem-comment": "Clear and owned."}).status_code == 302
+    learner = login(app, "learner@example.com")
+    page = learner.client.get("/courses/intro-course/assignments/basics").get_data(as_text=True)
+    assert "Revise and resubmit: 20 of 20 points (100%)" in page
+    assert "Your instructor’s review" in page and "Clear and owned." in page and "Measure it weekly." in page
+    assert "<q>serves the retention team</q> – Name the team&#39;s lead." in page
+    assert "Tess Teacher" not in page and "teacher@example.com" not in page

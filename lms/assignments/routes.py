@@ -14,11 +14,13 @@ from ..progress.services import enrolment_for
 from ..quizzes.services import can_take
 from ..schools.services import current_school
 from ..web import body_limit, speaking, transaction
-from . import services
+from . import peer, services
+from .grading import max_points
 from .models import Assignment, SubmissionFile
 
 bp = Blueprint("assignments", __name__, template_folder="templates")
 
+bp.add_app_template_filter(max_points, "rubric_max_points")  # a submission's total, from the rubric it was made against
 DECISION_LABELS = {"pass": _l("Passed"), "revise": _l("Revise and resubmit"), "fail": _l("Not passed")}
 
 
@@ -53,6 +55,8 @@ def assignment(course_slug: str, slug: str):
     text = draft.text if draft is not None else (latest.text if latest is not None and state == "revise" else "")
     speaking(course.language)
     return render_template("assignments/assignment.html", course=course, assignment=item, state=state,
+                           decided_by_review=services.deciding_review(latest), peer_owed=peer.owed(current_user, item)
+                           if item.peer and latest is not None and latest.submitted_at else None,
                            state_label=services.STATE_LABELS[state], latest=latest, draft=draft, text=text,
                            may_start=services.may_start(latest), earlier=[v for v in versions if v is not latest],
                            decision_labels=DECISION_LABELS, text_limit=services.TEXT_LIMIT,

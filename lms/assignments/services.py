@@ -197,3 +197,11 @@ def may_download(user: User, file: SubmissionFile, staff_may_review) -> bool:
 
 def media_type(file: SubmissionFile) -> str:
     return FILE_TYPES[file.kind]
+
+
+def deciding_review(submission: Submission | None) -> Review | None:
+    """The instructor's review behind a released decision, which the learner reads (never who wrote it)."""
+    if submission is None or submission.released_at is None or submission.decided_by_id is None:
+        return None
+    return next((r for r in submission.reviews if r.kind == "instructor" and r.reviewer_id == submission.decided_by_id
+                 and r.submitted_at is not None), None)

@@ -14,7 +14,7 @@ from ..extensions import db
 from ..i18n import _, _l, number, percent
 from ..reports.csvstream import csv_response
 from ..schools.services import find_school
-from ..web import database_int, transaction
+from ..web import database_int, speaking, transaction
 from . import marking_queue as queue
 from .models import Cohort
 from .reviewing import staff_may_review
@@ -97,6 +97,7 @@ def _review_page(submission: Submission, review: Review | None, posted: dict | N
                         "annotations": list(review.annotations or []) if review else [],
                         "feedback": review.comment if review else "", "decision": None}
     annotations = values["annotations"] + [{"quote": "", "comment": ""}] * BLANK_ANNOTATIONS
+    speaking(submission.assignment.course.language)  # the rubric's words are the course's
     return render_template("cohorts/marking_review.html", submission=submission, assignment=submission.assignment,
                            review=review, rubric=rubric, peers=peers, combined=combined,
                            combined_percent=percent_of(rubric, combined) if combined else None,
@@ -134,7 +135,7 @@ def _posted(rubric: list[dict]) -> dict:
     if len(quotes) != len(notes):
         abort(400)
     return {"levels": levels,
-            "comments": {c["key"]: request.form.get(f"comment-{c['key']}", "") for c in rubric},
+            "comments": {c["key"]: request.form.get(f"level-{c['key']}-comment", "") for c in rubric},
             "annotations": [{"quote": q, "comment": n} for q, n in zip(quotes, notes)],
             "feedback": request.form.get("feedback", ""), "decision": request.form.get("decision")}
 

@@ -46,7 +46,7 @@ def test_a_learner_reviews_a_peer_and_reads_the_reviews_they_received(peer_conte
     assert page.get_by_label("Fully").is_checked()
     assert violations(page) == []
     page.get_by_role("group", name="Delivery plan").get_by_label("Proficient").check()
-    page.get_by_label("Comment on Problem framing (optional)").fill("Name the churn measure.")
+    page.get_by_label("Comment on “Problem framing” (optional)").fill("Name the churn measure.")
     page.keyboard.press("Tab")
     page.get_by_role("button", name="Submit the review").click()
     assert "Your review is submitted." in page.inner_text("main")
