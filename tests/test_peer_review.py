@@ -219,6 +219,17 @@ def test_a_missing_level_is_named_and_nothing_is_stored(peer_app):
     assert reviews_of(peer_app, allocated_submission(peer_app, review_id))[0].submitted_at is None
 
 
+def taught(app, email: str) -> None:
+    """The learner joins a cohort of the intro course that an instructor teaches."""
+    from . import cohort_support as cs
+
+    with app.app_context():
+        cohort = cs.make_cohort()
+        cs.add_learner(cohort, db.session.execute(db.select(User).filter_by(email=email)).scalar_one(), enrolled_course=None)
+        cs.add_instructor(cohort, cs.make_account("teacher@example.com", "Tess Teacher", "instructor"))
+        db.session.commit()
+
+
 def grade_two(app, people, levels_by_reviewer) -> int:
     """Reviewers give Cyd's work (allocated to them first) the levels given; returns Cyd's submission id."""
     target = people["cyd@example.com"][1]
@@ -256,11 +267,12 @@ def test_a_low_peer_grade_asks_for_a_revision(peer_app):
         assert (submission.decision, submission.score) == ("revise", 2.5)
 
 
-def test_peer_and_instructor_leaves_the_decision_to_the_instructor(make_app, content_dir):
+def test_peer_and_instructor_leaves_the_decision_to_the_learners_instructor(make_app, content_dir):
     write_assignment(content_dir, review="peer+instructor")
     app = make_app()
     sync(app)
     people = three_learners(app)
+    taught(app, "cyd@example.com")
     target = grade_two(app, people, {"ana@example.com": TOP, "bao@example.com": TOP})
     with app.app_context():
         submission = db.session.get(Submission, target)
@@ -269,6 +281,16 @@ def test_peer_and_instructor_leaves_the_decision_to_the_instructor(make_app, con
         assert summary.total == 20 and summary.percent == 100 and summary.passes and len(summary.reviews) == 2
     page = login(app, "cyd@example.com").client.get(RECEIVED).get_data(as_text=True)
     assert "an instructor decides" in page
+
+
+def test_peer_and_instructor_gives_a_learner_without_an_instructor_the_peers_grade(make_app, content_dir):
+    write_assignment(content_dir, review="peer+instructor")
+    app = make_app()
+    sync(app)
+    target = grade_two(app, three_learners(app), {"ana@example.com": TOP, "bao@example.com": TOP})
+    with app.app_context():
+        submission = db.session.get(Submission, target)
+        assert (submission.status, submission.decision, submission.decided_by_id) == ("decided", "pass", None)
 
 
 def test_the_reviewed_learner_flags_a_review_once(peer_app):
@@ -389,6 +411,7 @@ def test_a_review_left_out_after_a_flag_frees_its_place_for_another(make_app, co
     app = make_app()
     sync(app)
     people = three_learners(app)
+    taught(app, "cyd@example.com")  # the instructor decides: the two reviews release nothing
     target = grade_two(app, people, {"ana@example.com": LOW, "bao@example.com": TOP})
     dee = learner(app, "dee@example.com", "Dee Fourth")
     submit(app, dee)

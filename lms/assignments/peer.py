@@ -142,9 +142,10 @@ def open_review(review: Review) -> None:
         db.session.flush()
 
 
-def submit_review(review: Review, levels: Mapping[str, int], comments: Mapping[str, str], comment: str = "") -> bool:
-    """Store the reviewer's levels and comments, once; then grade the submission if it has its reviews.
-    Returns whether this review released a grade."""
+def submit_review(review: Review, levels: Mapping[str, int], comments: Mapping[str, str], comment: str = "",
+                  instructor_decides: bool = True) -> bool:
+    """Store the reviewer's levels and comments, once; then grade the submission if it has its reviews
+    (``release_if_reviewed``). Returns whether this review released a grade."""
     rubric = review.submission.rubric or []
     points = grading.level_points(rubric, levels)
     if points is None:
@@ -158,13 +159,15 @@ def submit_review(review: Review, levels: Mapping[str, int], comments: Mapping[s
     if not stored:
         raise PeerRefused(_("This review was already submitted: it cannot be changed."))
     db.session.refresh(review)
-    return release_if_reviewed(review.submission)
+    return release_if_reviewed(review.submission, instructor_decides)
 
 
-def release_if_reviewed(submission: Submission) -> bool:
-    """For a ``peer`` assignment, release the peers' combined grade once enough reviews are in."""
+def release_if_reviewed(submission: Submission, instructor_decides: bool = True) -> bool:
+    """Release the peers' combined grade once enough reviews are in: always for a ``peer`` assignment; for a
+    ``peer+instructor`` one only when no instructor decides for this learner (``instructor_decides`` false: a
+    self-paced learner, in no cohort whose instructor teaches the course), so both audiences get a grade."""
     assignment = submission.assignment
-    if assignment.review_mode != "peer":
+    if assignment.review_mode == "instructor" or (assignment.review_mode == "peer+instructor" and instructor_decides):
         return False
     # FOR UPDATE (PostgreSQL): two last reviews submitted at once take turns here, so the second sees the first.
     db.session.execute(db.select(Submission.id).where(Submission.id == submission.id).with_for_update())

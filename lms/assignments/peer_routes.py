@@ -14,6 +14,7 @@ from wtforms import SelectChoice
 from ..access import reported_courses, require_admin
 from ..accounts.services import find_user
 from ..catalog import services as catalog
+from ..cohorts.reviewing import has_instructor
 from ..extensions import db
 from ..i18n import _
 from ..web import silently, speaking, transaction
@@ -99,7 +100,8 @@ def review(review_id: int):
         if read is not None:
             levels, comments = read
             with transaction(peer.PeerRefused, success=_("Your review is submitted. Thank you.")) as done:
-                peer.submit_review(found, levels, comments, (form.comment.data or "").strip())
+                peer.submit_review(found, levels, comments, (form.comment.data or "").strip(),
+                                   instructor_decides=has_instructor(submission))
             if done.ok:
                 return redirect(url_for("peer_review.review", review_id=found.id))
         missing = tuple(c["key"] for c in rubric if form[PREFIX + c["key"]].errors)
