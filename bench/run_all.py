@@ -30,6 +30,8 @@ RUNS = [
     ["search.py", "--database", POSTGRES],
     ["cohort_progress.py"],
     ["cohort_progress.py", "--database", POSTGRES],
+    ["practical_work.py"],
+    ["practical_work.py", "--database", POSTGRES],
     ["reminders.py"],
     ["reminders.py", "--database", POSTGRES],
     ["reminders.py", "--backend", "rq"],

@@ -104,7 +104,7 @@ def test_the_queue_filters_by_course_and_by_cohort(app, school):
     assert client.get("/teach/reviews?cohort=99999999999&course=nope").status_code == 200  # unknown filters: none
 
 
-def test_the_queue_costs_the_same_queries_for_3_and_30_submissions(app, school):
+def test_the_queue_costs_the_same_queries_for_3_and_30_submissions(app, school, monkeypatch):
     client = login(app, "teacher@example.com").client
     client.get("/teach/reviews")
     with count_queries(app) as few:
@@ -131,8 +131,13 @@ def test_the_queue_costs_the_same_queries_for_3_and_30_submissions(app, school):
         teacher = db.session.execute(db.select(User).filter_by(email="teacher@example.com")).scalar_one()
         scope = queue.Scope(teacher, current_school())
         with count_queries(app) as statements:
-            assert len(queue.awaiting(scope)) == 30 and len(queue.flagged(scope)) == 14
+            assert len(queue.awaiting(scope)[0]) == 30 and len(queue.flagged(scope)) == 14
         assert len(statements) == QUEUE_QUERIES
+        oldest, total = queue.awaiting(scope, limit=5)
+        assert total == 30 and [item.learner for item in oldest][:2] == ["Ben Bright", "Ada Learner"]
+    monkeypatch.setattr(queue, "QUEUE_LIMIT", 5)  # a long backlog: the oldest shown, the whole count said
+    page = client.get("/teach/reviews").get_data(as_text=True)
+    assert "30 submissions await a decision; the oldest 5 are shown" in page and "More 27" not in page
 
 
 def test_only_staff_with_a_say_open_a_submission(app, school):

@@ -19,6 +19,9 @@ from .reviewing import taught_learners_clause
 
 # The queries of ``awaiting`` (one) and ``flagged`` (one); tests/test_marking.py counts them at 30 submissions.
 QUEUE_QUERIES = 2
+# The queue lists the oldest this many (with how many there are in all): a page an instructor can work through
+# whatever the backlog, and a cost that does not grow with it (bench/practical_work.py).
+QUEUE_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -68,19 +71,21 @@ def _peers_in():
                    Review.excluded.is_(False)).correlate(Submission).scalar_subquery())
 
 
-def awaiting(scope: Scope) -> list[Awaiting]:
-    """Submitted, undecided work of assignments an instructor reviews, oldest submitted first (one query)."""
+def awaiting(scope: Scope, limit: int = QUEUE_LIMIT) -> tuple[list[Awaiting], int]:
+    """Submitted, undecided work of assignments an instructor reviews: the oldest ``limit``, oldest submitted first,
+    and how many there are in all (one query: the count rides along as a window)."""
     rows = db.session.execute(
         select(Submission.id, Submission.number, Submission.submitted_at, User.name, Assignment.title,
-               Assignment.review_mode, Assignment.peer_reviews, _peers_in(), Course.title, Course.language)
+               Assignment.review_mode, Assignment.peer_reviews, _peers_in(), Course.title, Course.language,
+               func.count().over())
         .select_from(Submission)
         .join(Assignment, Assignment.id == Submission.assignment_id)
         .join(Course, Course.id == Assignment.course_id)
         .join(User, User.id == Submission.user_id)
         .where(Submission.status == "submitted", Assignment.review_mode.in_(("instructor", "peer+instructor")),
                *scope.clauses())
-        .order_by(Submission.submitted_at, Submission.id))
-    return [Awaiting(*row) for row in rows]
+        .order_by(Submission.submitted_at, Submission.id).limit(limit)).all()
+    return [Awaiting(*row[:-1]) for row in rows], (rows[0][-1] if rows else 0)
 
 
 @dataclass(frozen=True)

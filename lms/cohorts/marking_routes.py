@@ -66,7 +66,8 @@ def _scope() -> queue.Scope:
 @bp.get("")
 def queue_page():
     scope = _scope()
-    return render_template("cohorts/marking_queue.html", scope=scope, awaiting=queue.awaiting(scope),
+    awaiting, total = queue.awaiting(scope, queue.QUEUE_LIMIT)
+    return render_template("cohorts/marking_queue.html", scope=scope, awaiting=awaiting, total=total,
                            flagged=queue.flagged(scope), courses=queue.courses_with_work(scope.school),
                            cohorts=taught_cohorts(current_user, scope.school), mode_words=MODE_WORDS)
 
