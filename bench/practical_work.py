@@ -16,7 +16,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import event, insert
 
-from common import PASSWORD, USER_AGENT, csrf, prepare, temp_dir
+from cohort_progress import log_in
+from common import PASSWORD, csrf, prepare, temp_dir
 from tests.content_factory import make_tree, write
 from tests.quiz_support import write_quiz
 
@@ -119,15 +120,6 @@ def seed(app, learners: int) -> dict:
         oldest = db.session.execute(db.select(Submission.id).where(Submission.status == "submitted")
                                     .order_by(Submission.submitted_at)).scalars().first()
         return {"submission": oldest}
-
-
-def log_in(app, email: str):
-    client = app.test_client()
-    client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
-    response = client.post("/account/login", data={"email": email, "password": PASSWORD,
-                                                   "csrf_token": csrf(client, "/account/login")})
-    assert response.status_code == 302, response.status_code
-    return client
 
 
 def statements_of(app, call) -> tuple[int, object]:

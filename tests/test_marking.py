@@ -297,7 +297,7 @@ def test_the_learner_is_mailed_the_decision_once_in_their_language(app, school, 
     assert len(mails) == 1
     body = mails[0].get_content()
     assert mails[0]["Subject"].startswith("Votre travail est évalué")
-    assert "Bonjour Ada Learner" in body and f"http://localhost/courses/intro-course/assignments/basics" in body
+    assert "Bonjour Ada Learner" in body and "http://localhost/courses/intro-course/assignments/basics" in body
 
 
 def test_an_instructor_who_reviewed_as_a_peer_does_not_decide(app, school):

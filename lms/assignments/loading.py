@@ -66,12 +66,8 @@ def _read_assignment(reader: Reader, path: Path, course, modules, skills: set[st
         reader.error(rel, 0, _("no module folder %(name)s in %(course)s/ (an assignment has its module's folder name)"
                                "%(hint)s", name=quoted(name), course=course.folder, hint=did_you_mean(name, modules)))
         return
-    reader.tree.files += 1
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        reader.error(rel, 1, _("not UTF-8 text (%(reason)s at byte %(byte)d)", reason=exc.reason, byte=exc.start))
+    data, text = reader.read_text(path)
+    if text is None:
         return
     spec, errors = parse_assignment(text, rel, skills)
     reader.tree.errors.extend(errors)

@@ -100,6 +100,18 @@ class Reader:
             digest.update(part)
         return digest.hexdigest()
 
+    def read_text(self, path: Path) -> tuple[bytes, str | None]:
+        """A feature's file (a quiz, an assignment, a role), counted: its bytes and its text, or None as the text
+        once it is reported as not UTF-8."""
+        self.tree.files += 1
+        data = path.read_bytes()
+        try:
+            return data, data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            self.error(self.rel(path), 1, _("not UTF-8 text (%(reason)s at byte %(byte)d)", reason=exc.reason,
+                                            byte=exc.start))
+            return data, None
+
     def document(self, path: Path, keys: list[Key]) -> tuple[Document, dict, str, bool]:
         """Read a Markdown file: its document, checked keys, hash, and whether it must be rendered."""
         rel = self.rel(path)

@@ -51,12 +51,8 @@ def _read_quiz(reader: Reader, path: Path, course, modules, skills: set[str]) ->
                                "%(hint)s", name=quoted(name), course=course.folder,
                                hint=did_you_mean(name, list(modules) + ['final'])))
         return
-    reader.tree.files += 1
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        reader.error(rel, 1, _("not UTF-8 text (%(reason)s at byte %(byte)d)", reason=exc.reason, byte=exc.start))
+    data, text = reader.read_text(path)
+    if text is None:
         return
     spec, errors = parse_quiz(text, rel)
     reader.tree.errors.extend(errors)

@@ -57,12 +57,8 @@ def read_roles(reader: Reader) -> None:
         if not path.is_file() or not path.name.endswith(".yaml") or not SLUG.match(slug) or len(slug) > MAX_SLUG:
             reader.error(rel, 0, _("a role is a file <role id>.yaml, the id in lowercase a-z, 0-9 and '-'"))
             continue
-        reader.tree.files += 1
-        data = path.read_bytes()
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            reader.error(rel, 1, _("not UTF-8 text (%(reason)s at byte %(byte)d)", reason=exc.reason, byte=exc.start))
+        data, text = reader.read_text(path)
+        if text is None:
             continue
         spec = RoleSpec(slug, rel, hashlib.sha256(data).hexdigest(), len(reader.tree.roles))
         if _read_role(reader, spec, text, skills):
