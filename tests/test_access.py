@@ -112,9 +112,10 @@ ROUTES = [
     ("assignments.upload", "POST", ASSIGNMENT + "/files", signed_in(403, owner=302, admin=302)),  # no file: a message
     ("assignments.delete_file", "POST", ASSIGNMENT + "/files/{submission_file}/delete", signed_in(403, owner=302, admin=404)),
     ("assignments.submit", "POST", ASSIGNMENT + "/submit", signed_in(403, owner=302, admin=302)),
-    # The owner's file: the owner, the peer ("other") who reviewed it, their instructor and the admin; 404 to the rest.
-    ("assignments.download", "GET", "/assignments/files/{submission_file}", signed_in(404, owner=200, other=200,
-                                                                                       instructor=200, admin=200)),
+    # The owner's file: the owner, their instructor and the admin; 404 to the rest, the peer ("other") who reviewed it
+    # included (peers download through their review page, under an anonymous name).
+    ("assignments.download", "GET", "/assignments/files/{submission_file}", signed_in(404, owner=200, instructor=200,
+                                                                                       admin=200)),
     ("certificates.mine", "GET", "/certificates", signed_in(200)),
     ("certificates.pdf", "GET", "/certificates/{credential}.pdf", signed_in(404, owner=200, admin=200)),  # admins support learners
     ("certificates.badge_jwt", "GET", "/certificates/{credential}.jwt", signed_in(404, owner=200, admin=200)),  # admins support learners

@@ -439,3 +439,56 @@ def test_the_learner_reads_the_released_decision_with_the_instructors_review_but
     assert "Your instructor’s review" in page and "Clear and owned." in page and "Measure it weekly." in page
     assert "<q>serves the retention team</q> – Name the team&#39;s lead." in page
     assert "Tess Teacher" not in page and "teacher@example.com" not in page
+
+
+def test_an_upheld_flag_leaves_a_pass_already_given_standing(app, school):
+    """A pass may have completed a course and issued a certificate: upholding a flag on one of its reviews leaves it."""
+    submission_id, (generous, *_rest) = peer_decided(
+        app, school, [{"problem": 2, "measure": 1}, {"problem": 2, "measure": 1}, {"problem": 0, "measure": 0}], "pass")
+    announced = []
+    with submission_decided.connected_to(lambda sender, **extra: announced.append(extra)):
+        page = resolve(login(app, "admin@example.com"), submission_id, generous, "uphold")
+    assert "The pass already given stands." in page and announced == []
+    with app.app_context():
+        assert db.session.get(Submission, submission_id).decision == "pass"
+        assert db.session.get(Review, generous).excluded
+
+
+def test_an_upheld_flag_never_passes_a_version_the_learner_has_replaced(app, school):
+    submission_id, (harsh, _fair) = peer_decided(app, school, [{"problem": 0, "measure": 0}, {"problem": 2, "measure": 1}],
+                                                "revise")
+    with app.app_context():
+        first = db.session.get(Submission, submission_id)
+        second = ms.submit(first.user, first.assignment, number=2)
+        db.session.commit()
+        second_id = second.id
+    resolve(login(app, "admin@example.com"), submission_id, harsh, "uphold")
+    with app.app_context():
+        assert db.session.get(Submission, submission_id).decision == "revise"
+        assert db.session.get(Submission, second_id).status == "submitted"
+
+
+def test_nobody_resolves_the_flag_on_a_review_they_wrote(app, school):
+    with app.app_context():
+        teacher = db.session.execute(db.select(User).filter_by(email="teacher@example.com")).scalar_one()
+        own = ms.peer_review(db.session.get(Submission, school["ben"]), teacher, {"problem": 0, "measure": 0}, flagged=True)
+        db.session.commit()
+        own_id = own.id
+    teacher = login(app, "teacher@example.com")
+    assert f"#review-{own_id}" not in teacher.client.get("/teach/reviews").get_data(as_text=True)
+    page = resolve(teacher, school["ben"], own_id, "dismiss")
+    assert "another member of staff resolves the flag" in page
+    with app.app_context():
+        assert db.session.get(Review, own_id).flag_resolved_at is None
+    assert f"#review-{own_id}" in login(app, "admin@example.com").client.get("/teach/reviews").get_data(as_text=True)
+
+
+def test_a_drafts_files_are_its_owners_alone(app, school):
+    with app.app_context():
+        draft = db.session.get(Submission, school["draft"])
+        draft.files.append(SubmissionFile(name="half-done.pdf", kind="pdf", size=8, sha256="0" * 64, data=b"%PDF-1.4"))
+        db.session.commit()
+        file_id = draft.files[0].id
+    for email in ("teacher@example.com", "admin@example.com"):
+        assert login(app, email).client.get(f"/assignments/files/{file_id}").status_code == 404
+    assert login(app, "ben@example.com").client.get(f"/assignments/files/{file_id}").status_code == 200

@@ -462,3 +462,31 @@ def test_the_last_two_reviews_submitted_at_once_release_the_grade(peer_app):
     with peer_app.app_context():
         submission = db.session.get(Submission, target)
         assert (submission.status, submission.decision, submission.score) == ("decided", "pass", 20)
+
+
+def test_a_peer_gets_the_files_under_an_anonymous_name_only(peer_app):
+    from lms.assignments.models import SubmissionFile
+
+    ana = learner(peer_app, "ana@example.com", "Anaïs Quennec")
+    bao = learner(peer_app, "bao@example.com", "Bao Tranh")
+    submit(peer_app, ana, minutes_ago=30)
+    work = submit(peer_app, bao, minutes_ago=10)
+    with peer_app.app_context():
+        named = SubmissionFile(submission_id=work, name="Bao_Tranh_sprint_plan.pdf", kind="pdf", size=8, sha256="0" * 64,
+                               data=b"%PDF-1.4")
+        db.session.add(named)
+        db.session.commit()
+        file_id = named.id
+    auth = login(peer_app, "ana@example.com")
+    review_id = allocated_id(ask_next(auth))
+    anonymous = auth.client.get(f"/review/{review_id}/files/{file_id}")
+    assert anonymous.status_code == 200 and "Bao_Tranh" not in anonymous.headers["Content-Disposition"]
+    assert auth.client.get(f"/assignments/files/{file_id}").status_code == 404  # not by its own name
+
+
+def test_a_tampered_pool_member_id_is_refused_plainly(peer_app):
+    learner(peer_app, "adm@example.com", "Adèle Admin", role="admin")
+    admin = login(peer_app, "adm@example.com")
+    for tampered in ("²", "1" * 30, "-1", ""):
+        assert admin.post("/admin/assignments/reviewers", {"member": tampered},
+                          token_from="/admin/assignments/reviewers").status_code == 400

@@ -159,3 +159,8 @@ def test_the_skills_profile_shows_only_when_the_learner_chooses(app, learner, au
     assert response.status_code == 302
     text = app.test_client().get(address).get_data(as_text=True)
     assert 'id="skills-title"' not in text and 'role="img"' not in text
+
+
+def test_a_file_id_no_column_holds_is_not_found(app, learner, auth, work):
+    address = publish(auth, submissions=[work["passed"]])
+    assert app.test_client().get(f"{address}/files/{2**64}").status_code == 404

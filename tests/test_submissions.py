@@ -10,6 +10,7 @@ import pytest
 from lms.accounts.models import User
 from lms.assignments.grading import release
 from lms.assignments.models import Review, Submission, SubmissionFile
+from lms.db import utcnow
 from lms.extensions import db
 
 from .admission_support import docx
@@ -223,7 +224,9 @@ def login_as(app, email, role="learner", make_user=None) -> tuple[Auth, int]:
     return auth, user_id
 
 
-def test_others_get_a_404_unless_reviewing_or_teaching(assignment_app, make_user):
+def test_others_get_a_404_unless_teaching(assignment_app, make_user):
+    """The learner's instructor and the school's admins; a peer reviewer downloads through the review page only,
+    under an anonymous name (tests/test_peer_review.py)."""
     from .cohort_support import add_instructor, add_learner, make_cohort
 
     owner_id = make_user()
@@ -244,7 +247,7 @@ def test_others_get_a_404_unless_reviewing_or_teaching(assignment_app, make_user
         add_learner(cohort, db.session.get(User, owner_id), enrolled_course=None)
         add_instructor(cohort, db.session.get(User, teacher_id))
         db.session.commit()
-    assert peer.client.get(url).status_code == 200
+    assert peer.client.get(url).status_code == 404
     assert teacher.client.get(url).status_code == 200
 
 
@@ -322,26 +325,37 @@ def test_the_export_holds_the_work_and_reviews_without_reviewers_or_bytes(assign
         assert foreign not in everything
 
 
-def test_erasing_an_account_deletes_its_work_and_keeps_its_reviews_pseudonymous(assignment_app, make_user):
+def test_erasing_an_account_empties_its_work_and_keeps_the_reviews_on_both_sides(assignment_app, make_user):
+    """The erased person's text and files go, with the comments others wrote on them; the rows stay (pointing at the
+    pseudonymous account), so their reviewers' reviews still count as given; reviews they wrote stay as written."""
+    from lms.assignments import peer
     from lms.privacy.erasure import erase_account
 
     ada_id = make_user(email="ada@example.com", name="Ada Lovelace")
     bruno_id = make_user(email="bruno@example.com", name="Bruno Secret")
     admin_id = make_user(email="admin@example.com", name="Carla Admin", role="admin")
-    mine = submitted_submission(assignment_app, ada_id, with_file=True)
+    mine = submitted_submission(assignment_app, ada_id, text="Ada's private plan", with_file=True)
     theirs = submitted_submission(assignment_app, bruno_id, with_file=True)
     with assignment_app.test_request_context("/"):
-        db.session.add(Review(submission_id=mine, reviewer_id=bruno_id, kind="peer"))
+        db.session.add(Review(submission_id=mine, reviewer_id=bruno_id, kind="peer", submitted_at=utcnow(),
+                              levels={}, comment="Ada's plan quotes her manager", comments={"x": "Ada wrote"}))
         db.session.add(Review(submission_id=theirs, reviewer_id=ada_id, kind="peer", comment="Well argued"))
         db.session.commit()
+        assignment = db.session.get(Submission, mine).assignment
+        given = peer.given(db.session.get(User, bruno_id), assignment)
         erase_account(db.session.get(User, ada_id), db.session.get(User, admin_id))
         db.session.commit()
+        assert peer.given(db.session.get(User, bruno_id), assignment) == given == 1  # Bruno owes nothing again
     with assignment_app.app_context():
-        assert db.session.execute(db.select(Submission.user_id)).scalars().all() == [bruno_id]
+        emptied = db.session.get(Submission, mine)
+        assert (emptied.text, emptied.text_html, emptied.files) == ("", "", [])
+        assert emptied.user.name == "Deleted account" and emptied.user.email.endswith("@invalid")
         assert db.session.execute(db.select(SubmissionFile.submission_id)).scalars().all() == [theirs]
-        [kept] = db.session.execute(db.select(Review)).scalars().all()
-        assert (kept.submission_id, kept.reviewer_id, kept.comment) == (theirs, ada_id, "Well argued")
-        assert kept.reviewer.name == "Deleted account" and kept.reviewer.email.endswith("@invalid")
+        on_mine = db.session.execute(db.select(Review).filter_by(submission_id=mine)).scalar_one()
+        assert (on_mine.comment, on_mine.comments, on_mine.reviewer_id) == ("", {}, bruno_id)
+        by_ada = db.session.execute(db.select(Review).filter_by(submission_id=theirs)).scalar_one()
+        assert (by_ada.reviewer_id, by_ada.comment) == (ada_id, "Well argued")
+        assert by_ada.reviewer.name == "Deleted account"
 
 
 TEXT_ONLY = DEFAULT.replace("submit: [text, files]\nfile_types: [pdf, docx]\nmax_file_mb: 0.1\nmax_files: 2\n", "submit: [text]\n")

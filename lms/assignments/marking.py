@@ -151,6 +151,8 @@ def resolve_flag(review: Review, user: User, uphold: bool) -> FlagOutcome:
         raise MarkingRefused(_("This review was not flagged."))
     if review.flag_resolved_at is not None:
         raise MarkingRefused(_("This flag was already resolved; nothing was changed."))
+    if review.reviewer_id == user.id:
+        raise MarkingRefused(_("You wrote this review: another member of staff resolves the flag on it."))
     review.flag_resolved_at, review.flag_resolved_by_id = utcnow(), user.id
     review.excluded = uphold
     db.session.flush()
@@ -161,21 +163,25 @@ def resolve_flag(review: Review, user: User, uphold: bool) -> FlagOutcome:
 
 
 def _regrade(submission: Submission) -> FlagOutcome:
-    """A peer-decided grade recomputed from the reviews that still count; the decision changes only when passing does."""
+    """A peer-decided grade recomputed from the reviews that still count. A released pass stands (a completion or a
+    certificate may rest on it), and so does the decision of a version the learner has since replaced: only the
+    learner's latest version may turn into a pass, announced so that progress counts it."""
     rubric = submission.rubric or []
     before = submission.decision
     points = combined_points(rubric, counted_peer_reviews(submission))
-    if points is None:  # no review left to grade from: the grade stands until staff decide
+    if points is None or before == "pass":  # nothing left to grade from, or a pass given: the grade stands
         return FlagOutcome(upheld=True, before=before, after=before)
-    passed = passes(submission.assignment, rubric, points)
-    after = "pass" if passed else (before if before != "pass" else "revise")
+    later = db.session.execute(db.select(Submission.id).where(
+        Submission.assignment_id == submission.assignment_id, Submission.user_id == submission.user_id,
+        Submission.number > submission.number)).first() is not None
+    after = "pass" if passes(submission.assignment, rubric, points) and not later else before
     changed = db.session.execute(
         db.update(Submission).where(Submission.id == submission.id, Submission.status == "decided",
                                     Submission.decision == before)
         .values(score=round(sum(points.values()), 2), percent=percent_of(rubric, points), decision=after)
         .execution_options(synchronize_session=False)).rowcount
     db.session.refresh(submission)
-    if changed and after != before and passed:
+    if changed and after != before:
         submission_decided.send(submission, passed=True)  # progress counts the pass it now is
     return FlagOutcome(upheld=True, recomputed=bool(changed), before=before, after=submission.decision)
 

@@ -17,7 +17,7 @@ from ..catalog import services as catalog
 from ..cohorts.reviewing import has_instructor
 from ..extensions import db
 from ..i18n import _
-from ..web import silently, speaking, transaction
+from ..web import database_int, silently, speaking, transaction
 from . import forms, peer
 from .forms import RubricInvalid
 from .models import Assignment, PeerReviewer, Review, Submission, SubmissionFile
@@ -200,9 +200,10 @@ def reviewers():
 
 def _remove_member(courses):
     form = forms.RemoveForm()
-    if not form.validate_on_submit() or not form.member.data.isdigit() or len(form.member.data) > 12:
+    member_id = database_int(form.member.data) if form.validate_on_submit() else None
+    if member_id is None:
         abort(400)
-    member = db.session.get(PeerReviewer, int(form.member.data))
+    member = db.session.get(PeerReviewer, member_id)
     if member is None or member.school_id != current_user.school_id or member.course_id not in {c.id for c in courses}:
         abort(404)
     name = member.user.name

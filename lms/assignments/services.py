@@ -184,14 +184,18 @@ def file_by_id(file_id: int) -> SubmissionFile | None:
 
 
 def may_download(user: User, file: SubmissionFile, staff_may_review) -> bool:
-    """The owner, a reviewer given the submission, or staff with a say on it (``staff_may_review``, from cohorts)."""
+    """The owner, an instructor reviewing the submission, or staff with a say on it (``staff_may_review``, from
+    cohorts); a draft is its owner's alone. Peers download through their review page, which names the file
+    anonymously (a file's own name may name its author)."""
     submission = file.submission
     if not user.is_authenticated or user.school_id != submission.school_id:
         return False
     if user.id == submission.user_id:
         return True
-    reviewing = db.session.execute(db.select(Review.id).filter_by(submission_id=submission.id, reviewer_id=user.id)
-                                   ).first()
+    if submission.status == "draft":
+        return False
+    reviewing = db.session.execute(db.select(Review.id).filter_by(submission_id=submission.id, reviewer_id=user.id,
+                                                                  kind="instructor")).first()
     return reviewing is not None or staff_may_review(user, submission)
 
 

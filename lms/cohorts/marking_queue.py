@@ -111,7 +111,7 @@ def flagged(scope: Scope) -> list[Flagged]:
         .join(Course, Course.id == Assignment.course_id)
         .join(User, User.id == Submission.user_id)
         .where(Review.kind == "peer", Review.flagged_at.is_not(None), Review.flag_resolved_at.is_(None),
-               *scope.clauses())
+               Review.reviewer_id != scope.user.id, *scope.clauses())
         .order_by(Review.flagged_at, Review.id))
     return [Flagged(*row) for row in rows]
 

@@ -172,6 +172,8 @@ def review_post(submission_id: int):
 def flag_message(outcome: marking.FlagOutcome, submission: Submission) -> str:
     if not outcome.upheld:
         return _("The flag is dismissed: the review still counts.")
+    if not outcome.recomputed and outcome.before == "pass":
+        return _("The flag is upheld: the review no longer counts. The pass already given stands.")
     if not outcome.recomputed:
         return _("The flag is upheld: the review no longer counts toward the grade.")
     grade = percent(submission.percent or 0)

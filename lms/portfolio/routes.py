@@ -80,7 +80,7 @@ def page(token: str):
     return response
 
 
-@bp.get("/portfolio/<token>/files/<int:file_id>")
+@bp.get("/portfolio/<token>/files/<id:file_id>")
 def file(token: str, file_id: int):
     portfolio = _published(token)
     stored = db.session.get(SubmissionFile, file_id)

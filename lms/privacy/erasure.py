@@ -10,7 +10,7 @@ import json
 import re
 import secrets
 
-from sqlalchemy import Text, cast, delete, or_
+from sqlalchemy import Text, cast, delete, or_, update
 
 from ..accounts.models import User
 from ..accounts.sessions import end_sessions
@@ -53,7 +53,8 @@ ERASURE = {
     ("applications", "decided_by_id"): "kept: the pseudonymous account decided another's application",
     ("notifications", "user_id"): "deleted: the record of the reminders and notices mailed to the person",
     ("portfolios", "user_id"): "deleted: the published page and its address stop working",
-    ("submissions", "user_id"): "deleted with their files and the reviews of them: the person's own work",
+    ("submissions", "user_id"): "kept, emptied (text, files and the reviewers' comments on it deleted), pointing at the "
+                                 "pseudonymous account: the peers' reviews of it still count as given",
     ("submissions", "decided_by_id"): "kept: the pseudonymous account decided another's submission",
     ("reviews", "reviewer_id"): "kept, pointing at the pseudonymous account: the reviewed learner's grade stands on it",
     ("reviews", "flag_resolved_by_id"): "kept: the pseudonymous account resolved a flag on another's review",
@@ -132,10 +133,16 @@ def erase_account(user: User, admin: User) -> str:
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
     db.session.execute(delete(Notification).where(Notification.user_id == user.id))
     # The person's work, its files and the reviews of it (explicitly: the session may hold none of them).
+    # The person's work is emptied (text and files gone) but its rows stay, pointing at the pseudonymous account: the
+    # peers who reviewed it keep the reviews they gave (what they owed stays given) and the figures still count it.
+    # The reviewers' words about it go with it: they may quote it.
     own = db.select(Submission.id).where(Submission.user_id == user.id)
     db.session.execute(delete(SubmissionFile).where(SubmissionFile.submission_id.in_(own)))
-    db.session.execute(delete(Review).where(Review.submission_id.in_(own)))
-    db.session.execute(delete(Submission).where(Submission.user_id == user.id))
+    db.session.execute(update(Submission).where(Submission.user_id == user.id)
+                       .values(text="", text_html="", feedback="").execution_options(synchronize_session=False))
+    db.session.execute(update(Review).where(Review.submission_id.in_(own))
+                       .values(comments={}, annotations=[], comment="", flag_reason="")
+                       .execution_options(synchronize_session=False))
     db.session.execute(delete(PeerReviewer).where(PeerReviewer.user_id == user.id))
     db.session.execute(delete(Portfolio).where(Portfolio.user_id == user.id))
     db.session.execute(delete(Application).where(Application.email == user.email, Application.school_id == user.school_id))
