@@ -108,7 +108,7 @@ def test_no_lms_route_takes_an_unbounded_integer(app):
 def id_routes(app):
     """Every LMS rule with an ``<id:...>`` part, as (method, path) with each id huge and real slugs elsewhere."""
     values = {"slug": "intro-course", "course_slug": "intro-course", "quiz_slug": "basics", "action": "deactivate",
-              "name": "progress"}
+              "name": "progress", "token": "a-portfolio-address", "module_slug": "practice"}
     found = []
     for rule in app.url_map.iter_rules():
         ids = [name for name, converter in rule._converters.items() if isinstance(converter, IdConverter)]

@@ -5,9 +5,8 @@ reviewed them ("Reviewer 1, 2…").
 """
 from __future__ import annotations
 
-from io import BytesIO
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
@@ -17,8 +16,9 @@ from ..catalog import services as catalog
 from ..cohorts.reviewing import has_instructor
 from ..extensions import db
 from ..i18n import _
-from ..web import database_int, silently, speaking, transaction
+from ..web import attachment, database_int, silently, speaking, transaction
 from . import forms, peer
+from .filetypes import FILE_TYPES
 from .forms import RubricInvalid
 from .models import Assignment, PeerReviewer, Review, Submission, SubmissionFile
 
@@ -128,8 +128,7 @@ def review_file(review_id: int, file_id: int):
         abort(404)
     number = [f.id for f in found.submission.files].index(item.id) + 1
     extension = item.name.rsplit(".", 1)[-1].lower() if "." in item.name else item.kind
-    return send_file(BytesIO(item.data), as_attachment=True, download_name=f"submission-file-{number}.{extension}",
-                     mimetype="application/octet-stream")
+    return attachment(item.data, FILE_TYPES[item.kind], f"submission-file-{number}.{extension}")
 
 
 @bp.get("/courses/<course_slug>/assignments/<module_slug>/reviews")

@@ -1,9 +1,8 @@
 """Assignment pages: the brief, the rubric and the learner's work (text, files, versions), and file downloads."""
 from __future__ import annotations
 
-import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..catalog import services as catalog
@@ -13,7 +12,7 @@ from ..i18n import _, _l
 from ..progress.services import enrolment_for
 from ..quizzes.services import can_take
 from ..schools.services import current_school
-from ..web import body_limit, speaking, transaction
+from ..web import attachment, body_limit, speaking, transaction
 from . import peer, services
 from .grading import max_points
 from .models import Assignment, SubmissionFile
@@ -132,9 +131,4 @@ def download(file_id: int):
     found: SubmissionFile | None = services.file_by_id(file_id)
     if found is None or not services.may_download(current_user, found, staff_may_review):
         abort(404)
-    response = send_file(io.BytesIO(found.data), mimetype=services.media_type(found), as_attachment=True,
-                         download_name=found.name, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachment(found.data, services.media_type(found), found.name)

@@ -1,9 +1,8 @@
 """The learner's portfolio settings (/account/portfolio) and the page they publish (/portfolio/<token>)."""
 from __future__ import annotations
 
-from io import BytesIO
 
-from flask import Blueprint, abort, make_response, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..assignments.filetypes import FILE_TYPES
@@ -12,7 +11,7 @@ from ..certificates.routes import verify_url
 from ..extensions import db
 from ..i18n import _, interface_language
 from ..schools.services import current_school
-from ..web import public_url, transaction
+from ..web import attachment, public_url, transaction
 from . import services
 from .forms import NewAddressForm, PortfolioForm
 
@@ -86,9 +85,7 @@ def file(token: str, file_id: int):
     stored = db.session.get(SubmissionFile, file_id)
     if stored is None or stored.submission not in services.shown_submissions(portfolio):
         abort(404)
-    response = send_file(BytesIO(stored.data), mimetype=FILE_TYPES[stored.kind], as_attachment=True,
-                         download_name=stored.name, max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
+    response = attachment(stored.data, FILE_TYPES[stored.kind], stored.name)
     response.headers["Referrer-Policy"] = "no-referrer"
     if portfolio.visibility != "public":
         response.headers["X-Robots-Tag"] = "noindex, nofollow"
