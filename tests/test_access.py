@@ -97,6 +97,7 @@ ROUTES = [
      signed_in(403, admin=302, instructor=302)),
     ("marking.report", "GET", "/teach/reviews/report", signed_in(403, admin=200, instructor=200)),
     ("marking.report_csv", "GET", "/teach/reviews/report.csv", signed_in(403, admin=200, instructor=200)),
+    ("marking.submissions_csv", "GET", "/teach/reviews/report/submissions.csv", signed_in(403, admin=200, instructor=200)),
     ("progress.dashboard", "GET", "/dashboard", signed_in(200)),
     ("progress.complete", "POST", COURSE + "models/complete", signed_in(403, owner=302)),
     ("progress.resume", "GET", COURSE + "continue", signed_in(302)),  # not enrolled: sent to the course page

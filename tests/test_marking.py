@@ -406,6 +406,12 @@ def test_the_report_gives_median_and_90th_percentile_review_times(app, school):
     rows = list(csv.reader(io.StringIO(client.get("/teach/reviews/report.csv").get_data(as_text=True))))
     assert rows[0][:3] == ["course", "assignment", "decided submissions"]
     assert rows[1] == ["Intro Course", "Problem framing sheet", "5", "3", "10", "0.5", "0.5"]
+    each = list(csv.reader(io.StringIO(client.get("/teach/reviews/report/submissions.csv").get_data(as_text=True))))
+    assert each[0][:4] == ["course", "assignment", "learner", "version"] and len(each) == 6
+    assert sorted(float(row[8]) for row in each[1:]) == [1, 2, 3, 4, 10] and {row[9] for row in each[1:]} == {"0.5"}
+    assert {(row[2], row[4], row[5]) for row in each[1:]} >= {("Rae 4", "pass", "an instructor")}
+    other = login(app, "other-teacher@example.com").client.get("/teach/reviews/report/submissions.csv")
+    assert len(list(csv.reader(io.StringIO(other.get_data(as_text=True))))) == 1  # their learners only: none
     assert "No submission is decided yet." in login(app, "other-teacher@example.com").client.get(
         "/teach/reviews/report").get_data(as_text=True)
     assert marking.percentile([5, 1, 3, 2, 4, 6, 7, 8, 9, 10], 0.9) == 9 and marking.percentile([], 0.9) is None

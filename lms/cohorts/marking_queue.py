@@ -116,24 +116,48 @@ def flagged(scope: Scope) -> list[Flagged]:
     return [Flagged(*row) for row in rows]
 
 
-def decided_times(scope: Scope) -> dict[tuple[int, str, str, str], list[tuple]]:
-    """Per assignment (id, course title, course language, assignment title): (submitted_at, decided_at, the deciding
-    instructor's opened_at) of each decided submission (one query)."""
+@dataclass(frozen=True)
+class Decided:
+    """A decided submission and the moments its review time is counted from."""
+    assignment_id: int
+    course_title: str
+    course_language: str
+    assignment: str
+    learner: str
+    number: int
+    decision: str
+    by_instructor: bool
+    submitted_at: datetime
+    decided_at: datetime
+    opened_at: datetime | None  # when the deciding instructor first opened it
+
+
+def decided(scope: Scope) -> list[Decided]:
+    """Each decided submission in scope, by course, assignment and decision time (one query)."""
     opened = aliased(Review)
     rows = db.session.execute(
-        select(Assignment.id, Course.title, Course.language, Assignment.title, Submission.submitted_at,
+        select(Assignment.id, Course.title, Course.language, Assignment.title, User.name, Submission.number,
+               Submission.decision, Submission.decided_by_id.is_not(None), Submission.submitted_at,
                Submission.decided_at, opened.opened_at)
         .select_from(Submission)
         .join(Assignment, Assignment.id == Submission.assignment_id)
         .join(Course, Course.id == Assignment.course_id)
+        .join(User, User.id == Submission.user_id)
         .outerjoin(opened, (opened.submission_id == Submission.id) & (opened.reviewer_id == Submission.decided_by_id)
                    & (opened.kind == "instructor"))
         .where(Submission.status == "decided", Submission.submitted_at.is_not(None),
                Submission.decided_at.is_not(None), *scope.clauses())
-        .order_by(Course.title, Assignment.title, Assignment.id))
+        .order_by(Course.title, Assignment.title, Assignment.id, Submission.decided_at, Submission.id))
+    return [Decided(*row) for row in rows]
+
+
+def decided_times(scope: Scope) -> dict[tuple[int, str, str, str], list[tuple]]:
+    """Per assignment (id, course title, course language, assignment title): (submitted_at, decided_at, the deciding
+    instructor's opened_at) of each decided submission (one query)."""
     grouped: dict[tuple[int, str, str, str], list[tuple]] = {}
-    for assignment_id, course, language, title, submitted_at, decided_at, opened_at in rows:
-        grouped.setdefault((assignment_id, course, language, title), []).append((submitted_at, decided_at, opened_at))
+    for row in decided(scope):
+        key = (row.assignment_id, row.course_title, row.course_language, row.assignment)
+        grouped.setdefault(key, []).append((row.submitted_at, row.decided_at, row.opened_at))
     return grouped
 
 

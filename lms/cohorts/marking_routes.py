@@ -229,3 +229,21 @@ def report_csv():
                    cell(times.median_instructor), cell(times.p90_instructor)]
 
     return csv_response("review-times.csv", columns, rows())
+
+
+@bp.get("/report/submissions.csv")
+def submissions_csv():
+    """The review time of each decided submission: the report's figures, one row each."""
+    scope = _scope()
+    columns = [_l("course"), _l("assignment"), _l("learner"), _l("version"), _l("decision"), _l("decided by"),
+               _l("submitted at (UTC)"), _l("decided at (UTC)"), _l("hours to decision"), _l("instructor hours")]
+
+    def rows():
+        for row in queue.decided(scope):
+            total, instructor = marking.hours(row.submitted_at, row.decided_at), marking.hours(row.opened_at, row.decided_at)
+            yield [row.course_title, row.assignment, row.learner, row.number, row.decision,
+                   _("an instructor") if row.by_instructor else _("the peers"),
+                   row.submitted_at.isoformat(timespec="minutes"), row.decided_at.isoformat(timespec="minutes"),
+                   "" if total is None else round(total, 2), "" if instructor is None else round(instructor, 2)]
+
+    return csv_response("review-times-per-submission.csv", columns, rows())
