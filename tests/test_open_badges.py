@@ -307,3 +307,34 @@ def test_a_programme_credential_aligns_the_union_of_its_courses_skills(app, cont
     assert [(a["targetCode"], a["targetUrl"]) for a in aligned] == [
         ("ai-literacy", "http://localhost/skills/ai-literacy"), ("agile-delivery", "http://localhost/skills/agile-delivery")]
 
+
+
+def test_a_credential_keeps_the_skills_it_was_issued_for(badge, client, synced, content_dir):
+    """The alignments are part of the achievement as issued, like its title and criteria: a course that later
+    teaches other skills changes no credential already issued, and a reissue keeps them."""
+    from lms.accounts.models import User
+    from lms.certificates.services import reissue
+
+    from .content_factory import COURSE, write
+    from .quiz_support import sync
+
+    certificate, _token = badge
+    write(content_dir, "courses/intro-course/course.md",
+          COURSE.format(title="Intro Course").replace("skills: [ai-literacy]", "skills: [agile-delivery]"))
+    sync(synced)
+
+    def aligned(credential_id: str) -> list[str]:
+        token = client.get(f"/certificates/{credential_id}.jwt").get_data(as_text=True)
+        return [a["targetCode"] for a in verify(client, token)[1]["credentialSubject"]["achievement"]["alignment"]]
+
+    assert aligned(certificate.credential_id) == ["ai-literacy"]
+    with synced.app_context():
+        from lms.certificates.models import Certificate
+
+        admin = User(email="admin@example.com", name="Alma Admin", role="admin", password_hash="!",
+                     school_id=db.session.get(Certificate, certificate.id).school_id)
+        db.session.add(admin)
+        db.session.flush()
+        replacement = reissue(db.session.get(Certificate, certificate.id), admin, "Audit")
+        db.session.commit()
+        assert replacement.skills == ["ai-literacy"]

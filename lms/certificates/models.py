@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
@@ -63,6 +63,9 @@ class Certificate(db.Model):
     criteria: Mapped[str] = mapped_column(Text, default="")
     hours: Mapped[Decimal] = mapped_column(Numeric(6, 1))
     content_version: Mapped[str] = mapped_column(String(64))
+    # The ids of the skills the achievement evidenced when issued (its Open Badges alignments), in the framework's
+    # order; None for a certificate issued before they were kept (its alignments are the content's current ones).
+    skills: Mapped[list[str] | None] = mapped_column(JSON)
     school_name: Mapped[str] = mapped_column(String(200))
     signatory: Mapped[str] = mapped_column(String(200))
     signatory_title: Mapped[str] = mapped_column(String(200), default="", server_default="")

@@ -85,8 +85,13 @@ def issuer_of(certificate: Certificate, links: Links) -> dict:
 
 
 def skills_of(certificate: Certificate) -> list[Skill]:
-    """The live skills of the certificate's course, or the union of its programme's courses' skills, in the
-    framework's order; none once the course or programme is gone."""
+    """The skills the certificate was issued for (kept at issue, in their order); for one issued before they were
+    kept, the live skills of its course, or the union of its programme's courses' skills, in the framework's
+    order (none once the course or programme is gone)."""
+    if certificate.skills is not None:
+        found = {skill.slug: skill for skill in db.session.execute(
+            db.select(Skill).where(Skill.slug.in_(certificate.skills))).scalars()}
+        return [found[slug] for slug in certificate.skills if slug in found]
     if certificate.kind == "course" and certificate.course_id is not None:
         courses = [certificate.course_id]
     elif certificate.kind != "course" and certificate.programme_id is not None:

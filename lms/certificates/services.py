@@ -116,6 +116,12 @@ def _issue(values: dict, conflict: str) -> Certificate | None:
     return certificate
 
 
+def _skill_ids(courses: list[Course]) -> list[str]:
+    """The live skills the courses teach, once each, in the framework's order: what the certificate evidences."""
+    skills = {skill.slug: skill for course in courses for skill in course.skills if not skill.retired}
+    return [skill.slug for skill in sorted(skills.values(), key=lambda skill: skill.position)]
+
+
 def _school_snapshot(school: School) -> dict:
     """The school's current name, signatory, logo and accent colour, which the certificate keeps as they were
     at issue."""
@@ -142,7 +148,7 @@ def issue_course_certificate(user: User, enrolment: Enrolment) -> Certificate | 
     values = _common(user, school, enrolment.completed_at, language) | {
         "kind": "course", "course_id": course.id, "programme_id": None, "achievement_slug": course.slug,
         "title": course.title, "description": course.summary, "criteria": criteria,
-        "hours": course.hours, "content_version": course_version(course)}
+        "hours": course.hours, "content_version": course_version(course), "skills": _skill_ids([course])}
     return _issue(values, "course_id")
 
 
@@ -162,7 +168,8 @@ def issue_programme_certificate(user: User, membership: ProgrammeEnrolment, comp
         "kind": "programme", "course_id": None, "programme_id": programme.id, "achievement_slug": programme.slug,
         "title": programme.title, "description": programme.summary, "criteria": criteria,
         "hours": sum((c.hours for c in courses), Decimal(0)),
-        "content_version": _digest(programme.content_hash, *(course_version(c) for c in courses))}
+        "content_version": _digest(programme.content_hash, *(course_version(c) for c in courses)),
+        "skills": _skill_ids(courses)}
     return _issue(values, "programme_id")
 
 
@@ -227,7 +234,7 @@ def reissue(certificate: Certificate, admin: User | None, reason: str) -> Certif
     holder = db.session.get(User, certificate.user_id) if certificate.user_id else None
     school = db.session.get(School, certificate.school_id)
     keep = ("school_id", "user_id", "kind", "course_id", "programme_id", "achievement_slug", "title", "description",
-            "criteria", "hours", "content_version", "completed_at")
+            "criteria", "hours", "content_version", "completed_at", "skills")
     values = {name: getattr(certificate, name) for name in keep} | {
         "credential_id": new_credential_id(), "generation": certificate.generation + 1, "issued_at": utcnow(),
         "issued_by_id": admin.id if admin else None, "holder_name": holder.name if holder else certificate.holder_name,
