@@ -14,9 +14,25 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screenshots"
 
 
+def whole_bodies(app):
+    """The app with each response read to its end and closed before the server writes it. Chromium drops requests
+    it no longer needs (a favicon when the page navigates on); Werkzeug's development server then leaves a static
+    file's handle to the garbage collector, whose ResourceWarning the suite turns into an error at a random
+    moment. A file held open by a dropped connection is the development server's matter, not the app's: gunicorn
+    serves production."""
+    def wsgi(environ, start_response):
+        iterable = app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+    return wsgi
+
+
 @pytest.fixture()
 def live_server(synced):
-    server = make_server("127.0.0.1", 0, synced, threaded=True)
+    server = make_server("127.0.0.1", 0, whole_bodies(synced), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
