@@ -194,13 +194,6 @@ def peer_summary(submission: Submission) -> PeerSummary:
     return summary
 
 
-def latest_submission(user: User, assignment: Assignment) -> Submission | None:
-    """The learner's latest submitted (or decided) version."""
-    return db.session.execute(db.select(Submission).where(
-        Submission.assignment_id == assignment.id, Submission.user_id == user.id,
-        Submission.status.in_(("submitted", "decided"))).order_by(Submission.number.desc())).scalars().first()
-
-
 def flag_review(review: Review, user: User, reason: str) -> None:
     """The reviewed learner flags a peer review as unfair, once, for staff to look at."""
     if review.submission.user_id != user.id or review.kind != "peer" or review.submitted_at is None:
