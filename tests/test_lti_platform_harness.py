@@ -1,7 +1,6 @@
 """Self-tests of the independent LTI 1.3 platform (tests/lti_platform): no Conductor code, a throwaway tool key."""
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -10,10 +9,10 @@ from urllib.parse import urlencode
 import jwt
 import pytest
 import requests
-from jwcrypto.jwk import JWK
 
 from tests.lti_platform.client import read_form
 from tests.lti_platform.fixtures import PlatformProcess, lti_platform, lti_platform_server  # noqa: F401
+from tests.lti_platform.sample_tool import ToolKey, create_sample_tool, serving
 from tests.lti_platform.state import new_key_pair
 from tests.lti_platform.tamper import KINDS
 
@@ -27,24 +26,16 @@ LEARNER = {"sub": "learner-1", "name": "Ada Learner", "email": "ada@example.com"
 COURSE = {"id": "course-1", "title": "Rhetoric"}
 
 
-class ToolKey:
-    """A tool's key pair, as the JWKS it publishes and the signer of its JWTs."""
-
-    def __init__(self) -> None:
-        self.private, public = new_key_pair()
-        self.jwk = {**json.loads(JWK.from_pem(public.encode()).export_public()), "alg": "RS256", "use": "sig"}
-
-    @property
-    def jwks(self) -> dict:
-        return {"keys": [self.jwk]}
+class SigningKey(ToolKey):
+    """A throwaway tool key that signs the JWTs a tool would send (client assertions, deep-linking responses)."""
 
     def sign(self, claims: dict, key: str | None = None) -> str:
         return jwt.encode(claims, key or self.private, algorithm="RS256", headers={"kid": self.jwk["kid"]})
 
 
 @pytest.fixture()
-def tool_key() -> ToolKey:
-    return ToolKey()
+def tool_key() -> SigningKey:
+    return SigningKey()
 
 
 @pytest.fixture()
@@ -261,3 +252,152 @@ def test_captured_launch_replays_the_same_token_and_tampers_it_on_request(lti_pl
     assert expired["state"] == "state-1"
     with pytest.raises(jwt.ExpiredSignatureError):
         verify(lti_platform, registered, expired["id_token"])
+
+
+@pytest.fixture()
+def sample_tool(lti_platform):
+    """pylti1p3's view of the platform: a tool registered by its JWKS URL, served on loopback."""
+    key = ToolKey()
+    app = create_sample_tool(key)
+    with serving(app) as url:
+        app.config["LTI"] = lti_platform.register_tool(f"{url}/login", f"{url}/launch", jwks_url=f"{url}/jwks")
+        yield app
+
+
+def test_pylti1p3_tool_launches_posts_a_score_once_and_reads_members(lti_platform, sample_tool):
+    members = [{"user_id": "learner-1", "roles": LEARNER["roles"], "name": "Ada Learner"},
+               {"user_id": "teacher-1", "roles": ["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"]}]
+    lti_platform.set_members("course-1", members, title="Rhetoric")
+    launch = lti_platform.launch(LEARNER, COURSE, {"id": "link-1"}, line_item={"label": "Essay", "scoreMaximum": 10},
+                                 custom={"score": "8"})
+    with requests.Session() as browser:
+        answer = lti_platform.follow_launch(browser, launch)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["sub"] == "learner-1"
+    assert [member["user_id"] for member in answer.json()["members"]] == ["learner-1", "teacher-1"]
+    column = lti_platform.gradebook()[launch["line_item"]]
+    assert (column["posts"], column["resourceLinkId"]) == (1, "link-1")
+    assert column["scores"]["learner-1"]["latest"]["scoreGiven"] == 8
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_pylti1p3_tool_refuses_each_tampered_launch(lti_platform, sample_tool, kind):
+    launch = lti_platform.launch(LEARNER, COURSE, {"id": "link-1"}, tamper=kind)
+    with requests.Session() as browser:
+        answer = lti_platform.follow_launch(browser, launch)
+    assert answer.status_code == 403, answer.text
+    assert sample_tool.config["LAUNCHES"] == []
+
+
+def test_pylti1p3_tool_refuses_a_replayed_launch(lti_platform, sample_tool):
+    launch = lti_platform.launch(LEARNER, COURSE, {"id": "link-1"})
+    with requests.Session() as browser:
+        assert lti_platform.follow_launch(browser, launch).status_code == 200
+        captured = lti_platform.captured(launch["hint"])[-1]
+        again = browser.post(captured["launch_url"], timeout=10,
+                             data={"id_token": captured["id_token"], "state": captured["state"]})
+    assert again.status_code == 403
+    assert len(sample_tool.config["LAUNCHES"]) == 1
+
+
+def test_deep_linking_response_from_pylti1p3_becomes_a_link_and_a_column(lti_platform, sample_tool):
+    launch = lti_platform.deep_link_launch(LEARNER | {"roles": ["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"]},
+                                           COURSE)
+    with requests.Session() as browser:
+        form = lti_platform.follow_launch(browser, launch)
+        action, fields = read_form(form.text)
+        assert action == f"{lti_platform.url}/deep-link-return"
+        returned = browser.post(action, data=fields, timeout=10)
+    assert returned.status_code == 200 and "Essay" in returned.text
+    [record] = lti_platform.deep_link_returns()
+    [link] = record["created"]
+    assert link["title"] == "Essay" and link["url"].endswith("/launch")
+    column = lti_platform.gradebook()[link["line_item"]]
+    assert (column["label"], column["scoreMaximum"], column["resourceLinkId"]) == ("Essay", 10, link["id"])
+
+
+def deep_link_response(registered, tool_key, data: str, key: str | None = None, **changes) -> str:
+    now = int(time.time())
+    claims = {"iss": registered["client_id"], "aud": [registered["issuer"]], "iat": now, "exp": now + 60,
+              "nonce": uuid.uuid4().hex, LTI + "deployment_id": registered["deployment_id"],
+              LTI + "message_type": "LtiDeepLinkingResponse", LTI + "version": "1.3.0",
+              "https://purl.imsglobal.org/spec/lti-dl/claim/content_items": [
+                  {"type": "ltiResourceLink", "title": "Quiz", "url": f"{TOOL}/lti/launch"}],
+              "https://purl.imsglobal.org/spec/lti-dl/claim/data": data, **changes}
+    return tool_key.sign(claims, key)
+
+
+@pytest.mark.parametrize("changes, reason", [
+    ({"key": "other"}, "Signature verification failed"),
+    ({"aud": ["https://elsewhere.example"]}, "aud is not this platform"),
+    ({LTI + "deployment_id": "unknown"}, "unknown deployment_id"),
+    ({"https://purl.imsglobal.org/spec/lti-dl/claim/data": "forged"}, "data does not echo"),
+    ({LTI + "message_type": "LtiResourceLinkRequest"}, "isn't a Deep Linking Response"),
+])
+def test_deep_link_return_refuses_a_response_not_meant_for_this_request(lti_platform, registered, tool_key,
+                                                                        changes, reason):
+    launch = lti_platform.deep_link_launch(LEARNER, COURSE)
+    response = authenticate(lti_platform, registered, launch, redirect_uri=f"{TOOL}/lti/deep")
+    data = jwt.decode(read_form(response.text)[1]["id_token"], options={"verify_signature": False})[
+        "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"]["data"]
+    key = new_key_pair()[0] if changes.pop("key", None) else None
+    good = requests.post(f"{lti_platform.url}/deep-link-return", timeout=10,
+                         data={"JWT": deep_link_response(registered, tool_key, data)})
+    assert good.status_code == 200
+    bad = requests.post(f"{lti_platform.url}/deep-link-return", timeout=10,
+                        data={"JWT": deep_link_response(registered, tool_key, data, key=key, **changes)})
+    assert bad.status_code == 400
+    assert reason in lti_platform.errors()[-1]["reason"]
+    assert len(lti_platform.deep_link_returns()) == 1
+
+
+def test_memberships_need_a_token_with_the_nrps_scope(lti_platform, registered, tool_key):
+    lti_platform.set_members("course-1", [{"user_id": "learner-1", "roles": LEARNER["roles"]}])
+    url = f"{lti_platform.url}/contexts/course-1/memberships"
+    assert requests.get(url, timeout=10).status_code == 401
+    score_only = access_token(lti_platform, registered, tool_key).json()["access_token"]
+    assert requests.get(url, headers={"Authorization": f"Bearer {score_only}"}, timeout=10).status_code == 401
+
+
+def registration_request(url: str) -> dict:
+    return {"application_type": "web", "response_types": ["id_token"],
+            "grant_types": ["implicit", "client_credentials"], "initiate_login_uri": f"{url}/login",
+            "redirect_uris": [f"{url}/launch"], "client_name": "Sample", "jwks_uri": f"{url}/jwks",
+            "token_endpoint_auth_method": "private_key_jwt", "scope": SCORE_SCOPE,
+            "https://purl.imsglobal.org/spec/lti-tool-configuration": {
+                "domain": "tool.example", "target_link_uri": f"{url}/launch",
+                "claims": ["iss", "sub", "name", "email"],
+                "messages": [{"type": "LtiDeepLinkingRequest", "target_link_uri": f"{url}/deep"}]}}
+
+
+def test_dynamic_registration_registers_the_tool_once_per_token(lti_platform):
+    started = lti_platform.start_dynamic_registration(f"{TOOL}/lti/register?school=1")
+    assert started["url"].startswith(f"{TOOL}/lti/register?school=1&openid_configuration=")
+    assert f"registration_token={started['registration_token']}" in started["url"]
+    configuration = requests.get(started["openid_configuration"], timeout=10).json()
+    assert configuration["issuer"] == lti_platform.issuer
+    platform = configuration["https://purl.imsglobal.org/spec/lti-platform-configuration"]
+    assert {"type": "LtiDeepLinkingRequest", "placements": ["ContentArea"]} in platform["messages_supported"]
+    endpoint = configuration["registration_endpoint"]
+    bearer = {"Authorization": f"Bearer {started['registration_token']}"}
+    assert requests.post(endpoint, json=registration_request(TOOL), timeout=10).status_code == 401
+    broken = {**registration_request(TOOL), "token_endpoint_auth_method": "client_secret_basic"}
+    assert requests.post(endpoint, json=broken, headers=bearer, timeout=10).json()["error"] == "invalid_client_metadata"
+    answer = requests.post(endpoint, json=registration_request(TOOL), headers=bearer, timeout=10)
+    assert answer.status_code == 201
+    client_id = answer.json()["client_id"]
+    deployment = answer.json()["https://purl.imsglobal.org/spec/lti-tool-configuration"]["deployment_id"]
+    [tool] = lti_platform.tools()
+    assert (tool["client_id"], tool["deployment_ids"], tool["deep_link_url"]) == (client_id, [deployment],
+                                                                                 f"{TOOL}/deep")
+    assert requests.post(endpoint, json=registration_request(TOOL), headers=bearer, timeout=10).status_code == 401
+    assert lti_platform.dynamic_registration(started["registration_token"])["client_id"] == client_id
+
+
+def test_course_page_embeds_the_launch_which_starts_at_the_tool(lti_platform, registered):
+    launch = lti_platform.launch(LEARNER, COURSE, {"id": "link-1"})
+    page = requests.get(launch["iframe_url"], timeout=10)
+    assert f'<iframe id="tool" title="Rhetoric" src="/launch/{launch["hint"]}"' in page.text
+    start = requests.get(launch["start_url"], allow_redirects=False, timeout=10)
+    assert start.status_code == 302
+    assert start.headers["Location"] == launch["login_url"]

@@ -1,0 +1,113 @@
+"""A minimal LTI 1.3 tool built on `pylti1p3` (the library Conductor's tool uses), for the harness's self-tests.
+
+It proves the platform interoperates with that library end to end, and shows the tool helper the round trips:
+OIDC login, launch validation, a score through AGS, members through NRPS, a deep-linking response. It is not
+Conductor: no database, its registration kept in the app's config.
+
+pylti1p3 checks that a launch's nonce is one its session saved but does not consume it: posting the same
+id_token and state again passes its validation. The tool must remember the nonces it accepted (here a set).
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import secrets
+import threading
+import typing as t
+from datetime import datetime, timezone
+
+from flask import Flask, jsonify, request
+from jwcrypto.jwk import JWK
+from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
+from pylti1p3.deep_link_resource import DeepLinkResource
+from pylti1p3.exception import LtiException
+from pylti1p3.grade import Grade
+from pylti1p3.lineitem import LineItem
+from pylti1p3.tool_config import ToolConfDict
+from werkzeug.serving import make_server
+
+from .state import new_key_pair
+
+
+class ToolKey:
+    """A tool's key pair: the JWKS it publishes (kid = the key's thumbprint, as pylti1p3 computes it)."""
+
+    def __init__(self) -> None:
+        self.private, self.public = new_key_pair()
+        self.jwk = {**json.loads(JWK.from_pem(self.public.encode()).export_public()), "alg": "RS256", "use": "sig"}
+
+    @property
+    def jwks(self) -> dict[str, t.Any]:
+        return {"keys": [self.jwk]}
+
+
+def create_sample_tool(key: ToolKey) -> Flask:
+    """The tool; register it with the platform, then put the platform's answer in app.config["LTI"]."""
+    app = Flask(__name__)
+    app.secret_key = secrets.token_hex(16)
+    app.config["LTI"] = None
+    app.config["LAUNCHES"] = []
+    used_nonces: set[str] = set()
+
+    def tool_conf() -> ToolConfDict:
+        reg = app.config["LTI"]
+        conf = ToolConfDict({reg["issuer"]: [{
+            "default": True, "client_id": reg["client_id"], "auth_login_url": reg["auth_login_url"],
+            "auth_token_url": reg["auth_token_url"], "key_set_url": reg["key_set_url"], "key_set": None,
+            "deployment_ids": [reg["deployment_id"]]}]})
+        conf.set_private_key(reg["issuer"], key.private, client_id=reg["client_id"])
+        conf.set_public_key(reg["issuer"], key.public, client_id=reg["client_id"])
+        return conf
+
+    @app.get("/jwks")
+    def jwks() -> t.Any:
+        return jsonify(key.jwks)
+
+    @app.route("/login", methods=["GET", "POST"])
+    def login() -> t.Any:
+        target = request.values.get("target_link_uri")
+        return FlaskOIDCLogin(FlaskRequest(), tool_conf()).redirect(target)
+
+    @app.post("/launch")
+    def launch() -> t.Any:
+        message = FlaskMessageLaunch(FlaskRequest(), tool_conf())
+        try:
+            data = message.get_launch_data()
+        except LtiException as error:
+            return jsonify({"refused": str(error)}), 403
+        except Exception as error:  # ToolConfDict raises a bare Exception for an unknown (iss, aud) pair
+            return jsonify({"refused": str(error)}), 403
+        if data["nonce"] in used_nonces:
+            return jsonify({"refused": "replayed launch"}), 403
+        used_nonces.add(data["nonce"])
+        app.config["LAUNCHES"].append(data)
+        if message.is_deep_link_launch():
+            item = (DeepLinkResource().set_url(request.url_root + "launch").set_title("Essay")
+                    .set_lineitem(LineItem().set_label("Essay").set_score_maximum(10)))
+            return message.get_deep_link().output_response_form([item])
+        answer: dict[str, t.Any] = {"sub": data["sub"]}
+        custom = data.get("https://purl.imsglobal.org/spec/lti/claim/custom", {})
+        if "score" in custom and message.has_ags():
+            grade = (Grade().set_score_given(float(custom["score"])).set_score_maximum(10)
+                     .set_activity_progress("Completed").set_grading_progress("FullyGraded")
+                     .set_user_id(data["sub"]).set_timestamp(datetime.now(timezone.utc).isoformat()))
+            answer["score_status"] = message.get_ags().put_grade(grade)["body"]
+        if message.has_nrps():
+            answer["members"] = message.get_nrps().get_members()
+        return jsonify(answer)
+
+    return app
+
+
+@contextlib.contextmanager
+def serving(app: Flask) -> t.Iterator[str]:
+    """The app on a loopback port in a thread, for the duration of the block; yields its URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
