@@ -20,7 +20,9 @@ TOOL = "https://tool.example"
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
-SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+AGS_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/"
+SCORE_SCOPE = AGS_SCOPE + "score"
+NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 LEARNER = {"sub": "learner-1", "name": "Ada Learner", "email": "ada@example.com",
            "roles": ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"]}
 COURSE = {"id": "course-1", "title": "Rhetoric"}
@@ -69,12 +71,13 @@ def verify(platform, registered, id_token: str) -> dict:
                       issuer=registered["issuer"])
 
 
-def access_token(platform, registered, tool_key, key: str | None = None, **changes) -> requests.Response:
+def access_token(platform, registered, tool_key, key: str | None = None, scope: str = SCORE_SCOPE,
+                 **changes) -> requests.Response:
     now = int(time.time())
     claims = {"iss": registered["client_id"], "sub": registered["client_id"], "aud": registered["auth_token_url"],
               "iat": now, "exp": now + 60, "jti": uuid.uuid4().hex, **changes}
     return requests.post(registered["auth_token_url"], timeout=10, data={
-        "grant_type": "client_credentials", "scope": SCORE_SCOPE,
+        "grant_type": "client_credentials", "scope": scope,
         "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
         "client_assertion": tool_key.sign(claims, key)})
 
@@ -278,6 +281,45 @@ def test_pylti1p3_tool_launches_posts_a_score_once_and_reads_members(lti_platfor
     column = lti_platform.gradebook()[launch["line_item"]]
     assert (column["posts"], column["resourceLinkId"]) == (1, "link-1")
     assert column["scores"]["learner-1"]["latest"]["scoreGiven"] == 8
+
+
+def test_pylti1p3_tool_finds_or_creates_its_column_and_reads_the_results(lti_platform, sample_tool):
+    for given in ("6", "9"):
+        launch = lti_platform.launch(LEARNER, COURSE, {"id": "link-1"}, custom={"score": given, "tag": "quiz"},
+                                     nrps=False)
+        with requests.Session() as browser:
+            answer = lti_platform.follow_launch(browser, launch)
+        assert answer.status_code == 200, answer.text
+        assert [result["resultScore"] for result in answer.json()["results"]] == [float(given)]
+    [column] = lti_platform.gradebook().values()
+    assert (column["tag"], column["label"], column["posts"]) == ("quiz", "quiz", 2)
+
+
+def test_line_items_and_members_come_in_pages_linked_by_header(lti_platform, registered, tool_key):
+    for label in ("One", "Two"):
+        lti_platform.add_line_item("course-1", label, 10)
+    lti_platform.set_members("course-1", [{"user_id": f"u{n}", "roles": LEARNER["roles"]} for n in range(3)])
+    scopes = f"{AGS_SCOPE}lineitem.readonly {NRPS_SCOPE}"
+    token = access_token(lti_platform, registered, tool_key, scope=scopes).json()["access_token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    first = requests.get(f"{lti_platform.url}/contexts/course-1/lineitems?limit=1", headers=bearer, timeout=10)
+    assert [item["label"] for item in first.json()] == ["One"]
+    second = requests.get(first.links["next"]["url"], headers=bearer, timeout=10)
+    assert [item["label"] for item in second.json()] == ["Two"] and "next" not in second.links
+    members = requests.get(f"{lti_platform.url}/contexts/course-1/memberships?limit=2", headers=bearer, timeout=10)
+    assert [member["user_id"] for member in members.json()["members"]] == ["u0", "u1"]
+    rest = requests.get(members.links["next"]["url"], headers=bearer, timeout=10)
+    assert [member["user_id"] for member in rest.json()["members"]] == ["u2"]
+
+
+def test_each_ags_call_needs_its_own_scope(lti_platform, registered, tool_key):
+    line_item = lti_platform.add_line_item("course-1", "Essay", 10)["id"]
+    read_only = access_token(lti_platform, registered, tool_key,
+                             scope=f"{AGS_SCOPE}lineitem.readonly").json()["access_token"]
+    refused = post_score(line_item, read_only, score())
+    assert (refused.status_code, refused.json()["error"]) == (403, "insufficient_scope")
+    assert requests.get(line_item, headers={"Authorization": f"Bearer {read_only}"}, timeout=10).status_code == 200
+    assert lti_platform.gradebook()[line_item]["posts"] == 0
 
 
 @pytest.mark.parametrize("kind", KINDS)

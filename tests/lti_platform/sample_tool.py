@@ -91,7 +91,12 @@ def create_sample_tool(key: ToolKey) -> Flask:
             grade = (Grade().set_score_given(float(custom["score"])).set_score_maximum(10)
                      .set_activity_progress("Completed").set_grading_progress("FullyGraded")
                      .set_user_id(data["sub"]).set_timestamp(datetime.now(timezone.utc).isoformat()))
-            answer["score_status"] = message.get_ags().put_grade(grade)["body"]
+            ags, column = message.get_ags(), None
+            if "tag" in custom:  # the tool's own column, found by tag or created through the line items service
+                column = ags.find_or_create_lineitem(LineItem().set_tag(custom["tag"]).set_label(custom["tag"])
+                                                     .set_score_maximum(10))
+            ags.put_grade(grade, column)
+            answer["results"] = ags.get_grades(column)
         if message.has_nrps():
             answer["members"] = message.get_nrps().get_members()
         return jsonify(answer)

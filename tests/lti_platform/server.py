@@ -23,6 +23,17 @@ ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 DEPLOYMENT = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
 
+AGS_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/"
+SCOPES_NEEDED = {
+    "handle_get_lineitems": {AGS_SCOPE + "lineitem", AGS_SCOPE + "lineitem.readonly"},
+    "handle_get_lineitem": {AGS_SCOPE + "lineitem", AGS_SCOPE + "lineitem.readonly"},
+    "handle_create_lineitem": {AGS_SCOPE + "lineitem"},
+    "handle_update_lineitem": {AGS_SCOPE + "lineitem"},
+    "handle_delete_lineitem": {AGS_SCOPE + "lineitem"},
+    "handle_update_score": {AGS_SCOPE + "score"},
+    "handle_get_results": {AGS_SCOPE + "result.readonly"},
+}
+
 RULES = [
     Rule("/jwks", endpoint="jwks", methods=["GET"]),
     Rule("/launch/<hint>", endpoint="initiate_login", methods=["GET"]),
@@ -196,6 +207,9 @@ class Platform:
         if tool is None:
             self.state.refuse("ags", "no valid bearer token")
             return as_json({"error": "Invalid LTI 1.3 authentication token"}, status=401)
+        problem = self._scope_problem(request, tool, SCOPES_NEEDED[method])
+        if problem:
+            return problem
         number = kwargs.pop("number", None)
         lineitem_url = self.state.url(f"/contexts/{context_id}/lineitems/{number}") if number else None
         service = Gradebook(WerkzeugLtiRequest(request), conf(self.state, tool),
@@ -209,6 +223,19 @@ class Platform:
         except (LtiException, jwt.InvalidTokenError) as error:
             self.state.refuse("ags", f"token: {error}")
             return as_json({"error": "Invalid LTI 1.3 authentication token"}, status=401)
+
+    def _scope_problem(self, request: Request, tool: Tool, needed: set[str]) -> Response | None:
+        """The library accepts a token holding any scope of the AGS for any AGS call; the AGS specification ties
+        each call to its own scopes (a score needs .../scope/score): 403 insufficient_scope otherwise."""
+        try:
+            conf(self.state, tool).validate_token(bearer(request) or "")
+        except (LtiException, jwt.InvalidTokenError):
+            return None  # the library refuses it with 401 next
+        granted = set(str(claims_of(bearer(request) or "").get("scopes", "")).split())
+        if granted & needed:
+            return None
+        self.state.refuse("ags", f"the token lacks one of {sorted(needed)}")
+        return as_json({"error": "insufficient_scope"}, status=403)
 
     def line_items(self, request: Request, context_id: str) -> Response:
         method = "handle_get_lineitems" if request.method == "GET" else "handle_create_lineitem"

@@ -48,6 +48,12 @@ class Gradebook(AssignmentsGradesService):
         super().__init__(*args, **kwargs)
         self.state, self.context_id, self.client_id = state, context_id, client_id
 
+    @property
+    def allowed_scopes(self) -> list[str]:
+        """Every AGS scope: the library would refuse a lineitem.readonly token outright when the platform lets
+        tools create line items; the server checks each call's own scope (server.SCOPES_NEEDED)."""
+        return [*super().allowed_scopes, "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"]
+
     def _items(self) -> list[LineItem]:
         return [item for item in self.state.line_items.values()
                 if item.context_id == self.context_id and item.client_id == self.client_id]

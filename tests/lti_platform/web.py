@@ -27,12 +27,20 @@ def page(title: str, body: str, status: int = 200) -> Response:
 
 
 def from_library(response: LibraryResponse) -> Response:
-    """The library's service response as a Werkzeug one."""
+    """The library's service response as a Werkzeug one. The library answers a page of line items or results as
+    {content, has_next, next} and puts NRPS's next page in the body; the AGS and NRPS specifications want a
+    JSON array (line items, results) and the next page in a `Link: <url>; rel="next"` header."""
     if response.result is None:
-        if response.code == 204 or response.code < 400:
+        if response.code < 400:
             return Response(status=response.code)
         return as_json({"error": response.message}, status=response.code)
-    return as_json(response.result, status=response.code, content_type=response.media_type)
+    result, next_url = response.result, None
+    if isinstance(result, dict) and "has_next" in result:
+        result, next_url = result["content"], result.get("next")
+    elif isinstance(result, dict) and "members" in result:
+        next_url = result.pop("next", None)
+    headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else None
+    return as_json(result, status=response.code, content_type=response.media_type, headers=headers)
 
 
 def body(request: Request) -> dict[str, t.Any]:
