@@ -11,7 +11,11 @@ import pytest
 import requests
 
 from tests.lti_platform.client import read_form
-from tests.lti_platform.fixtures import PlatformProcess, lti_platform, lti_platform_server  # noqa: F401
+from tests.lti_platform.fixtures import (  # noqa: F401
+    PlatformProcess,
+    lti_platform,
+    lti_platform_server,
+)
 from tests.lti_platform.sample_tool import ToolKey, create_sample_tool, serving
 from tests.lti_platform.state import new_key_pair
 from tests.lti_platform.tamper import KINDS

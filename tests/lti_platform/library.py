@@ -9,14 +9,15 @@ from __future__ import annotations
 import html
 import typing as t
 
+from lti1p3platform.exceptions import PreflightRequestValidationException
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
 from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
 from lti1p3platform.oidc_login import OIDCLoginAbstract
 from lti1p3platform.registration import Registration
 from lti1p3platform.request import Request, TRequest
-from lti1p3platform.exceptions import PreflightRequestValidationException
 from werkzeug.utils import redirect
-from werkzeug.wrappers import Request as WerkzeugRequest, Response
+from werkzeug.wrappers import Request as WerkzeugRequest
+from werkzeug.wrappers import Response
 
 from .state import Launch, State, Tool
 

@@ -18,7 +18,12 @@ from datetime import datetime, timezone
 
 from flask import Flask, jsonify, request
 from jwcrypto.jwk import JWK
-from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
+from pylti1p3.contrib.flask import (
+    FlaskCookieService,
+    FlaskMessageLaunch,
+    FlaskOIDCLogin,
+    FlaskRequest,
+)
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException
 from pylti1p3.grade import Grade
@@ -41,13 +46,45 @@ class ToolKey:
         return {"keys": [self.jwk]}
 
 
-def create_sample_tool(key: ToolKey) -> Flask:
-    """The tool; register it with the platform, then put the platform's answer in app.config["LTI"]."""
+class CrossSiteCookies(FlaskCookieService):
+    """pylti1p3's cookies as SameSite=None; Secure, and Partitioned if asked (its Flask service cannot)."""
+
+    partitioned = False
+
+    def update_response(self, response: t.Any) -> None:
+        for name, data in self._cookie_data_to_set.items():
+            response.set_cookie(name, data["value"], max_age=data["exp"], path="/", secure=True, httponly=True,
+                                samesite="None", partitioned=self.partitioned)
+
+
+class PartitionedCookies(CrossSiteCookies):
+    partitioned = True
+
+
+COOKIES = {"lax": FlaskCookieService, "cross-site": CrossSiteCookies, "partitioned": PartitionedCookies}
+
+
+def create_sample_tool(key: ToolKey, cookies: str = "lax") -> Flask:
+    """The tool; register it with the platform, then put the platform's answer in app.config["LTI"].
+
+    `cookies` (its session's and pylti1p3's state cookies): "lax", the defaults; "cross-site", SameSite=None;
+    Secure; "partitioned", the same and Partitioned (CHIPS: a cookie jar per top-level site), which Chromium
+    keeps and sends inside another site's iframe though it blocks third-party cookies. Secure cookies are
+    allowed on http://localhost, a secure context."""
     app = Flask(__name__)
     app.secret_key = secrets.token_hex(16)
+    if cookies != "lax":
+        app.config.update(SESSION_COOKIE_SAMESITE="None", SESSION_COOKIE_SECURE=True,
+                          SESSION_COOKIE_PARTITIONED=cookies == "partitioned")
     app.config["LTI"] = None
     app.config["LAUNCHES"] = []
     used_nonces: set[str] = set()
+
+    def lti_request() -> FlaskRequest:
+        return FlaskRequest(request_is_secure=True) if cookies != "lax" else FlaskRequest()
+
+    def cookie_service() -> FlaskCookieService:
+        return COOKIES[cookies](lti_request())
 
     def tool_conf() -> ToolConfDict:
         reg = app.config["LTI"]
@@ -66,11 +103,11 @@ def create_sample_tool(key: ToolKey) -> Flask:
     @app.route("/login", methods=["GET", "POST"])
     def login() -> t.Any:
         target = request.values.get("target_link_uri")
-        return FlaskOIDCLogin(FlaskRequest(), tool_conf()).redirect(target)
+        return FlaskOIDCLogin(lti_request(), tool_conf(), cookie_service=cookie_service()).redirect(target)
 
     @app.post("/launch")
     def launch() -> t.Any:
-        message = FlaskMessageLaunch(FlaskRequest(), tool_conf())
+        message = FlaskMessageLaunch(lti_request(), tool_conf(), cookie_service=cookie_service())
         try:
             data = message.get_launch_data()
         except LtiException as error:

@@ -14,7 +14,10 @@ from datetime import datetime
 from lti1p3platform.exceptions import LineItemNotFoundException, LtiServiceException
 from lti1p3platform.membership import Context
 from lti1p3platform.score import ActivityProgress, GradeProgress, UpdateScoreStatus
-from lti1p3platform.service_connector import AssignmentsGradesService, NamesRoleProvisioningService
+from lti1p3platform.service_connector import (
+    AssignmentsGradesService,
+    NamesRoleProvisioningService,
+)
 
 from .state import LineItem, State
 
