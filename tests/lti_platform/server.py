@@ -6,7 +6,6 @@ import typing as t
 
 import jwt
 from lti1p3platform.exceptions import (
-    LtiDeepLinkingResponseException,
     LtiException,
     MissingRequiredClaim,
     PreflightRequestValidationException,
@@ -17,7 +16,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from . import control, dynreg
+from . import control, deep_linking, dynreg
 from .library import (
     AuthResponse,
     LoginInitiation,
@@ -25,14 +24,12 @@ from .library import (
     auto_submit_form,
     conf,
 )
-from .services import Gradebook, Members, add_line_item
+from .services import Gradebook, Members
 from .state import Launch, State, Tool
 from .tamper import claims_of, tamper
 from .web import as_json, bearer, from_library, oauth_error, page
 
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
-DEPLOYMENT = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
 
 AGS_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/"
 SCOPES_NEEDED = {
@@ -56,15 +53,16 @@ RULES = [
     Rule("/contexts/<context_id>/lineitems/<int:number>/scores", endpoint="scores", methods=["POST"]),
     Rule("/contexts/<context_id>/lineitems/<int:number>/results", endpoint="results", methods=["GET"]),
     Rule("/contexts/<context_id>/memberships", endpoint="memberships", methods=["GET"]),
-    Rule("/deep-link-return", endpoint="deep_link_return", methods=["POST"]),
     Rule("/course/<context_id>", endpoint="course", methods=["GET"]),
+    *deep_linking.RULES,
     *dynreg.RULES,
     *control.RULES,
 ]
 
 
 class Platform:
-    """The WSGI application: routes each request to a method of this class, of `control` or of `dynreg`."""
+    """The WSGI application: routes each request to a method of this class or to `control`, `deep_linking` or
+    `dynreg`."""
 
     def __init__(self, state: State) -> None:
         self.state = state
@@ -72,7 +70,7 @@ class Platform:
         self.handlers: dict[str, t.Callable[..., Response]] = {
             **{name: getattr(self, name) for name in {rule.endpoint for rule in RULES}
                if hasattr(self, name)},
-            **control.handlers(state), **dynreg.handlers(state)}
+            **control.handlers(state), **deep_linking.handlers(state), **dynreg.handlers(state)}
 
     def __call__(self, environ: dict[str, t.Any], start_response: t.Callable[..., t.Any]) -> t.Iterable[bytes]:
         request = Request(environ)
@@ -286,73 +284,6 @@ class Platform:
         except (LtiException, jwt.InvalidTokenError) as error:
             self.state.refuse("nrps", f"token: {error}")
             return as_json({"error": "Invalid LTI 1.3 authentication token"}, status=401)
-
-    # Deep linking
-
-    def deep_link_return(self, request: Request) -> Response:
-        token = request.form.get("JWT", "")
-        try:
-            claims = claims_of(token)
-        except jwt.InvalidTokenError:
-            return self._dl_refused("JWT is missing or malformed")
-        tool = self.state.tools.get(str(claims.get("iss")))
-        if tool is None:
-            return self._dl_refused("unknown client")
-        try:
-            items = conf(self.state, tool).validate_deeplinking_resp({"JWT": token})
-        except (LtiException, LtiDeepLinkingResponseException, jwt.InvalidTokenError) as error:
-            return self._dl_refused(f"{error}")
-        launch = next((launch for launch in self.state.launches.values()
-                       if launch.kind == "deep" and launch.dl_data == claims.get(DL + "data")), None)
-        problem = self._dl_problem(claims, tool, launch)
-        if problem:
-            return self._dl_refused(problem)
-        assert launch is not None
-        created = self._add_content(items, launch)
-        record = {"client_id": tool.client_id, "launch": launch.hint, "items": items, "created": created,
-                  "msg": claims.get(DL + "msg"), "log": claims.get(DL + "log"),
-                  "errormsg": claims.get(DL + "errormsg"), "errorlog": claims.get(DL + "errorlog")}
-        with self.state.lock:
-            self.state.deep_link_returns.append(record)
-        listing = "".join(f"<li>{html.escape(str(item.get('title') or item.get('url') or item['type']))}</li>"
-                          for item in items)
-        return page("Content added", f"<ul>{listing}</ul>")
-
-    def _dl_problem(self, claims: dict[str, t.Any], tool: Tool, launch: Launch | None) -> str | None:
-        """Checks of the LTI Deep Linking 2.0 response that the library leaves out (it checks the signature, the
-        message type and the content item types)."""
-        audience = claims.get("aud")
-        if self.state.issuer not in (audience if isinstance(audience, list) else [audience]):
-            return "aud is not this platform"
-        if claims.get(DEPLOYMENT) not in tool.deployment_ids:
-            return "unknown deployment_id"
-        if "exp" not in claims or not claims.get("nonce"):
-            return "exp and nonce are required"
-        if launch is None or launch.client_id != tool.client_id:
-            return "data does not echo a deep-linking request of this platform"
-        return None
-
-    def _dl_refused(self, reason: str) -> Response:
-        self.state.refuse("deep_link_return", reason)
-        return page("Content refused", f"<p>{html.escape(reason)}</p>", status=400)
-
-    def _add_content(self, items: list[dict[str, t.Any]], launch: Launch) -> list[dict[str, t.Any]]:
-        """Each LTI resource link becomes a link in the course, with a gradebook column if it asks for one."""
-        created = []
-        context_id = (launch.context or {}).get("id")
-        with self.state.lock:
-            for item in items:
-                if item.get("type") != "ltiResourceLink":
-                    continue
-                link = {"id": f"rl-{self.state.next_id()}", "title": item.get("title"), "url": item.get("url"),
-                        "custom": item.get("custom"), "line_item": None}
-                line_item = item.get("lineItem")
-                if isinstance(line_item, dict) and context_id:
-                    column = add_line_item(self.state, context_id, launch.client_id,
-                                           {**line_item, "resourceLinkId": link["id"]})
-                    link["line_item"] = column.id
-                created.append(link)
-        return created
 
     # The platform's own pages
 
