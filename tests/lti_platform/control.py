@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import secrets
 import typing as t
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlsplit
 
 from werkzeug.exceptions import BadRequest, NotFound
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from . import dynreg
-from .library import auto_submit_form
+from .library import auto_submit_form, login_initiation_url
 from .services import add_line_item
 from .state import Launch, State, Tool, token
 from .tamper import KINDS, tamper
@@ -95,11 +95,9 @@ def handlers(state: State) -> dict[str, t.Callable[..., Response]]:
                             dl_data=secrets.token_urlsafe(12) if kind == "deep" else None,
                             accept_types=data.get("accept_types"))
             state.launches[hint] = launch
-        target = launch.target_link_uri or (tool.deep_link_url if kind == "deep" else tool.launch_url)
-        params = {"iss": state.issuer, "target_link_uri": target, "login_hint": launch.login_hint,
-                  "lti_message_hint": hint, "client_id": tool.client_id,
-                  "lti_deployment_id": launch.deployment_id}
-        login_url = f"{tool.login_url}{'&' if '?' in tool.login_url else '?'}{urlencode(params)}"
+        login_url = login_initiation_url(state, tool, launch)
+        own = {name for name, _ in parse_qsl(urlsplit(tool.login_url).query)}
+        params = {name: value for name, value in parse_qsl(urlsplit(login_url).query) if name not in own}
         context_id = (context or {}).get("id", "none")
         return as_json({"hint": hint, "login_hint": launch.login_hint, "line_item": line_item,
                         "start_url": state.url(f"/launch/{hint}"), "login_url": login_url,

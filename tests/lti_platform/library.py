@@ -74,6 +74,17 @@ class LoginInitiation(OIDCLoginAbstract):
         return redirect(url, code=302)
 
 
+def login_initiation_url(state: State, tool: Tool, launch: Launch) -> str:
+    """The tool's login URL with iss, target_link_uri, login_hint, lti_message_hint, client_id and deployment."""
+    login = LoginInitiation(None, conf(state, tool, launch.deployment_id))
+    login.set_lti_message_hint(hint=launch.hint)
+    if launch.target_link_uri:
+        login.set_launch_url(launch.target_link_uri)
+    elif launch.kind == "deep":
+        login.set_deeplinking_launch_url()
+    return login.prepare_preflight_url(launch.login_hint)
+
+
 def auto_submit_form(action: str, fields: dict[str, str], title: str = "Launching") -> str:
     """An HTML page whose form posts itself (the OIDC form_post response mode)."""
     inputs = "".join(f'<input type="hidden" name="{html.escape(name)}" value="{html.escape(value)}">'

@@ -14,15 +14,16 @@ from lti1p3platform.exceptions import (
 from lti1p3platform.registration import Registration
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
+from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
 from . import control, deep_linking, dynreg
 from .library import (
     AuthResponse,
-    LoginInitiation,
     WerkzeugLtiRequest,
     auto_submit_form,
     conf,
+    login_initiation_url,
 )
 from .services import Gradebook, Members
 from .state import Launch, State, Tool
@@ -96,15 +97,9 @@ class Platform:
         return page("Back on the platform", f'<p id="lti-msg">{html.escape(message)}</p>')
 
     def initiate_login(self, request: Request, hint: str) -> Response:
+        """Third-party initiated login: the browser goes to the tool's login URL (the iframe's first page)."""
         launch = self.state.launches.get(hint) or _not_found("no such launch")
-        tool = self.state.tools[launch.client_id]
-        login = LoginInitiation(WerkzeugLtiRequest(request), conf(self.state, tool, launch.deployment_id))
-        login.set_lti_message_hint(hint=hint)
-        if launch.target_link_uri:
-            login.set_launch_url(launch.target_link_uri)
-        elif launch.kind == "deep":
-            login.set_deeplinking_launch_url()
-        return login.initiate_login(launch.login_hint)
+        return redirect(login_initiation_url(self.state, self.state.tools[launch.client_id], launch), code=302)
 
     def auth(self, request: Request) -> Response:
         params = request.values
