@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import requests
 
 from tests.lti_platform.fixtures import lti_platform, lti_platform_server  # noqa: F401
 from tests.lti_platform.sample_tool import ToolKey, create_sample_tool, serving
@@ -52,3 +53,25 @@ def test_the_iframe_is_another_site_where_only_partitioned_cookies_survive(lti_p
     answer, config = launch_in_iframe(lti_platform, browser, cookies)
     assert answer == {"refused": "State not found"}
     assert config["LAUNCHES"] == []
+
+
+def test_dynamic_registration_in_the_platforms_page_registers_the_tool_which_then_launches(lti_platform, browser):
+    tool = create_sample_tool(ToolKey())
+    with serving(tool) as loopback:
+        site = loopback.replace("127.0.0.1", "localhost")
+        started = lti_platform.start_dynamic_registration(f"{site}/register")
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(started["page_url"])
+            page.get_by_role("status").filter(has_text="Registration closed").wait_for(timeout=15000)
+        finally:
+            context.close()
+        grant = lti_platform.dynamic_registration(started["registration_token"])
+        assert grant["used"] and grant["closed"]
+        assert tool.config["LTI"]["client_id"] == grant["client_id"]
+        [registered] = lti_platform.tools()
+        assert (registered["login_url"], registered["launch_url"]) == (f"{site}/login", f"{site}/launch")
+        launch = lti_platform.launch(LEARNER, {"id": "course-1"}, {"id": "link-1"}, nrps=False)
+        with requests.Session() as session:
+            assert lti_platform.follow_launch(session, launch).json()["sub"] == "learner-1"

@@ -1,8 +1,8 @@
 """A minimal LTI 1.3 tool built on `pylti1p3` (the library Conductor's tool uses), for the harness's self-tests.
 
 It proves the platform interoperates with that library end to end, and shows the tool helper the round trips:
-OIDC login, launch validation, a score through AGS, members through NRPS, a deep-linking response. It is not
-Conductor: no database, its registration kept in the app's config.
+OIDC login, launch validation, a score through AGS, members through NRPS, a deep-linking response, Dynamic
+Registration. It is not Conductor: no database, its registration kept in the app's config.
 
 pylti1p3 checks that a launch's nonce is one its session saved but does not consume it: posting the same
 id_token and state again passes its validation. The tool must remember the nonces it accepted (here a set).
@@ -16,6 +16,7 @@ import threading
 import typing as t
 from datetime import datetime, timezone
 
+import requests
 from flask import Flask, jsonify, request
 from jwcrypto.jwk import JWK
 from pylti1p3.contrib.flask import (
@@ -32,6 +33,8 @@ from pylti1p3.tool_config import ToolConfDict
 from werkzeug.serving import make_server
 
 from .state import new_key_pair
+
+TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 
 
 class ToolKey:
@@ -95,6 +98,35 @@ def create_sample_tool(key: ToolKey, cookies: str = "lax") -> Flask:
         conf.set_private_key(reg["issuer"], key.private, client_id=reg["client_id"])
         conf.set_public_key(reg["issuer"], key.public, client_id=reg["client_id"])
         return conf
+
+    @app.get("/register")
+    def register() -> t.Any:
+        """Dynamic Registration, tool side: read the platform's configuration, post the client registration with
+        the one-time token, keep the answer, and tell the platform's page it may close the frame."""
+        configuration = requests.get(request.args["openid_configuration"], timeout=10).json()
+        root = request.url_root.rstrip("/")
+        client = {"application_type": "web", "response_types": ["id_token"],
+                  "grant_types": ["implicit", "client_credentials"], "initiate_login_uri": f"{root}/login",
+                  "redirect_uris": [f"{root}/launch"], "client_name": "Sample tool", "jwks_uri": f"{root}/jwks",
+                  "token_endpoint_auth_method": "private_key_jwt",
+                  "scope": "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+                  TOOL_CONFIGURATION: {"domain": request.host, "target_link_uri": f"{root}/launch",
+                                       "claims": ["iss", "sub", "name"],
+                                       "messages": [{"type": "LtiDeepLinkingRequest",
+                                                     "target_link_uri": f"{root}/launch"}]}}
+        answer = requests.post(configuration["registration_endpoint"], json=client, timeout=10,
+                               headers={"Authorization": f"Bearer {request.args['registration_token']}"})
+        if answer.status_code != 201:
+            return jsonify({"refused": answer.json()}), 400
+        registered = answer.json()
+        app.config["LTI"] = {"issuer": configuration["issuer"], "client_id": registered["client_id"],
+                             "deployment_id": registered[TOOL_CONFIGURATION]["deployment_id"],
+                             "auth_login_url": configuration["authorization_endpoint"],
+                             "auth_token_url": configuration["token_endpoint"],
+                             "key_set_url": configuration["jwks_uri"]}
+        return ('<!doctype html><html lang="en"><head><title>Registered</title></head><body><p>Registered</p>'
+                '<script>(window.opener || window.parent).postMessage({subject: "org.imsglobal.lti.close"}, "*");'
+                '</script></body></html>')
 
     @app.get("/jwks")
     def jwks() -> t.Any:
