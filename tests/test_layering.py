@@ -19,6 +19,7 @@ LAYERS: list[set[str]] = [
     {"db", "web", "signals", "caching", "mail", "backups", "images"},
     {"schools"},
     {"accounts"},
+    {"sso"},
     {"catalog"},
     {"content"},
     {"search"},
