@@ -218,7 +218,7 @@ def reset_request():
         user = services.find_user(form.email.data)
         if user is not None and user.active and services.keeps_password(user):
             messages.reset_link(user)
-        elif user is None:
+        elif user is None or not user.active:
             messages.no_account(form.email.data)  # a mail either way, each sent after the request
         # (an account whose school turned passwords off gets no link: it signs in with the school's provider)
         # The same answer either way, so the form does not reveal who has an account.
