@@ -325,6 +325,20 @@ def test_a_learner_sees_the_linked_provider_and_an_admin_unlinks_it(app, make_us
     assert "linked to no identity provider" in learner.get("/account/sso/").get_data(as_text=True)
 
 
+def test_a_provider_with_linked_accounts_keeps_its_issuer(app, make_user, oidc_provider):
+    """A ``sub`` names a person at one issuer only: at another, the same ``sub`` is someone else."""
+    first, second = oidc_provider(), oidc_provider()
+    make_user(email="ada@example.org", name="Ada Lovelace")
+    provider_id = register_provider(app, first, links_by_email=True)
+    assert sign_in(app.test_client(), provider_id, "ada@example.org")[0].status_code == 302
+    with app.test_request_context("/"):
+        row = db.session.get(IdentityProvider, provider_id)
+        with pytest.raises(sso.ProviderRefused, match="issuer cannot change"):
+            sso.save_provider(schools.current_school(), row, label=row.label, issuer=second.issuer,
+                              client_id=CLIENT_ID, client_secret=None, scopes=row.scopes, creates_accounts=False,
+                              links_by_email=True)
+
+
 def test_links_are_exported_and_erased_with_the_account(app, make_user, oidc_provider):
     from lms.privacy.erasure import erase_account
     from lms.privacy.export import collect

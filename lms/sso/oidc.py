@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 
 import requests
+from authlib.common.errors import AuthlibBaseError
 from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
@@ -198,7 +199,7 @@ def finish(client: Client, redirect_uri: str, code: str, verifier: str, nonce: s
         try:
             token = session.fetch_token(document["token_endpoint"], grant_type="authorization_code", code=code,
                                         code_verifier=verifier)
-        except Exception as error:  # noqa: BLE001 (Authlib's OAuthError, requests' errors, a malformed answer)
+        except (AuthlibBaseError, requests.RequestException, ValueError, KeyError) as error:
             raise SignInFailed(_("The provider refused to complete the sign-in (%(reason)s).",
                                  reason=getattr(error, "error", None) or type(error).__name__)) from None
         if not token.get("id_token"):

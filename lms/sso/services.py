@@ -77,6 +77,11 @@ def save_provider(school: School, provider: IdentityProvider | None, *, label: s
         issuer, _document = oidc.resolve_issuer(issuer)
     except oidc.SignInFailed as error:
         raise ProviderRefused(str(error)) from None
+    if provider is not None and issuer != provider.issuer and has_links(provider):
+        # A link names a person by the ``sub`` one issuer gave them: at another issuer the same ``sub`` is
+        # someone else, who would open this account.
+        raise ProviderRefused(_("Accounts are linked to this provider, so its issuer cannot change: register the new "
+                                "issuer as another provider."))
     if provider is None:
         provider = IdentityProvider(school_id=school.id, active=True, version=1)
         db.session.add(provider)
@@ -88,6 +93,10 @@ def save_provider(school: School, provider: IdentityProvider | None, *, label: s
         provider.client_secret = sealing.seal(client_secret)
     db.session.flush()
     return provider
+
+
+def has_links(provider: IdentityProvider) -> bool:
+    return db.session.execute(db.select(IdentityLink.id).filter_by(provider_id=provider.id).limit(1)).first() is not None
 
 
 def set_active(provider: IdentityProvider, active: bool) -> None:
