@@ -8,6 +8,7 @@ from .catalog.models import Course, CourseAuthor, Lesson, Module, Programme, Pro
 from .certificates.models import Certificate
 from .cohorts.models import CalendarFeed, Cohort, CohortDeadline, CohortInstructor, CohortInvitation, CohortMember
 from .notifications.models import Notification
+from .outbox.models import OutboxMessage
 from .portfolio.models import Portfolio
 from .privacy.models import DeletionRequest
 from .progress.models import Enrolment, LessonProgress, ProgrammeEnrolment
@@ -20,7 +21,7 @@ __all__ = [
     "AdmissionRound", "Application", "Assignment", "Attempt", "AttemptAnswer", "AttemptQuestion", "AuditEntry", "CalendarFeed",
     "Certificate", "Cohort", "CohortDeadline", "CohortInstructor", "CohortInvitation", "CohortMember", "Course",
     "CourseAuthor", "DeletionRequest", "Enrolment", "IdentityLink", "IdentityProvider",
-    "Lesson", "LessonProgress", "LoginSession", "Module", "Notification", "PeerReviewer", "Portfolio", "Programme",
+    "Lesson", "LessonProgress", "LoginSession", "Module", "Notification", "OutboxMessage", "PeerReviewer", "Portfolio", "Programme",
     "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion", "Quiz", "Review", "Role", "Submission", "SubmissionFile",
     "School", "SchoolHost", "SchoolLogo", "Skill", "SourceFile", "SourceRevision", "User",
 ]

@@ -258,6 +258,7 @@ def test_an_admin_registers_a_provider_only_when_its_discovery_names_the_same_is
         row = db.session.get(IdentityProvider, provider_id)
         assert (row.label, row.version) == ("Université A", version + 1)
         assert sso.client_for(row).client_secret == "s3cret"
+        assert "s3cret" not in row.client_secret  # sealed in the database
 
 
 def test_an_admin_of_school_b_neither_sees_nor_changes_school_a_providers(app, make_user, oidc_provider):
@@ -358,3 +359,12 @@ def test_links_are_exported_and_erased_with_the_account(app, make_user, oidc_pro
     assert links(app) == []
     client = app.test_client()  # the provider's identity is a stranger now
     assert sign_in(client, provider_id, "ada@example.org")[0].status_code == 403
+
+
+def test_a_secret_sealed_under_another_site_key_refuses_the_sign_in_with_a_message(app, make_app, make_user, oidc_provider):
+    provider = oidc_provider()
+    make_user(email="ada@example.org", name="Ada Lovelace")
+    provider_id = register_provider(app, provider, links_by_email=True)
+    rekeyed = make_app(SECRET_KEY="another-site-key")  # LMS_SECRET_KEY changed since the secret was sealed
+    response = rekeyed.test_client().get(f"/account/sso/{provider_id}")
+    assert response.status_code == 502 and "must enter it again" in response.get_data(as_text=True)

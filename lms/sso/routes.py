@@ -82,7 +82,10 @@ def callback():
     provider = services.provider_of(school, pending["provider"])
     if provider is None or not provider.active or provider.version != pending["version"]:
         return _refused(_("The school changed this provider's settings during your sign-in. Start again."))
-    client = services.client_for(provider)
+    try:
+        client = services.client_for(provider)
+    except oidc.SignInFailed as error:
+        return _refused(str(error), 502)
     if "error" in request.args:
         return _refused(_("The provider did not sign you in (%(reason)s).", reason=request.args["error"][:100]), 403)
     code = request.args.get("code", "")

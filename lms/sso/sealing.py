@@ -1,13 +1,6 @@
-"""The one place a provider's client secret is sealed for the database and opened again.
-
-Until ``lms.secretbox`` lands on main this keeps the text as it is; swapping in ``secretbox.seal``/``unseal``
-here changes nothing else."""
+"""The one place a provider's client secret is sealed for the database and opened again (``lms.secretbox``)."""
 from __future__ import annotations
 
+from ..secretbox import SecretUnreadable, seal, unseal
 
-def seal(text: str) -> str:
-    return text
-
-
-def unseal(token: str) -> str:
-    return token
+__all__ = ["SecretUnreadable", "seal", "unseal"]

@@ -45,12 +45,17 @@ def provider_of(school: School | None, provider_id: int) -> IdentityProvider | N
 
 
 def client_for(provider: IdentityProvider) -> oidc.Client:
-    """The provider's client, built once per edit (keyed by its id and version), its secret unsealed."""
+    """The provider's client, built once per edit (keyed by its id and version), its secret unsealed;
+    ``oidc.SignInFailed`` when the secret was sealed under another ``LMS_SECRET_KEY``."""
     clients = current_app.extensions["lms"].setdefault("sso_clients", {})
     key = (provider.id, provider.version)
     if key not in clients:
-        clients[key] = oidc.Client(provider.issuer, provider.client_id, sealing.unseal(provider.client_secret),
-                                   provider.scopes)
+        try:
+            secret = sealing.unseal(provider.client_secret)
+        except sealing.SecretUnreadable:
+            raise oidc.SignInFailed(_("This provider's client secret can no longer be read (the site's secret key "
+                                      "changed): the school's administrators must enter it again.")) from None
+        clients[key] = oidc.Client(provider.issuer, provider.client_id, secret, provider.scopes)
     return clients[key]
 
 
