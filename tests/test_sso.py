@@ -106,8 +106,9 @@ def test_a_first_sign_in_makes_the_account_and_the_next_finds_it_by_sub_after_an
     assert logged_in_as(client) is None
 
     provider.change_account(sub="sub-grace", email="grace.hopper@example.org")
-    response, _back = sign_in(app.test_client(), provider_id, "grace.hopper@example.org")
-    assert response.status_code == 302
+    response, _back = sign_in(app.test_client(), provider_id, "grace.hopper@example.org",
+                              next_path="https://evil.example/")
+    assert response.status_code == 302 and response.headers["Location"] == "/dashboard"  # never another site
     assert links(app) == [("sub-grace", grace.id, "grace.hopper@example.org")]
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 1
