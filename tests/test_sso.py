@@ -369,3 +369,20 @@ def test_a_secret_sealed_under_another_site_key_refuses_the_sign_in_with_a_messa
     rekeyed = make_app(SECRET_KEY="another-site-key")  # LMS_SECRET_KEY changed since the secret was sealed
     response = rekeyed.test_client().get(f"/account/sso/{provider_id}")
     assert response.status_code == 502 and "must enter it again" in response.get_data(as_text=True)
+
+
+def test_the_discovery_document_and_the_keys_are_read_once_and_then_cached(app, make_user, oidc_provider, monkeypatch):
+    provider = oidc_provider()
+    make_user(email="ada@example.org", name="Ada Lovelace")
+    provider_id = register_provider(app, provider, links_by_email=True)  # reads the discovery document
+    fetched = []
+    read = oidc._get_json
+
+    def counted(url):
+        fetched.append(url.removeprefix(provider.issuer))
+        return read(url)
+
+    monkeypatch.setattr(oidc, "_get_json", counted)
+    for _attempt in range(2):
+        assert sign_in(app.test_client(), provider_id, "ada@example.org")[0].status_code == 302
+    assert fetched == ["/jwks"]  # the keys once for both sign-ins; the document from the registration's read
