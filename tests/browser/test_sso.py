@@ -45,6 +45,7 @@ def test_the_single_sign_on_pages_have_no_serious_violations(live_server, contex
     visitor.goto(live_server + "/account/sso/callback?state=stale&code=x")  # the refusal page
     found["refused"] = violations(visitor)
     visitor.goto(live_server + "/account/login")
+    found["/account/login (a provider's button)"] = violations(visitor)
     visitor.get_by_role("link", name="Sign in with Université A").click()
     visitor.get_by_label("E-mail address").fill("ada@example.org")
     visitor.get_by_role("button", name="Sign in").click()
