@@ -63,13 +63,16 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LMS_PAGE_CACHE_SIZE": (512, int),
     "LMS_CACHE_TYPE": ("SimpleCache", str),
     "LMS_PEERTUBE_HOSTS": (None, str),
+    "LMS_SSO_METADATA_TTL": (3600, int),  # seconds a provider's discovery document and keys stay cached (lms/sso)
+    "LMS_SSO_HTTP_TIMEOUT": (10, int),  # seconds Conductor waits for an identity provider's answer
 }
 
 
 RATE_LIMITS = ("LMS_LOGIN_RATE_LIMIT", "LMS_LOGIN_ACCOUNT_RATE_LIMIT", "LMS_REGISTER_RATE_LIMIT", "LMS_RESET_RATE_LIMIT",
                "LMS_ACCOUNT_MAIL_RATE_LIMIT", "LMS_EXPORT_RATE_LIMIT", "LMS_APPLY_RATE_LIMIT",
                "LMS_APPLY_EMAIL_RATE_LIMIT")
-AT_LEAST = {"LMS_SESSION_HOURS": 1, "LMS_REMEMBER_DAYS": 0, "LMS_PROXY_COUNT": 0}
+AT_LEAST = {"LMS_SESSION_HOURS": 1, "LMS_REMEMBER_DAYS": 0, "LMS_PROXY_COUNT": 0, "LMS_SSO_METADATA_TTL": 1,
+            "LMS_SSO_HTTP_TIMEOUT": 1}
 
 
 def env_settings(environ: dict[str, str] | None = None) -> dict[str, Any]:

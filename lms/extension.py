@@ -153,12 +153,15 @@ class LMS:
         from .schools.routes import bp as school_bp
         from .search.routes import bp as search_bp
         from .skills.routes import bp as skills_bp
+        from .sso.admin import bp as sso_admin_bp
+        from .sso.routes import bp as sso_bp
 
         prefix = url_prefix.rstrip("/")
         blueprints = (catalog_bp, progress_bp, quizzes_bp, assignments_bp, accounts_bp, certificates_bp, verification_bp,
                       certificates_admin_bp, authoring_bp, reports_bp, admin_bp, admissions_bp, admissions_admin_bp,
                       help_bp, school_bp, platform_bp, search_bp, privacy_bp, privacy_admin_bp, teaching_bp, marking_bp, calendar_bp,
-                      cohorts_admin_bp, cohort_join_bp, portfolio_bp, skills_bp, peer_review_bp, static_bp)
+                      cohorts_admin_bp, cohort_join_bp, portfolio_bp, skills_bp, peer_review_bp, sso_bp, sso_admin_bp,
+                      static_bp)
         for blueprint in blueprints:
             app.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))
         security_hooks(app, {blueprint.name for blueprint in blueprints}, standalone)

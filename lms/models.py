@@ -15,11 +15,12 @@ from .progress.models import Enrolment, LessonProgress, ProgrammeEnrolment
 from .quizzes.models import Attempt, AttemptAnswer, AttemptQuestion, QuestionVersion, Quiz
 from .schools.models import School, SchoolHost, SchoolLogo
 from .skills.models import Role
+from .sso.models import IdentityLink, IdentityProvider
 
 __all__ = [
     "AdmissionRound", "Application", "Assignment", "Attempt", "AttemptAnswer", "AttemptQuestion", "AuditEntry", "CalendarFeed",
     "Certificate", "Cohort", "CohortDeadline", "CohortInstructor", "CohortInvitation", "CohortMember", "Course",
-    "CourseAuthor", "DeletionRequest", "Enrolment",
+    "CourseAuthor", "DeletionRequest", "Enrolment", "IdentityLink", "IdentityProvider",
     "Lesson", "LessonProgress", "LoginSession", "Module", "Notification", "OutboxMessage", "PeerReviewer", "Portfolio", "Programme",
     "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion", "Quiz", "Review", "Role", "Submission", "SubmissionFile",
     "School", "SchoolHost", "SchoolLogo", "Skill", "SourceFile", "SourceRevision", "User",

@@ -258,6 +258,18 @@ ROUTES = [
     ("portfolio.settings", "POST", "/account/portfolio", signed_in(302)),  # each account's own portfolio
     ("portfolio.new_address", "POST", "/account/portfolio/address", signed_in(302)),
     ("privacy.cancel_deletion", "POST", "/account/data/delete/cancel", signed_in(302)),
+    # Single sign-on (tests/test_sso.py): the audit's provider is deactivated, so it has no button and no start.
+    ("sso.start", "GET", "/account/sso/{sso_provider}", everyone(404)),
+    ("sso.callback", "GET", "/account/sso/callback", everyone(400)),  # no sign-in under way in this browser
+    ("sso.links", "GET", "/account/sso/", signed_in(200)),
+    ("sso_admin.index", "GET", "/admin/sso/", signed_in(403, admin=200)),
+    ("sso_admin.new", "GET", "/admin/sso/new", signed_in(403, admin=200)),
+    ("sso_admin.edit", "GET", "/admin/sso/{sso_provider}", signed_in(403, admin=200)),
+    ("sso_admin.new", "POST", "/admin/sso/new", signed_in(403, admin=422)),  # an empty form: nothing stored
+    ("sso_admin.edit", "POST", "/admin/sso/{sso_provider}", signed_in(403, admin=422)),
+    ("sso_admin.passwords", "POST", "/admin/sso/passwords", signed_in(403, admin=302)),  # kept on
+    ("sso_admin.set_active", "POST", "/admin/sso/{sso_provider}/active", signed_in(403, admin=302)),  # kept off
+    ("sso_admin.unlink", "POST", "/admin/sso/links/{sso_link}/remove", signed_in(403, admin=302, platform=404)),
 ]
 REASON = {"reason": "Access audit"}
 TODAY = date.today()  # the audit cohort runs around today, so its dates never fall out of range
@@ -288,7 +300,8 @@ FORMS = {"quizzes.answer": {"action": "save"}, "certificates_admin.revoke": REAS
          "marking.resolve_flag": {"resolution": "dismiss"},
          "portfolio.settings": {"visibility": "link", "headline": "Audit"},
          "peer_review.flag": {"reason": "Access audit"},
-         "peer_review.reviewers": {"course": "intro-course", "email": "victim@example.com"}}
+         "peer_review.reviewers": {"course": "intro-course", "email": "victim@example.com"},
+         "sso_admin.passwords": {"local_passwords": "y"}, "sso_admin.set_active": {"active": "0"}}
 
 
 @pytest.fixture()
@@ -388,7 +401,23 @@ def ids(app) -> dict[str, int]:
         return {"deletion": deletion, "round_id": round_id, "application_id": application_id, "owner_id": users["owner"],
                 "victim_id": users["victim"], "course_id": course.id, "revision": revision,
                 "logo_id": logo, **audit_cohort(app, users), **audit_submission(users),
-                **audit_peer_review(app, users), **owner_portfolio(app, users["owner"])}
+                **audit_peer_review(app, users), **owner_portfolio(app, users["owner"]), **audit_sso(users)}
+
+
+def audit_sso(users: dict[str, int]) -> dict[str, int]:
+    """A deactivated identity provider of the school (no network: its issuer is never read) and the "other"
+    learner's link to it."""
+    from lms.sso.models import IdentityLink, IdentityProvider
+
+    school_id = db.session.get(User, users["other"]).school_id
+    provider = IdentityProvider(school_id=school_id, label="Audit provider", issuer="https://idp.example.org",
+                                client_id="audit", client_secret="audit-secret", scopes="openid", active=False)
+    db.session.add(provider)
+    db.session.flush()
+    link = IdentityLink(provider_id=provider.id, sub="audit-sub", user_id=users["other"], email="other@example.com")
+    db.session.add(link)
+    db.session.commit()
+    return {"sso_provider": provider.id, "sso_link": link.id}
 
 
 def audit_submission(users: dict[str, int]) -> dict[str, int]:

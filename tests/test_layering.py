@@ -20,6 +20,7 @@ LAYERS: list[set[str]] = [
     {"outbox"},
     {"schools"},
     {"accounts"},
+    {"sso"},
     {"catalog"},
     {"content"},
     {"search"},

@@ -40,6 +40,13 @@ def _accepted(response) -> bool:
     return response.status_code == 302  # the form was valid, so a mail was queued
 
 
+def _passwords_off():
+    """The answer of a password page at a school whose local passwords are off (lms/sso): who to turn to instead."""
+    return render_template("lms/error.html", code=403, title=_("Passwords are off at this school"),
+                           message=_("This school signs people in with its identity provider: use a button on the "
+                                     "log-in page. Only the school's administrators keep a password here.")), 403
+
+
 ACCOUNT_MAIL_LIMIT = limiter.shared_limit(_setting("LMS_ACCOUNT_MAIL_RATE_LIMIT"), scope="account-mail",
                                           key_func=_submitted_email, methods=["POST"], deduct_when=_accepted)
 
@@ -51,6 +58,8 @@ def register():
     """The same answer whether the address has an account or not; the mail says which it was."""
     if current_user.is_authenticated:
         return redirect(url_for("progress.dashboard"))
+    if not services.passwords_on():
+        return _passwords_off()
     form = RegisterForm()
     if form.validate_on_submit():
         user = services.find_user(form.email.data)
@@ -68,6 +77,8 @@ def register():
 def finish_registration(token: str):
     if current_user.is_authenticated:
         return redirect(url_for("progress.dashboard"))
+    if not services.passwords_on():
+        return _passwords_off()
     try:
         email, name = services.registration_for_token(token)
     except services.AccountError as exc:
@@ -96,17 +107,25 @@ def login():
     form = LoginForm(next=request.args.get("next", ""))
     if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next(form.next.data, "progress.dashboard"))
+    passwords = services.passwords_on()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
+        if user is not None and (passwords or services.keeps_password(user)):
             with transaction():
                 if current_user.is_authenticated:
                     sessions.end_session(current_user)  # a log-in over another one ends it
                 sessions.open_session(user, remember=form.remember.data)
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data, "progress.dashboard"))
-        form.password.errors.append(_("E-mail or password is not correct."))
-    return render_template("accounts/login.html", form=form)
+        if passwords:
+            form.password.errors.append(_("E-mail or password is not correct."))
+        else:  # the same words whether the password was right or not: they reveal no account
+            form.password.errors.append(_("Passwords are off at this school: sign in with a button above. Only the "
+                                          "school's administrators log in with a password; if you are one, check "
+                                          "your e-mail address and password."))
+    # With passwords off, the form is for administrators only: behind a link, so learners see only the buttons.
+    show_form = passwords or request.args.get("staff") == "1" or request.method == "POST"
+    return render_template("accounts/login.html", form=form, passwords=passwords, show_form=show_form)
 
 
 @bp.post("/language")
@@ -148,6 +167,8 @@ def logout():
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
+    if not services.keeps_password(current_user):
+        return _passwords_off()
     form = ChangePasswordForm()
     if form.validate_on_submit():
         with transaction(services.AccountError, success=_("Your password is changed. Other devices have been logged out."),
@@ -195,14 +216,15 @@ def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         user = services.find_user(form.email.data)
-        if user is not None and user.active:
+        if user is not None and user.active and services.keeps_password(user):
             messages.reset_link(user)
-        else:
+        elif user is None or not user.active:
             messages.no_account(form.email.data)  # a mail either way, each sent after the request
+        # (an account whose school turned passwords off gets no link: it signs in with the school's provider)
         # The same answer either way, so the form does not reveal who has an account.
         flash(_("If an account uses that address, a reset link is on its way."), "info")
         return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset_request.html", form=form)
+    return render_template("accounts/reset_request.html", form=form, passwords=services.passwords_on())
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -212,6 +234,8 @@ def reset(token: str):
     except services.AccountError as exc:
         flash(str(exc), "error")
         return redirect(url_for("accounts.reset_request"))
+    if not services.keeps_password(user):
+        return _passwords_off()
     form = ResetForm()
     if form.validate_on_submit():
         with transaction(success=_("Your password is set. Log in with it now.")):
@@ -229,6 +253,8 @@ def welcome(token: str):
     except services.AccountError as exc:
         flash(str(exc), "error")
         return redirect(url_for("accounts.login"))
+    if not services.keeps_password(user):
+        return _passwords_off()
     form = ResetForm()
     if form.validate_on_submit():
         with transaction(success=_("Welcome, %(name)s. Your password is set.", name=user.name)):

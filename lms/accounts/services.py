@@ -98,6 +98,19 @@ def has_password(user: User) -> bool:
     return user.password_hash != NO_PASSWORD
 
 
+def passwords_on(school: School | None = None) -> bool:
+    """Whether the school (default: the request's) lets people log in with a password. Off, they sign in with its
+    identity providers (lms/sso)."""
+    school = school or find_school()
+    return school is None or school.local_passwords
+
+
+def keeps_password(user: User) -> bool:
+    """Whether the account may use a password: everyone's while the school keeps local passwords; with them off,
+    only the school's administrators and the platform's, so a broken provider setting can be repaired."""
+    return user.is_admin or user.platform_admin or passwords_on(db.session.get(School, user.school_id))
+
+
 def authenticate(email: str, password: str) -> User | None:
     user = find_user(email)
     if user is None:

@@ -46,6 +46,11 @@ ACTION_LABELS = {
     "cohort_import": _l("Cohort import"),
     "cohort_invitation_create": _l("Cohort invitation link created"),
     "cohort_invitation_revoke": _l("Cohort invitation link revoked"),
+    # Single sign-on (lms/sso)
+    "sso_provider_saved": _l("Identity provider saved"),
+    "sso_provider_active": _l("Identity provider activated or deactivated"),
+    "sso_local_passwords": _l("Local passwords turned on or off"),
+    "sso_unlinked": _l("Account unlinked from an identity provider"),
 }
 
 # The keys an action's details use, in words.
@@ -86,10 +91,18 @@ DETAIL_LABELS = {
     "invitation": _l("Invitation link"),
     "seats": _l("Seats"),
     "expires_at": _l("Expires"),
+    "issuer": _l("Issuer"),
+    "label": _l("Button label"),
+    "creates_accounts": _l("Creates accounts"),
+    "links_by_email": _l("Links by verified e-mail"),
+    "active": _l("Active"),
+    "on": _l("On"),
+    "provider": _l("Identity provider"),
 }
 
 TARGET_LABELS = {"user": _l("Account"), "course": _l("Course"), "school": _l("School"), "cohort": _l("Cohort"),
-                 "application": _l("Application"), "admission_round": _l("Admission round")}
+                 "application": _l("Application"), "admission_round": _l("Admission round"),
+                 "identityprovider": _l("Identity provider")}
 
 
 def role_label(role: str) -> str:

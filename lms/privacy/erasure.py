@@ -25,6 +25,7 @@ from ..cohorts.models import CalendarFeed, CohortInstructor
 from ..extensions import db
 from ..notifications.models import Notification
 from ..portfolio.models import Portfolio
+from ..sso.models import IdentityLink
 
 DELETED_NAME = "Deleted account"
 
@@ -60,6 +61,8 @@ ERASURE = {
     ("reviews", "flag_resolved_by_id"): "kept: the pseudonymous account resolved a flag on another's review",
     ("peer_reviewers", "user_id"): "deleted: an erased account reviews no more work",
     ("peer_reviewers", "added_by_id"): "kept: the pseudonymous account designated another peer reviewer",
+    ("identity_links", "user_id"): "deleted: the provider's identity no longer opens the account (a new sign-in is a "
+                                   "stranger)",
 }
 # Not a reference to the account but the person all the same: their own applications (by address), answers and
 # files included, are deleted with the account.
@@ -145,6 +148,7 @@ def erase_account(user: User, admin: User) -> str:
                        .execution_options(synchronize_session=False))
     db.session.execute(delete(PeerReviewer).where(PeerReviewer.user_id == user.id))
     db.session.execute(delete(Portfolio).where(Portfolio.user_id == user.id))
+    db.session.execute(delete(IdentityLink).where(IdentityLink.user_id == user.id))
     db.session.execute(delete(Application).where(Application.email == user.email, Application.school_id == user.school_id))
     user.name, user.email, user.locale = DELETED_NAME, replacement, None
     user.password_hash = "!" + secrets.token_hex(16)  # matches no password: no "$" separators

@@ -30,6 +30,7 @@ from ..progress.models import Enrolment, LessonProgress, ProgrammeEnrolment
 from ..quizzes.models import Attempt, AttemptAnswer, QuestionVersion, Quiz
 from ..reports.csvstream import cell
 from ..schools.models import School
+from ..sso.models import IdentityLink, IdentityProvider
 from ..web import public_url
 from . import work
 from .models import DeletionRequest
@@ -70,6 +71,7 @@ EXPORTED = {
     ("reviews", "flag_resolved_by_id"): "staff_actions",
     ("peer_reviewers", "user_id"): "peer_reviewer_roles",
     ("peer_reviewers", "added_by_id"): "staff_actions",
+    ("identity_links", "user_id"): "identity_links",
 }
 
 
@@ -234,6 +236,15 @@ def _portfolio(user: User, school: School) -> list[dict]:
             for (row,) in _rows(db.select(Portfolio).filter_by(user_id=user.id, school_id=school.id))]
 
 
+def _identity_links(user: User) -> list[dict]:
+    # The identifier the provider knows the person by, and the address it last gave.
+    return [{"provider": provider.label, "issuer": provider.issuer, "subject": row.sub, "email": row.email or None,
+             "linked_at": _iso(row.created_at), "last_used_at": _iso(row.last_used_at)}
+            for row, provider in _rows(db.select(IdentityLink, IdentityProvider)
+                                       .join(IdentityProvider, IdentityProvider.id == IdentityLink.provider_id)
+                                       .where(IdentityLink.user_id == user.id).order_by(IdentityLink.created_at))]
+
+
 def _staff_actions(user: User) -> list[dict]:
     found = []
     for model, column, moment, action in STAFF_COLUMNS:
@@ -274,7 +285,7 @@ def collect(user: User, school: School) -> dict[str, Any]:
             "notifications": _notifications(user, school), "submissions": work.submissions(user, school, MAX_ROWS),
             "reviews_written": work.reviews_written(user, school, MAX_ROWS),
             "peer_reviewer_roles": work.peer_reviewer_roles(user, school, MAX_ROWS),
-            "portfolio": _portfolio(user, school)}
+            "portfolio": _portfolio(user, school), "identity_links": _identity_links(user)}
 
 
 def _csv(rows: list[dict]) -> str:
@@ -329,6 +340,7 @@ def readme(files: list[str]) -> str:
                              "and the reviews it received (without who wrote them)"),
         "reviews_written.csv": _("the reviews you gave of other learners' work (without their work)"),
         "peer_reviewer_roles.csv": _("the courses whose work you review as a designated peer reviewer"),
+        "identity_links.csv": _("the identity providers you sign in with, and the identifier each knows you by"),
     }
     lines = [_("Your data at Conductor"), "", _("Dates are in UTC (ISO 8601). The files:"), ""]
     lines += [f"- {name}: {what.get(name, '')}" for name in files]

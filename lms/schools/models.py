@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db import UTCDateTime, utcnow
@@ -33,6 +33,8 @@ class School(db.Model):
     settings_version: Mapped[int] = mapped_column(default=1, server_default="1")
     # Applications not accepted are deleted this many months after they were made (0: kept; lms/admissions).
     admission_retention_months: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Off: people sign in through the school's identity providers (lms/sso); only its admins keep a password.
+    local_passwords: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     def __repr__(self) -> str:
         return f"<School {self.slug}>"

@@ -1,0 +1,217 @@
+"""The relying party's side of OpenID Connect: discovery (cached), the authorization request with PKCE, the code
+exchange, the id_token's checks and the userinfo claims. No implicit flow: only ``response_type=code``.
+
+Discovery documents and key sets are cached in Flask-Caching for ``LMS_SSO_METADATA_TTL`` seconds, keyed by the
+issuer; a key the cached set lacks (the provider rotated its keys) fetches the set once more."""
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import json
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+
+import requests
+from authlib.common.errors import AuthlibBaseError
+from authlib.common.security import generate_token
+from authlib.integrations.requests_client import OAuth2Session
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from flask import current_app
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+
+from ..extensions import cache
+from ..i18n import _
+
+# Asymmetric signatures only: never "none", and no HMAC keyed with the client secret.
+ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA")
+MAX_DOCUMENT_BYTES = 512 * 1024
+LEEWAY = 60  # seconds of clock difference allowed between the provider and the site
+
+
+class SignInFailed(ValueError):
+    """The provider or its answer cannot be trusted; the message is safe to show."""
+
+
+@dataclass(frozen=True)
+class Client:
+    """What the flow needs of a provider, built from its row (keyed by its id and version)."""
+    issuer: str
+    client_id: str
+    client_secret: str
+    scopes: str
+
+
+def check_issuer_url(text: str) -> str:
+    """An issuer is an https address without query or fragment (plain http only on this machine's loopback)."""
+    text = (text or "").strip()
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+    except ValueError:
+        parts, host = None, ""
+    if parts is None or not host or parts.query or parts.fragment or parts.username or parts.password:
+        raise SignInFailed(_("The issuer must be an address such as https://login.example.org/realms/school."))
+    if parts.scheme != "https" and not (parts.scheme == "http" and _loopback(host)):
+        raise SignInFailed(_("The issuer's address must start with https://."))
+    return text
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _timeout() -> int:
+    return current_app.config["LMS_SSO_HTTP_TIMEOUT"]
+
+
+def _get_json(url: str) -> dict:
+    try:
+        with requests.get(url, timeout=_timeout(), stream=True, headers={"Accept": "application/json"}) as response:
+            body = response.raw.read(MAX_DOCUMENT_BYTES + 1, decode_content=True)
+            status = response.status_code
+    except requests.RequestException as error:
+        raise SignInFailed(_("The provider at %(url)s cannot be reached (%(reason)s).", url=url,
+                             reason=type(error).__name__)) from None
+    if status != 200 or len(body) > MAX_DOCUMENT_BYTES:
+        raise SignInFailed(_("The provider at %(url)s answered with an error (HTTP %(status)d).", url=url,
+                             status=status))
+    try:
+        document = json.loads(body)
+    except ValueError:
+        document = None
+    if not isinstance(document, dict):
+        raise SignInFailed(_("The provider at %(url)s did not answer with a JSON document.", url=url))
+    return document
+
+
+def _key(kind: str, issuer: str) -> str:
+    return f"sso/{kind}/" + hashlib.sha256(issuer.encode()).hexdigest()
+
+
+def discover(issuer: str, fresh: bool = False) -> dict:
+    """The issuer's discovery document, checked: it names the same issuer and offers the code flow."""
+    key = _key("discovery", issuer)
+    document = None if fresh else cache.get(key)
+    if document is None:
+        document = _get_json(issuer.rstrip("/") + "/.well-known/openid-configuration")
+        if document.get("issuer") != issuer:
+            raise SignInFailed(_("The discovery document names the issuer %(named)s, not %(issuer)s: copy the issuer "
+                                 "exactly as the provider names it.", named=str(document.get("issuer"))[:200],
+                                 issuer=issuer))
+        for name in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
+            if not isinstance(document.get(name), str):
+                raise SignInFailed(_("The discovery document has no %(name)s.", name=name))
+        if "code" not in document.get("response_types_supported", ["code"]):
+            raise SignInFailed(_("The provider does not offer the authorization code flow."))
+        methods = document.get("code_challenge_methods_supported")
+        if methods is not None and "S256" not in methods:
+            raise SignInFailed(_("The provider does not offer PKCE with S256."))
+        cache.set(key, document, timeout=current_app.config["LMS_SSO_METADATA_TTL"])
+    return document
+
+
+def resolve_issuer(text: str) -> tuple[str, dict]:
+    """The issuer an admin typed, as its discovery document names it (a trailing slash may differ)."""
+    text = check_issuer_url(text)
+    for candidate in dict.fromkeys((text, text.rstrip("/"), text.rstrip("/") + "/")):
+        try:
+            return candidate, discover(candidate, fresh=True)
+        except SignInFailed as error:
+            last = error
+    raise last
+
+
+def key_set(issuer: str, fresh: bool = False) -> KeySet:
+    key = _key("jwks", issuer)
+    keys = None if fresh else cache.get(key)
+    if keys is None:
+        keys = _get_json(discover(issuer)["jwks_uri"])
+        cache.set(key, keys, timeout=current_app.config["LMS_SSO_METADATA_TTL"])
+    try:
+        return KeySet.import_key_set(keys)
+    except (JoseError, ValueError, TypeError, KeyError):
+        raise SignInFailed(_("The provider's signing keys cannot be read.")) from None
+
+
+@dataclass(frozen=True)
+class Request:
+    """An authorization request: where to send the browser, and what the callback must find again."""
+    url: str
+    state: str
+    nonce: str
+    verifier: str
+
+
+def authorization_request(client: Client, redirect_uri: str) -> Request:
+    """Send the browser here: code flow, PKCE S256, and a fresh state and nonce."""
+    document = discover(client.issuer)
+    state, nonce, verifier = generate_token(32), generate_token(32), generate_token(64)
+    query = {"response_type": "code", "client_id": client.client_id, "redirect_uri": redirect_uri,
+             "scope": client.scopes, "state": state, "nonce": nonce,
+             "code_challenge": create_s256_code_challenge(verifier), "code_challenge_method": "S256"}
+    endpoint = document["authorization_endpoint"]
+    return Request(endpoint + ("&" if "?" in endpoint else "?") + urlencode(query), state, nonce, verifier)
+
+
+def validate_id_token(client: Client, id_token: str, nonce: str) -> dict:
+    """The id_token's claims, once its signature (the issuer's keys), iss, aud, azp, exp and nonce are right."""
+    for fresh in (False, True):
+        try:
+            token = jwt.decode(id_token, key_set(client.issuer, fresh=fresh), algorithms=list(ALGORITHMS))
+            break
+        except (JoseError, ValueError) as error:
+            failure = error
+    else:
+        raise SignInFailed(_("The provider's identity token is not signed with its keys.")) from failure
+    claims = dict(token.claims)
+    registry = jwt.JWTClaimsRegistry(leeway=LEEWAY, iss={"essential": True, "value": client.issuer},
+                                     sub={"essential": True}, exp={"essential": True}, iat={"essential": True},
+                                     nonce={"essential": True, "value": nonce})
+    try:
+        registry.validate(claims)
+    except JoseError as error:
+        raise SignInFailed(_("The provider's identity token is not valid (%(claim)s).",
+                             claim=getattr(error, "claim", None) or error.error)) from None
+    audience = claims.get("aud")
+    audiences = audience if isinstance(audience, list) else [audience]
+    if client.client_id not in audiences or (len(audiences) > 1 and claims.get("azp") != client.client_id):
+        raise SignInFailed(_("The provider's identity token is meant for another application."))
+    if not isinstance(claims.get("sub"), str) or not claims["sub"] or len(claims["sub"]) > 255:
+        raise SignInFailed(_("The provider's identity token names nobody."))
+    return claims
+
+
+def finish(client: Client, redirect_uri: str, code: str, verifier: str, nonce: str) -> dict:
+    """Exchange the code (with the PKCE verifier) and return the person's claims: the id_token's, completed by
+    the userinfo endpoint's for the same ``sub``."""
+    document = discover(client.issuer)
+    methods = document.get("token_endpoint_auth_methods_supported", ["client_secret_basic"])
+    method = "client_secret_basic" if "client_secret_basic" in methods else "client_secret_post"
+    with OAuth2Session(client.client_id, client.client_secret, token_endpoint_auth_method=method,
+                       redirect_uri=redirect_uri, default_timeout=_timeout()) as session:
+        try:
+            token = session.fetch_token(document["token_endpoint"], grant_type="authorization_code", code=code,
+                                        code_verifier=verifier)
+        except (AuthlibBaseError, requests.RequestException, ValueError, KeyError) as error:
+            raise SignInFailed(_("The provider refused to complete the sign-in (%(reason)s).",
+                                 reason=getattr(error, "error", None) or type(error).__name__)) from None
+        if not token.get("id_token"):
+            raise SignInFailed(_("The provider sent no identity token."))
+        claims = validate_id_token(client, token["id_token"], nonce)
+        userinfo_endpoint = document.get("userinfo_endpoint")
+        if userinfo_endpoint and token.get("access_token"):
+            try:
+                response = session.get(userinfo_endpoint, timeout=_timeout())
+                info = response.json() if response.status_code == 200 else {}
+            except (requests.RequestException, ValueError):
+                info = {}
+            if isinstance(info, dict) and info.get("sub") == claims["sub"]:  # another person's claims are ignored
+                claims = {**info, **claims}
+    return claims

@@ -1,0 +1,72 @@
+"""Single sign-on in a browser: a learner clicks the school's button, logs in at the independent provider's page
+(panva's oidc-provider on loopback) and lands back logged in; the new pages pass axe."""
+from __future__ import annotations
+
+import pytest
+
+from lms.extensions import db
+from lms.schools.models import School
+
+from ..sso_support import oidc_provider, register_provider  # noqa: F401
+from .test_accessibility import log_in, violations
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture()
+def context(browser):
+    ctx = browser.new_context(bypass_csp=True)  # axe is injected from the test
+    yield ctx
+    ctx.close()
+
+
+def test_a_learner_signs_in_with_the_school_provider_in_the_browser(live_server, context, synced, make_user,
+                                                                    oidc_provider):
+    provider = oidc_provider(redirect_uris=[live_server + "/account/sso/callback"])
+    make_user(email="ada@example.org", name="Ada Lovelace")
+    register_provider(synced, provider, links_by_email=True)
+    page = context.new_page()
+    page.goto(live_server + "/account/login")
+    page.get_by_role("link", name="Sign in with Université A").click()
+    page.get_by_label("E-mail address").fill("ada@example.org")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server + "/dashboard")
+    page.goto(live_server + "/account/sso/")
+    assert "Sign in with Université A (as ada@example.org)" in page.inner_text("main")
+
+
+def test_the_single_sign_on_pages_have_no_serious_violations(live_server, context, synced, make_user, oidc_provider):
+    provider = oidc_provider(redirect_uris=[live_server + "/account/sso/callback"])
+    make_user(email="admin@example.com", name="Ada Admin", role="admin")
+    make_user(email="ada@example.org", name="Ada Lovelace")
+    provider_id = register_provider(synced, provider, links_by_email=True)
+    found = {}
+    visitor = context.new_page()
+    visitor.goto(live_server + "/account/sso/callback?state=stale&code=x")  # the refusal page
+    found["refused"] = violations(visitor)
+    visitor.goto(live_server + "/account/login")
+    found["/account/login (a provider's button)"] = violations(visitor)
+    visitor.get_by_role("link", name="Sign in with Université A").click()
+    visitor.get_by_label("E-mail address").fill("ada@example.org")
+    visitor.get_by_role("button", name="Sign in").click()
+    visitor.wait_for_url(live_server + "/dashboard")
+    visitor.goto(live_server + "/account/sso/")
+    found["/account/sso/"] = violations(visitor)
+    admin = context.browser.new_context(bypass_csp=True).new_page()
+    log_in(admin, live_server, "admin@example.com")
+    for path in ("/admin/sso/", "/admin/sso/new", f"/admin/sso/{provider_id}"):
+        assert admin.goto(live_server + path).status == 200, path
+        found[path] = violations(admin)
+    admin.goto(live_server + "/admin/sso/new")
+    admin.get_by_role("button", name="Save the provider").click()  # the form refused, with its errors
+    found["/admin/sso/new refused"] = violations(admin)
+    with synced.app_context():
+        db.session.execute(db.update(School).values(local_passwords=False))
+        db.session.commit()
+    anonymous = context.browser.new_context(bypass_csp=True).new_page()
+    for path in ("/account/login", "/account/login?staff=1"):
+        anonymous.goto(live_server + path)
+        found[path + " (passwords off)"] = violations(anonymous)
+    admin.context.close()
+    anonymous.context.close()
+    assert found == {key: [] for key in found}
