@@ -124,6 +124,7 @@ class LMS:
         from .notifications import receivers as _notifications  # noqa: F401  (connects to certificate and decision signals)
         from .progress import receivers as _progress  # noqa: F401  (connects to quiz signals)
         from .search import receivers as _search  # noqa: F401  (connects to content syncs)
+        from .lti import receivers as _lti  # noqa: F401  (connects to quiz and completion signals: AGS)
         from .accounts.routes import bp as accounts_bp
         from .admin.routes import bp as admin_bp
         from .admissions.admin import bp as admissions_admin_bp
@@ -140,6 +141,9 @@ class LMS:
         from .cohorts.marking_routes import bp as marking_bp
         from .cohorts.admin import bp as cohorts_admin_bp
         from .cohorts.invitations import bp as cohort_join_bp
+        from .lti import frames as lti_frames
+        from .lti.admin import bp as lti_admin_bp
+        from .lti.routes import bp as lti_bp
         from .portfolio.routes import bp as portfolio_bp
         from .progress.routes import bp as progress_bp
         from .assignments.peer_routes import bp as peer_review_bp
@@ -157,9 +161,11 @@ class LMS:
         blueprints = (catalog_bp, progress_bp, quizzes_bp, assignments_bp, accounts_bp, certificates_bp, verification_bp,
                       certificates_admin_bp, authoring_bp, reports_bp, admin_bp, admissions_bp, admissions_admin_bp,
                       help_bp, school_bp, platform_bp, search_bp, privacy_bp, privacy_admin_bp, teaching_bp, marking_bp, calendar_bp,
-                      cohorts_admin_bp, cohort_join_bp, portfolio_bp, skills_bp, peer_review_bp, static_bp)
+                      cohorts_admin_bp, cohort_join_bp, portfolio_bp, skills_bp, peer_review_bp, lti_bp, lti_admin_bp, static_bp)
         for blueprint in blueprints:
             app.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))
+        lti_frames.install(app)
+        app.after_request(lti_frames.frame_headers)  # before the security headers' hook, so it runs after it
         security_hooks(app, {blueprint.name for blueprint in blueprints}, standalone)
         if not is_development(app.config):
             proxy_check(app)
@@ -289,7 +295,8 @@ def security_hooks(app: Flask, blueprint_names: set[str], standalone: bool = Fal
     @app.before_request
     def _protect():
         if (request.blueprint in blueprint_names and request.method not in ("GET", "HEAD", "OPTIONS")
-                and app.config.get("WTF_CSRF_ENABLED", True)):
+                and app.config.get("WTF_CSRF_ENABLED", True)
+                and not getattr(app.view_functions.get(request.endpoint or ""), "lms_csrf_exempt", False)):
             try:
                 csrf.protect()
             except CSRFError as error:

@@ -1,0 +1,1 @@
+"""Grades back to the platforms (AGS): connected when the extension starts."""
