@@ -81,7 +81,7 @@ def launch():
     try:
         claims = message.get_launch_data()
     except LtiException as error:
-        log.info("LTI launch refused: %s", error)
+        log.warning("LTI launch refused: %s", error)
         return refused(_("This launch cannot be accepted: it is forged, expired, already used, or it comes from a "
                          "platform or deployment this school has not registered. Launch again from your LMS."))
     platform = find_platform(claims["iss"], message.get_client_id(), school)

@@ -1,0 +1,51 @@
+"""Conductor against an independent LTI 1.3 platform (lti1p3platform, run as a separate server on loopback):
+registration, deep linking, launches, refusals of tampered and replayed launches."""
+from __future__ import annotations
+
+import pytest
+
+from lms.accounts.models import User
+from lms.extensions import db
+
+from .lti_live import CONTEXT, LEARNER, conductor, deep_link_quiz, learner_launch, loopback_browser, register_both  # noqa: F401
+from .lti_platform.fixtures import lti_platform, lti_platform_server  # noqa: F401
+from .lti_platform.tamper import KINDS
+
+
+def test_a_teacher_deep_links_a_quiz_and_a_learner_launches_it(app, conductor, lti_platform):
+    register_both(app, lti_platform, conductor)
+    link = deep_link_quiz(lti_platform, conductor)
+    assert link["title"] == "Basics check" and link["line_item"]
+    column = lti_platform.gradebook()[link["line_item"]]
+    assert column["scoreMaximum"] == 100 and column["label"] == "Basics check"
+    with loopback_browser() as browser:
+        page = lti_platform.follow_launch(browser, learner_launch(lti_platform, link))
+        assert page.status_code == 200 and page.url == f"{conductor}/courses/intro-course/quiz/basics"
+        assert "Basics check" in page.text
+    with app.app_context():
+        assert db.session.scalar(db.select(User.name).filter_by(role="learner")) == "Ada Learner"
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_a_tampered_launch_is_refused(app, conductor, lti_platform, kind):
+    register_both(app, lti_platform, conductor)
+    link = deep_link_quiz(lti_platform, conductor)
+    with loopback_browser() as browser:
+        page = lti_platform.follow_launch(browser, learner_launch(lti_platform, link, tamper=kind))
+        assert page.status_code == 400 and "Launch refused" in page.text
+        assert browser.get(f"{conductor}/account/profile", timeout=10).url.startswith(f"{conductor}/account/login")
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(User.id)).filter_by(role="learner")) == 0
+
+
+def test_a_replayed_launch_is_refused(app, conductor, lti_platform):
+    register_both(app, lti_platform, conductor)
+    link = deep_link_quiz(lti_platform, conductor)
+    launch = learner_launch(lti_platform, link)
+    with loopback_browser() as browser:
+        assert lti_platform.follow_launch(browser, launch).status_code == 200
+        [captured] = lti_platform.captured(launch["hint"])
+        # The same browser (its state cookie still set) posts the same id_token again.
+        again = browser.post(captured["launch_url"], data={"id_token": captured["id_token"],
+                                                           "state": captured["state"]}, timeout=10)
+        assert again.status_code == 400 and "Launch refused" in again.text
