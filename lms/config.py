@@ -19,7 +19,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LMS_DATABASE_URL": (None, str),
     "LMS_CONTENT_DIR": (str(PROJECT_DIR), str),
     "LMS_REDIS_URL": (None, str),
-    "LMS_RQ_QUEUE": ("conductor", str),  # the RQ queue notification mails wait on (with LMS_REDIS_URL)
+    "LMS_RQ_QUEUE": ("conductor", str),  # the RQ queue notification mails and outbox messages wait on (with LMS_REDIS_URL)
     "LMS_SCHOOL": ("default", str),
     "LMS_SCHOOL_NAME": ("Conductor Academy", str),
     "LMS_DEFAULT_LANGUAGE": ("en", str),  # the interface's language when neither the reader nor the browser names one

@@ -122,6 +122,7 @@ class LMS:
         from . import models  # noqa: F401  (registers every table with the metadata)
         from .certificates import receivers as _certificates  # noqa: F401  (connects to completion signals)
         from .notifications import receivers as _notifications  # noqa: F401  (connects to certificate and decision signals)
+        from .outbox import dispatch as _outbox  # noqa: F401  (sends what a transaction put in the outbox once it commits)
         from .progress import receivers as _progress  # noqa: F401  (connects to quiz signals)
         from .search import receivers as _search  # noqa: F401  (connects to content syncs)
         from .lti import receivers as _lti  # noqa: F401  (connects to quiz and completion signals: AGS)

@@ -10,6 +10,7 @@ from .cohorts.models import CalendarFeed, Cohort, CohortDeadline, CohortInstruct
 from .lti.models import (LtiAccount, LtiContext, LtiDeployment, LtiLaunch, LtiLaunchData, LtiPlatform, LtiResourceLink,
                          LtiScore)
 from .notifications.models import Notification
+from .outbox.models import OutboxMessage
 from .portfolio.models import Portfolio
 from .privacy.models import DeletionRequest
 from .progress.models import Enrolment, LessonProgress, ProgrammeEnrolment
@@ -22,7 +23,7 @@ __all__ = [
     "Certificate", "Cohort", "CohortDeadline", "CohortInstructor", "CohortInvitation", "CohortMember", "Course",
     "CourseAuthor", "DeletionRequest", "Enrolment",
     "Lesson", "LessonProgress", "LoginSession", "LtiAccount", "LtiContext", "LtiDeployment", "LtiLaunch", "LtiLaunchData",
-    "LtiPlatform", "LtiResourceLink", "LtiScore", "Module", "Notification", "PeerReviewer", "Portfolio", "Programme",
+    "LtiPlatform", "LtiResourceLink", "LtiScore", "Module", "Notification", "OutboxMessage", "PeerReviewer", "Portfolio", "Programme",
     "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion", "Quiz", "Review", "Role", "Submission", "SubmissionFile",
     "School", "SchoolHost", "SchoolLogo", "Skill", "SourceFile", "SourceRevision", "User",
 ]

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import create_engine, make_url, text
 
 from flask import Flask
+from flask.testing import FlaskClient
 
 from lms import create_app
 from lms.extensions import db
@@ -60,6 +61,14 @@ def content_dir(tmp_path) -> Path:
     return make_tree(tmp_path / "content")
 
 
+class ServerLikeClient(FlaskClient):
+    """Reads each response whole and closes it, as a WSGI server does, so what runs once the reader has the
+    response (``response.call_on_close``: the outbox's deliveries) runs in the tests too."""
+
+    def open(self, *args, buffered=True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 @pytest.fixture()
 def make_app(database_url, content_dir, tmp_path):
     apps = []
@@ -77,6 +86,7 @@ def make_app(database_url, content_dir, tmp_path):
         }
         config.update(overrides)
         application = create_app(config)
+        application.test_client_class = ServerLikeClient
         apps.append(application)
         return application
 

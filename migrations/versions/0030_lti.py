@@ -1,7 +1,7 @@
 """LTI 1.3 tool: platforms, deployments, linked accounts, contexts, resource links, scores sent, launch data
 
 Revision ID: 0030
-Revises: 0028
+Revises: 0029
 """
 from alembic import op
 import sqlalchemy as sa
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0030'
-down_revision = '0028'
+down_revision = '0029'
 branch_labels = None
 depends_on = None
 
