@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+import time
 from http.cookiejar import DefaultCookiePolicy
 
 import pytest
@@ -14,7 +15,7 @@ from lms.extensions import db
 from lms.lti.models import LtiDeployment, LtiPlatform
 from lms.schools.services import current_school
 
-from .quiz_support import sync, write_quiz
+from .quiz_support import answers_form, questions, sync, write_quiz
 
 LEARNER = {"sub": "learner-1", "name": "Ada Learner", "email": "ada@example.com",
            "roles": ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"]}
@@ -92,3 +93,27 @@ def deep_link_quiz(platform, base: str) -> dict:
 def learner_launch(platform, link: dict, user: dict = LEARNER, **options) -> dict:
     return platform.launch(user, CONTEXT, {"id": link["id"], "title": link["title"]}, line_item=link["line_item"],
                            custom=link["custom"], **options)
+
+
+def pass_quiz(app, browser: requests.Session, base: str, right: int | None = None) -> int:
+    """The learner (logged in ``browser``) starts the basics quiz and submits it, ``right`` answers right (all
+    when None); returns the attempt's id."""
+    quiz = f"{base}/courses/intro-course/quiz/basics"
+    page = browser.get(quiz, timeout=10)
+    started = browser.post(quiz + "/start", data={"csrf_token": csrf_of(page.text)}, timeout=10)
+    attempt_id = int(re.search(r"/attempts/(\d+)$", started.url)[1])
+    form = {**answers_form(questions(app, attempt_id), right=right), "action": "submit",
+            "csrf_token": csrf_of(started.text)}
+    done = browser.post(started.url, data=form, timeout=10)
+    assert done.status_code == 200, done.text[:300]
+    return attempt_id
+
+
+def wait_for(check, seconds: float = 10):
+    """``check()``'s first truthy answer within ``seconds`` (the score goes out after the response)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.1)

@@ -7,7 +7,8 @@ import pytest
 from lms.accounts.models import User
 from lms.extensions import db
 
-from .lti_live import CONTEXT, LEARNER, conductor, deep_link_quiz, learner_launch, loopback_browser, register_both  # noqa: F401
+from .lti_live import (CONTEXT, LEARNER, conductor, deep_link_quiz, learner_launch, loopback_browser,  # noqa: F401
+                       pass_quiz, register_both, wait_for)
 from .lti_platform.fixtures import lti_platform, lti_platform_server  # noqa: F401
 from .lti_platform.tamper import KINDS
 
@@ -49,3 +50,50 @@ def test_a_replayed_launch_is_refused(app, conductor, lti_platform):
         again = browser.post(captured["launch_url"], data={"id_token": captured["id_token"],
                                                            "state": captured["state"]}, timeout=10)
         assert again.status_code == 400 and "Launch refused" in again.text
+
+
+def scores(platform, line_item: str) -> dict:
+    return platform.gradebook()[line_item]["scores"]
+
+
+def test_the_best_score_reaches_the_gradebook_once_per_attempt(app, conductor, lti_platform):
+    register_both(app, lti_platform, conductor)
+    link = deep_link_quiz(lti_platform, conductor)
+    with loopback_browser() as browser:
+        lti_platform.follow_launch(browser, learner_launch(lti_platform, link))
+        pass_quiz(app, browser, conductor)
+        latest = wait_for(lambda: scores(lti_platform, link["line_item"]).get("learner-1"))
+        assert latest["latest"]["scoreGiven"] == 100 and latest["latest"]["scoreMaximum"] == 100
+        assert latest["latest"]["activityProgress"] == "Completed"
+        assert latest["latest"]["gradingProgress"] == "FullyGraded"
+        pass_quiz(app, browser, conductor, right=0)  # a worse attempt: the best score stays
+        history = wait_for(lambda: len(scores(lti_platform, link["line_item"])["learner-1"]["history"]) == 2 and
+                           scores(lti_platform, link["line_item"])["learner-1"]["history"])
+        assert [post["scoreGiven"] for post in history] == [100, 100]
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["lms", "outbox", "deliver"]).exit_code == 0
+    assert lti_platform.gradebook()[link["line_item"]]["posts"] == 2  # never twice for one attempt
+
+
+def test_a_score_the_platform_could_not_take_is_sent_again(app, conductor, lti_platform):
+    register_both(app, lti_platform, conductor)
+    link = deep_link_quiz(lti_platform, conductor)
+    lti_platform.down(True)
+    with loopback_browser() as browser:
+        lti_platform.follow_launch(browser, learner_launch(lti_platform, link))
+        pass_quiz(app, browser, conductor)
+    from lms.outbox.models import OutboxMessage
+
+    tried = wait_for(lambda: _outbox(app, OutboxMessage))
+    assert tried and tried[0][0] == "pending" and tried[0][1] == 1
+    assert scores(lti_platform, link["line_item"]) == {}
+    lti_platform.down(False)
+    result = app.test_cli_runner().invoke(args=["lms", "outbox", "deliver", "--all"])
+    assert result.exit_code == 0, result.output
+    assert scores(lti_platform, link["line_item"])["learner-1"]["latest"]["scoreGiven"] == 100
+
+
+def _outbox(app, model):
+    with app.app_context():
+        rows = db.session.execute(db.select(model.state, model.attempts)).all()
+        return [tuple(row) for row in rows if row.attempts] or None

@@ -160,8 +160,8 @@ def deep_link():
     title = catalog.title_of(target)
     resource = (DeepLinkResource().set_url(url_for("lti.launch", _external=True)).set_title(title)
                 .set_custom_params({lti.TARGET_PARAM: f"{kind}:{ident}"}))
-    if kind == "quiz":
-        resource.set_lineitem(LineItem().set_score_maximum(100).set_label(title).set_resource_id(f"quiz:{ident}"))
+    if kind in ("quiz", "course"):  # a quiz's best score, a course's completion: a column in the gradebook
+        resource.set_lineitem(LineItem().set_score_maximum(100).set_label(title).set_resource_id(f"{kind}:{ident}"))
     deep_link = message.get_deep_link()
     token = deep_link.get_response_jwt([resource])
     return_url = message.get_launch_data()[lti.DEEP_LINKING_CLAIM]["deep_link_return_url"]
