@@ -2,6 +2,8 @@
 registration, deep linking, launches, refusals of tampered and replayed launches."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from lms.accounts.models import User
@@ -97,3 +99,43 @@ def _outbox(app, model):
     with app.app_context():
         rows = db.session.execute(db.select(model.state, model.attempts)).all()
         return [tuple(row) for row in rows if row.attempts] or None
+
+
+def test_a_teacher_imports_the_roster_once(app, conductor, lti_platform):
+    from lms.progress.models import Enrolment
+
+    from .lti_live import TEACHER, csrf_of
+
+    register_both(app, lti_platform, conductor)
+    link = deep_link_quiz(lti_platform, conductor)
+    members = [{"user_id": "learner-1", "roles": LEARNER["roles"], "name": "Ada Learner", "email": "ada@example.com"},
+               {"user_id": "learner-2", "roles": LEARNER["roles"], "name": "Alan Second", "status": "Active"},
+               {"user_id": "learner-3", "roles": LEARNER["roles"], "name": "Gone Member", "status": "Inactive"},
+               {"user_id": TEACHER["sub"], "roles": TEACHER["roles"], "name": TEACHER["name"]}]
+    lti_platform.set_members(CONTEXT["id"], members, title=CONTEXT["title"])
+    with loopback_browser() as teacher:
+        lti_platform.follow_launch(teacher, learner_launch(lti_platform, link, user=TEACHER))
+        page = teacher.get(f"{conductor}/lti/contexts", timeout=10)
+        assert page.status_code == 200 and "Biology 101" in page.text
+        action = re.search(r'<form method="post" action="(/lti/contexts/\d+/roster)"', page.text)[1]
+        first = teacher.post(conductor + action, data={"csrf_token": csrf_of(page.text)}, timeout=10)
+        assert first.status_code == 200
+        assert "New accounts: 2. Accounts already linked: 1. New enrolments: 2." in first.text
+        again = teacher.post(conductor + action, data={"csrf_token": csrf_of(page.text)}, timeout=10)
+        assert "New accounts: 0. Accounts already linked: 3. New enrolments: 0." in again.text
+    with app.app_context():
+        names = db.session.scalars(db.select(User.name).join(Enrolment, Enrolment.user_id == User.id)
+                                   .order_by(User.name)).all()
+        assert names == ["Ada Learner", "Alan Second"]
+    with loopback_browser() as learner:  # the imported learner's first launch finds the account made for them
+        lti_platform.follow_launch(learner, learner_launch(lti_platform, link))
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(User.id))) == 3
+
+
+def test_a_learner_cannot_import_a_roster(app, conductor, lti_platform):
+    register_both(app, lti_platform, conductor)
+    link = deep_link_quiz(lti_platform, conductor)
+    with loopback_browser() as learner:
+        lti_platform.follow_launch(learner, learner_launch(lti_platform, link))
+        assert learner.get(f"{conductor}/lti/contexts", timeout=10).status_code == 403

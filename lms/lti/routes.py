@@ -6,8 +6,8 @@ import logging
 from urllib.parse import urlsplit
 
 import requests
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException, OIDCException
@@ -20,11 +20,12 @@ from ..extensions import db
 from ..i18n import _
 from ..schools.services import current_school, find_school
 from ..web import CONTENT_SECURITY_POLICY, content_security_policy, token_is_proof
-from . import catalog, frames, registration
+from ..catalog.models import Course
+from . import catalog, frames, registration, roster
 from .admin import tool_urls
 from .forms import LOOPBACK
 from . import services as lti
-from .models import LtiContext
+from .models import LtiContext, LtiPlatform
 from .tool import ToolConf, find_platform, services
 
 log = logging.getLogger("lms.lti")
@@ -230,3 +231,48 @@ def canvas():
         }],
         "custom_fields": {},
     }
+
+
+def _may_import() -> None:
+    """Instructors and admins of the school import rosters (learners and authors may not)."""
+    if current_user.role not in ("instructor", "admin"):
+        abort(403)
+
+
+def _contexts(school) -> list[LtiContext]:
+    return list(db.session.scalars(db.select(LtiContext).join(LtiPlatform, LtiPlatform.id == LtiContext.platform_id)
+                                   .where(LtiPlatform.school_id == school.id).order_by(LtiContext.title, LtiContext.id)))
+
+
+@bp.get("/contexts")
+@login_required
+def contexts():
+    """The platforms' courses that launched Conductor, each with its roster import."""
+    _may_import()
+    school = current_school()
+    courses = dict(db.session.execute(db.select(Course.id, Course.title)).all())
+    return render_template("lti/contexts.html", contexts=_contexts(school), courses=courses, report=None)
+
+
+@bp.post("/contexts/<id:context_id>/roster")
+@login_required
+def import_roster(context_id: int):
+    """Names and Role Provisioning Services: the context's members get accounts and enrolments."""
+    _may_import()
+    school = current_school()
+    context = db.session.get(LtiContext, context_id)
+    if context is None or context.platform.school_id != school.id:
+        abort(404)
+    try:
+        members = roster.fetch_members(context.platform, context, school)
+        report = roster.import_members(context.platform, context, members, school)
+    except roster.RosterUnavailable as error:
+        log.info("LTI roster of context %s unavailable: %s", context.id, error)
+        db.session.rollback()
+        flash(_("The platform did not give this course’s members; nothing was changed. Launch Conductor from the "
+                "course once, then try again."), "error")
+        return redirect(url_for("lti.contexts"), 303)
+    db.session.commit()
+    courses = dict(db.session.execute(db.select(Course.id, Course.title)).all())
+    return render_template("lti/contexts.html", contexts=_contexts(school), courses=courses, report=report,
+                           reported=context)
