@@ -139,3 +139,49 @@ def test_a_learner_cannot_import_a_roster(app, conductor, lti_platform):
     with loopback_browser() as learner:
         lti_platform.follow_launch(learner, learner_launch(lti_platform, link))
         assert learner.get(f"{conductor}/lti/contexts", timeout=10).status_code == 403
+
+
+def test_an_admin_registers_conductor_by_dynamic_registration_then_launches_work(app, conductor, lti_platform,
+                                                                                   make_user):
+    from lms.lti.models import LtiPlatform
+
+    from .conftest import PASSWORD
+    from .lti_live import csrf_of
+
+    make_user(email="admin@example.com", name="Adèle Admin", role="admin")
+    started = lti_platform.start_dynamic_registration(f"{conductor}/lti/register")
+    with loopback_browser() as admin:
+        first = admin.get(started["url"], timeout=10)  # not logged in yet: the log-in page, then back
+        assert first.url.startswith(f"{conductor}/account/login")
+        done = admin.post(first.url, data={"email": "admin@example.com", "password": PASSWORD,
+                                           "csrf_token": csrf_of(first.text)}, timeout=10)
+        assert done.status_code == 200 and "Registration complete" in done.text, done.text[:300]
+        assert "lti-close.js" in done.text
+    answer = lti_platform.dynamic_registration(started["registration_token"])
+    assert answer["used"] is True
+    with app.app_context():
+        platform = db.session.scalar(db.select(LtiPlatform))
+        assert platform.client_id == answer["client_id"] and platform.issuer == lti_platform.issuer
+        assert [row.deployment_id for row in platform.deployments]
+    link = deep_link_quiz(lti_platform, conductor)  # the registration works: a deep link and a launch
+    with loopback_browser() as learner:
+        page = lti_platform.follow_launch(learner, learner_launch(lti_platform, link))
+        assert page.url == f"{conductor}/courses/intro-course/quiz/basics"
+
+
+def test_dynamic_registration_is_an_admins(app, conductor, lti_platform, make_user):
+    from lms.lti.models import LtiPlatform
+
+    from .conftest import PASSWORD
+    from .lti_live import csrf_of
+
+    make_user(email="learner@example.com", name="Ada Learner")
+    started = lti_platform.start_dynamic_registration(f"{conductor}/lti/register")
+    with loopback_browser() as learner:
+        first = admin_login = learner.get(started["url"], timeout=10)
+        refused = learner.post(admin_login.url, data={"email": "learner@example.com", "password": PASSWORD,
+                                                      "csrf_token": csrf_of(first.text)}, timeout=10)
+        assert refused.status_code == 403
+    assert lti_platform.dynamic_registration(started["registration_token"])["used"] is False
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(LtiPlatform.id))) == 0
