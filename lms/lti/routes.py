@@ -41,10 +41,8 @@ def refused(message: str, status: int = 400):
 @bp.get("/jwks.json")
 def jwks():
     """The tool's public keys (the school's signing keys), which platforms verify its messages with."""
-    school = find_school()
-    if school is None:
-        abort(404)
-    signing_key(school)  # registers the key on first use
+    school = current_school()
+    signing_key(school)  # made and registered on first use
     keys = [public_jwk(record) for record in published(school)]
     db.session.commit()
     response = {"keys": keys}
