@@ -15,6 +15,7 @@ from lms.extensions import db
 from lms.lti.models import LtiDeployment, LtiPlatform
 from lms.schools.services import current_school
 
+from .browser.conftest import whole_bodies
 from .quiz_support import answers_form, questions, sync, write_quiz
 
 LEARNER = {"sub": "learner-1", "name": "Ada Learner", "email": "ada@example.com",
@@ -25,13 +26,19 @@ CONTEXT = {"id": "course-1", "title": "Biology 101"}
 
 
 @pytest.fixture()
-def conductor(app, content_dir, monkeypatch):
+def quiz_text() -> str | None:
+    """The basics quiz's file (None: tests/quiz_support.py's six questions)."""
+    return None
+
+
+@pytest.fixture()
+def conductor(app, content_dir, monkeypatch, quiz_text):
     """Conductor with the basics quiz, on 127.0.0.1 at a free port: its base URL. Requests sessions send
     Secure cookies to 127.0.0.1 meanwhile, as Chromium does."""
     monkeypatch.setattr(DefaultCookiePolicy, "return_ok_secure", _secure_on_loopback)
-    write_quiz(content_dir)
+    write_quiz(content_dir, text=quiz_text)
     sync(app)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, whole_bodies(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
