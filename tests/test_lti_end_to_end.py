@@ -9,8 +9,18 @@ import pytest
 from lms.accounts.models import User
 from lms.extensions import db
 
-from .lti_live import (CONTEXT, LEARNER, conductor, quiz_text, deep_link_quiz, learner_launch, loopback_browser,  # noqa: F401
-                       pass_quiz, register_both, wait_for)
+from .lti_live import (  # noqa: F401
+    CONTEXT,
+    LEARNER,
+    conductor,
+    deep_link_quiz,
+    learner_launch,
+    loopback_browser,
+    pass_quiz,
+    quiz_text,
+    register_both,
+    wait_for,
+)
 from .lti_platform.fixtures import lti_platform, lti_platform_server  # noqa: F401
 from .lti_platform.tamper import KINDS
 

@@ -11,8 +11,16 @@ from lms.accounts.models import User
 from lms.extensions import db
 from lms.lti.models import LtiAccount, LtiPlatform
 
+from .lti_support import (
+    INSTRUCTOR,
+    KeySetServer,
+    begin,
+    id_token,
+    launch,
+    new_key,
+    register_platform,
+)
 from .quiz_support import sync, write_quiz
-from .lti_support import INSTRUCTOR, KeySetServer, begin, id_token, launch, new_key, register_platform
 
 
 @pytest.fixture(scope="module")

@@ -45,7 +45,7 @@ class Choice:
     value: str
     title: str
     kind: str
-    children: list["Choice"] = field(default_factory=list)
+    children: list[Choice] = field(default_factory=list)
 
 
 def choices() -> list[Choice]:

@@ -6,7 +6,17 @@ import logging
 from urllib.parse import urlsplit
 
 import requests
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user
 from pylti1p3.contrib.flask import FlaskMessageLaunch, FlaskOIDCLogin, FlaskRequest
 from pylti1p3.deep_link_resource import DeepLinkResource
@@ -14,17 +24,17 @@ from pylti1p3.exception import LtiException, OIDCException
 from pylti1p3.lineitem import LineItem
 
 from ..accounts.sessions import open_session
-from ..certificates.signing import published, public_jwk, signing_key
+from ..catalog.models import Course
+from ..certificates.signing import public_jwk, published, signing_key
 from ..config import is_development
 from ..extensions import db
 from ..i18n import _
 from ..schools.services import current_school, find_school
 from ..web import CONTENT_SECURITY_POLICY, content_security_policy, token_is_proof
-from ..catalog.models import Course
 from . import catalog, frames, registration, roster
+from . import services as lti
 from .admin import tool_urls
 from .forms import LOOPBACK
-from . import services as lti
 from .models import LtiContext, LtiPlatform
 from .tool import ToolConf, find_platform, services
 

@@ -16,7 +16,14 @@ from ..extensions import db
 from ..progress.services import enrol
 from ..quizzes.models import Quiz
 from ..schools.models import School
-from .models import LtiAccount, LtiContext, LtiDeployment, LtiLaunch, LtiPlatform, LtiResourceLink
+from .models import (
+    LtiAccount,
+    LtiContext,
+    LtiDeployment,
+    LtiLaunch,
+    LtiPlatform,
+    LtiResourceLink,
+)
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 ROLES_CLAIM = CLAIM + "roles"
