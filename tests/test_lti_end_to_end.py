@@ -195,3 +195,20 @@ def test_dynamic_registration_is_an_admins(app, conductor, lti_platform, make_us
     assert lti_platform.dynamic_registration(started["registration_token"])["used"] is False
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(LtiPlatform.id))) == 0
+
+
+def test_the_registration_page_may_be_framed_by_the_registering_platform_only(app, conductor, lti_platform,
+                                                                                make_user):
+    from .conftest import PASSWORD
+    from .lti_live import csrf_of
+
+    make_user(email="admin@example.com", name="Adèle Admin", role="admin")
+    started = lti_platform.start_dynamic_registration(f"{conductor}/lti/register")
+    with loopback_browser() as admin:
+        first = admin.get(started["url"], timeout=10)
+        done = admin.post(first.url, data={"email": "admin@example.com", "password": PASSWORD,
+                                           "csrf_token": csrf_of(first.text)}, timeout=10)
+        assert f"frame-ancestors {lti_platform.issuer}" in done.headers["Content-Security-Policy"]
+        assert "X-Frame-Options" not in done.headers
+        home = admin.get(conductor + "/", timeout=10)  # the admin's other pages: an ordinary session
+        assert home.headers["X-Frame-Options"] == "DENY"

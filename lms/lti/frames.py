@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, session
+from flask import Flask, g, session
 from flask.sessions import SecureCookieSessionInterface
 
 MARK = "lti_frame"
@@ -46,9 +46,14 @@ class LtiSessionInterface(SecureCookieSessionInterface):
         return True if frame_origins() is not None else super().get_cookie_partitioned(app)
 
 
+def allow_framing(origins: list[str]) -> None:
+    """This one response may be framed by ``origins`` (the dynamic registration page, shown by the platform)."""
+    g.lms_frame_origins = [origin for origin in origins if origin and _ORIGIN.match(origin)]
+
+
 def frame_headers(response):
     """After the security headers: an LTI session's page may be framed by its platform, by no one else."""
-    origins = frame_origins()
+    origins = g.get("lms_frame_origins") or frame_origins()
     if origins:
         policy = response.headers.get("Content-Security-Policy")
         if policy and "frame-ancestors 'none'" in policy:
