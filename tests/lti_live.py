@@ -79,12 +79,13 @@ def csrf_of(page: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
 
 
-def deep_link_quiz(platform, base: str) -> dict:
-    """A teacher deep-links the basics quiz into the platform's course; returns the link the platform created."""
+def deep_link_quiz(platform, base: str, kind: str = "quiz") -> dict:
+    """A teacher deep-links the basics quiz (or the course: ``kind``) into the platform's course; returns the
+    link the platform created."""
     with loopback_browser() as browser:
         picker = platform.follow_launch(browser, platform.deep_link_launch(TEACHER, CONTEXT))
         assert picker.status_code == 200 and picker.url == f"{base}/lti/deep-link", picker.text[:500]
-        value = re.search(r'value="(quiz:\d+)"', picker.text)[1]
+        value = re.search(rf'value="({kind}:\d+)"', picker.text)[1]
         answer = browser.post(f"{base}/lti/deep-link", data={"csrf_token": csrf_of(picker.text), "target": value},
                               timeout=10)
         assert answer.status_code == 200, answer.text[:500]

@@ -212,3 +212,23 @@ def test_the_registration_page_may_be_framed_by_the_registering_platform_only(ap
         assert "X-Frame-Options" not in done.headers
         home = admin.get(conductor + "/", timeout=10)  # the admin's other pages: an ordinary session
         assert home.headers["X-Frame-Options"] == "DENY"
+
+
+def test_a_completed_course_sends_its_completion_to_the_courses_column(app, conductor, lti_platform):
+    from lms.progress.models import Enrolment
+    from lms.signals import course_completed
+
+    register_both(app, lti_platform, conductor)
+    link = deep_link_quiz(lti_platform, conductor, kind="course")
+    assert lti_platform.gradebook()[link["line_item"]]["label"] == "Intro Course"
+    with loopback_browser() as learner:
+        page = lti_platform.follow_launch(learner, learner_launch(lti_platform, link))
+        assert page.url == f"{conductor}/courses/intro-course/"
+    with app.test_request_context():
+        enrolment = db.session.scalar(db.select(Enrolment))
+        course_completed.send(enrolment)  # what lms.progress sends when the last step is done
+        course_completed.send(enrolment)  # a second signal for the same enrolment queues nothing more
+        db.session.commit()
+    assert app.test_cli_runner().invoke(args=["lms", "outbox", "deliver", "--all"]).exit_code == 0
+    column = lti_platform.gradebook()[link["line_item"]]
+    assert column["posts"] == 1 and column["scores"]["learner-1"]["latest"]["scoreGiven"] == 100

@@ -121,7 +121,7 @@ def launch():
     frames.mark(row.key, [lti.origin(platform.issuer), lti.origin(platform.auth_login_url),
                           lti.origin(request.headers.get("Origin", ""))])
     if message.is_deep_link_launch():
-        session[DEEP_LINK] = message.get_launch_id()
+        session[DEEP_LINK] = {"launch": message.get_launch_id(), "user": user.id}
     db.session.commit()
     return redirect(destination, 303)
 
@@ -142,10 +142,13 @@ def _target(platform, claims, context: LtiContext | None) -> lti.Target | None:
 
 
 def _deep_link_launch():
-    launch_id = session.get(DEEP_LINK)
+    waiting = session.get(DEEP_LINK)
     school = find_school()
-    if not launch_id or school is None or not current_user.is_authenticated:
+    if not isinstance(waiting, dict) or school is None or not current_user.is_authenticated:
         return None
+    if waiting.get("user") != current_user.id:
+        return None  # the teacher who launched it answers it, not whoever logs in on this browser next
+    launch_id = str(waiting.get("launch") or "")
     flask_request = FlaskRequest()
     try:
         return FlaskMessageLaunch.from_cache(launch_id, flask_request, ToolConf(school), **services(flask_request))
