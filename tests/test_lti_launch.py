@@ -294,3 +294,15 @@ def other_id(app) -> int:
     from lms.schools.models import School
 
     return db.session.scalar(db.select(School.id).filter_by(slug="other"))
+
+
+def test_a_deep_linking_request_is_the_launching_teachers_only(synced, client, auth, make_user, platform, platform_key):
+    deep_link_page(client, platform_key)
+    make_user(email="ada@example.com", role="instructor")
+    with client.session_transaction() as stored:
+        waiting = stored["lti_deep_link"]
+    auth.logout()
+    auth.login(email="ada@example.com")
+    with client.session_transaction() as stored:
+        stored["lti_deep_link"] = waiting  # the request left in the browser's session
+    assert client.get("/lti/deep-link").status_code == 403
