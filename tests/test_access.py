@@ -251,6 +251,7 @@ ROUTES = [
     ("lti_admin.index", "GET", "/admin/lti/", signed_in(403, admin=200)),
     ("lti_admin.new", "GET", "/admin/lti/new", signed_in(403, admin=200)),
     ("lti_admin.edit", "GET", "/admin/lti/{lti_platform}", signed_in(403, admin=200)),
+    ("lti_admin.link", "POST", "/admin/lti/{lti_platform}/accounts/{lti_account}/link", signed_in(403, admin=422)),
     ("accounts.change_language", "POST", "/account/profile/language", signed_in(302)),
     ("accounts.change_reminders", "POST", "/account/profile/reminders", signed_in(302)),
     ("accounts.language", "POST", "/account/language", everyone(302)),  # the footer's switch: anyone may choose
@@ -407,7 +408,7 @@ def ids(app) -> dict[str, int]:
 
 def audit_lti() -> dict[str, int]:
     """A platform of the school and one of its courses (a context), with no roster service."""
-    from lms.lti.models import LtiContext, LtiPlatform
+    from lms.lti.models import LtiAccount, LtiContext, LtiPlatform
     from lms.schools.services import default_school
 
     platform = LtiPlatform(school_id=default_school().id, name="Audit platform", issuer="https://lms.example.org",
@@ -416,9 +417,11 @@ def audit_lti() -> dict[str, int]:
     db.session.add(platform)
     db.session.flush()
     context = LtiContext(platform_id=platform.id, context_id="audit-course", title="Audit course")
-    db.session.add(context)
+    victim = db.session.scalar(db.select(User.id).filter_by(email="victim@example.com"))
+    account = LtiAccount(platform_id=platform.id, sub="audit-sub", user_id=victim)
+    db.session.add_all([context, account])
     db.session.commit()
-    return {"lti_platform": platform.id, "lti_context": context.id}
+    return {"lti_platform": platform.id, "lti_context": context.id, "lti_account": account.id}
 
 
 def audit_submission(users: dict[str, int]) -> dict[str, int]:

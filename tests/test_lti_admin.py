@@ -113,3 +113,28 @@ def test_the_canvas_configuration_names_the_tools_urls(client):
     assert config["target_link_uri"] == "http://localhost/lti/launch"
     assert config["public_jwk_url"] == "http://localhost/lti/jwks.json"
     assert "https://purl.imsglobal.org/spec/lti-ags/scope/score" in config["scopes"]
+
+
+def test_an_admin_links_a_platform_user_to_an_existing_account(app, auth, admin, make_user):
+    from lms.admin.models import AuditEntry
+    from lms.lti.models import LtiAccount
+
+    auth.post("/admin/lti/new", FORM, token_from="/admin/lti/new")
+    existing = make_user(email="lea@example.org", name="Léa Local")
+    placeholder = make_user(email="lti-abc@moodle.example.org.invalid", name="Léa Platform")
+    with app.app_context():
+        platform_id = db.session.scalar(db.select(LtiPlatform.id))
+        row = LtiAccount(platform_id=platform_id, sub="42", user_id=placeholder, claimed_email="lea@example.org")
+        db.session.add(row)
+        db.session.commit()
+        account_id = row.id
+    edit = f"/admin/lti/{platform_id}"
+    page = auth.client.get(edit).get_data(as_text=True)
+    assert "lti-abc@moodle.example.org.invalid" in page and "lea@example.org" in page
+    action = f"{edit}/accounts/{account_id}/link"
+    unknown = auth.post(action, {"email": "nobody@example.org"}, token_from=edit)
+    assert unknown.status_code == 422 and "No account of this school has this address." in unknown.get_data(as_text=True)
+    assert auth.post(action, {"email": "lea@example.org"}, token_from=edit).status_code == 303
+    with app.app_context():
+        assert db.session.get(LtiAccount, account_id).user_id == existing
+        assert db.session.scalar(db.select(AuditEntry.action).filter_by(target_id=existing)) == "lti_link"

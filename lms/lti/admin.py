@@ -1,17 +1,20 @@
 """A school admin's pages: the LTI platforms registered for their school, and the addresses to give them."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from ..access import require_admin
+from ..accounts.models import User
+from ..accounts.services import find_user
+from ..admin.services import record
 from ..extensions import db
 from ..i18n import _
 from ..schools.services import current_school
 from . import services as lti
-from .forms import PlatformForm
-from .models import LtiPlatform
+from .forms import LinkAccountForm, PlatformForm
+from .models import LtiAccount, LtiPlatform
 
 bp = Blueprint("lti_admin", __name__, template_folder="templates", url_prefix="/admin/lti")
 FIELDS = ("name", "issuer", "client_id", "auth_login_url", "auth_token_url", "key_set_url", "token_audience", "active")
@@ -84,4 +87,39 @@ def edit(platform_id: int):
     saved = _save(form, platform)
     if saved is not None:
         return saved
-    return render_template("lti/admin_platform.html", form=form, platform=platform), 422 if form.is_submitted() else 200
+    return _edit_page(form, platform, LinkAccountForm(), 422 if form.is_submitted() else 200)
+
+
+def _edit_page(form: PlatformForm, platform: LtiPlatform, link_form: LinkAccountForm, status: int, linking=None):
+    accounts = db.session.execute(db.select(LtiAccount, User).join(User, User.id == LtiAccount.user_id)
+                                  .where(LtiAccount.platform_id == platform.id)
+                                  .order_by(LtiAccount.created_at.desc(), LtiAccount.id.desc()).limit(200)).all()
+    return render_template("lti/admin_platform.html", form=form, platform=platform, accounts=accounts,
+                           link_form=link_form, linking=linking), status
+
+
+@bp.post("/<id:platform_id>/accounts/<id:account_id>/link")
+def link(platform_id: int, account_id: int):
+    """The platform's user becomes this existing account: their next launch logs into it."""
+    denied = require_admin()
+    if denied is not None:
+        return denied
+    platform = _platform_or_404(platform_id)
+    account = db.session.get(LtiAccount, account_id)
+    if account is None or account.platform_id != platform.id:
+        abort(404)
+    link_form = LinkAccountForm()
+    target = None
+    if link_form.validate_on_submit():
+        target = find_user(link_form.email.data)
+        if target is None:
+            link_form.email.errors.append(_("No account of this school has this address."))
+    if target is None:
+        form = PlatformForm(obj=platform)
+        form.deployment_ids.data = "\n".join(row.deployment_id for row in platform.deployments)
+        return _edit_page(form, platform, link_form, 422, linking=account.id)
+    lti.link_account(platform, account.sub, target)
+    record(current_user, "lti_link", target, platform=platform.name, sub=account.sub)
+    db.session.commit()
+    flash(_("The platform's user %(sub)s now logs into %(name)s.", sub=account.sub, name=target.name), "success")
+    return redirect(url_for("lti_admin.edit", platform_id=platform.id), 303)

@@ -2,8 +2,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, EmailField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ..config import is_development
 from ..i18n import _, _l
@@ -40,3 +40,8 @@ class PlatformForm(FlaskForm):
 
     def deployment_list(self) -> list[str]:
         return [line.strip() for line in (self.deployment_ids.data or "").splitlines() if line.strip()]
+
+
+class LinkAccountForm(FlaskForm):
+    """An admin's decision that a platform's user is an existing account of the school (found by its address)."""
+    email = EmailField(_l("E-mail address of the existing account"), validators=[DataRequired(), Email(), Length(max=254)])

@@ -70,6 +70,8 @@ def test_lti_pages_have_no_serious_violations(app, conductor, lti_platform, brow
             for path in ("/admin/lti/", "/admin/lti/new", "/admin/lti/1", "/lti/deep-link"):
                 admin.goto(conductor + path)
                 found[path] = violations(admin)
+                if path == "/admin/lti/1":  # the teacher's account is listed, with its link form
+                    assert "Grace Teacher" in admin.content()
         finally:
             admin_context.close()
     finally:
