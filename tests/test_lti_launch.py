@@ -306,3 +306,27 @@ def test_a_deep_linking_request_is_the_launching_teachers_only(synced, client, a
     with client.session_transaction() as stored:
         stored["lti_deep_link"] = waiting  # the request left in the browser's session
     assert client.get("/lti/deep-link").status_code == 403
+
+
+def test_a_launch_naming_no_user_is_refused(app, client, platform, platform_key):
+    refused(app, client, launch(client, platform_key, sub=""))
+
+
+def test_two_first_launches_of_one_user_make_one_account(app, platform, monkeypatch):
+    from lms.lti import services
+    from lms.schools.services import current_school
+
+    claims = {"sub": "same", "name": "Léa Platform", "email": "lea@example.org"}
+    with app.test_request_context():
+        row = db.session.get(LtiPlatform, platform)
+        first, made = services.account_for(row, claims, current_school())
+        db.session.commit()
+        # The other worker's launch read no link before this one committed: its account and link are undone.
+        original = services._linked
+        calls = []
+        monkeypatch.setattr(services, "_linked",
+                            lambda *args: calls.append(1) or (None if len(calls) == 1 else original(*args)))
+        second, made_again = services.account_for(row, claims, current_school())
+        db.session.commit()
+        assert made and not made_again and second.id == first.id
+    assert accounts(app) == [("lea@example.org", "Léa Platform", "learner")]

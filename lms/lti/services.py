@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete
 
 from ..accounts.models import User
-from ..accounts.services import create_invited_user, find_user
+from ..accounts.services import AccountError, create_invited_user, find_user
 from ..catalog.models import Course, Lesson, Module
 from ..db import insert_ignore, utcnow
 from ..extensions import db
@@ -74,23 +74,39 @@ def display_name(claims: dict) -> str:
 def account_for(platform: LtiPlatform, claims: dict, school: School) -> tuple[User, bool]:
     """The account linked to the platform's ``sub``, or a new one in the platform's school. An e-mail of
     the claims never finds an existing account: when it is taken, the new account gets a placeholder."""
-    sub = str(claims["sub"])
+    sub = str(claims.get("sub") or "")[:255]
+    if not sub:
+        raise LaunchRefused("the launch names no user")
+    for _try in range(2):  # a second launch of the same new user racing this one: the loser finds its account
+        found = _linked(platform, sub, school)
+        if found is not None:
+            return found, False
+        email = str(claims.get("email") or "").strip()[:254]
+        address = email if email and "@" in email and find_user(email, school) is None else placeholder_email(platform, sub)
+        try:
+            with db.session.begin_nested():
+                user = create_invited_user(address, display_name(claims), lti_role(claims.get(ROLES_CLAIM, [])),
+                                           school=school)
+                linked = db.session.execute(insert_ignore(
+                    LtiAccount, {"platform_id": platform.id, "sub": sub, "user_id": user.id, "claimed_email": email,
+                                 "created_at": utcnow()}, ["platform_id", "sub"]).returning(LtiAccount.id)
+                ).scalar_one_or_none()
+                if linked is None:
+                    raise AccountError("linked meanwhile")
+        except AccountError:
+            continue  # the savepoint is undone: no account without its link
+        return user, True
+    raise LaunchRefused("the account could not be made")
+
+
+def _linked(platform: LtiPlatform, sub: str, school: School) -> User | None:
     link = db.session.scalar(db.select(LtiAccount).filter_by(platform_id=platform.id, sub=sub))
-    if link is not None:
-        user = db.session.get(User, link.user_id)
-        if user is not None and user.school_id == school.id:
-            return user, False
+    if link is None:
+        return None
+    user = db.session.get(User, link.user_id)
+    if user is None or user.school_id != school.id:
         raise LaunchRefused("linked account not found in this school")
-    email = str(claims.get("email") or "").strip()[:254]
-    if not email or "@" not in email or find_user(email, school) is not None:
-        address = placeholder_email(platform, sub)
-    else:
-        address = email
-    user = create_invited_user(address, display_name(claims), lti_role(claims.get(ROLES_CLAIM, [])), school=school)
-    db.session.execute(insert_ignore(LtiAccount, {"platform_id": platform.id, "sub": sub, "user_id": user.id,
-                                                  "claimed_email": email, "created_at": utcnow()},
-                                     ["platform_id", "sub"]))
-    return user, True
+    return user
 
 
 def link_account(platform: LtiPlatform, sub: str, user: User) -> LtiAccount:
