@@ -125,6 +125,7 @@ class LMS:
         from .outbox import dispatch as _outbox  # noqa: F401  (sends what a transaction put in the outbox once it commits)
         from .progress import receivers as _progress  # noqa: F401  (connects to quiz signals)
         from .search import receivers as _search  # noqa: F401  (connects to content syncs)
+        from .lti import receivers as _lti  # noqa: F401  (connects to quiz and completion signals: AGS)
         from .accounts.routes import bp as accounts_bp
         from .admin.routes import bp as admin_bp
         from .admissions.admin import bp as admissions_admin_bp
@@ -141,6 +142,9 @@ class LMS:
         from .cohorts.marking_routes import bp as marking_bp
         from .cohorts.admin import bp as cohorts_admin_bp
         from .cohorts.invitations import bp as cohort_join_bp
+        from .lti import frames as lti_frames
+        from .lti.admin import bp as lti_admin_bp
+        from .lti.routes import bp as lti_bp
         from .portfolio.routes import bp as portfolio_bp
         from .progress.routes import bp as progress_bp
         from .assignments.peer_routes import bp as peer_review_bp
@@ -161,9 +165,11 @@ class LMS:
                       certificates_admin_bp, authoring_bp, reports_bp, admin_bp, admissions_bp, admissions_admin_bp,
                       help_bp, school_bp, platform_bp, search_bp, privacy_bp, privacy_admin_bp, teaching_bp, marking_bp, calendar_bp,
                       cohorts_admin_bp, cohort_join_bp, portfolio_bp, skills_bp, peer_review_bp, sso_bp, sso_admin_bp,
-                      static_bp)
+                      lti_bp, lti_admin_bp, static_bp)
         for blueprint in blueprints:
             app.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))
+        lti_frames.install(app)
+        app.after_request(lti_frames.frame_headers)  # before the security headers' hook, so it runs after it
         security_hooks(app, {blueprint.name for blueprint in blueprints}, standalone)
         if not is_development(app.config):
             proxy_check(app)
@@ -293,7 +299,8 @@ def security_hooks(app: Flask, blueprint_names: set[str], standalone: bool = Fal
     @app.before_request
     def _protect():
         if (request.blueprint in blueprint_names and request.method not in ("GET", "HEAD", "OPTIONS")
-                and app.config.get("WTF_CSRF_ENABLED", True)):
+                and app.config.get("WTF_CSRF_ENABLED", True)
+                and not getattr(app.view_functions.get(request.endpoint or ""), "lms_csrf_exempt", False)):
             try:
                 csrf.protect()
             except CSRFError as error:

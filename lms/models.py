@@ -7,6 +7,8 @@ from .authoring.models import SourceFile, SourceRevision
 from .catalog.models import Course, CourseAuthor, Lesson, Module, Programme, ProgrammeCourse, Skill
 from .certificates.models import Certificate
 from .cohorts.models import CalendarFeed, Cohort, CohortDeadline, CohortInstructor, CohortInvitation, CohortMember
+from .lti.models import (LtiAccount, LtiContext, LtiDeployment, LtiLaunch, LtiLaunchData, LtiPlatform, LtiResourceLink,
+                         LtiScore)
 from .notifications.models import Notification
 from .outbox.models import OutboxMessage
 from .portfolio.models import Portfolio
@@ -21,7 +23,8 @@ __all__ = [
     "AdmissionRound", "Application", "Assignment", "Attempt", "AttemptAnswer", "AttemptQuestion", "AuditEntry", "CalendarFeed",
     "Certificate", "Cohort", "CohortDeadline", "CohortInstructor", "CohortInvitation", "CohortMember", "Course",
     "CourseAuthor", "DeletionRequest", "Enrolment", "IdentityLink", "IdentityProvider",
-    "Lesson", "LessonProgress", "LoginSession", "Module", "Notification", "OutboxMessage", "PeerReviewer", "Portfolio", "Programme",
+    "Lesson", "LessonProgress", "LoginSession", "LtiAccount", "LtiContext", "LtiDeployment", "LtiLaunch", "LtiLaunchData",
+    "LtiPlatform", "LtiResourceLink", "LtiScore", "Module", "Notification", "OutboxMessage", "PeerReviewer", "Portfolio", "Programme",
     "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion", "Quiz", "Review", "Role", "Submission", "SubmissionFile",
     "School", "SchoolHost", "SchoolLogo", "Skill", "SourceFile", "SourceRevision", "User",
 ]

@@ -178,6 +178,12 @@ def body_limit(setting: str, envelope: int = 64 * 1024) -> Callable[[View], View
     return mark
 
 
+def token_is_proof(view: View) -> View:
+    """A POST another site sends with its own proof (a signed LTI id_token): no CSRF token is asked for."""
+    view.lms_csrf_exempt = True
+    return view
+
+
 def body_limit_of(view: Callable | None, config) -> tuple[int, int]:
     """What ``view`` accepts, in bytes: (its content, the envelope allowed around it)."""
     setting, envelope = getattr(view, "lms_body_limit", ("LMS_MAX_FORM_BYTES", 0))

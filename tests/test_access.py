@@ -237,6 +237,21 @@ ROUTES = [
      signed_in(404, owner=302)),
     ("accounts.change_name", "POST", "/account/profile/name", signed_in(302)),
     ("accounts.change_email", "POST", "/account/profile/email", signed_in(302)),
+    # LTI: the endpoints a platform calls are open to everyone by design (the platform's signed id_token, or nothing,
+    # is the proof); without a launch they refuse (400, 403). Platform registration is the school admin's.
+    ("lti.jwks", "GET", "/lti/jwks.json", everyone(200)),  # the tool's public keys: public by design
+    ("lti.canvas", "GET", "/lti/canvas.json", everyone(200)),  # the configuration Canvas reads: public by design
+    ("lti.login", "GET", "/lti/login", everyone(400)),  # OIDC login initiation, called by platforms: no issuer here
+    ("lti.launch", "POST", "/lti/launch", everyone(400)),  # the launch, called by platforms: no id_token here
+    ("lti.deep_link", "GET", "/lti/deep-link", everyone(403)),  # only after a deep-linking launch
+    ("lti.register", "GET", "/lti/register", signed_in(403, admin=400)),  # dynamic registration: no platform named
+    ("lti.contexts", "GET", "/lti/contexts", signed_in(403, instructor=200, admin=200)),
+    # The audit's platform course offers no roster service: the import says so and changes nothing.
+    ("lti.import_roster", "POST", "/lti/contexts/{lti_context}/roster", signed_in(403, instructor=303, admin=303)),
+    ("lti_admin.index", "GET", "/admin/lti/", signed_in(403, admin=200)),
+    ("lti_admin.new", "GET", "/admin/lti/new", signed_in(403, admin=200)),
+    ("lti_admin.edit", "GET", "/admin/lti/{lti_platform}", signed_in(403, admin=200)),
+    ("lti_admin.link", "POST", "/admin/lti/{lti_platform}/accounts/{lti_account}/link", signed_in(403, admin=422)),
     ("accounts.change_language", "POST", "/account/profile/language", signed_in(302)),
     ("accounts.change_reminders", "POST", "/account/profile/reminders", signed_in(302)),
     ("accounts.language", "POST", "/account/language", everyone(302)),  # the footer's switch: anyone may choose
@@ -401,7 +416,7 @@ def ids(app) -> dict[str, int]:
         return {"deletion": deletion, "round_id": round_id, "application_id": application_id, "owner_id": users["owner"],
                 "victim_id": users["victim"], "course_id": course.id, "revision": revision,
                 "logo_id": logo, **audit_cohort(app, users), **audit_submission(users),
-                **audit_peer_review(app, users), **owner_portfolio(app, users["owner"]), **audit_sso(users)}
+                **audit_peer_review(app, users), **owner_portfolio(app, users["owner"]), **audit_sso(users), **audit_lti()}
 
 
 def audit_sso(users: dict[str, int]) -> dict[str, int]:
@@ -418,6 +433,24 @@ def audit_sso(users: dict[str, int]) -> dict[str, int]:
     db.session.add(link)
     db.session.commit()
     return {"sso_provider": provider.id, "sso_link": link.id}
+
+
+def audit_lti() -> dict[str, int]:
+    """A platform of the school and one of its courses (a context), with no roster service."""
+    from lms.lti.models import LtiAccount, LtiContext, LtiPlatform
+    from lms.schools.services import default_school
+
+    platform = LtiPlatform(school_id=default_school().id, name="Audit platform", issuer="https://lms.example.org",
+                           client_id="audit", auth_login_url="https://lms.example.org/auth",
+                           auth_token_url="https://lms.example.org/token", key_set_url="https://lms.example.org/jwks")
+    db.session.add(platform)
+    db.session.flush()
+    context = LtiContext(platform_id=platform.id, context_id="audit-course", title="Audit course")
+    victim = db.session.scalar(db.select(User.id).filter_by(email="victim@example.com"))
+    account = LtiAccount(platform_id=platform.id, sub="audit-sub", user_id=victim)
+    db.session.add_all([context, account])
+    db.session.commit()
+    return {"lti_platform": platform.id, "lti_context": context.id, "lti_account": account.id}
 
 
 def audit_submission(users: dict[str, int]) -> dict[str, int]:

@@ -38,6 +38,7 @@ LAYERS: list[set[str]] = [
     {"portfolio"},
     {"privacy"},
     {"help"},
+    {"lti"},
 ]
 LAYER_OF = {name: index for index, layer in enumerate(LAYERS) for name in layer}
 

@@ -10,7 +10,8 @@ from .test_access import ROUTES, audit_app, client_for, ids, owner_certificates 
 HSTS = "max-age=31536000; includeSubDomains"
 # Pages whose own caching stands: static files and assets, and public data for verifiers.
 OWN_CACHING = {"school.logo", "school.theme", "lms_static.static", "lms_static.favicon", "certificates.static", "catalog.asset", "verification.verify_json",
-               "verification.issuer", "verification.jwks", "verification.issuer_key", "verification.status_list"}
+               "verification.issuer", "verification.jwks", "verification.issuer_key", "verification.status_list",
+               "lti.jwks"}
 
 
 def test_https_is_required_once_cookies_are_secure(make_app, client):

@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "deletion_cancelled": _l("Deletion request cancelled"),
     "deletion_refused": _l("Deletion refused"),
     "erase_account": _l("Account deleted"),
+    "lti_link": _l("LTI account linked"),  # lms/lti: an admin links a platform's user to an existing account
     # Admissions (lms/admissions): the applicant has no account, so their steps have no actor.
     "admission_round_created": _l("Admission round created"),
     "admission_round_changed": _l("Admission round changed"),

@@ -2,14 +2,14 @@
 local passwords
 
 Revision ID: 0031
-Revises: 0029 (the lead re-chains it after 0030 at merge)
+Revises: 0030
 """
 import sqlalchemy as sa
 from alembic import op
 
 
 revision = "0031"
-down_revision = "0029"
+down_revision = "0030"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,101 @@
+"""IMS LTI Dynamic Registration 1.0, the tool's side: read the platform's configuration, register with it,
+keep the client id and deployment id it returns as a platform of the school."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import requests
+
+from ..extensions import db
+from ..schools.models import School
+from .models import LtiPlatform
+from .services import origin, set_deployments
+
+TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
+PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
+SCOPES = ("https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+          "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+          "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
+          "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly")
+TIMEOUT = 10
+
+
+class RegistrationFailed(Exception):
+    """The platform's configuration or answer cannot be used; the message says why."""
+
+
+def tool_configuration(urls: dict[str, str], name: str) -> dict:
+    """The client registration Conductor sends (also the base of the Canvas JSON configuration)."""
+    return {
+        "application_type": "web",
+        "response_types": ["id_token"],
+        "grant_types": ["implicit", "client_credentials"],
+        "initiate_login_uri": urls["login"],
+        "redirect_uris": [urls["launch"]],
+        "client_name": name,
+        "jwks_uri": urls["jwks"],
+        "token_endpoint_auth_method": "private_key_jwt",
+        "scope": " ".join(SCOPES),
+        TOOL_CONFIGURATION: {
+            "domain": urlsplit(urls["launch"]).netloc,
+            "target_link_uri": urls["launch"],
+            "claims": ["iss", "sub", "name", "given_name", "family_name", "email"],
+            "messages": [{"type": "LtiResourceLinkRequest", "target_link_uri": urls["launch"]},
+                         {"type": "LtiDeepLinkingRequest", "target_link_uri": urls["launch"],
+                          "label": name}],
+        },
+    }
+
+
+def fetch_configuration(url: str, session: requests.Session) -> dict:
+    try:
+        response = session.get(url, timeout=TIMEOUT)
+        response.raise_for_status()
+        config = response.json()
+    except (requests.RequestException, ValueError) as error:
+        raise RegistrationFailed(f"openid-configuration: {error}") from None
+    if not isinstance(config, dict):
+        raise RegistrationFailed("openid-configuration is not a JSON object")
+    issuer = str(config.get("issuer") or "")
+    if not issuer or origin(issuer) != origin(url):
+        raise RegistrationFailed("the configuration's issuer is not the origin of its address")
+    for key in ("authorization_endpoint", "token_endpoint", "jwks_uri", "registration_endpoint"):
+        if not origin(str(config.get(key) or "")):
+            raise RegistrationFailed(f"the configuration has no {key}")
+    return config
+
+
+def register(school: School, config: dict, registration_token: str | None, urls: dict[str, str], name: str,
+             session: requests.Session) -> LtiPlatform:
+    """POST Conductor's registration to the platform; store what it answers as a platform of ``school``."""
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    if registration_token:
+        headers["Authorization"] = f"Bearer {registration_token}"
+    try:
+        response = session.post(config["registration_endpoint"], json=tool_configuration(urls, name), headers=headers,
+                                timeout=TIMEOUT)
+        response.raise_for_status()
+        answer = response.json()
+    except (requests.RequestException, ValueError) as error:
+        raise RegistrationFailed(f"registration: {error}") from None
+    client_id = str(answer.get("client_id") or "") if isinstance(answer, dict) else ""
+    if not client_id:
+        raise RegistrationFailed("the platform's answer has no client_id")
+    deployment = str((answer.get(TOOL_CONFIGURATION) or {}).get("deployment_id") or "")
+    platform_name = str((config.get(PLATFORM_CONFIGURATION) or {}).get("product_family_code") or config["issuer"])
+    platform = db.session.scalar(db.select(LtiPlatform).filter_by(issuer=config["issuer"], client_id=client_id))
+    if platform is not None and platform.school_id != school.id:
+        raise RegistrationFailed("this client id is registered for another school")
+    if platform is None:
+        platform = LtiPlatform(school_id=school.id, issuer=config["issuer"], client_id=client_id)
+        db.session.add(platform)
+    platform.name = platform_name[:200]
+    platform.auth_login_url = config["authorization_endpoint"]
+    platform.auth_token_url = config["token_endpoint"]
+    platform.key_set_url = config["jwks_uri"]
+    platform.token_audience = str(config.get("authorization_server") or "")[:500]
+    platform.active = True
+    db.session.flush()
+    known = [row.deployment_id for row in platform.deployments]
+    set_deployments(platform, known + ([deployment] if deployment else []))
+    return platform
