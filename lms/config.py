@@ -63,6 +63,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LMS_PAGE_CACHE_SIZE": (512, int),
     "LMS_CACHE_TYPE": ("SimpleCache", str),
     "LMS_PEERTUBE_HOSTS": (None, str),
+    "LMS_XAPI_TIMEOUT": (5.0, float),  # seconds a learning record store has to answer one statement (lms/xapi)
 }
 
 

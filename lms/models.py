@@ -15,12 +15,13 @@ from .progress.models import Enrolment, LessonProgress, ProgrammeEnrolment
 from .quizzes.models import Attempt, AttemptAnswer, AttemptQuestion, QuestionVersion, Quiz
 from .schools.models import School, SchoolHost, SchoolLogo
 from .skills.models import Role
+from .xapi.models import RecordStore
 
 __all__ = [
     "AdmissionRound", "Application", "Assignment", "Attempt", "AttemptAnswer", "AttemptQuestion", "AuditEntry", "CalendarFeed",
     "Certificate", "Cohort", "CohortDeadline", "CohortInstructor", "CohortInvitation", "CohortMember", "Course",
     "CourseAuthor", "DeletionRequest", "Enrolment",
     "Lesson", "LessonProgress", "LoginSession", "Module", "Notification", "OutboxMessage", "PeerReviewer", "Portfolio", "Programme",
-    "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion", "Quiz", "Review", "Role", "Submission", "SubmissionFile",
+    "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion", "Quiz", "RecordStore", "Review", "Role", "Submission", "SubmissionFile",
     "School", "SchoolHost", "SchoolLogo", "Skill", "SourceFile", "SourceRevision", "User",
 ]

@@ -28,6 +28,7 @@ LAYERS: list[set[str]] = [
     {"progress"},
     {"certificates"},
     {"skills"},
+    {"xapi"},
     {"authoring", "reports"},
     {"access"},
     {"admin"},

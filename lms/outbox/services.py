@@ -135,3 +135,18 @@ def counts(school_id: int | None = None) -> dict[tuple[str, str], int]:
     if school_id is not None:
         query = query.where(OutboxMessage.school_id == school_id)
     return {(kind, state): number for kind, state, number in db.session.execute(query)}
+
+
+def hurry(kind: str, school_id: int | None) -> list[int]:
+    """Make the pending messages of ``kind`` and school due now (an admin's "retry now"): they are tried once the
+    caller commits, as if just put. A message another sender holds is left to it. Returns their ids."""
+    now = utcnow()
+    school = OutboxMessage.school_id.is_(None) if school_id is None else OutboxMessage.school_id == school_id
+    ids = list(db.session.execute(select(OutboxMessage.id).where(
+        OutboxMessage.kind == kind, school, OutboxMessage.state == "pending",
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)).order_by(OutboxMessage.id)).scalars())
+    if ids:
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(due_at=now)
+                           .execution_options(synchronize_session=False))
+        db.session.info.setdefault("lms_outbox_new", []).extend(ids)
+    return ids
