@@ -36,17 +36,26 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def make_credentials(folder: Path) -> Path:
+    """Ralph's credentials file, made by its own ``ralph auth`` (a bcrypt hash of PASSWORD for USER)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    auth_file = folder / "auth.json"
+    env = {**os.environ, "RALPH_APP_DIR": str(folder / "app"), "RALPH_AUTH_FILE": str(auth_file),
+           "RALPH_RUNSERVER_BACKEND": "fs"}  # its CLI loads the server settings, whose default backend is absent
+    subprocess.run([str(ralph_bin() / "ralph"), "auth", "-u", USER, "-p", PASSWORD, "-s", "all",
+                    "-A", USER, "http://localhost", "-w"], env=env, check=True, capture_output=True)
+    return auth_file
+
+
 class Ralph:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, auth_file: Path):
         self.bin, self.port = ralph_bin(), free_port()
         self.data = folder / "data"
         self.data.mkdir(parents=True)
-        self.env = {**os.environ, "RALPH_APP_DIR": str(folder / "app"), "RALPH_AUTH_FILE": str(folder / "auth.json"),
+        self.env = {**os.environ, "RALPH_APP_DIR": str(folder / "app"), "RALPH_AUTH_FILE": str(auth_file),
                     "RALPH_RUNSERVER_BACKEND": "fs", "RALPH_BACKENDS__LRS__FS__DEFAULT_DIRECTORY_PATH": str(self.data)}
         self.log = folder / "ralph.log"
         self.process: subprocess.Popen | None = None
-        subprocess.run([str(self.bin / "ralph"), "auth", "-u", USER, "-p", PASSWORD, "-s", "all",
-                        "-A", USER, "http://localhost", "-w"], env=self.env, check=True, capture_output=True)
 
     @property
     def endpoint(self) -> str:
@@ -94,9 +103,14 @@ class Ralph:
         return found
 
 
+@pytest.fixture(scope="session")
+def ralph_credentials(tmp_path_factory) -> Path:
+    return make_credentials(tmp_path_factory.mktemp("ralph-auth"))
+
+
 @pytest.fixture()
-def ralph_lrs(tmp_path):
-    server = Ralph(tmp_path / "ralph")
+def ralph_lrs(tmp_path, ralph_credentials):
+    server = Ralph(tmp_path / "ralph", ralph_credentials)
     server.start()
     yield server
     server.stop()
