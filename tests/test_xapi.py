@@ -17,8 +17,17 @@ from lms.schools import services as schools
 from lms.xapi.services import save_store
 
 from .conftest import PASSWORD, Auth
-from .lrs_support import USER, PASSWORD as LRS_PASSWORD, Ralph, ralph_credentials, ralph_lrs  # noqa: F401
-from .quiz_support import COURSE, QUIZ, answers_form, post_answers, questions, start, write_quiz
+from .lrs_support import PASSWORD as LRS_PASSWORD
+from .lrs_support import USER, Ralph, ralph_credentials, ralph_lrs  # noqa: F401
+from .quiz_support import (
+    COURSE,
+    QUIZ,
+    answers_form,
+    post_answers,
+    questions,
+    start,
+    write_quiz,
+)
 from .test_school_content import B, make_school_b, tree_with_school_content
 
 LESSONS = ("what-is-ai", "models", "sprints", "review")
@@ -37,22 +46,22 @@ def connect(app, endpoint: str, school_slug: str | None = None, active: bool = T
 def go_through_the_course(auth: Auth, app, base: str = "http://localhost", timings: list | None = None) -> None:
     """Enrol, read and complete every lesson, fail the quiz once, pass it: the course completes, the certificate
     is issued."""
-    def timed(call):
+    def timed(call, *args, **kwargs):
         began = time.monotonic()
-        response = call()
+        response = call(*args, **kwargs)
         if timings is not None:
             timings.append(time.monotonic() - began)
         assert response.status_code in (200, 302), response.status_code
         return response
 
-    timed(lambda: auth.client.post(COURSE + "enrol", base_url=base, data={"csrf_token": auth.csrf(COURSE)}))
+    timed(auth.client.post, COURSE + "enrol", base_url=base, data={"csrf_token": auth.csrf(COURSE)})
     for lesson in LESSONS:
-        timed(lambda: auth.client.get(COURSE + lesson, base_url=base))
-        timed(lambda: auth.client.post(f"{COURSE}{lesson}/complete", base_url=base,
-                                       data={"csrf_token": auth.csrf(COURSE + lesson)}))
+        timed(auth.client.get, COURSE + lesson, base_url=base)
+        timed(auth.client.post, f"{COURSE}{lesson}/complete", base_url=base,
+              data={"csrf_token": auth.csrf(COURSE + lesson)})
     for right in (2, None):  # 2 of 6 right: failed; then all right: passed
         attempt = start(auth)
-        timed(lambda: post_answers(auth, attempt, answers_form(questions(app, attempt), right)))
+        timed(post_answers, auth, attempt, answers_form(questions(app, attempt), right))
 
 
 def learner(app, email="ada@example.com", school=None) -> Auth:
@@ -299,3 +308,30 @@ def test_erasing_an_account_deletes_its_statements_not_sent(course_app, ralph_lr
         grace = accounts.find_user("grace@example.com", schools.default_school())
         assert {row.key.split(":")[0] for row in outbox(course_app)} == {f"u{grace.id}"}
         assert db.session.get(User, ada.id) is not None
+
+
+def test_each_lti_launch_is_a_statement_and_starting_on_the_site_one(course_app):
+    """The LTI launch (another package) sends ``launched`` with ``via="lti"``: one statement per launch."""
+    from datetime import UTC, datetime
+
+    from lms.catalog.models import Course
+    from lms.signals import launched
+
+    from .lrs_support import free_port
+
+    connect(course_app, f"http://127.0.0.1:{free_port()}/xAPI/")  # nobody listens: the statements wait
+    first, second = datetime(2026, 12, 7, 8, 0, 0, tzinfo=UTC), datetime(2026, 12, 7, 9, 30, 0, tzinfo=UTC)
+    with course_app.test_request_context("/"):
+        user = accounts.create_user("ada@example.com", "Ada Lovelace", PASSWORD, school=schools.default_school())
+        course = db.session.execute(select(Course).filter_by(slug="intro-course")).scalar_one()
+        for via, at in (("web", first), ("web", second), ("lti", first), ("lti", second), ("lti", second)):
+            launched.send(user, course=course, via=via, at=at)
+        db.session.commit()
+        course_id = course.id
+    rows = outbox(course_app)
+    assert [row.key.split(":", 1)[1] for row in rows] == [
+        f"course:{course_id}:launched:web", f"course:{course_id}:launched:lti:20261207T080000",
+        f"course:{course_id}:launched:lti:20261207T093000"]
+    assert [row.payload["statement"]["timestamp"] for row in rows] == [
+        "2026-12-07T08:00:00.000Z", "2026-12-07T08:00:00.000Z", "2026-12-07T09:30:00.000Z"]
+    assert {row.payload["statement"]["verb"]["id"] for row in rows} == {"http://adlnet.gov/expapi/verbs/launched"}

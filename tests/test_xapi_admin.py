@@ -14,7 +14,8 @@ from lms.xapi.models import RecordStore
 from lms.xapi.services import StoreRefused, check_endpoint
 
 from .conftest import PASSWORD, Auth
-from .lrs_support import USER, PASSWORD as LRS_PASSWORD, ralph_credentials, ralph_lrs  # noqa: F401
+from .lrs_support import PASSWORD as LRS_PASSWORD
+from .lrs_support import USER, ralph_credentials, ralph_lrs  # noqa: F401
 from .test_school_content import B, make_school_b
 
 PAGE = "/admin/learning-records"
