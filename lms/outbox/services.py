@@ -79,9 +79,15 @@ def _settle(message_id: int, **values) -> None:
 
 def deliver(ids: list[int], now: datetime | None = None, ignore_due: bool = False) -> int:
     """Try each pending message of ``ids`` that is due (or every one, ``ignore_due``); commits after each.
-    Returns how many were delivered."""
+    Returns how many were delivered. Once a message fails to go (a refusal aside), the others of its kind and
+    school are left for a later try, untouched: their system is likely down, and each try could last a timeout."""
     delivered = 0
+    owners = {row.id: (row.kind, row.school_id) for row in db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.school_id).where(OutboxMessage.id.in_(ids)))}
+    down: set[tuple[str, int | None]] = set()
     for message_id in ids:
+        if owners.get(message_id) in down:
+            continue
         moment = now or utcnow()
         mine = _claim(message_id, moment, ignore_due)
         db.session.commit()
@@ -102,6 +108,7 @@ def deliver(ids: list[int], now: datetime | None = None, ignore_due: bool = Fals
             log.info("Outbox message %s (%s) not delivered, next try in %s: %s", message_id, message.kind, wait, error)
             db.session.rollback()
             _settle(message_id, due_at=moment + wait, error=(str(error) or type(error).__name__)[:300])
+            down.add((message.kind, message.school_id))
         else:
             _settle(message_id, state="sent", sent_at=utcnow(), error="")
             delivered += 1
