@@ -42,7 +42,7 @@ check: install
 	$(RUN_ENV) $(BIN)/flask lms check
 
 ## make test: install, then the whole suite on SQLite and again on PostgreSQL
-test: install-test browser node_modules/axe-core
+test: install-test browser node_modules/axe-core ralph
 	$(MAKE) test-sqlite
 	$(MAKE) test-postgres
 
@@ -51,6 +51,17 @@ test-sqlite: install-test
 
 test-postgres: install-test pg-client
 	LMS_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -p no:cacheprovider
+
+## make ralph: Ralph (ralph-malph), the learning record store the xAPI tests run on loopback, in its own venv
+## (its CLI pins a click older than Flask's; its LRS API imports requests without declaring it)
+VENV_RALPH ?= .venv-ralph
+.PHONY: ralph
+ralph: $(VENV_RALPH)/.installed
+
+$(VENV_RALPH)/.installed:
+	$(PYTHON) -m venv $(VENV_RALPH)
+	$(VENV_RALPH)/bin/pip install --quiet 'ralph-malph[cli,lrs]==5.1.0' 'requests>=2.31'
+	touch $@
 
 ## make browser: Debian's Chromium for the Playwright tests (Playwright cannot download its own here)
 browser:

@@ -65,6 +65,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LMS_PEERTUBE_HOSTS": (None, str),
     "LMS_SSO_METADATA_TTL": (3600, int),  # seconds a provider's discovery document and keys stay cached (lms/sso)
     "LMS_SSO_HTTP_TIMEOUT": (10, int),  # seconds Conductor waits for an identity provider's answer
+    "LMS_XAPI_TIMEOUT": (5.0, float),  # seconds a learning record store has to answer one statement (lms/xapi)
 }
 
 

@@ -120,6 +120,8 @@ class LMS:
         limiter.init_app(app)
 
         from . import models  # noqa: F401  (registers every table with the metadata)
+        # First: a quiz passed is stated before the completion and the certificate it brings.
+        from .xapi import receivers as _xapi  # noqa: F401  (statements for the schools' learning record stores)
         from .certificates import receivers as _certificates  # noqa: F401  (connects to completion signals)
         from .notifications import receivers as _notifications  # noqa: F401  (connects to certificate and decision signals)
         from .outbox import dispatch as _outbox  # noqa: F401  (sends what a transaction put in the outbox once it commits)
@@ -159,13 +161,14 @@ class LMS:
         from .skills.routes import bp as skills_bp
         from .sso.admin import bp as sso_admin_bp
         from .sso.routes import bp as sso_bp
+        from .xapi.routes import bp as xapi_bp
 
         prefix = url_prefix.rstrip("/")
         blueprints = (catalog_bp, progress_bp, quizzes_bp, assignments_bp, accounts_bp, certificates_bp, verification_bp,
                       certificates_admin_bp, authoring_bp, reports_bp, admin_bp, admissions_bp, admissions_admin_bp,
                       help_bp, school_bp, platform_bp, search_bp, privacy_bp, privacy_admin_bp, teaching_bp, marking_bp, calendar_bp,
                       cohorts_admin_bp, cohort_join_bp, portfolio_bp, skills_bp, peer_review_bp, sso_bp, sso_admin_bp,
-                      lti_bp, lti_admin_bp, static_bp)
+                      lti_bp, lti_admin_bp, xapi_bp, static_bp)
         for blueprint in blueprints:
             app.register_blueprint(blueprint, url_prefix=prefix + (blueprint.url_prefix or ""))
         lti_frames.install(app)

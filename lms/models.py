@@ -18,6 +18,7 @@ from .quizzes.models import Attempt, AttemptAnswer, AttemptQuestion, QuestionVer
 from .schools.models import School, SchoolHost, SchoolLogo
 from .skills.models import Role
 from .sso.models import IdentityLink, IdentityProvider
+from .xapi.models import RecordStore
 
 __all__ = [
     "AdmissionRound", "Application", "Assignment", "Attempt", "AttemptAnswer", "AttemptQuestion", "AuditEntry", "CalendarFeed",
@@ -25,6 +26,6 @@ __all__ = [
     "CourseAuthor", "DeletionRequest", "Enrolment", "IdentityLink", "IdentityProvider",
     "Lesson", "LessonProgress", "LoginSession", "LtiAccount", "LtiContext", "LtiDeployment", "LtiLaunch", "LtiLaunchData",
     "LtiPlatform", "LtiResourceLink", "LtiScore", "Module", "Notification", "OutboxMessage", "PeerReviewer", "Portfolio", "Programme",
-    "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion", "Quiz", "Review", "Role", "Submission", "SubmissionFile",
+    "ProgrammeCourse", "ProgrammeEnrolment", "QuestionVersion", "Quiz", "RecordStore", "Review", "Role", "Submission", "SubmissionFile",
     "School", "SchoolHost", "SchoolLogo", "Skill", "SourceFile", "SourceRevision", "User",
 ]

@@ -31,3 +31,14 @@ name_changed = _signals.signal("lms.name-changed")
 #: Content was loaded into the database by a sync (``flask lms sync``, a publish, a git pull). Sender: the
 #: ``SyncReport``. Receivers run in the sync's transaction.
 content_synced = _signals.signal("lms.content-synced")
+
+#: A learner started a course: on the site (``via="web"``, when they enrol) or from another platform (``via="lti"``,
+#: each launch). Sender: the ``User``; ``course`` is the ``Course``.
+launched = _signals.signal("lms.launched")
+
+#: A learner opened a lesson for the first time, once per learner and lesson. Sender: the ``User``; ``course`` and
+#: ``lesson`` carry ``id``, ``slug`` and ``title`` (``course`` its ``language`` too).
+lesson_opened = _signals.signal("lms.lesson-opened")
+
+#: A learner started an attempt at a quiz, once per attempt. Sender: the ``Attempt``.
+attempt_started = _signals.signal("lms.attempt-started")

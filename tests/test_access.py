@@ -157,6 +157,10 @@ ROUTES = [
     ("admin.audit_csv", "GET", "/admin/audit.csv", signed_in(403, admin=200)),
     ("school.settings", "GET", "/admin/school", signed_in(403, admin=200)),
     ("school.settings", "POST", "/admin/school", signed_in(403, admin=302)),
+    # The school's learning record store (xAPI): its own admins only; the form empty is refused with a message.
+    ("xapi_admin.settings", "GET", "/admin/learning-records", signed_in(403, admin=200)),
+    ("xapi_admin.settings", "POST", "/admin/learning-records", signed_in(403, admin=422)),
+    ("xapi_admin.retry", "POST", "/admin/learning-records/retry", signed_in(403, admin=302)),
     ("school.logo", "GET", "/school/logo/{logo_id}", everyone(200)),
     ("school.theme", "GET", "/school/theme.css", everyone(200)),
     ("platform.schools", "GET", "/platform/schools", signed_in(403, platform=200)),

@@ -29,6 +29,7 @@ LAYERS: list[set[str]] = [
     {"progress"},
     {"certificates"},
     {"skills"},
+    {"xapi"},
     {"authoring", "reports"},
     {"access"},
     {"admin"},

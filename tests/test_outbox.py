@@ -192,3 +192,17 @@ def test_secrets_are_sealed_with_the_site_key(app, make_app):
     with other.app_context():
         with pytest.raises(SecretUnreadable):
             unseal(sealed)
+
+
+def test_a_sweep_tries_a_failing_system_once(app, sender):
+    """With a system down, a sweep does not wait for a timeout per message: one try, and the others of that kind
+    and school are left untouched for the next sweep."""
+    with app.app_context():
+        sender.down = True
+        ids = [put("test", key, {"key": key}) for key in ("h1", "h2", "h3")]
+        db.session.info.pop("lms_outbox_new", None)  # not sent on commit: the sweep below sends them
+        db.session.commit()
+        assert deliver(ids, ignore_due=True) == 0
+        assert [message(key).attempts for key in ("h1", "h2", "h3")] == [1, 0, 0]
+        sender.down = False
+        assert deliver(ids, ignore_due=True) == 3

@@ -27,9 +27,11 @@ from ..accounts.sessions import open_session
 from ..catalog.models import Course
 from ..certificates.signing import public_jwk, published, signing_key
 from ..config import is_development
+from ..db import utcnow
 from ..extensions import db
 from ..i18n import _
 from ..schools.services import current_school, find_school
+from ..signals import launched
 from ..web import content_security_policy, token_is_proof
 from . import catalog, frames, registration, roster
 from . import services as lti
@@ -115,6 +117,7 @@ def launch():
             link = lti.record_link(platform, claims, context, target)
             lti.record_launch(link, user, str(claims["sub"]))
             lti.enrol_learner(user, target.course, school)
+            launched.send(user, course=target.course, via="lti", at=utcnow())  # an xAPI "launched", per launch
             destination = catalog.url_of(target)
     row = open_session(user)
     login_user(user)

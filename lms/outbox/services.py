@@ -79,9 +79,15 @@ def _settle(message_id: int, **values) -> None:
 
 def deliver(ids: list[int], now: datetime | None = None, ignore_due: bool = False) -> int:
     """Try each pending message of ``ids`` that is due (or every one, ``ignore_due``); commits after each.
-    Returns how many were delivered."""
+    Returns how many were delivered. Once a message fails to go (a refusal aside), the others of its kind and
+    school are left for a later try, untouched: their system is likely down, and each try could last a timeout."""
     delivered = 0
+    owners = {row.id: (row.kind, row.school_id) for row in db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.kind, OutboxMessage.school_id).where(OutboxMessage.id.in_(ids)))}
+    down: set[tuple[str, int | None]] = set()
     for message_id in ids:
+        if owners.get(message_id) in down:
+            continue
         moment = now or utcnow()
         mine = _claim(message_id, moment, ignore_due)
         db.session.commit()
@@ -102,6 +108,7 @@ def deliver(ids: list[int], now: datetime | None = None, ignore_due: bool = Fals
             log.info("Outbox message %s (%s) not delivered, next try in %s: %s", message_id, message.kind, wait, error)
             db.session.rollback()
             _settle(message_id, due_at=moment + wait, error=(str(error) or type(error).__name__)[:300])
+            down.add((message.kind, message.school_id))
         else:
             _settle(message_id, state="sent", sent_at=utcnow(), error="")
             delivered += 1
@@ -135,3 +142,18 @@ def counts(school_id: int | None = None) -> dict[tuple[str, str], int]:
     if school_id is not None:
         query = query.where(OutboxMessage.school_id == school_id)
     return {(kind, state): number for kind, state, number in db.session.execute(query)}
+
+
+def hurry(kind: str, school_id: int | None) -> list[int]:
+    """Make the pending messages of ``kind`` and school due now (an admin's "retry now"): they are tried once the
+    caller commits, as if just put. A message another sender holds is left to it. Returns their ids."""
+    now = utcnow()
+    school = OutboxMessage.school_id.is_(None) if school_id is None else OutboxMessage.school_id == school_id
+    ids = list(db.session.execute(select(OutboxMessage.id).where(
+        OutboxMessage.kind == kind, school, OutboxMessage.state == "pending",
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now)).order_by(OutboxMessage.id)).scalars())
+    if ids:
+        db.session.execute(update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(due_at=now)
+                           .execution_options(synchronize_session=False))
+        db.session.info.setdefault("lms_outbox_new", []).extend(ids)
+    return ids

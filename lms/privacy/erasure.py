@@ -26,6 +26,7 @@ from ..extensions import db
 from ..notifications.models import Notification
 from ..portfolio.models import Portfolio
 from ..sso.models import IdentityLink
+from ..xapi.services import forget_learner
 
 DELETED_NAME = "Deleted account"
 
@@ -135,6 +136,7 @@ def erase_account(user: User, admin: User) -> str:
     db.session.execute(delete(CohortInstructor).where(CohortInstructor.user_id == user.id))
     db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
     db.session.execute(delete(Notification).where(Notification.user_id == user.id))
+    forget_learner(user.id)  # the statements about the person waiting for the school's record store are never sent
     # The person's work, its files and the reviews of it (explicitly: the session may hold none of them).
     # The person's work is emptied (text and files gone) but its rows stay, pointing at the pseudonymous account: the
     # peers who reviewed it keep the reviews they gave (what they owed stays given) and the figures still count it.

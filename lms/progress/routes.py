@@ -67,7 +67,7 @@ def enrol(slug: str):
     if not EnrolForm().validate_on_submit():
         abort(400)
     with transaction(success=_("You are enrolled in %(title)s.", title=course.title)):
-        services.enrol(current_user, course, current_school())
+        services.start_course(current_user._get_current_object(), course, current_school())
     first = outline(course).lessons
     if first:
         return redirect(url_for("progress.lesson", slug=course.slug, lesson_slug=first[0].slug))

@@ -18,7 +18,7 @@ from ..db import insert_ignore, utcnow
 from ..extensions import db
 from ..quizzes.models import Attempt, Quiz
 from ..schools.models import School
-from ..signals import course_completed, programme_completed
+from ..signals import course_completed, launched, programme_completed
 from .models import Enrolment, LessonProgress, ProgrammeEnrolment
 from .outline import NextStep, Progress, outline
 
@@ -42,6 +42,13 @@ def enrol(user: User, course: Course, school: School) -> Enrolment:
     return db.session.execute(
         db.select(Enrolment).filter_by(school_id=school.id, user_id=user.id, course_id=course.id)
     ).scalar_one()
+
+
+def start_course(user: User, course: Course, school: School) -> Enrolment:
+    """The learner enrols in a course on the site: they start it (``launched``, for the record store)."""
+    enrolment = enrol(user, course, school)
+    launched.send(user, course=course, via="web")
+    return enrolment
 
 
 def enrol_programme(user: User, programme: Programme, school: School) -> ProgrammeEnrolment:

@@ -11,6 +11,7 @@ from ..catalog.models import Course, Lesson
 from ..catalog.services import oversees
 from ..db import insert_ignore, utcnow
 from ..extensions import db
+from ..signals import lesson_opened
 from .models import Enrolment, LessonProgress
 from .outline import Outline, OutlineModule, Progress, outline
 
@@ -133,10 +134,12 @@ def record_visit(user: User, visit: LessonVisit) -> None:
     if enrolment is None:
         return
     if visit.state == "new":
-        db.session.execute(insert_ignore(
+        opened = db.session.execute(insert_ignore(
             LessonProgress, {"user_id": user.id, "lesson_id": lesson_id, "started_at": utcnow()},
-            ["user_id", "lesson_id"]))
+            ["user_id", "lesson_id"]).returning(LessonProgress.id)).scalar_one_or_none()
         visit.progress.states[lesson_id] = "started"
+        if opened is not None:  # the first visit, not a racing second tab
+            lesson_opened.send(user, course=visit.course, lesson=visit.lesson)
     if enrolment.last_lesson_id != lesson_id:
         db.session.execute(update(Enrolment).where(Enrolment.id == enrolment.id)
                            .values(last_lesson_id=lesson_id, last_activity_at=utcnow())

@@ -18,7 +18,7 @@ from ..db import insert_ignore, upsert, utcnow
 from ..extensions import db
 from ..i18n import _, ngettext
 from ..schools.models import School
-from ..signals import attempt_graded
+from ..signals import attempt_graded, attempt_started
 from .models import Attempt, AttemptAnswer, AttemptQuestion, QuestionVersion, Quiz
 from .qtypes import InvalidResponse, get_type
 
@@ -100,6 +100,7 @@ def start_attempt(user: User, quiz: Quiz, school: School) -> Attempt:
         db.session.add_all(AttemptQuestion(attempt_id=attempt.id, question_version_id=question.id, position=position)
                            for position, question in enumerate(draw_questions(quiz, pool, seed)))
         db.session.flush()
+        attempt_started.send(attempt)  # once: only the request that created it
     return attempt
 
 

@@ -19,7 +19,7 @@ STAFF_PAGES = ["/author/", "/author/courses/new", "/author/courses/intro-course/
                f"/author/courses/intro-course/files/{LESSON}", f"/author/courses/intro-course/files/{QUIZ}",
                f"/author/courses/intro-course/history/{LESSON}", "/reports/", "/reports/courses/intro-course/",
                "/reports/courses/intro-course/quizzes/basics", "/admin/learners", "/admin/audit",
-               "/admin/courses/intro-course/authors", "/admin/school"]
+               "/admin/courses/intro-course/authors", "/admin/school", "/admin/learning-records"]
 
 
 # Every page is checked in each colour scheme (prefers-color-scheme) at a phone's and a desktop's width.
@@ -182,3 +182,31 @@ def test_skip_link_is_the_first_stop_and_reaches_the_content(live_server, browse
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_the_learning_record_store_page_with_a_refusal_and_an_error_has_no_serious_violations(live_server, context,
+                                                                                             make_user, synced):
+    from lms.extensions import db
+    from lms.outbox.models import OutboxMessage
+    from lms.schools.services import default_school
+
+    make_user(email="admin@example.com", name="Ada Admin", role="admin")
+    page = context.new_page()
+    log_in(page, live_server, "admin@example.com")
+    page.goto(live_server + "/admin/learning-records")
+    page.get_by_label("xAPI address").fill("http://lrs.example.org/xAPI/")  # refused: not https
+    page.get_by_label("Key").fill("conductor")
+    page.get_by_label("Secret").fill("s3cret")
+    page.get_by_role("button", name="Save settings").click()
+    assert page.get_by_role("alert").is_visible()
+    refused = violations(page)
+    page.get_by_label("xAPI address").fill("http://127.0.0.1:9/xAPI/")
+    page.get_by_label("Secret").fill("s3cret")
+    page.get_by_role("button", name="Save settings").click()
+    with synced.app_context():  # a statement waiting, the store having refused the connection
+        db.session.add(OutboxMessage(school_id=default_school().id, kind="xapi", key="u1:course:1:launched:web",
+                                     payload={}, attempts=1, error="the record store could not be reached: refused"))
+        db.session.commit()
+    page.goto(live_server + "/admin/learning-records")
+    assert page.get_by_role("button", name="Retry now").is_visible()
+    assert (refused, violations(page)) == ([], [])

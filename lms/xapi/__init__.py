@@ -1,0 +1,1 @@
+"""xAPI statements about what learners do, sent to the learning record store each school configures."""
