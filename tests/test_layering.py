@@ -33,13 +33,13 @@ LAYERS: list[set[str]] = [
     {"authoring", "reports"},
     {"access"},
     {"admin"},
+    {"lti"},
     {"cohorts"},
     {"admissions"},
     {"notifications"},
     {"portfolio"},
     {"privacy"},
     {"help"},
-    {"lti"},
 ]
 LAYER_OF = {name: index for index, layer in enumerate(LAYERS) for name in layer}
 

@@ -376,3 +376,43 @@ def test_the_persons_applications_are_exported_and_erased_with_the_account(world
     carla.post(f"/admin/deletion-requests/{request_id(app, world['ada_id'])}/confirm", token_from="/admin/deletion-requests/")
     with app.app_context():
         assert [row.email for row in db.session.execute(db.select(Application)).scalars()] == ["bruno@example.com"]
+
+
+def test_what_lms_platforms_know_of_the_person_is_exported_and_erased(world):
+    """The platform's identifier for Ada, the links she launched and the scores sent for her: exported, then deleted."""
+    from lms.catalog.models import Course
+    from lms.lti.models import LtiAccount, LtiLaunch, LtiPlatform, LtiResourceLink, LtiScore
+    from lms.schools.services import default_school
+
+    app, ada, carla = world["app"], world["ada"], world["carla"]
+    with app.app_context():
+        platform = LtiPlatform(school_id=default_school().id, name="Moodle of the school", issuer="https://moodle.example.org",
+                               client_id="conductor", auth_login_url="https://moodle.example.org/auth",
+                               auth_token_url="https://moodle.example.org/token", key_set_url="https://moodle.example.org/jwks")
+        db.session.add(platform)
+        db.session.flush()
+        course = db.session.execute(db.select(Course).filter_by(slug="intro-course")).scalar_one()
+        link = LtiResourceLink(platform_id=platform.id, resource_link_id="link-7", target="course", target_id=course.id,
+                               course_id=course.id, lineitem_url="https://moodle.example.org/lineitems/3")
+        db.session.add(link)
+        db.session.flush()
+        for user_id, sub in ((world["ada_id"], "moodle-ada"), (world["bruno_id"], "moodle-bruno")):
+            db.session.add_all([LtiAccount(platform_id=platform.id, sub=sub, user_id=user_id, claimed_email=f"{sub}@example.org"),
+                                LtiLaunch(resource_link_id=link.id, user_id=user_id, sub=sub),
+                                LtiScore(resource_link_id=link.id, user_id=user_id, source=f"completion:{user_id}",
+                                         score_given=100, score_maximum=100)])
+        db.session.commit()
+    with zipfile.ZipFile(io.BytesIO(export(ada).data)) as archive:
+        data = json.loads(archive.read("data.json"))
+        assert {"lti_accounts.csv", "lti_launches.csv", "lti_scores.csv"} <= set(archive.namelist())
+    [account] = data["lti_accounts"]
+    assert (account["platform"], account["subject"], account["email_claimed"]) == (
+        "Moodle of the school", "moodle-ada", "moodle-ada@example.org")
+    assert [row["resource_link"] for row in data["lti_launches"]] == ["link-7"]
+    assert [(row["score"], row["out_of"]) for row in data["lti_scores"]] == [(100, 100)]
+    assert "moodle-bruno" not in json.dumps(data)
+    ask_deletion(ada)
+    carla.post(f"/admin/deletion-requests/{request_id(app, world['ada_id'])}/confirm", token_from="/admin/deletion-requests/")
+    with app.app_context():
+        for model in (LtiAccount, LtiLaunch, LtiScore):
+            assert [row.user_id for row in db.session.execute(db.select(model)).scalars()] == [world["bruno_id"]]

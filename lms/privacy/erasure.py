@@ -25,6 +25,7 @@ from ..cohorts.models import CalendarFeed, CohortInstructor
 from ..extensions import db
 from ..notifications.models import Notification
 from ..portfolio.models import Portfolio
+from ..lti.models import LtiAccount, LtiLaunch, LtiScore
 from ..sso.models import IdentityLink
 from ..xapi.services import forget_learner
 
@@ -64,6 +65,11 @@ ERASURE = {
     ("peer_reviewers", "added_by_id"): "kept: the pseudonymous account designated another peer reviewer",
     ("identity_links", "user_id"): "deleted: the provider's identity no longer opens the account (a new sign-in is a "
                                    "stranger)",
+    ("lti_accounts", "user_id"): "deleted: a launch by the platform's user no longer opens the account (a new launch "
+                                 "makes a new account)",
+    ("lti_launches", "user_id"): "deleted: the record of the platform's links the person opened",
+    ("lti_scores", "user_id"): "deleted: the record of the scores sent (the platform's gradebook is the school's to "
+                               "erase there)",
 }
 # Not a reference to the account but the person all the same: their own applications (by address), answers and
 # files included, are deleted with the account.
@@ -151,6 +157,8 @@ def erase_account(user: User, admin: User) -> str:
     db.session.execute(delete(PeerReviewer).where(PeerReviewer.user_id == user.id))
     db.session.execute(delete(Portfolio).where(Portfolio.user_id == user.id))
     db.session.execute(delete(IdentityLink).where(IdentityLink.user_id == user.id))
+    for model in (LtiAccount, LtiLaunch, LtiScore):
+        db.session.execute(delete(model).where(model.user_id == user.id))
     db.session.execute(delete(Application).where(Application.email == user.email, Application.school_id == user.school_id))
     user.name, user.email, user.locale = DELETED_NAME, replacement, None
     user.password_hash = "!" + secrets.token_hex(16)  # matches no password: no "$" separators

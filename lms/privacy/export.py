@@ -30,6 +30,7 @@ from ..progress.models import Enrolment, LessonProgress, ProgrammeEnrolment
 from ..quizzes.models import Attempt, AttemptAnswer, QuestionVersion, Quiz
 from ..reports.csvstream import cell
 from ..schools.models import School
+from ..lti.models import LtiAccount, LtiLaunch, LtiPlatform, LtiResourceLink, LtiScore
 from ..sso.models import IdentityLink, IdentityProvider
 from ..web import public_url
 from . import work
@@ -72,6 +73,9 @@ EXPORTED = {
     ("peer_reviewers", "user_id"): "peer_reviewer_roles",
     ("peer_reviewers", "added_by_id"): "staff_actions",
     ("identity_links", "user_id"): "identity_links",
+    ("lti_accounts", "user_id"): "lti_accounts",
+    ("lti_launches", "user_id"): "lti_launches",
+    ("lti_scores", "user_id"): "lti_scores",
 }
 
 
@@ -245,6 +249,33 @@ def _identity_links(user: User) -> list[dict]:
                                        .where(IdentityLink.user_id == user.id).order_by(IdentityLink.created_at))]
 
 
+def _lti_accounts(user: User) -> list[dict]:
+    # The identifier each LMS that launched Conductor knows the person by, and the address it claimed.
+    return [{"platform": platform.name, "issuer": platform.issuer, "subject": row.sub,
+             "email_claimed": row.claimed_email or None, "linked_at": _iso(row.created_at)}
+            for row, platform in _rows(db.select(LtiAccount, LtiPlatform)
+                                       .join(LtiPlatform, LtiPlatform.id == LtiAccount.platform_id)
+                                       .where(LtiAccount.user_id == user.id).order_by(LtiAccount.created_at))]
+
+
+def _lti_launches(user: User) -> list[dict]:
+    return [{"platform": platform.name, "resource_link": link.resource_link_id, "opens": f"{link.target} {link.target_id}",
+             "last_launch_at": _iso(row.last_launch_at)}
+            for row, link, platform in _rows(db.select(LtiLaunch, LtiResourceLink, LtiPlatform)
+                                             .join(LtiResourceLink, LtiResourceLink.id == LtiLaunch.resource_link_id)
+                                             .join(LtiPlatform, LtiPlatform.id == LtiResourceLink.platform_id)
+                                             .where(LtiLaunch.user_id == user.id).order_by(LtiLaunch.id))]
+
+
+def _lti_scores(user: User) -> list[dict]:
+    return [{"platform": platform.name, "line_item": link.lineitem_url or None, "for": row.source,
+             "score": row.score_given, "out_of": row.score_maximum, "queued_at": _iso(row.created_at)}
+            for row, link, platform in _rows(db.select(LtiScore, LtiResourceLink, LtiPlatform)
+                                             .join(LtiResourceLink, LtiResourceLink.id == LtiScore.resource_link_id)
+                                             .join(LtiPlatform, LtiPlatform.id == LtiResourceLink.platform_id)
+                                             .where(LtiScore.user_id == user.id).order_by(LtiScore.id))]
+
+
 def _staff_actions(user: User) -> list[dict]:
     found = []
     for model, column, moment, action in STAFF_COLUMNS:
@@ -285,7 +316,8 @@ def collect(user: User, school: School) -> dict[str, Any]:
             "notifications": _notifications(user, school), "submissions": work.submissions(user, school, MAX_ROWS),
             "reviews_written": work.reviews_written(user, school, MAX_ROWS),
             "peer_reviewer_roles": work.peer_reviewer_roles(user, school, MAX_ROWS),
-            "portfolio": _portfolio(user, school), "identity_links": _identity_links(user)}
+            "portfolio": _portfolio(user, school), "identity_links": _identity_links(user),
+            "lti_accounts": _lti_accounts(user), "lti_launches": _lti_launches(user), "lti_scores": _lti_scores(user)}
 
 
 def _csv(rows: list[dict]) -> str:
@@ -341,6 +373,10 @@ def readme(files: list[str]) -> str:
         "reviews_written.csv": _("the reviews you gave of other learners' work (without their work)"),
         "peer_reviewer_roles.csv": _("the courses whose work you review as a designated peer reviewer"),
         "identity_links.csv": _("the identity providers you sign in with, and the identifier each knows you by"),
+        "lti_accounts.csv": _("the learning platforms (LTI) that open Conductor for you, and the identifier each knows "
+                              "you by"),
+        "lti_launches.csv": _("the links of those platforms you opened Conductor from, and when you last did"),
+        "lti_scores.csv": _("the scores sent to those platforms' gradebooks"),
     }
     lines = [_("Your data at Conductor"), "", _("Dates are in UTC (ISO 8601). The files:"), ""]
     lines += [f"- {name}: {what.get(name, '')}" for name in files]
