@@ -35,6 +35,8 @@ def start_attempt(page, base) -> int:
     page.get_by_role("button", name="Enrol in this course").click()
     page.goto(base + QUIZ)
     page.get_by_role("button", name=re.compile("^Start attempt")).click()
+    page.wait_for_url(re.compile(r"/attempts/\d+$"))
+    page.wait_for_load_state("load")  # its scripts loaded: a reload now is a fresh navigation, not a race
     return int(page.url.rsplit("/", 1)[1])
 
 
@@ -98,7 +100,7 @@ def test_a_timed_attempt_left_alone_submits_itself_and_is_graded_on_the_answers_
     with synced.app_context():  # a time limit of seconds: the deadline moves close
         db.session.get(Attempt, attempt_id).deadline = utcnow() + timedelta(seconds=12)
         db.session.commit()
-    page.reload()
+    page.goto(page.url)  # the page learns the new deadline
     for width in (320, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         assert violations(page) == [], width
@@ -137,7 +139,7 @@ def test_an_offline_browser_is_told_and_only_answers_that_reached_the_server_in_
     with synced.app_context():
         db.session.get(Attempt, attempt_id).deadline = deadline
         db.session.commit()
-    page.reload()
+    page.goto(page.url)  # the page learns the new deadline
     found = questions(synced, attempt_id)
     answer(page, synced, attempt_id, 2)
     page.locator("#quiz-save-status").filter(has_text=re.compile("^Answers saved at")).wait_for()
