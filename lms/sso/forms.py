@@ -13,7 +13,7 @@ class ProviderForm(FlaskForm):
                         description=_l("What the log-in page's button says, such as: Sign in with Université X."))
     issuer = StringField(_l("Issuer"), validators=[DataRequired(), Length(max=500)],
                          description=_l("The provider's issuer address, such as "
-                                        "https://login.microsoftonline.com/<tenant>/v2.0 or "
+                                        "https://login.microsoftonline.com/TENANT-ID/v2.0 or "
                                         "https://sso.example.org/realms/school. Conductor reads its discovery "
                                         "document before saving."))
     client_id = StringField(_l("Client ID"), validators=[DataRequired(), Length(max=255)])
