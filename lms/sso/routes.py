@@ -95,7 +95,7 @@ def callback():
     try:
         claims = oidc.finish(client, redirect_uri(), code, pending["verifier"], pending["nonce"])
     except oidc.SignInFailed as error:
-        return _refused(str(error))
+        return _refused(str(error), error.status)
     with transaction(services.SignInRefused, failure=silently) as done:
         user = services.sign_in(provider, claims)
         if current_user.is_authenticated:
