@@ -187,19 +187,27 @@ class Request:
     verifier: str
 
 
-def authorization_request(client: Client, redirect_uri: str) -> Request:
-    """Send the browser here: code flow, PKCE S256, and a fresh state and nonce."""
+def authorization_request(client: Client, redirect_uri: str, *, prompt: str | None = None,
+                          max_age: int | None = None) -> Request:
+    """Send the browser here: code flow, PKCE S256, and a fresh state and nonce. A re-authentication asks for
+    ``prompt=login`` and ``max_age=0`` (OpenID Connect Core 3.1.2.1): the person signs in again at the provider,
+    whatever session they hold there."""
     document = discover(client.issuer)
     state, nonce, verifier = generate_token(32), generate_token(32), generate_token(64)
     query = {"response_type": "code", "client_id": client.client_id, "redirect_uri": redirect_uri,
              "scope": client.scopes, "state": state, "nonce": nonce,
              "code_challenge": create_s256_code_challenge(verifier), "code_challenge_method": "S256"}
+    if prompt is not None:
+        query["prompt"] = prompt
+    if max_age is not None:
+        query["max_age"] = str(max_age)
     endpoint = document["authorization_endpoint"]
     return Request(endpoint + ("&" if "?" in endpoint else "?") + urlencode(query), state, nonce, verifier)
 
 
-def validate_id_token(client: Client, id_token: str, nonce: str) -> dict:
-    """The id_token's claims, once its signature (the issuer's keys), iss, aud, azp, exp and nonce are right."""
+def validate_id_token(client: Client, id_token: str, nonce: str, authenticated_after: int | None = None) -> dict:
+    """The id_token's claims, once its signature (the issuer's keys), iss, aud, azp, exp and nonce are right; for
+    a re-authentication started at ``authenticated_after``, an ``auth_time`` the provider sends must not be older."""
     for fresh in (False, True):
         keys = key_set(client.issuer, fresh=fresh)  # ProviderBroken when the keys cannot be read
         try:
@@ -227,6 +235,12 @@ def validate_id_token(client: Client, id_token: str, nonce: str) -> dict:
         raise SignInFailed(_("The provider's identity token is meant for another application."))
     if not isinstance(claims.get("sub"), str) or not claims["sub"] or len(claims["sub"]) > 255:
         raise SignInFailed(_("The provider's identity token names nobody."))
+    if authenticated_after is not None and "auth_time" in claims:
+        auth_time = claims["auth_time"]
+        if (not isinstance(auth_time, (int, float)) or isinstance(auth_time, bool)
+                or auth_time < authenticated_after - LEEWAY):
+            raise SignInFailed(_("The provider did not ask you to sign in again, so it cannot confirm it is you. "
+                                 "Start again."))
     return claims
 
 
@@ -270,9 +284,11 @@ def _userinfo(session: OAuth2Session, endpoint: str) -> dict:
     return info
 
 
-def finish(client: Client, redirect_uri: str, code: str, verifier: str, nonce: str) -> dict:
+def finish(client: Client, redirect_uri: str, code: str, verifier: str, nonce: str,
+           authenticated_after: int | None = None) -> dict:
     """Exchange the code (with the PKCE verifier) and return the person's claims: the id_token's, completed by
-    the userinfo endpoint's for the same ``sub``. Any answer that cannot be read raises ``SignInFailed``."""
+    the userinfo endpoint's for the same ``sub``. Any answer that cannot be read raises ``SignInFailed``.
+    ``authenticated_after``: see ``validate_id_token``."""
     document = discover(client.issuer)
     methods = _words(document, "token_endpoint_auth_methods_supported", ["client_secret_basic"])
     method = "client_secret_basic" if "client_secret_basic" in methods else "client_secret_post"
@@ -281,7 +297,7 @@ def finish(client: Client, redirect_uri: str, code: str, verifier: str, nonce: s
         token = _exchange(session, document["token_endpoint"], code, verifier)
         if not isinstance(token.get("id_token"), str) or not token["id_token"]:
             raise ProviderBroken(_("The provider sent no identity token."))
-        claims = validate_id_token(client, token["id_token"], nonce)
+        claims = validate_id_token(client, token["id_token"], nonce, authenticated_after)
         userinfo_endpoint = document.get("userinfo_endpoint")
         if userinfo_endpoint and isinstance(token.get("access_token"), str) and token["access_token"]:
             info = _userinfo(session, userinfo_endpoint)

@@ -203,6 +203,19 @@ def links_of(user: User) -> list[tuple[IdentityLink, IdentityProvider]]:
         .where(IdentityLink.user_id == user.id).order_by(IdentityProvider.label)).all())
 
 
+def confirming_providers(user: User) -> list[IdentityProvider]:
+    """The active providers of the account's school it is linked to: those it can confirm it is them with."""
+    return [provider for _link, provider in links_of(user)
+            if provider.active and provider.school_id == user.school_id]
+
+
+def confirms(provider: IdentityProvider, claims: dict, user: User) -> bool:
+    """Whether the provider's identity is the one linked to ``user`` (a re-authentication opens nothing)."""
+    link = db.session.execute(db.select(IdentityLink).filter_by(provider_id=provider.id, sub=claims["sub"])
+                              ).scalar_one_or_none()
+    return link is not None and link.user_id == user.id and user.school_id == provider.school_id
+
+
 def links_at(provider: IdentityProvider, search: str = "", limit: int = 100) -> list[tuple[IdentityLink, User]]:
     """The provider's linked accounts (the first ``limit``, by e-mail), those whose address or name hold ``search``."""
     query = (db.select(IdentityLink, User).join(User, User.id == IdentityLink.user_id)
