@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -93,17 +94,22 @@ def register_provider(app, provider: RunningProvider, school=None, **options):
             return row.id
 
 
-def log_in_at_provider(authorization_url: str, login: str) -> str:
-    """Follow the provider's pages as a browser would, log in as ``login``; returns the URL it sends back to."""
+def log_in_at_provider(authorization_url: str, login: str, browser: requests.Session | None = None,
+                       asked: list | None = None) -> str:
+    """Follow the provider's pages as a browser would, log in as ``login``; returns the URL it sends back to.
+    ``browser``: a browser that keeps its session at the provider between calls (by default, a fresh one each
+    time); ``asked`` gets the login each time the provider shows its log-in page."""
     provider = urlsplit(authorization_url).netloc
     url = authorization_url
-    with requests.Session() as browser:
+    with nullcontext(browser) if browser is not None else requests.Session() as browser:
         for _step in range(12):
             response = browser.get(url, allow_redirects=False, timeout=10)
             with response:
                 if response.status_code in (302, 303):
                     url = urljoin(url, response.headers["Location"])
                 elif response.status_code == 200 and 'name="login"' in response.text:
+                    if asked is not None:
+                        asked.append(login)
                     action = re.search(r'action="([^"]+)"', response.text).group(1)
                     posted = browser.post(urljoin(url, action), data={"login": login}, allow_redirects=False, timeout=10)
                     with posted:

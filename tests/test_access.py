@@ -281,6 +281,8 @@ ROUTES = [
     ("sso.start", "GET", "/account/sso/{sso_provider}", everyone(404)),
     ("sso.callback", "GET", "/account/sso/callback", everyone(400)),  # no sign-in under way in this browser
     ("sso.links", "GET", "/account/sso/", signed_in(200)),
+    # Confirming it is you: only with an active provider the account (without a password) is linked to.
+    ("sso.confirm", "POST", "/account/sso/{sso_provider}/confirm", signed_in(404)),
     ("sso_admin.index", "GET", "/admin/sso/", signed_in(403, admin=200)),
     ("sso_admin.new", "GET", "/admin/sso/new", signed_in(403, admin=200)),
     ("sso_admin.edit", "GET", "/admin/sso/{sso_provider}", signed_in(403, admin=200)),

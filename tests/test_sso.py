@@ -127,6 +127,30 @@ def test_an_unverified_address_links_no_account_and_no_rule_makes_one(app, make_
     assert logged_in_as(client) is None and links(app) == []
 
 
+def test_a_verified_address_links_a_learner_but_never_a_staff_account(app, make_user, oidc_provider):
+    """A provider that may link by e-mail (misconfigured, or hostile) says an administrator's address is verified:
+    the administrator's account is neither opened nor linked, whatever the staff role."""
+    provider = oidc_provider()
+    ada = make_user(email="ada@example.org", name="Ada Lovelace")
+    grace = make_user(email="grace@example.org", name="Grace Hopper", role="admin")
+    provider_id = register_provider(app, provider, links_by_email=True, creates_accounts=True)
+    learner = app.test_client()
+    assert sign_in(learner, provider_id, "ada@example.org")[0].status_code == 302
+    assert logged_in_as(learner) == "Ada Lovelace" and links(app) == [("sub-ada", ada, "ada@example.org")]
+    for role, platform_admin in (("admin", False), ("instructor", False), ("author", False), ("learner", True)):
+        with app.app_context():
+            user = db.session.get(User, grace)
+            user.role, user.platform_admin = role, platform_admin
+            db.session.commit()
+        client = app.test_client()
+        response, _back = sign_in(client, provider_id, "grace@example.org")
+        assert response.status_code == 403, role
+        assert "staff accounts are never linked" in response.get_data(as_text=True)
+        assert logged_in_as(client) is None and links(app) == [("sub-ada", ada, "ada@example.org")]
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 2  # no account made either
+
+
 def test_an_address_match_without_the_linking_rule_is_refused(app, make_user, oidc_provider):
     provider = oidc_provider()
     make_user(email="ada@example.org", name="Ada Lovelace")

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..extensions import limiter
 from ..i18n import LANGUAGE_COOKIE, _, date_time, force_locale, language_without_preference, ngettext
 from ..web import safe_next, silently, transaction
-from . import messages, services, sessions
+from . import messages, reauth, services, sessions
 from .forms import (ChangePasswordForm, ConfirmEmailForm, EmailChangeForm, EndSessionsForm, FinishRegistrationForm,
                     LanguageForm, LoginForm, LogoutForm, NameForm, ProfileLanguageForm, RegisterForm, RemindersForm,
                     ResetForm, ResetRequestForm)
@@ -273,7 +273,7 @@ def _profile(name_form: NameForm | None = None, email_form: EmailChangeForm | No
     from ..certificates.services import outdated_certificates  # a view may import a higher feature
 
     return render_template("accounts/profile.html", name_form=name_form or NameForm(name=current_user.name),
-                           email_form=email_form or EmailChangeForm(),
+                           email_form=email_form or reauth.fitted(EmailChangeForm(), current_user),
                            language_form=language_form or ProfileLanguageForm(language=current_user.locale or ""),
                            reminders_form=reminders_form or RemindersForm(formdata=None, reminders=not current_user.reminders_off),
                            outdated=len(outdated_certificates(current_user))), status
@@ -349,14 +349,15 @@ def change_reminders():
 def change_email():
     """Mail a confirmation link to the new address. The same answer whether another account uses the
     address or not: then its owner is told by mail instead, so the page reveals no account."""
-    form = EmailChangeForm()
-    if not form.validate_on_submit():
+    form = reauth.fitted(EmailChangeForm(), current_user)
+    if not form.validate_on_submit() or reauth.unconfirmed(form, current_user):
         return _profile(email_form=form, status=400)
-    try:
-        services.check_password(current_user, form.password.data)
-    except services.AccountError as exc:
-        form.password.errors.append(str(exc))
-        return _profile(email_form=form, status=400)
+    if form.password is not None:  # an account without a password confirmed with its identity provider (reauth)
+        try:
+            services.check_password(current_user, form.password.data)
+        except services.AccountError as exc:
+            form.password.errors.append(str(exc))
+            return _profile(email_form=form, status=400)
     new_email = services.normalise_email(form.email.data)
     if new_email == current_user.email:
         form.email.errors.append(_("This is already your e-mail address."))

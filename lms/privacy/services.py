@@ -6,6 +6,7 @@ from sqlalchemy import update
 from werkzeug.security import check_password_hash
 
 from ..accounts.models import User
+from ..accounts.services import has_password
 from ..db import insert_ignore, utcnow
 from ..extensions import db
 from ..i18n import _
@@ -25,11 +26,12 @@ def request_of(user: User, school: School) -> DeletionRequest | None:
     return db.session.execute(db.select(DeletionRequest).filter_by(school_id=school.id, user_id=user.id)).scalar_one_or_none()
 
 
-def request_deletion(user: User, school: School, password: str, reason: str = "") -> DeletionRequest:
-    """The holder asks, with their password again; an admin of the school decides. One request per
-    account: asking again after a cancellation or a refusal reopens it (race-free: a double click finds
-    the row the first click made and is told it is pending)."""
-    if not check_password_hash(user.password_hash, password):
+def request_deletion(user: User, school: School, password: str | None, reason: str = "") -> DeletionRequest:
+    """The holder asks, with their password again; an admin of the school decides. ``password`` None: an account
+    without one, whose recent confirmation at its identity provider the view has checked
+    (``lms.accounts.reauth``). One request per account: asking again after a cancellation or a refusal reopens it
+    (race-free: a double click finds the row the first click made and is told it is pending)."""
+    if (password is not None or has_password(user)) and not check_password_hash(user.password_hash, password or ""):
         raise PrivacyError(_("The password is not correct."))
     reason = reason.strip()
     if len(reason) > REASON_MAX:

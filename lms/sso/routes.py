@@ -1,11 +1,15 @@
-"""Signing in through a school's identity provider, and the account's page of linked providers."""
+"""Signing in through a school's identity provider, confirming it is you with it (an account without a password,
+``lms.accounts.reauth``), and the account's page of linked providers."""
 from __future__ import annotations
 
 import time
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, session
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session
 from flask_login import current_user, login_required, login_user
+from flask_wtf import FlaskForm
 
+from ..accounts import reauth
+from ..accounts.services import has_password
 from ..accounts.sessions import end_session, open_session
 from ..extensions import limiter
 from ..i18n import _
@@ -25,7 +29,16 @@ def sign_in_buttons() -> list:
     return services.providers_of(school, active_only=True) if school is not None else []
 
 
-bp.app_context_processor(lambda: {"sso_buttons": sign_in_buttons})
+def confirming_providers() -> list:
+    """The providers the logged-in account, if it has no password, can confirm it is them with."""
+    if not current_user.is_authenticated or has_password(current_user):
+        return []
+    return services.confirming_providers(current_user)
+
+
+bp.app_context_processor(lambda: {"sso_buttons": sign_in_buttons, "sso_confirmations": confirming_providers,
+                                  "sso_confirmed": lambda: current_user.is_authenticated and
+                                  reauth.recent(current_user)})
 
 
 def _login_limit():
@@ -37,8 +50,8 @@ def redirect_uri() -> str:
     return public_url("sso.callback")
 
 
-def _refused(message: str, status: int = 400):
-    return render_template("sso/refused.html", message=message), status
+def _refused(message: str, status: int = 400, confirming: bool = False):
+    return render_template("sso/refused.html", message=message, confirming=confirming), status
 
 
 @bp.get("/<id:provider_id>")
@@ -48,17 +61,38 @@ def start(provider_id: int):
     provider = services.provider_of(find_school(), provider_id)
     if provider is None or not provider.active:
         abort(404)
+    return _send(provider, safe_next(request.args.get("next"), "progress.dashboard"))
+
+
+def _send(provider, next_url: str, **confirming):
+    """Remember the request in this browser's session and send the browser to the provider. ``confirming``: the
+    account and log-in a re-authentication is for (it asks the provider for a fresh sign-in)."""
+    fresh = {"prompt": "login", "max_age": 0} if confirming else {}
     try:
-        outgoing = oidc.authorization_request(services.client_for(provider), redirect_uri())
+        outgoing = oidc.authorization_request(services.client_for(provider), redirect_uri(), **fresh)
     except oidc.SignInFailed as error:
-        return _refused(str(error), 502)
+        return _refused(str(error), 502, confirming=bool(confirming))
     now = int(time.time())
     pending = [item for item in session.get(PENDING, []) if now - item["at"] < PENDING_SECONDS][-(MAX_PENDING - 1):]
     pending.append({"state": outgoing.state, "nonce": outgoing.nonce, "verifier": outgoing.verifier,
                     "provider": provider.id, "version": provider.version, "school": provider.school_id,
-                    "next": safe_next(request.args.get("next"), "progress.dashboard"), "at": now})
+                    "next": next_url, "at": now, **confirming})
     session[PENDING] = pending
     return redirect(outgoing.url)
+
+
+@bp.post("/<id:provider_id>/confirm")
+@login_required
+@limiter.limit(_login_limit)
+def confirm(provider_id: int):
+    """An account without a password confirms it is them: a fresh sign-in at a provider it is linked to."""
+    provider = services.provider_of(find_school(), provider_id)
+    if provider is None or provider not in confirming_providers():
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    return _send(provider, safe_next(request.form.get("next"), "accounts.profile"),
+                 confirming=current_user.id, login=current_user.session_key)
 
 
 def _take_pending(state: str) -> dict | None:
@@ -92,10 +126,12 @@ def callback():
     issuer = request.args.get("iss")
     if not code or (issuer is not None and issuer != client.issuer):
         return _refused(_("The provider's answer is incomplete or comes from another issuer. Start again."))
+    if "confirming" in pending:
+        return _confirmed(pending, provider, client, code)
     try:
         claims = oidc.finish(client, redirect_uri(), code, pending["verifier"], pending["nonce"])
     except oidc.SignInFailed as error:
-        return _refused(str(error))
+        return _refused(str(error), error.status)
     with transaction(services.SignInRefused, failure=silently) as done:
         user = services.sign_in(provider, claims)
         if current_user.is_authenticated:
@@ -105,6 +141,28 @@ def callback():
         return _refused(str(done.error), 403)
     login_user(user)
     return redirect(safe_next(pending["next"], "progress.dashboard"))
+
+
+def _confirmed(pending: dict, provider, client: oidc.Client, code: str):
+    """The end of a re-authentication: it counts only for the account and log-in that started it, and only when
+    the provider's identity is the one linked to that account. Anything else changes nothing, and says so."""
+    if (not current_user.is_authenticated or current_user.id != pending["confirming"]
+            or current_user.session_key != pending["login"]):
+        return _refused(_("This confirmation was started by another log-in. Nothing was changed."), 403,
+                        confirming=True)
+    try:
+        claims = oidc.finish(client, redirect_uri(), code, pending["verifier"], pending["nonce"],
+                             authenticated_after=pending["at"])
+    except oidc.SignInFailed as error:
+        return _refused(str(error), error.status, confirming=True)
+    if not services.confirms(provider, claims, current_user):
+        return _refused(_("You signed in at the provider as someone other than the person linked to your account, "
+                          "so it does not confirm it is you. Nothing was changed."), 403, confirming=True)
+    auth_time = claims.get("auth_time")
+    reauth.record(current_user, auth_time if isinstance(auth_time, (int, float)) else time.time())
+    flash(_("It is you: for the next %(num)d minutes, you can go on without a password.",
+            num=reauth.SECONDS // 60), "success")
+    return redirect(safe_next(pending["next"], "accounts.profile"))
 
 
 @bp.get("/")

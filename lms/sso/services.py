@@ -1,7 +1,8 @@
 """Single sign-on rules: a school's providers, and which account a provider's sign-in opens. No request, no commit.
 
 Who an identity belongs to, in this order: the account linked to (provider, ``sub``); else, when the provider may
-link by e-mail and says the address is verified, the school's account with that address (now linked); else, when
+link by e-mail and says the address is verified, the school's *learner* account with that address (now linked: a
+staff account never is, so a misconfigured or hostile provider cannot open an administrator's account); else, when
 the provider creates accounts, a new learner account of the provider's school (with no password). Anything else is
 refused, and nothing ever matches an account of another school."""
 from __future__ import annotations
@@ -170,6 +171,12 @@ def sign_in(provider: IdentityProvider, claims: dict) -> User:
         if not _verified(claims):
             raise SignInRefused(_("An account of this school uses your e-mail address, but the provider does not say "
                                   "the address is verified, so it cannot be linked."))
+        if existing.role != "learner" or existing.platform_admin:
+            # A provider that says an address is verified (misconfigured, or hostile) must not open a staff account.
+            raise SignInRefused(_("An account of this school uses your e-mail address, but it is a staff account "
+                                  "(instructor, author or administrator), and staff accounts are never linked "
+                                  "through their e-mail address. Log in with your password, or ask the school's "
+                                  "administrators if you cannot."))
         _check_active(existing)
         _link(provider, existing, sub, email)
         return existing
@@ -194,6 +201,19 @@ def links_of(user: User) -> list[tuple[IdentityLink, IdentityProvider]]:
     return list(db.session.execute(
         db.select(IdentityLink, IdentityProvider).join(IdentityProvider, IdentityProvider.id == IdentityLink.provider_id)
         .where(IdentityLink.user_id == user.id).order_by(IdentityProvider.label)).all())
+
+
+def confirming_providers(user: User) -> list[IdentityProvider]:
+    """The active providers of the account's school it is linked to: those it can confirm it is them with."""
+    return [provider for _link, provider in links_of(user)
+            if provider.active and provider.school_id == user.school_id]
+
+
+def confirms(provider: IdentityProvider, claims: dict, user: User) -> bool:
+    """Whether the provider's identity is the one linked to ``user`` (a re-authentication opens nothing)."""
+    link = db.session.execute(db.select(IdentityLink).filter_by(provider_id=provider.id, sub=claims["sub"])
+                              ).scalar_one_or_none()
+    return link is not None and link.user_id == user.id and user.school_id == provider.school_id
 
 
 def links_at(provider: IdentityProvider, search: str = "", limit: int = 100) -> list[tuple[IdentityLink, User]]:

@@ -70,3 +70,30 @@ def test_the_single_sign_on_pages_have_no_serious_violations(live_server, contex
     admin.context.close()
     anonymous.context.close()
     assert found == {key: [] for key in found}
+
+
+def test_an_account_without_a_password_confirms_with_the_provider_and_downloads_its_data(live_server, context, synced,
+                                                                                         oidc_provider):
+    provider = oidc_provider(redirect_uris=[live_server + "/account/sso/callback"])
+    register_provider(synced, provider, creates_accounts=True)
+    page = context.new_page()
+    page.goto(live_server + "/account/login")
+    page.get_by_role("link", name="Sign in with Université A").click()
+    page.get_by_label("E-mail address").fill("grace@example.org")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server + "/dashboard")
+    page.goto(live_server + "/account/data/")
+    found = {"/account/data/ (no password)": violations(page)}
+    assert page.get_by_label("Your password").count() == 0
+    page.get_by_role("button", name="Confirm it is you: Sign in with Université A").first.click()
+    page.get_by_label("E-mail address").fill("grace@example.org")  # the provider asks again (prompt=login)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(live_server + "/account/data/")
+    assert "you can go on without a password" in page.inner_text("main")
+    found["/account/data/ (confirmed)"] = violations(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download my data").click()
+    assert download.value.suggested_filename == "conductor-my-data.zip"
+    page.goto(live_server + "/account/profile")
+    found["/account/profile (no password)"] = violations(page)
+    assert found == {key: [] for key in found}
