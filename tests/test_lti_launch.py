@@ -78,6 +78,25 @@ def test_roles_map_to_instructor_never_admin(app, client, platform, platform_key
     assert accounts(app) == [("t@example.org", "Léa Platform", "instructor")]
 
 
+def test_a_content_developer_becomes_an_instructor_not_an_author(app, client, platform, platform_key):
+    developer = "http://purl.imsglobal.org/vocab/lis/v2/membership#ContentDeveloper"
+    response = launch(client, platform_key, sub="developer", roles=[developer])
+    assert response.status_code == 303
+    assert [role for _email, _name, role in accounts(app)] == ["instructor"]
+
+
+@pytest.mark.parametrize("mapped", ["author", "admin"])
+def test_no_lti_role_gives_more_than_instructor(monkeypatch, mapped):
+    from lms.lti import services
+
+    every = [f"http://purl.imsglobal.org/vocab/lis/v2/membership#{name}" for name in services.ROLE_MAP]
+    every += ["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator",
+              "http://purl.imsglobal.org/vocab/lis/v2/system/person#SysAdmin"]
+    assert services.lti_role(every) == "instructor"
+    monkeypatch.setitem(services.ROLE_MAP, "ContentDeveloper", mapped)  # a future edit of the map
+    assert services.lti_role(every) == "instructor"
+
+
 def test_the_login_redirect_carries_a_state_and_a_nonce(client, platform):
     response = client.get("/lti/login?iss=https%3A%2F%2Fplatform.example.org&login_hint=x&client_id=conductor-client"
                           "&target_link_uri=http%3A%2F%2Flocalhost%2Flti%2Flaunch")

@@ -35,10 +35,12 @@ AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 DEEP_LINKING_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 # LTI role (the name after "#", of a context role or a sub-role) -> Conductor role for a new account.
-# Administrators of the platform become instructors: a platform's admin is not this school's admin.
+# Administrators of the platform become instructors: a platform's admin is not this school's admin. A content
+# developer too: a course's content developer on the platform is not an author of Conductor's whole catalogue.
 ROLE_MAP = {"Instructor": "instructor", "TeachingAssistant": "instructor", "Administrator": "instructor",
-            "ContentDeveloper": "author", "Mentor": "instructor"}
+            "ContentDeveloper": "instructor", "Mentor": "instructor"}
 RANK = {"learner": 0, "instructor": 1, "author": 2, "admin": 3}
+HIGHEST_LTI_ROLE = "instructor"  # no platform's claim, whatever ROLE_MAP says, makes an author or an admin
 TARGET_PARAM = "conductor_target"  # the custom parameter a deep link carries: "quiz:12"
 
 
@@ -47,12 +49,13 @@ class LaunchRefused(Exception):
 
 
 def lti_role(roles: list[str]) -> str:
-    """The Conductor role a new account gets: the highest the LTI roles map to, else learner."""
+    """The Conductor role a new account gets: the highest the LTI roles map to (instructor at most), else learner."""
     mapped = ["learner"]
     for uri in roles or []:
         name = str(uri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         mapped.append(ROLE_MAP.get(name, "learner"))
-    return max(mapped, key=RANK.__getitem__)
+    highest = max(mapped, key=lambda role: RANK.get(role, 0))
+    return highest if RANK.get(highest, 0) <= RANK[HIGHEST_LTI_ROLE] else HIGHEST_LTI_ROLE
 
 
 def teaches(roles: list[str]) -> bool:
