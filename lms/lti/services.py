@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete
 
 from ..accounts.models import User
-from ..accounts.services import AccountError, create_invited_user, find_user
+from ..accounts.services import AccountError, create_invited_user
 from ..catalog.models import Course, Lesson, Module
 from ..db import insert_ignore, utcnow
 from ..extensions import db
@@ -75,8 +75,9 @@ def display_name(claims: dict) -> str:
 
 
 def account_for(platform: LtiPlatform, claims: dict, school: School) -> tuple[User, bool]:
-    """The account linked to the platform's ``sub``, or a new one in the platform's school. An e-mail of
-    the claims never finds an existing account: when it is taken, the new account gets a placeholder."""
+    """The account linked to the platform's ``sub``, or a new one in the platform's school. The e-mail of the
+    claims is unverified: it never finds an existing account and never becomes a new account's address (which
+    is a placeholder, so no later sign-in by that address reaches this account); it is kept as ``claimed_email``."""
     sub = str(claims.get("sub") or "")[:255]
     if not sub:
         raise LaunchRefused("the launch names no user")
@@ -85,10 +86,9 @@ def account_for(platform: LtiPlatform, claims: dict, school: School) -> tuple[Us
         if found is not None:
             return found, False
         email = str(claims.get("email") or "").strip()[:254]
-        address = email if email and "@" in email and find_user(email, school) is None else placeholder_email(platform, sub)
         try:
             with db.session.begin_nested():
-                user = create_invited_user(address, display_name(claims), lti_role(claims.get(ROLES_CLAIM, [])),
+                user = create_invited_user(placeholder_email(platform, sub), display_name(claims), lti_role(claims.get(ROLES_CLAIM, [])),
                                            school=school)
                 linked = db.session.execute(insert_ignore(
                     LtiAccount, {"platform_id": platform.id, "sub": sub, "user_id": user.id, "claimed_email": email,
