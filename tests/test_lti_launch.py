@@ -302,6 +302,46 @@ def test_an_ordinary_session_stays_lax_and_unframed(synced, client, auth, make_u
     assert page.headers["X-Frame-Options"] == "DENY"
 
 
+def link_sub(app, platform: int, sub: str, user_id: int) -> None:
+    """What an admin's link (Admin → LTI platforms) does: the platform's ``sub`` logs into this account."""
+    with app.app_context():
+        db.session.add(LtiAccount(platform_id=platform, sub=sub, user_id=user_id))
+        db.session.commit()
+
+
+def test_an_admins_launch_is_refused_and_leaves_no_framable_session(synced, client, auth, make_user, platform,
+                                                                     platform_key):
+    app = synced
+    link_sub(app, platform, "boss", make_user(email="admin@example.com", name="Adèle Admin", role="admin"))
+    auth.login(email="admin@example.com")  # the admin's own session in this browser, too
+    response = launch(client, platform_key, sub="boss")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert "Administrators of this school open Conductor directly" in page
+    assert '<a href="http://localhost/" target="_blank" rel="noopener">Open Conductor in a new tab</a>' in page
+    # The refusal alone shows in the platform's frame.
+    assert "frame-ancestors https://platform.example.org" in response.headers["Content-Security-Policy"]
+    assert all("SameSite=Lax" in value for key, value in response.headers.items()
+               if key == "Set-Cookie" and value.startswith("session="))
+    after = client.get("/courses/intro-course/")
+    assert "frame-ancestors 'none'" in after.headers["Content-Security-Policy"]
+    assert after.headers["X-Frame-Options"] == "DENY"
+    assert all("SameSite=Lax" in value for key, value in after.headers.items()
+               if key == "Set-Cookie" and value.startswith("session="))
+    with client.session_transaction() as stored:
+        assert "lti_frame" not in stored
+    # A learner's launch from the same platform still gets its framable session.
+    learner = app.test_client()
+    assert "SameSite=None" in cookie_of(launch(learner, platform_key, sub="pupil"))
+    assert "X-Frame-Options" not in learner.get("/courses/intro-course/").headers
+
+
+def test_an_admins_launch_logs_nobody_in(app, client, make_user, platform, platform_key):
+    link_sub(app, platform, "boss", make_user(email="admin@example.com", name="Adèle Admin", role="admin"))
+    assert launch(client, platform_key, sub="boss").status_code == 403
+    assert client.get("/account/profile").status_code == 302
+
+
 def test_logging_in_the_ordinary_way_after_a_launch_ends_the_framing(synced, client, auth, make_user, platform,
                                                                       platform_key):
     launch(client, platform_key)

@@ -45,9 +45,15 @@ bp = Blueprint("lti", __name__, template_folder="templates", url_prefix="/lti")
 DEEP_LINK = "lti_deep_link"  # the session key naming a deep-linking launch awaiting the instructor's choice
 
 
-def refused(message: str, status: int = 400):
+def refused(message: str, status: int = 400, site_link: str | None = None):
     db.session.rollback()
-    return render_template("lti/refused.html", message=message), status
+    return render_template("lti/refused.html", message=message, site_link=site_link), status
+
+
+def _frame_origins(platform: LtiPlatform) -> list[str]:
+    """Who frames a launch's pages: the platform's issuer, its login URL, and the launch's ``Origin``."""
+    return [lti.origin(platform.issuer), lti.origin(platform.auth_login_url),
+            lti.origin(request.headers.get("Origin", ""))]
 
 
 @bp.get("/jwks.json")
@@ -104,6 +110,13 @@ def launch():
         return refused(_("The account linked to you is not an account of this school."), 403)
     if not user.active:
         return refused(_("Your account here is deactivated: ask the school's administrators."), 403)
+    if user.is_admin or user.platform_admin:
+        # An admin's session is never framable (a framed admin page could be clickjacked): this refusal alone
+        # shows in the platform's frame, and the admin opens Conductor in a tab of its own.
+        frames.allow_framing(_frame_origins(platform))
+        return refused(_("Administrators of this school open Conductor directly, not inside another platform’s "
+                         "page: an administrator’s pages are never shown in a frame."), 403,
+                       site_link=url_for("catalog.home", _external=True))
     roles = claims.get(lti.ROLES_CLAIM, [])
     context = lti.record_context(platform, claims)
     destination = url_for("catalog.home")
@@ -121,8 +134,7 @@ def launch():
             destination = catalog.url_of(target)
     row = open_session(user)
     login_user(user)
-    frames.mark(row.key, [lti.origin(platform.issuer), lti.origin(platform.auth_login_url),
-                          lti.origin(request.headers.get("Origin", ""))])
+    frames.mark(row.key, _frame_origins(platform))
     if message.is_deep_link_launch():
         session[DEEP_LINK] = {"launch": message.get_launch_id(), "user": user.id}
     db.session.commit()
