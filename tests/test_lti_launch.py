@@ -3,6 +3,7 @@ tampered ones are refused and change nothing."""
 from __future__ import annotations
 
 import re
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -12,6 +13,7 @@ from lms.extensions import db
 from lms.lti.models import LtiAccount, LtiPlatform
 
 from .lti_support import (
+    CLIENT_ID,
     INSTRUCTOR,
     KeySetServer,
     begin,
@@ -153,6 +155,29 @@ def test_a_token_for_another_audience_is_refused(app, client, platform, platform
 
 def test_an_expired_token_is_refused(app, client, platform, platform_key):
     refused(app, client, launch(client, platform_key, expires_in=-120))
+
+
+@pytest.mark.parametrize("forged", [
+    {"drop": ("exp",)},  # pylti1p3 (PyJWT) checks exp only when present
+    {"drop": ("iat",)},
+    {"iat": int(time.time()) + 3600},  # issued an hour from now
+    {"aud": [CLIENT_ID, "another-tool"]},  # several audiences and no azp
+    {"aud": [CLIENT_ID, "another-tool"], "azp": "another-tool"},  # authorised for another client
+    {"azp": "another-tool"},
+    {"exp": "never"},
+])
+def test_a_token_missing_or_misusing_a_required_claim_is_refused(app, client, platform, platform_key, forged):
+    refused(app, client, launch(client, platform_key, **forged))
+
+
+@pytest.mark.parametrize("accepted", [
+    {"aud": [CLIENT_ID, "another-tool"], "azp": CLIENT_ID},
+    {"aud": [CLIENT_ID]},  # a list of one audience: no azp needed
+    {"azp": CLIENT_ID},
+    {"iat": int(time.time()) + 30},  # a platform's clock a little ahead
+])
+def test_several_audiences_with_this_tool_as_azp_are_accepted(app, client, platform, platform_key, accepted):
+    assert launch(client, platform_key, **accepted).status_code == 303
 
 
 def test_an_unknown_deployment_is_refused(app, client, platform, platform_key):

@@ -3,6 +3,7 @@ deep-linking picker an instructor sees inside the platform."""
 from __future__ import annotations
 
 import logging
+import time
 from urllib.parse import urlsplit
 
 import requests
@@ -50,6 +51,11 @@ def refused(message: str, status: int = 400, site_link: str | None = None):
     return render_template("lti/refused.html", message=message, site_link=site_link), status
 
 
+def _unacceptable():
+    return refused(_("This launch cannot be accepted: it is forged, expired, already used, or it comes from a "
+                     "platform or deployment this school has not registered. Launch again from your LMS."))
+
+
 def _frame_origins(platform: LtiPlatform) -> list[str]:
     """Who frames a launch's pages: the platform's issuer, its login URL, and the launch's ``Origin``."""
     return [lti.origin(platform.issuer), lti.origin(platform.auth_login_url),
@@ -89,18 +95,25 @@ def login():
 @token_is_proof
 def launch():
     """The platform's signed launch: verified by pylti1p3 (signature, issuer, audience, expiry, nonce used
-    once, deployment), then the account is found by the platform's ``sub`` and logged in."""
+    once, deployment) and ``token_problem`` (exp and iat required, every audience and azp), then the account
+    is found by the platform's ``sub`` and logged in."""
     school = find_school()
     if school is None:
         return refused(_("This site has no school yet."), 404)
     flask_request = FlaskRequest()
     message = FlaskMessageLaunch(flask_request, ToolConf(school), **services(flask_request))
+    # iat is token_problem's, with its leeway (PyJWT's own check, when its version has one, allows none); the
+    # audience is pylti1p3's registration lookup and token_problem's.
+    message.set_jwt_verify_options({"verify_aud": False, "verify_iat": False})
     try:
         claims = message.get_launch_data()
     except LtiException as error:
         log.warning("LTI launch refused: %s", error)
-        return refused(_("This launch cannot be accepted: it is forged, expired, already used, or it comes from a "
-                         "platform or deployment this school has not registered. Launch again from your LMS."))
+        return _unacceptable()
+    problem = lti.token_problem(claims, message.get_client_id(), time.time())
+    if problem is not None:
+        log.warning("LTI launch refused: %s", problem)
+        return _unacceptable()
     platform = find_platform(claims["iss"], message.get_client_id(), school)
     if platform is None:
         return refused(_("This LTI platform is not registered with this school, or it is turned off."))

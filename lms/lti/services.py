@@ -44,6 +44,33 @@ HIGHEST_LTI_ROLE = "instructor"  # no platform's claim, whatever ROLE_MAP says, 
 TARGET_PARAM = "conductor_target"  # the custom parameter a deep link carries: "quiz:12"
 
 
+TIME_LEEWAY = 60  # seconds of clock difference allowed between a platform and Conductor
+
+
+def token_problem(claims: dict, client_id: str, now: float) -> str | None:
+    """Why a launch's claims, already verified by pylti1p3, still cannot be accepted, or None. pylti1p3 2.0
+    checks ``exp`` and ``iat`` only when present, and takes the first ``aud`` as the client id without looking
+    at the others or at ``azp``: the id_token rules of LTI 1.3 (Security Framework 5.1.3) need the rest."""
+    exp, iat = claims.get("exp"), claims.get("iat")
+    if not isinstance(exp, (int, float)) or isinstance(exp, bool):
+        return "no exp"
+    if exp <= now - TIME_LEEWAY:
+        return "expired"
+    if not isinstance(iat, (int, float)) or isinstance(iat, bool):
+        return "no iat"
+    if iat > now + TIME_LEEWAY:
+        return "issued in the future"
+    audience = claims.get("aud")
+    audiences = audience if isinstance(audience, list) else [audience]
+    if not client_id or client_id not in audiences:
+        return "not for this client"
+    if len(audiences) > 1 and "azp" not in claims:
+        return "several audiences and no azp"
+    if "azp" in claims and claims["azp"] != client_id:
+        return "azp is another client"
+    return None
+
+
 class LaunchRefused(Exception):
     """A verified token that Conductor still cannot act on (no such item, an item of another school)."""
 
