@@ -37,7 +37,7 @@ from ..web import content_security_policy, token_is_proof
 from . import catalog, frames, registration, roster
 from . import services as lti
 from .admin import tool_urls
-from .forms import LOOPBACK
+from .forms import LOOPBACK, RegistrationForm
 from .models import LtiContext, LtiPlatform
 from .tool import ToolConf, find_platform, services
 
@@ -46,9 +46,9 @@ bp = Blueprint("lti", __name__, template_folder="templates", url_prefix="/lti")
 DEEP_LINK = "lti_deep_link"  # the session key naming a deep-linking launch awaiting the instructor's choice
 
 
-def refused(message: str, status: int = 400, site_link: str | None = None):
+def refused(message: str, status: int = 400, site_link: str | None = None, title: str | None = None):
     db.session.rollback()
-    return render_template("lti/refused.html", message=message, site_link=site_link), status
+    return render_template("lti/refused.html", message=message, site_link=site_link, title=title), status
 
 
 def _unacceptable():
@@ -215,28 +215,90 @@ def deep_link():
 
 @bp.get("/register")
 def register():
-    """Dynamic Registration, opened by the platform: an admin of this school binds the platform to it."""
+    """Dynamic Registration, opened by the platform: an admin of this school sees what would be registered and
+    confirms it (the POST below). A GET changes nothing, since any page can make an admin's browser send one."""
+    config_url = request.args.get("openid_configuration", "")
+    if not current_user.is_authenticated or _framed():
+        if not current_user.is_authenticated and request.headers.get("Sec-Fetch-Dest") == "document":
+            return current_app.login_manager.unauthorized()  # a tab of its own: the log-in page works there
+        if not _usable(config_url):
+            return _unusable()
+        # In the platform's frame the site's SameSite=Lax cookie is not sent, and a log-in page may not be framed.
+        frames.allow_framing([lti.origin(config_url)])
+        return render_template("lti/register_elsewhere.html", url=request.url, school=current_school())
+    if not current_user.is_admin:
+        abort(403)
+    if not _usable(config_url):
+        return _unusable()
+    try:
+        with _http() as http:
+            config = registration.fetch_configuration(config_url, http)
+    except registration.RegistrationFailed as error:
+        return _failed(error)
+    school = current_school()
+    form = RegistrationForm(data={"openid_configuration": config_url,
+                                  "registration_token": request.args.get("registration_token", "")})
+    known = db.session.scalar(db.select(db.func.count(LtiPlatform.id))
+                              .filter_by(issuer=config["issuer"], school_id=school.id))
+    return render_template("lti/register_confirm.html", form=form, config=config, school=school, urls=tool_urls(),
+                           scopes=registration.SCOPES, known=known,
+                           product=registration.PLATFORM_CONFIGURATION)
+
+
+@bp.post("/register")
+def confirm_registration():
+    """The admin's confirmation: fetch the platform's configuration again, register with it, keep the answer."""
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     if not current_user.is_admin:
         abort(403)
-    config_url = request.args.get("openid_configuration", "")
-    if not lti.origin(config_url) or not _allowed_address(config_url):
-        return refused(_("The platform did not give a usable configuration address."))
+    form = RegistrationForm()
+    if not form.validate_on_submit() or not _usable(form.openid_configuration.data):
+        return _unusable()
+    config_url = form.openid_configuration.data
     school = current_school()
-    http = requests.Session()
     try:
-        config = registration.fetch_configuration(config_url, http)
-        platform = registration.register(school, config, request.args.get("registration_token"), tool_urls(),
-                                         school.name, http)
+        with _http() as http:
+            config = registration.fetch_configuration(config_url, http)
+            platform = registration.register(school, config, form.registration_token.data or None, tool_urls(),
+                                             school.name, http)
+    except registration.RegistrationConflict as error:
+        log.info("LTI dynamic registration refused: %s", error)
+        if error.ours:
+            message = _("This school has a registration of this platform with the client ID it answered already: "
+                        "nothing was overwritten. Edit that registration under Admin → LTI platforms.")
+        else:
+            message = _("The platform answered with a client ID registered for another school: nothing was "
+                        "changed. Ask the platform for a new registration.")
+        return refused(message, 409, title=_("Registration refused"))
     except registration.RegistrationFailed as error:
-        log.info("LTI dynamic registration failed: %s", error)
-        return refused(_("The platform’s registration could not be completed: %(reason)s", reason=str(error)), 502)
-    finally:
-        http.close()
+        return _failed(error)
     db.session.commit()
-    frames.allow_framing([lti.origin(config_url)])  # the platform shows this page in its window or frame
+    frames.allow_framing([lti.origin(config_url)])  # the platform may show this page in its window or frame
     return render_template("lti/registered.html", platform=platform)
+
+
+def _http() -> requests.Session:
+    """The HTTP session of one registration's calls to the platform (a test gives its own)."""
+    return requests.Session()
+
+
+def _framed() -> bool:
+    return request.headers.get("Sec-Fetch-Dest") in ("iframe", "frame")
+
+
+def _usable(config_url: str) -> bool:
+    return bool(lti.origin(config_url)) and _allowed_address(config_url)
+
+
+def _unusable():
+    return refused(_("The platform did not give a usable configuration address."), title=_("Registration refused"))
+
+
+def _failed(error: Exception):
+    log.info("LTI dynamic registration failed: %s", error)
+    return refused(_("The platform’s registration could not be completed: %(reason)s", reason=str(error)), 502,
+                   title=_("Registration refused"))
 
 
 def _allowed_address(url: str) -> bool:
