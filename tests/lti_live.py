@@ -79,6 +79,29 @@ def csrf_of(page: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
 
 
+def open_registration(browser: requests.Session, url: str, email: str, password: str) -> requests.Response:
+    """Dynamic registration as the admin's browser goes through it: the platform's frame shows a page sending
+    to a new tab (``framed``, kept on the answer), where the admin logs in and lands on the confirmation page
+    (returned; a 403 for someone who is not an admin)."""
+    framed = browser.get(url, headers={"Sec-Fetch-Dest": "iframe"}, timeout=10)
+    assert framed.status_code == 200, framed.text[:500]
+    tab = html.unescape(re.search(r'href="([^"]+)" target="_blank" rel="noopener"', framed.text)[1])
+    login = browser.get(tab, headers={"Sec-Fetch-Dest": "document"}, timeout=10)
+    assert "/account/login" in login.url, login.url
+    page = browser.post(login.url, data={"email": email, "password": password, "csrf_token": csrf_of(login.text)},
+                        timeout=10)  # redirected back to the registration
+    page.framed = framed
+    return page
+
+
+def confirm_registration(browser: requests.Session, base: str, page: requests.Response) -> requests.Response:
+    """The admin's click on "Register this platform" on the confirmation ``page``."""
+    assert page.status_code == 200 and "Register this platform" in page.text, page.text[:500]
+    fields = dict(re.findall(r'<input id="[^"]*" name="([^"]+)" type="hidden" value="([^"]*)"', page.text))
+    return browser.post(f"{base}/lti/register", data={name: html.unescape(value) for name, value in fields.items()},
+                        timeout=10)
+
+
 def deep_link_quiz(platform, base: str, kind: str = "quiz") -> dict:
     """A teacher deep-links the basics quiz (or the course: ``kind``) into the platform's course; returns the
     link the platform created."""

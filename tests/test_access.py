@@ -248,7 +248,10 @@ ROUTES = [
     ("lti.login", "GET", "/lti/login", everyone(400)),  # OIDC login initiation, called by platforms: no issuer here
     ("lti.launch", "POST", "/lti/launch", everyone(400)),  # the launch, called by platforms: no id_token here
     ("lti.deep_link", "GET", "/lti/deep-link", everyone(403)),  # only after a deep-linking launch
-    ("lti.register", "GET", "/lti/register", signed_in(403, admin=400)),  # dynamic registration: no platform named
+    # Dynamic registration, no platform named: a GET shows what would be registered (a visitor in the platform's
+    # frame is sent to a tab of their own), the admin's POST registers.
+    ("lti.register", "GET", "/lti/register", signed_in(403, anonymous=400, admin=400)),
+    ("lti.confirm_registration", "POST", "/lti/register", signed_in(403, admin=400)),
     ("lti.contexts", "GET", "/lti/contexts", signed_in(403, instructor=200, admin=200)),
     # The audit's platform course offers no roster service: the import says so and changes nothing.
     ("lti.import_roster", "POST", "/lti/contexts/{lti_context}/roster", signed_in(403, instructor=303, admin=303)),

@@ -22,7 +22,7 @@ from .lti_live import (  # noqa: F401
     wait_for,
 )
 from .lti_platform.fixtures import lti_platform, lti_platform_server  # noqa: F401
-from .lti_platform.tamper import KINDS
+from .lti_platform.tamper import ALL_KINDS
 
 
 def test_a_teacher_deep_links_a_quiz_and_a_learner_launches_it(app, conductor, lti_platform):
@@ -39,7 +39,7 @@ def test_a_teacher_deep_links_a_quiz_and_a_learner_launches_it(app, conductor, l
         assert db.session.scalar(db.select(User.name).filter_by(role="learner")) == "Ada Learner"
 
 
-@pytest.mark.parametrize("kind", sorted(KINDS))
+@pytest.mark.parametrize("kind", sorted(ALL_KINDS))
 def test_a_tampered_launch_is_refused(app, conductor, lti_platform, kind):
     register_both(app, lti_platform, conductor)
     link = deep_link_quiz(lti_platform, conductor)
@@ -156,15 +156,19 @@ def test_an_admin_registers_conductor_by_dynamic_registration_then_launches_work
     from lms.lti.models import LtiPlatform
 
     from .conftest import PASSWORD
-    from .lti_live import csrf_of
+    from .lti_live import confirm_registration, open_registration
 
     make_user(email="admin@example.com", name="Adèle Admin", role="admin")
     started = lti_platform.start_dynamic_registration(f"{conductor}/lti/register")
     with loopback_browser() as admin:
-        first = admin.get(started["url"], timeout=10)  # not logged in yet: the log-in page, then back
-        assert first.url.startswith(f"{conductor}/account/login")
-        done = admin.post(first.url, data={"email": "admin@example.com", "password": PASSWORD,
-                                           "csrf_token": csrf_of(first.text)}, timeout=10)
+        page = open_registration(admin, started["url"], "admin@example.com", PASSWORD)
+        assert lti_platform.issuer in page.text and "conductor-test-platform" in page.text
+        again = admin.get(started["url"], timeout=10)  # a logged-in admin's GET (any page can send one)
+        assert again.status_code == 200 and "Register this platform" in again.text
+        assert lti_platform.dynamic_registration(started["registration_token"])["used"] is False
+        with app.app_context():
+            assert db.session.scalar(db.select(db.func.count(LtiPlatform.id))) == 0
+        done = confirm_registration(admin, conductor, page)
         assert done.status_code == 200 and "Registration complete" in done.text, done.text[:300]
         assert "lti-close.js" in done.text
     answer = lti_platform.dynamic_registration(started["registration_token"])
@@ -183,31 +187,39 @@ def test_dynamic_registration_is_an_admins(app, conductor, lti_platform, make_us
     from lms.lti.models import LtiPlatform
 
     from .conftest import PASSWORD
-    from .lti_live import csrf_of
+    from .lti_live import csrf_of, open_registration
 
     make_user(email="learner@example.com", name="Ada Learner")
     started = lti_platform.start_dynamic_registration(f"{conductor}/lti/register")
     with loopback_browser() as learner:
-        first = admin_login = learner.get(started["url"], timeout=10)
-        refused = learner.post(admin_login.url, data={"email": "learner@example.com", "password": PASSWORD,
-                                                      "csrf_token": csrf_of(first.text)}, timeout=10)
+        refused = open_registration(learner, started["url"], "learner@example.com", PASSWORD)
         assert refused.status_code == 403
+        home = learner.get(conductor + "/", timeout=10)
+        posted = learner.post(f"{conductor}/lti/register", timeout=10, data={
+            "csrf_token": csrf_of(home.text), "openid_configuration": started["openid_configuration"],
+            "registration_token": started["registration_token"]})
+        assert posted.status_code == 403
     assert lti_platform.dynamic_registration(started["registration_token"])["used"] is False
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(LtiPlatform.id))) == 0
 
 
-def test_the_registration_page_may_be_framed_by_the_registering_platform_only(app, conductor, lti_platform,
-                                                                                make_user):
+def test_the_registration_pages_may_be_framed_by_the_registering_platform_only(app, conductor, lti_platform,
+                                                                                 make_user):
     from .conftest import PASSWORD
-    from .lti_live import csrf_of
+    from .lti_live import confirm_registration, open_registration
 
     make_user(email="admin@example.com", name="Adèle Admin", role="admin")
     started = lti_platform.start_dynamic_registration(f"{conductor}/lti/register")
     with loopback_browser() as admin:
-        first = admin.get(started["url"], timeout=10)
-        done = admin.post(first.url, data={"email": "admin@example.com", "password": PASSWORD,
-                                           "csrf_token": csrf_of(first.text)}, timeout=10)
+        page = open_registration(admin, started["url"], "admin@example.com", PASSWORD)
+        framed = page.framed  # the page sending to a new tab shows in the platform's frame
+        assert f"frame-ancestors {lti_platform.issuer}" in framed.headers["Content-Security-Policy"]
+        assert "X-Frame-Options" not in framed.headers
+        # The confirmation, with its button, is never framed (no clickjacking of "Register this platform").
+        assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+        assert page.headers["X-Frame-Options"] == "DENY"
+        done = confirm_registration(admin, conductor, page)
         assert f"frame-ancestors {lti_platform.issuer}" in done.headers["Content-Security-Policy"]
         assert "X-Frame-Options" not in done.headers
         home = admin.get(conductor + "/", timeout=10)  # the admin's other pages: an ordinary session

@@ -3,6 +3,7 @@ tampered ones are refused and change nothing."""
 from __future__ import annotations
 
 import re
+import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -12,6 +13,7 @@ from lms.extensions import db
 from lms.lti.models import LtiAccount, LtiPlatform
 
 from .lti_support import (
+    CLIENT_ID,
     INSTRUCTOR,
     KeySetServer,
     begin,
@@ -45,17 +47,38 @@ def accounts(app) -> list[tuple[str, str, str]]:
         return [(u.email, u.name, u.role) for u in db.session.scalars(db.select(User).order_by(User.id))]
 
 
+def placeholder(app, platform: int, sub: str = "user-1") -> str:
+    from lms.lti.services import placeholder_email
+
+    with app.app_context():
+        return placeholder_email(db.session.get(LtiPlatform, platform), sub)
+
+
+def claimed(app) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(db.select(LtiAccount.claimed_email).order_by(LtiAccount.id)))
+
+
 def test_a_launch_creates_the_account_and_logs_it_in(app, client, platform, platform_key):
     response = launch(client, platform_key)
     assert response.status_code == 303
-    assert accounts(app) == [("lea@example.org", "Léa Platform", "learner")]
+    assert accounts(app) == [(placeholder(app, platform), "Léa Platform", "learner")]
     assert client.get("/account/profile").status_code == 200
+
+
+def test_a_new_account_never_gets_the_address_the_platform_claims(app, client, platform, platform_key):
+    """Unverified: it may be someone else's, whom a later sign-in by address (SSO) would then reach."""
+    launch(client, platform_key, email="ceo@example.org")
+    [(email, _name, _role)] = accounts(app)
+    assert email == placeholder(app, platform)
+    assert email.startswith("lti-") and email.endswith("@platform.example.org.invalid")
+    assert claimed(app) == ["ceo@example.org"]  # kept for the school's admins to see
 
 
 def test_a_second_launch_finds_the_same_account_by_sub(app, client, platform, platform_key):
     launch(client, platform_key)
     launch(client, platform_key, email="changed@example.org", name="Someone Else")
-    assert accounts(app) == [("lea@example.org", "Léa Platform", "learner")]
+    assert accounts(app) == [(placeholder(app, platform), "Léa Platform", "learner")]
 
 
 def test_an_email_of_an_existing_account_never_logs_into_it(app, client, make_user, platform, platform_key):
@@ -75,7 +98,26 @@ def test_an_email_of_an_existing_account_never_logs_into_it(app, client, make_us
 def test_roles_map_to_instructor_never_admin(app, client, platform, platform_key):
     admin = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"
     launch(client, platform_key, sub="teacher", roles=[INSTRUCTOR, admin], email="t@example.org")
-    assert accounts(app) == [("t@example.org", "Léa Platform", "instructor")]
+    assert accounts(app) == [(placeholder(app, platform, "teacher"), "Léa Platform", "instructor")]
+
+
+def test_a_content_developer_becomes_an_instructor_not_an_author(app, client, platform, platform_key):
+    developer = "http://purl.imsglobal.org/vocab/lis/v2/membership#ContentDeveloper"
+    response = launch(client, platform_key, sub="developer", roles=[developer])
+    assert response.status_code == 303
+    assert [role for _email, _name, role in accounts(app)] == ["instructor"]
+
+
+@pytest.mark.parametrize("mapped", ["author", "admin"])
+def test_no_lti_role_gives_more_than_instructor(monkeypatch, mapped):
+    from lms.lti import services
+
+    every = [f"http://purl.imsglobal.org/vocab/lis/v2/membership#{name}" for name in services.ROLE_MAP]
+    every += ["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator",
+              "http://purl.imsglobal.org/vocab/lis/v2/system/person#SysAdmin"]
+    assert services.lti_role(every) == "instructor"
+    monkeypatch.setitem(services.ROLE_MAP, "ContentDeveloper", mapped)  # a future edit of the map
+    assert services.lti_role(every) == "instructor"
 
 
 def test_the_login_redirect_carries_a_state_and_a_nonce(client, platform):
@@ -113,6 +155,29 @@ def test_a_token_for_another_audience_is_refused(app, client, platform, platform
 
 def test_an_expired_token_is_refused(app, client, platform, platform_key):
     refused(app, client, launch(client, platform_key, expires_in=-120))
+
+
+@pytest.mark.parametrize("forged", [
+    {"drop": ("exp",)},  # pylti1p3 (PyJWT) checks exp only when present
+    {"drop": ("iat",)},
+    {"iat": int(time.time()) + 3600},  # issued an hour from now
+    {"aud": [CLIENT_ID, "another-tool"]},  # several audiences and no azp
+    {"aud": [CLIENT_ID, "another-tool"], "azp": "another-tool"},  # authorised for another client
+    {"azp": "another-tool"},
+    {"exp": "never"},
+])
+def test_a_token_missing_or_misusing_a_required_claim_is_refused(app, client, platform, platform_key, forged):
+    refused(app, client, launch(client, platform_key, **forged))
+
+
+@pytest.mark.parametrize("accepted", [
+    {"aud": [CLIENT_ID, "another-tool"], "azp": CLIENT_ID},
+    {"aud": [CLIENT_ID]},  # a list of one audience: no azp needed
+    {"azp": CLIENT_ID},
+    {"iat": int(time.time()) + 30},  # a platform's clock a little ahead
+])
+def test_several_audiences_with_this_tool_as_azp_are_accepted(app, client, platform, platform_key, accepted):
+    assert launch(client, platform_key, **accepted).status_code == 303
 
 
 def test_an_unknown_deployment_is_refused(app, client, platform, platform_key):
@@ -262,6 +327,46 @@ def test_an_ordinary_session_stays_lax_and_unframed(synced, client, auth, make_u
     assert page.headers["X-Frame-Options"] == "DENY"
 
 
+def link_sub(app, platform: int, sub: str, user_id: int) -> None:
+    """What an admin's link (Admin → LTI platforms) does: the platform's ``sub`` logs into this account."""
+    with app.app_context():
+        db.session.add(LtiAccount(platform_id=platform, sub=sub, user_id=user_id))
+        db.session.commit()
+
+
+def test_an_admins_launch_is_refused_and_leaves_no_framable_session(synced, client, auth, make_user, platform,
+                                                                     platform_key):
+    app = synced
+    link_sub(app, platform, "boss", make_user(email="admin@example.com", name="Adèle Admin", role="admin"))
+    auth.login(email="admin@example.com")  # the admin's own session in this browser, too
+    response = launch(client, platform_key, sub="boss")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert "Administrators of this school open Conductor directly" in page
+    assert '<a href="http://localhost/" target="_blank" rel="noopener">Open Conductor in a new tab</a>' in page
+    # The refusal alone shows in the platform's frame.
+    assert "frame-ancestors https://platform.example.org" in response.headers["Content-Security-Policy"]
+    assert all("SameSite=Lax" in value for key, value in response.headers.items()
+               if key == "Set-Cookie" and value.startswith("session="))
+    after = client.get("/courses/intro-course/")
+    assert "frame-ancestors 'none'" in after.headers["Content-Security-Policy"]
+    assert after.headers["X-Frame-Options"] == "DENY"
+    assert all("SameSite=Lax" in value for key, value in after.headers.items()
+               if key == "Set-Cookie" and value.startswith("session="))
+    with client.session_transaction() as stored:
+        assert "lti_frame" not in stored
+    # A learner's launch from the same platform still gets its framable session.
+    learner = app.test_client()
+    assert "SameSite=None" in cookie_of(launch(learner, platform_key, sub="pupil"))
+    assert "X-Frame-Options" not in learner.get("/courses/intro-course/").headers
+
+
+def test_an_admins_launch_logs_nobody_in(app, client, make_user, platform, platform_key):
+    link_sub(app, platform, "boss", make_user(email="admin@example.com", name="Adèle Admin", role="admin"))
+    assert launch(client, platform_key, sub="boss").status_code == 403
+    assert client.get("/account/profile").status_code == 302
+
+
 def test_logging_in_the_ordinary_way_after_a_launch_ends_the_framing(synced, client, auth, make_user, platform,
                                                                       platform_key):
     launch(client, platform_key)
@@ -329,4 +434,4 @@ def test_two_first_launches_of_one_user_make_one_account(app, platform, monkeypa
         second, made_again = services.account_for(row, claims, current_school())
         db.session.commit()
         assert made and not made_again and second.id == first.id
-    assert accounts(app) == [("lea@example.org", "Léa Platform", "learner")]
+    assert accounts(app) == [(placeholder(app, platform, "same"), "Léa Platform", "learner")]

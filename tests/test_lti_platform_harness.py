@@ -18,7 +18,7 @@ from tests.lti_platform.fixtures import (  # noqa: F401
 )
 from tests.lti_platform.sample_tool import ToolKey, create_sample_tool, serving
 from tests.lti_platform.state import new_key_pair
-from tests.lti_platform.tamper import KINDS
+from tests.lti_platform.tamper import CLAIM_KINDS, KINDS
 
 TOOL = "https://tool.example"
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
@@ -250,6 +250,27 @@ def test_tampered_launch_differs_from_the_valid_one_as_claimed(lti_platform, reg
     assert claims["sub"] == "learner-1"
 
 
+@pytest.mark.parametrize("kind", CLAIM_KINDS)
+def test_a_claim_tampered_launch_is_validly_signed_and_breaks_one_id_token_rule(lti_platform, registered, kind):
+    launch = lti_platform.launch(LEARNER, COURSE, {"id": "link-1"}, tamper=kind)
+    id_token = id_token_of(authenticate(lti_platform, registered, launch, nonce="nonce-1"))
+    kid = jwt.get_unverified_header(id_token)["kid"]
+    key = next(key for key in lti_platform.jwks()["keys"] if key["kid"] == kid)
+    claims = jwt.decode(id_token, jwt.PyJWK(key).key, algorithms=["RS256"], issuer=registered["issuer"],
+                        options={"verify_aud": False, "verify_iat": False})  # signed by the platform's key
+    assert claims["nonce"] == "nonce-1" and claims["sub"] == "learner-1"
+    now = time.time()
+    broken = {
+        "no_exp": lambda: "exp" not in claims,
+        "no_iat": lambda: "iat" not in claims and claims["exp"] > now,
+        "future_iat": lambda: claims["iat"] > now + 3000 and claims["exp"] > claims["iat"],
+        "many_aud_no_azp": lambda: claims["aud"] == [registered["client_id"], "another-tool"] and "azp" not in claims,
+        "many_aud_wrong_azp": lambda: (claims["aud"] == [registered["client_id"], "another-tool"]
+                                       and claims["azp"] == "another-tool"),
+    }
+    assert broken[kind]()
+
+
 def test_captured_launch_replays_the_same_token_and_tampers_it_on_request(lti_platform, registered):
     launch = lti_platform.launch(LEARNER, COURSE, {"id": "link-1"})
     id_token = id_token_of(authenticate(lti_platform, registered, launch))
@@ -333,6 +354,17 @@ def test_pylti1p3_tool_refuses_each_tampered_launch(lti_platform, sample_tool, k
         answer = lti_platform.follow_launch(browser, launch)
     assert answer.status_code == 403, answer.text
     assert sample_tool.config["LAUNCHES"] == []
+
+
+@pytest.mark.parametrize("kind", [kind for kind in CLAIM_KINDS if kind != "future_iat"])
+def test_pylti1p3_alone_accepts_a_launch_breaking_a_rule_it_leaves_to_the_tool(lti_platform, sample_tool, kind):
+    """What a tool on pylti1p3 2.0 must check itself (Conductor: lms.lti.services.token_problem). A future iat
+    is refused by PyJWT 2.10 and later only, with no leeway."""
+    launch = lti_platform.launch(LEARNER, COURSE, {"id": "link-1"}, tamper=kind)
+    with requests.Session() as browser:
+        answer = lti_platform.follow_launch(browser, launch)
+    assert answer.status_code == 200, answer.text
+    assert [data["sub"] for data in sample_tool.config["LAUNCHES"]] == ["learner-1"]
 
 
 def test_pylti1p3_tool_refuses_a_replayed_launch(lti_platform, sample_tool):

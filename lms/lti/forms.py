@@ -2,7 +2,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from ..config import is_development
@@ -45,3 +45,10 @@ class PlatformForm(FlaskForm):
 class LinkAccountForm(FlaskForm):
     """An admin's decision that a platform's user is an existing account of the school (found by its address)."""
     email = EmailField(_l("E-mail address of the existing account"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class RegistrationForm(FlaskForm):
+    """An admin's confirmation of a dynamic registration: the platform's configuration address and its token,
+    as the platform gave them (the POST fetches the configuration again)."""
+    openid_configuration = HiddenField(validators=[DataRequired(), Length(max=2000)])
+    registration_token = HiddenField(validators=[Optional(), Length(max=4000)])

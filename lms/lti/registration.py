@@ -24,6 +24,15 @@ class RegistrationFailed(Exception):
     """The platform's configuration or answer cannot be used; the message says why."""
 
 
+class RegistrationConflict(RegistrationFailed):
+    """The platform answered with an issuer and client id Conductor already has: registered for this school
+    (``ours``) or for another. Neither is changed: a registration never takes over or overwrites another."""
+
+    def __init__(self, message: str, ours: bool):
+        super().__init__(message)
+        self.ours = ours
+
+
 def tool_configuration(urls: dict[str, str], name: str) -> dict:
     """The client registration Conductor sends (also the base of the Canvas JSON configuration)."""
     return {
@@ -67,7 +76,8 @@ def fetch_configuration(url: str, session: requests.Session) -> dict:
 
 def register(school: School, config: dict, registration_token: str | None, urls: dict[str, str], name: str,
              session: requests.Session) -> LtiPlatform:
-    """POST Conductor's registration to the platform; store what it answers as a platform of ``school``."""
+    """POST Conductor's registration to the platform; store what it answers as a new platform of ``school``
+    (an answer naming a registration Conductor has already, of any school, is refused)."""
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
     if registration_token:
         headers["Authorization"] = f"Bearer {registration_token}"
@@ -83,12 +93,12 @@ def register(school: School, config: dict, registration_token: str | None, urls:
         raise RegistrationFailed("the platform's answer has no client_id")
     deployment = str((answer.get(TOOL_CONFIGURATION) or {}).get("deployment_id") or "")
     platform_name = str((config.get(PLATFORM_CONFIGURATION) or {}).get("product_family_code") or config["issuer"])
-    platform = db.session.scalar(db.select(LtiPlatform).filter_by(issuer=config["issuer"], client_id=client_id))
-    if platform is not None and platform.school_id != school.id:
-        raise RegistrationFailed("this client id is registered for another school")
-    if platform is None:
-        platform = LtiPlatform(school_id=school.id, issuer=config["issuer"], client_id=client_id)
-        db.session.add(platform)
+    known = db.session.scalar(db.select(LtiPlatform).filter_by(issuer=config["issuer"], client_id=client_id[:255]))
+    if known is not None:
+        raise RegistrationConflict(f"client id {client_id} of {config['issuer']} is registered already",
+                                   ours=known.school_id == school.id)
+    platform = LtiPlatform(school_id=school.id, issuer=config["issuer"], client_id=client_id[:255])
+    db.session.add(platform)
     platform.name = platform_name[:200]
     platform.auth_login_url = config["authorization_endpoint"]
     platform.auth_token_url = config["token_endpoint"]
@@ -96,6 +106,5 @@ def register(school: School, config: dict, registration_token: str | None, urls:
     platform.token_audience = str(config.get("authorization_server") or "")[:500]
     platform.active = True
     db.session.flush()
-    known = [row.deployment_id for row in platform.deployments]
-    set_deployments(platform, known + ([deployment] if deployment else []))
+    set_deployments(platform, [deployment] if deployment else [])
     return platform

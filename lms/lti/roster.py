@@ -15,7 +15,7 @@ from ..progress.services import enrol, enrolment_for
 from ..schools.models import School
 from .ags import _TimedSession
 from .models import LtiContext, LtiPlatform
-from .services import ROLES_CLAIM, account_for
+from .services import ROLES_CLAIM, LaunchRefused, account_for, display_name
 from .tool import registration
 
 
@@ -28,6 +28,7 @@ class RosterReport:
     created: list[str] = field(default_factory=list)
     linked: int = 0
     enrolled: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # members linked to an account of another school, or unmade
 
 
 def fetch_members(platform: LtiPlatform, context: LtiContext, school: School) -> list[dict]:
@@ -44,7 +45,8 @@ def fetch_members(platform: LtiPlatform, context: LtiContext, school: School) ->
 
 
 def import_members(platform: LtiPlatform, context: LtiContext, members: list[dict], school: School) -> RosterReport:
-    """Accounts for the active members (found by sub, made when new), learners enrolled in the linked course."""
+    """Accounts for the active members (found by sub, made when new), learners enrolled in the linked course. A
+    member whose account cannot be used here (linked to an account of another school) is skipped and reported."""
     report = RosterReport()
     course = db.session.get(Course, context.course_id) if context.course_id else None
     for member in members:
@@ -53,7 +55,11 @@ def import_members(platform: LtiPlatform, context: LtiContext, members: list[dic
         claims = {"sub": str(member["user_id"]), "name": member.get("name"), "given_name": member.get("given_name"),
                   "family_name": member.get("family_name"), "email": member.get("email"),
                   ROLES_CLAIM: member.get("roles") or []}
-        user, created = account_for(platform, claims, school)
+        try:
+            user, created = account_for(platform, claims, school)
+        except LaunchRefused:
+            report.skipped.append(display_name(claims))
+            continue
         if created:
             report.created.append(user.name)
         else:

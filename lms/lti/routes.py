@@ -3,6 +3,7 @@ deep-linking picker an instructor sees inside the platform."""
 from __future__ import annotations
 
 import logging
+import time
 from urllib.parse import urlsplit
 
 import requests
@@ -36,7 +37,7 @@ from ..web import content_security_policy, token_is_proof
 from . import catalog, frames, registration, roster
 from . import services as lti
 from .admin import tool_urls
-from .forms import LOOPBACK
+from .forms import LOOPBACK, RegistrationForm
 from .models import LtiContext, LtiPlatform
 from .tool import ToolConf, find_platform, services
 
@@ -45,9 +46,20 @@ bp = Blueprint("lti", __name__, template_folder="templates", url_prefix="/lti")
 DEEP_LINK = "lti_deep_link"  # the session key naming a deep-linking launch awaiting the instructor's choice
 
 
-def refused(message: str, status: int = 400):
+def refused(message: str, status: int = 400, site_link: str | None = None, title: str | None = None):
     db.session.rollback()
-    return render_template("lti/refused.html", message=message), status
+    return render_template("lti/refused.html", message=message, site_link=site_link, title=title), status
+
+
+def _unacceptable():
+    return refused(_("This launch cannot be accepted: it is forged, expired, already used, or it comes from a "
+                     "platform or deployment this school has not registered. Launch again from your LMS."))
+
+
+def _frame_origins(platform: LtiPlatform) -> list[str]:
+    """Who frames a launch's pages: the platform's issuer, its login URL, and the launch's ``Origin``."""
+    return [lti.origin(platform.issuer), lti.origin(platform.auth_login_url),
+            lti.origin(request.headers.get("Origin", ""))]
 
 
 @bp.get("/jwks.json")
@@ -83,18 +95,25 @@ def login():
 @token_is_proof
 def launch():
     """The platform's signed launch: verified by pylti1p3 (signature, issuer, audience, expiry, nonce used
-    once, deployment), then the account is found by the platform's ``sub`` and logged in."""
+    once, deployment) and ``token_problem`` (exp and iat required, every audience and azp), then the account
+    is found by the platform's ``sub`` and logged in."""
     school = find_school()
     if school is None:
         return refused(_("This site has no school yet."), 404)
     flask_request = FlaskRequest()
     message = FlaskMessageLaunch(flask_request, ToolConf(school), **services(flask_request))
+    # iat is token_problem's, with its leeway (PyJWT's own check, when its version has one, allows none); the
+    # audience is pylti1p3's registration lookup and token_problem's.
+    message.set_jwt_verify_options({"verify_aud": False, "verify_iat": False})
     try:
         claims = message.get_launch_data()
     except LtiException as error:
         log.warning("LTI launch refused: %s", error)
-        return refused(_("This launch cannot be accepted: it is forged, expired, already used, or it comes from a "
-                         "platform or deployment this school has not registered. Launch again from your LMS."))
+        return _unacceptable()
+    problem = lti.token_problem(claims, message.get_client_id(), time.time())
+    if problem is not None:
+        log.warning("LTI launch refused: %s", problem)
+        return _unacceptable()
     platform = find_platform(claims["iss"], message.get_client_id(), school)
     if platform is None:
         return refused(_("This LTI platform is not registered with this school, or it is turned off."))
@@ -104,6 +123,13 @@ def launch():
         return refused(_("The account linked to you is not an account of this school."), 403)
     if not user.active:
         return refused(_("Your account here is deactivated: ask the school's administrators."), 403)
+    if user.is_admin or user.platform_admin:
+        # An admin's session is never framable (a framed admin page could be clickjacked): this refusal alone
+        # shows in the platform's frame, and the admin opens Conductor in a tab of its own.
+        frames.allow_framing(_frame_origins(platform))
+        return refused(_("Administrators of this school open Conductor directly, not inside another platform’s "
+                         "page: an administrator’s pages are never shown in a frame."), 403,
+                       site_link=url_for("catalog.home", _external=True))
     roles = claims.get(lti.ROLES_CLAIM, [])
     context = lti.record_context(platform, claims)
     destination = url_for("catalog.home")
@@ -121,8 +147,7 @@ def launch():
             destination = catalog.url_of(target)
     row = open_session(user)
     login_user(user)
-    frames.mark(row.key, [lti.origin(platform.issuer), lti.origin(platform.auth_login_url),
-                          lti.origin(request.headers.get("Origin", ""))])
+    frames.mark(row.key, _frame_origins(platform))
     if message.is_deep_link_launch():
         session[DEEP_LINK] = {"launch": message.get_launch_id(), "user": user.id}
     db.session.commit()
@@ -190,28 +215,90 @@ def deep_link():
 
 @bp.get("/register")
 def register():
-    """Dynamic Registration, opened by the platform: an admin of this school binds the platform to it."""
+    """Dynamic Registration, opened by the platform: an admin of this school sees what would be registered and
+    confirms it (the POST below). A GET changes nothing, since any page can make an admin's browser send one."""
+    config_url = request.args.get("openid_configuration", "")
+    if not current_user.is_authenticated or _framed():
+        if not current_user.is_authenticated and request.headers.get("Sec-Fetch-Dest") == "document":
+            return current_app.login_manager.unauthorized()  # a tab of its own: the log-in page works there
+        if not _usable(config_url):
+            return _unusable()
+        # In the platform's frame the site's SameSite=Lax cookie is not sent, and a log-in page may not be framed.
+        frames.allow_framing([lti.origin(config_url)])
+        return render_template("lti/register_elsewhere.html", url=request.url, school=current_school())
+    if not current_user.is_admin:
+        abort(403)
+    if not _usable(config_url):
+        return _unusable()
+    try:
+        with _http() as http:
+            config = registration.fetch_configuration(config_url, http)
+    except registration.RegistrationFailed as error:
+        return _failed(error)
+    school = current_school()
+    form = RegistrationForm(data={"openid_configuration": config_url,
+                                  "registration_token": request.args.get("registration_token", "")})
+    known = db.session.scalar(db.select(db.func.count(LtiPlatform.id))
+                              .filter_by(issuer=config["issuer"], school_id=school.id))
+    return render_template("lti/register_confirm.html", form=form, config=config, school=school, urls=tool_urls(),
+                           scopes=registration.SCOPES, known=known,
+                           product=registration.PLATFORM_CONFIGURATION)
+
+
+@bp.post("/register")
+def confirm_registration():
+    """The admin's confirmation: fetch the platform's configuration again, register with it, keep the answer."""
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     if not current_user.is_admin:
         abort(403)
-    config_url = request.args.get("openid_configuration", "")
-    if not lti.origin(config_url) or not _allowed_address(config_url):
-        return refused(_("The platform did not give a usable configuration address."))
+    form = RegistrationForm()
+    if not form.validate_on_submit() or not _usable(form.openid_configuration.data):
+        return _unusable()
+    config_url = form.openid_configuration.data
     school = current_school()
-    http = requests.Session()
     try:
-        config = registration.fetch_configuration(config_url, http)
-        platform = registration.register(school, config, request.args.get("registration_token"), tool_urls(),
-                                         school.name, http)
+        with _http() as http:
+            config = registration.fetch_configuration(config_url, http)
+            platform = registration.register(school, config, form.registration_token.data or None, tool_urls(),
+                                             school.name, http)
+    except registration.RegistrationConflict as error:
+        log.info("LTI dynamic registration refused: %s", error)
+        if error.ours:
+            message = _("This school has a registration of this platform with the client ID it answered already: "
+                        "nothing was overwritten. Edit that registration under Admin → LTI platforms.")
+        else:
+            message = _("The platform answered with a client ID registered for another school: nothing was "
+                        "changed. Ask the platform for a new registration.")
+        return refused(message, 409, title=_("Registration refused"))
     except registration.RegistrationFailed as error:
-        log.info("LTI dynamic registration failed: %s", error)
-        return refused(_("The platform’s registration could not be completed: %(reason)s", reason=str(error)), 502)
-    finally:
-        http.close()
+        return _failed(error)
     db.session.commit()
-    frames.allow_framing([lti.origin(config_url)])  # the platform shows this page in its window or frame
+    frames.allow_framing([lti.origin(config_url)])  # the platform may show this page in its window or frame
     return render_template("lti/registered.html", platform=platform)
+
+
+def _http() -> requests.Session:
+    """The HTTP session of one registration's calls to the platform (a test gives its own)."""
+    return requests.Session()
+
+
+def _framed() -> bool:
+    return request.headers.get("Sec-Fetch-Dest") in ("iframe", "frame")
+
+
+def _usable(config_url: str) -> bool:
+    return bool(lti.origin(config_url)) and _allowed_address(config_url)
+
+
+def _unusable():
+    return refused(_("The platform did not give a usable configuration address."), title=_("Registration refused"))
+
+
+def _failed(error: Exception):
+    log.info("LTI dynamic registration failed: %s", error)
+    return refused(_("The platform’s registration could not be completed: %(reason)s", reason=str(error)), 502,
+                   title=_("Registration refused"))
 
 
 def _allowed_address(url: str) -> bool:

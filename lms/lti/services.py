@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import delete
 
 from ..accounts.models import User
-from ..accounts.services import AccountError, create_invited_user, find_user
+from ..accounts.services import AccountError, create_invited_user
 from ..catalog.models import Course, Lesson, Module
 from ..db import insert_ignore, utcnow
 from ..extensions import db
@@ -35,11 +35,40 @@ AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 DEEP_LINKING_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 # LTI role (the name after "#", of a context role or a sub-role) -> Conductor role for a new account.
-# Administrators of the platform become instructors: a platform's admin is not this school's admin.
+# Administrators of the platform become instructors: a platform's admin is not this school's admin. A content
+# developer too: a course's content developer on the platform is not an author of Conductor's whole catalogue.
 ROLE_MAP = {"Instructor": "instructor", "TeachingAssistant": "instructor", "Administrator": "instructor",
-            "ContentDeveloper": "author", "Mentor": "instructor"}
+            "ContentDeveloper": "instructor", "Mentor": "instructor"}
 RANK = {"learner": 0, "instructor": 1, "author": 2, "admin": 3}
+HIGHEST_LTI_ROLE = "instructor"  # no platform's claim, whatever ROLE_MAP says, makes an author or an admin
 TARGET_PARAM = "conductor_target"  # the custom parameter a deep link carries: "quiz:12"
+
+
+TIME_LEEWAY = 60  # seconds of clock difference allowed between a platform and Conductor
+
+
+def token_problem(claims: dict, client_id: str, now: float) -> str | None:
+    """Why a launch's claims, already verified by pylti1p3, still cannot be accepted, or None. pylti1p3 2.0
+    checks ``exp`` and ``iat`` only when present, and takes the first ``aud`` as the client id without looking
+    at the others or at ``azp``: the id_token rules of LTI 1.3 (Security Framework 5.1.3) need the rest."""
+    exp, iat = claims.get("exp"), claims.get("iat")
+    if not isinstance(exp, (int, float)) or isinstance(exp, bool):
+        return "no exp"
+    if exp <= now - TIME_LEEWAY:
+        return "expired"
+    if not isinstance(iat, (int, float)) or isinstance(iat, bool):
+        return "no iat"
+    if iat > now + TIME_LEEWAY:
+        return "issued in the future"
+    audience = claims.get("aud")
+    audiences = audience if isinstance(audience, list) else [audience]
+    if not client_id or client_id not in audiences:
+        return "not for this client"
+    if len(audiences) > 1 and "azp" not in claims:
+        return "several audiences and no azp"
+    if "azp" in claims and claims["azp"] != client_id:
+        return "azp is another client"
+    return None
 
 
 class LaunchRefused(Exception):
@@ -47,12 +76,13 @@ class LaunchRefused(Exception):
 
 
 def lti_role(roles: list[str]) -> str:
-    """The Conductor role a new account gets: the highest the LTI roles map to, else learner."""
+    """The Conductor role a new account gets: the highest the LTI roles map to (instructor at most), else learner."""
     mapped = ["learner"]
     for uri in roles or []:
         name = str(uri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         mapped.append(ROLE_MAP.get(name, "learner"))
-    return max(mapped, key=RANK.__getitem__)
+    highest = max(mapped, key=lambda role: RANK.get(role, 0))
+    return highest if RANK.get(highest, 0) <= RANK[HIGHEST_LTI_ROLE] else HIGHEST_LTI_ROLE
 
 
 def teaches(roles: list[str]) -> bool:
@@ -72,8 +102,9 @@ def display_name(claims: dict) -> str:
 
 
 def account_for(platform: LtiPlatform, claims: dict, school: School) -> tuple[User, bool]:
-    """The account linked to the platform's ``sub``, or a new one in the platform's school. An e-mail of
-    the claims never finds an existing account: when it is taken, the new account gets a placeholder."""
+    """The account linked to the platform's ``sub``, or a new one in the platform's school. The e-mail of the
+    claims is unverified: it never finds an existing account and never becomes a new account's address (which
+    is a placeholder, so no later sign-in by that address reaches this account); it is kept as ``claimed_email``."""
     sub = str(claims.get("sub") or "")[:255]
     if not sub:
         raise LaunchRefused("the launch names no user")
@@ -82,10 +113,9 @@ def account_for(platform: LtiPlatform, claims: dict, school: School) -> tuple[Us
         if found is not None:
             return found, False
         email = str(claims.get("email") or "").strip()[:254]
-        address = email if email and "@" in email and find_user(email, school) is None else placeholder_email(platform, sub)
         try:
             with db.session.begin_nested():
-                user = create_invited_user(address, display_name(claims), lti_role(claims.get(ROLES_CLAIM, [])),
+                user = create_invited_user(placeholder_email(platform, sub), display_name(claims), lti_role(claims.get(ROLES_CLAIM, [])),
                                            school=school)
                 linked = db.session.execute(insert_ignore(
                     LtiAccount, {"platform_id": platform.id, "sub": sub, "user_id": user.id, "claimed_email": email,

@@ -97,7 +97,7 @@ class PlatformClient:
         start_url (the platform URL that redirects there), form (the same as an auto-submitting HTML form),
         iframe_url (a course page embedding the launch) and line_item (the column's id, when one was asked for:
         a dict {label, scoreMaximum} creates it). Options: client_id, deployment_id, custom, target_link_uri,
-        document_target, login_hint, tamper (one of tamper.KINDS: the id_token is changed that way)."""
+        document_target, login_hint, tamper (one of tamper.ALL_KINDS: the id_token is changed that way)."""
         data = {"user": user, "context": context, "resource_link": resource_link, "line_item": line_item,
                 "ags": ags, "nrps": nrps, **options}
         return self._call("POST", "/control/launches", 201, json=data)
@@ -113,7 +113,7 @@ class PlatformClient:
         return self._call("GET", f"/control/launches/{hint}")
 
     def tampered(self, hint: str, kind: str) -> dict[str, str]:
-        """The last captured launch of `hint` with its id_token tampered as `kind` (tamper.KINDS)."""
+        """The last captured launch of `hint` with its id_token tampered as `kind` (tamper.ALL_KINDS)."""
         return self._call("POST", f"/control/launches/{hint}/tampered", json={"kind": kind})
 
     def follow_launch(self, session: requests.Session, launch: dict[str, t.Any]) -> requests.Response:

@@ -13,7 +13,7 @@ from . import dynreg
 from .library import auto_submit_form, login_initiation_url
 from .services import add_line_item
 from .state import Launch, State, Tool, token
-from .tamper import KINDS, tamper
+from .tamper import ALL_KINDS, tamper
 from .web import as_json, body
 
 RULES = [
@@ -68,8 +68,8 @@ def handlers(state: State) -> dict[str, t.Callable[..., Response]]:
         user = data.get("user") or {}
         if not user.get("sub"):
             raise BadRequest("user.sub is required")
-        if data.get("tamper") and data["tamper"] not in KINDS:
-            raise BadRequest(f"tamper is one of {', '.join(KINDS)}")
+        if data.get("tamper") and data["tamper"] not in ALL_KINDS:
+            raise BadRequest(f"tamper is one of {', '.join(ALL_KINDS)}")
         kind = "deep" if data.get("deep") else "resource"
         context = data.get("context")
         resource_link = data.get("resource_link") if kind == "resource" else None
@@ -115,8 +115,8 @@ def handlers(state: State) -> dict[str, t.Callable[..., Response]]:
         if launch is None or not launch.captured:
             raise NotFound("no launch of that hint went through the auth endpoint yet")
         kind = body(request).get("kind")
-        if kind not in KINDS:
-            raise BadRequest(f"kind is one of {', '.join(KINDS)}")
+        if kind not in ALL_KINDS:
+            raise BadRequest(f"kind is one of {', '.join(ALL_KINDS)}")
         last = launch.captured[-1]
         return as_json({**last, "id_token": tamper(last["id_token"], kind, state.private_key)})
 
