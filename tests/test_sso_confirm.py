@@ -1,7 +1,7 @@
 """An account without a password (made by single sign-on) exercises its rights: it confirms it is you by signing in
 again at its school's provider (the independent oidc-provider, tests/sso_support.py), and for 5 minutes the data
-export, the deletion request and the e-mail change take that confirmation instead of the password. Without it,
-or with another person's identity, nothing is done."""
+export, the deletion request, the e-mail change and logging out of other devices take that confirmation
+instead of the password. Without it, or with another person's identity, nothing is done."""
 from __future__ import annotations
 
 import re
@@ -167,3 +167,30 @@ def test_an_account_with_a_password_is_always_asked_for_it(app, make_user, oidc_
     assert client.post("/account/data/export", data={"csrf_token": token}).status_code == 400
     assert client.post("/account/data/delete", data={"csrf_token": token}).status_code == 400
     assert deletion_requests(app) == []
+
+
+def test_an_account_without_a_password_logs_out_another_device_once_confirmed(app, oidc_provider):
+    from .test_sessions import session_choices
+
+    provider = oidc_provider()
+    provider_id = register_provider(app, provider, creates_accounts=True)
+    laptop, phone = app.test_client(), app.test_client()
+    assert sign_in(laptop, provider_id, "grace@example.org")[0].status_code == 302
+    assert sign_in(phone, provider_id, "grace@example.org")[0].status_code == 302
+    page = laptop.get("/account/sessions").get_data(as_text=True)
+    assert CONFIRM in page and 'type="password"' not in page
+    [other] = session_choices(page)
+
+    refused = laptop.post("/account/sessions", data={"csrf_token": Auth(laptop).csrf("/account/sessions"),
+                                                      "which": other})
+    assert NO_CONFIRMATION in refused.get_data(as_text=True)
+    assert phone.get("/dashboard").status_code == 200  # still logged in there
+
+    back = laptop.get(local(log_in_at_provider(start_confirmation(laptop, provider_id, "/account/sessions"),
+                                               "grace@example.org")))
+    assert back.status_code == 302 and back.headers["Location"] == "/account/sessions"
+    ended = laptop.post("/account/sessions", data={"csrf_token": Auth(laptop).csrf("/account/sessions"),
+                                                    "which": other})
+    assert ended.status_code == 302
+    assert phone.get("/dashboard").status_code == 302  # sent to log in
+    assert laptop.get("/dashboard").status_code == 200

@@ -1,5 +1,5 @@
 """Confirming it is you without a password. The pages that ask for the password again (the data export, the
-deletion request, the change of e-mail address) cannot ask an account that has none (made by single sign-on, or
+deletion request, the change of e-mail address, logging out of other devices) cannot ask an account that has none (made by single sign-on, or
 invited): such an account confirms by signing in again at its school's identity provider (``lms.sso``), which
 records the moment here, in this browser's session, for this account and this log-in only. For the next
 ``SECONDS`` those pages take it instead of the password; an account with a password is always asked for it."""
@@ -30,18 +30,18 @@ def recent(user: User) -> bool:
             and time.time() - mark.get("at", 0) <= SECONDS)
 
 
-def fitted(form: FlaskForm, user: User) -> FlaskForm:
-    """The form of a page that asks for the password again, without its ``password`` field for an account that has
-    none (the page offers to confirm with the identity provider instead)."""
+def fitted(form: FlaskForm, user: User, name: str = "password") -> FlaskForm:
+    """The form of a page that asks for the password again, without its password field (``name``) for an account
+    that has none (the page offers to confirm with the identity provider instead)."""
     if not has_password(user):
-        del form["password"]
+        del form[name]
     return form
 
 
-def unconfirmed(form: FlaskForm, user: User) -> bool:
+def unconfirmed(form: FlaskForm, user: User, name: str = "password") -> bool:
     """True, with the form's error, when the form asks no password (``fitted``) and the account has not confirmed
     it is them recently: the page then does nothing. False when its password field is there to be checked."""
-    if form.password is not None or recent(user):
+    if getattr(form, name) is not None or recent(user):
         return False
     form.form_errors.append(_("Your account has no password: first confirm it is you with your school's identity "
                               "provider, with the button above. A confirmation lasts %(num)d minutes.",

@@ -193,18 +193,19 @@ def login_sessions():
     """The account's sessions on every device; log out of one or of all the others."""
     rows = sessions.active_sessions(current_user)
     others = [row for row in rows if row.key != current_user.session_key]
-    form = EndSessionsForm()
+    form = reauth.fitted(EndSessionsForm(), current_user, "current")
     form.which.choices = [(sessions.handle(row), _("%(device)s, logged in %(moment)s", device=sessions.device(row.user_agent),
                                                    moment=date_time(row.created_at))) for row in others]
     if len(others) > 1:
         form.which.choices.append(("others", _("All %(num)d other devices", num=len(others))))
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not reauth.unconfirmed(form, current_user, "current"):
+        password = form.current.data if form.current is not None else None  # None: confirmed (reauth)
         with transaction(services.AccountError, failure=silently) as done:
-            ended = services.end_other_sessions(current_user, form.current.data, form.which.data)
+            ended = services.end_other_sessions(current_user, password, form.which.data)
         if done.ok:
             flash(ngettext("Logged out of %(num)d other device.", "Logged out of %(num)d other devices.", ended), "success")
             return redirect(url_for("accounts.login_sessions"))
-        form.current.errors.append(str(done.error))
+        (form.current.errors if form.current is not None else form.form_errors).append(str(done.error))
     return render_template("accounts/sessions.html", form=form, rows=rows, device=sessions.device,
                            current=current_user.session_key, others=others)
 

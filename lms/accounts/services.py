@@ -136,9 +136,12 @@ def change_password(user: User, current: str, new: str) -> None:
     set_password(user, new, keep_session=user.session_key)
 
 
-def end_other_sessions(user: User, current: str, choice: str) -> int:
-    """End another of the account's sessions, or all the others, once the password is given again."""
-    if not check_password_hash(user.password_hash, current):
+def end_other_sessions(user: User, current: str | None, choice: str) -> int:
+    """End another of the account's sessions, or all the others, once the password is given again (``current``;
+    None when an account without a password confirmed it is them with its identity provider: ``reauth``)."""
+    if current is None and has_password(user):
+        raise AccountError(_("The password is not correct."))
+    if current is not None and not check_password_hash(user.password_hash, current):
         raise AccountError(_("The password is not correct."))
     ended = end_chosen(user, choice)
     if not ended:
