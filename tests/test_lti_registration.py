@@ -192,3 +192,25 @@ def test_a_registration_never_takes_over_another_schools_platform(app, admin, pl
     assert response.status_code == 409 and "registered for another school" in response.get_data(as_text=True)
     with app.app_context():
         assert [(p.school_id, p.name) for p in db.session.scalars(db.select(LtiPlatform))] == [(other_id, "Their Moodle")]
+
+
+def test_the_same_registration_saved_meanwhile_is_refused_not_a_500(app, admin, platform, monkeypatch):
+    from lms.lti import registration
+
+    fields = form_of(admin.client.get(REGISTER).get_data(as_text=True))
+    admin.client.post("/lti/register", data=fields)
+    checked = registration._refuse_known
+    calls = []
+
+    def too_late(*args):  # the first look finds nothing: the other request saved it just after
+        calls.append(args)
+        if len(calls) > 1:
+            checked(*args)
+
+    monkeypatch.setattr(registration, "_refuse_known", too_late)
+    fields = form_of(admin.client.get(REGISTER).get_data(as_text=True))
+    response = admin.client.post("/lti/register", data=fields)
+    assert response.status_code == 409 and "nothing was overwritten" in response.get_data(as_text=True)
+    assert len(calls) == 2
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(LtiPlatform.id))) == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import requests
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..schools.models import School
@@ -93,18 +94,24 @@ def register(school: School, config: dict, registration_token: str | None, urls:
         raise RegistrationFailed("the platform's answer has no client_id")
     deployment = str((answer.get(TOOL_CONFIGURATION) or {}).get("deployment_id") or "")
     platform_name = str((config.get(PLATFORM_CONFIGURATION) or {}).get("product_family_code") or config["issuer"])
-    known = db.session.scalar(db.select(LtiPlatform).filter_by(issuer=config["issuer"], client_id=client_id[:255]))
-    if known is not None:
-        raise RegistrationConflict(f"client id {client_id} of {config['issuer']} is registered already",
-                                   ours=known.school_id == school.id)
-    platform = LtiPlatform(school_id=school.id, issuer=config["issuer"], client_id=client_id[:255])
-    db.session.add(platform)
-    platform.name = platform_name[:200]
-    platform.auth_login_url = config["authorization_endpoint"]
-    platform.auth_token_url = config["token_endpoint"]
-    platform.key_set_url = config["jwks_uri"]
-    platform.token_audience = str(config.get("authorization_server") or "")[:500]
-    platform.active = True
-    db.session.flush()
+    _refuse_known(config["issuer"], client_id, school)
+    platform = LtiPlatform(school_id=school.id, issuer=config["issuer"], client_id=client_id[:255],
+                           name=platform_name[:200], auth_login_url=config["authorization_endpoint"],
+                           auth_token_url=config["token_endpoint"], key_set_url=config["jwks_uri"],
+                           token_audience=str(config.get("authorization_server") or "")[:500], active=True)
+    try:
+        with db.session.begin_nested():  # the same registration saved meanwhile (a double click): refused the same
+            db.session.add(platform)
+            db.session.flush()
+    except IntegrityError:
+        _refuse_known(config["issuer"], client_id, school)
+        raise
     set_deployments(platform, [deployment] if deployment else [])
     return platform
+
+
+def _refuse_known(issuer: str, client_id: str, school: School) -> None:
+    known = db.session.scalar(db.select(LtiPlatform).filter_by(issuer=issuer, client_id=client_id[:255]))
+    if known is not None:
+        raise RegistrationConflict(f"client id {client_id} of {issuer} is registered already",
+                                   ours=known.school_id == school.id)
