@@ -66,6 +66,7 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "LMS_SSO_METADATA_TTL": (3600, int),  # seconds a provider's discovery document and keys stay cached (lms/sso)
     "LMS_SSO_HTTP_TIMEOUT": (10, int),  # seconds Conductor waits for an identity provider's answer
     "LMS_XAPI_TIMEOUT": (5.0, float),  # seconds a learning record store has to answer one statement (lms/xapi)
+    "LMS_OUTBOUND_ALLOW": (None, str),  # public | loopback | any: the addresses Conductor calls (lms/outbound.py)
 }
 
 
@@ -100,6 +101,19 @@ def check_settings(config) -> None:
         if not isinstance(config[key], int) or config[key] < least:
             raise RuntimeError(f"{key} is {config[key]!r}: it must be a whole number, at least {least}")
     peertube_hosts(config.get("LMS_PEERTUBE_HOSTS"))
+    outbound_allow(config)
+
+
+OUTBOUND_CHOICES = ("public", "loopback", "any")
+
+
+def outbound_allow(config) -> str:
+    """``LMS_OUTBOUND_ALLOW`` (see lms/outbound.py), or its default: ``loopback`` in development and the tests,
+    ``public`` otherwise."""
+    value = (config.get("LMS_OUTBOUND_ALLOW") or ("loopback" if is_development(config) else "public")).lower()
+    if value not in OUTBOUND_CHOICES:
+        raise RuntimeError(f"LMS_OUTBOUND_ALLOW is {value!r}: use one of {', '.join(OUTBOUND_CHOICES)}")
+    return value
 
 
 HOST_NAME = re.compile(r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$")

@@ -16,7 +16,7 @@ ASSEMBLY = {"__init__", "extension", "models", "cli", "errors"}
 # Bottom to top. A package may import its own layer's shared modules only when listed lower.
 LAYERS: list[set[str]] = [
     {"extensions", "config", "i18n"},
-    {"db", "web", "signals", "caching", "mail", "backups", "images", "jobs", "secretbox"},
+    {"db", "web", "signals", "caching", "mail", "backups", "images", "jobs", "secretbox", "outbound"},
     {"outbox"},
     {"schools"},
     {"accounts"},

@@ -214,3 +214,11 @@ def test_the_same_registration_saved_meanwhile_is_refused_not_a_500(app, admin, 
     assert len(calls) == 2
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(LtiPlatform.id))) == 1
+
+
+def test_a_configuration_on_a_private_address_is_never_fetched(app, admin):
+    url = "/lti/register?" + urlencode({"openid_configuration": "https://169.254.169.254/.well-known/openid-configuration"})
+    response = admin.client.get(url)  # the real HTTP session of lms/outbound.py: the address is refused, not called
+    page = response.get_data(as_text=True)
+    assert response.status_code == 502 and "169.254.169.254 is private or reserved" in page
+    assert platforms(app) == []

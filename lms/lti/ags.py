@@ -10,6 +10,7 @@ from pylti1p3.grade import Grade
 from pylti1p3.service_connector import ServiceConnector
 from sqlalchemy import func
 
+from .. import outbound
 from ..db import insert_ignore, utcnow
 from ..extensions import db
 from ..outbox.services import Reject, Retry, put
@@ -61,12 +62,6 @@ def course_completed(user_id: int, course_id: int, enrolment_id: int, school_id:
         _queue(launch, f"completion:{enrolment_id}", 100.0, school_id)
 
 
-class _TimedSession(requests.Session):
-    def request(self, *args, **kwargs):
-        kwargs.setdefault("timeout", TIMEOUT)
-        return super().request(*args, **kwargs)
-
-
 def deliver(payload: dict[str, t.Any]) -> None:
     """The outbox's sender: one score POST to the line item's ``/scores``."""
     platform = db.session.get(LtiPlatform, payload["platform_id"])
@@ -78,7 +73,7 @@ def deliver(payload: dict[str, t.Any]) -> None:
     grade = (Grade().set_score_given(payload["score_given"]).set_score_maximum(payload["score_maximum"])
              .set_activity_progress("Completed").set_grading_progress("FullyGraded")
              .set_timestamp(payload["timestamp"]).set_user_id(payload["user"]))
-    with _TimedSession() as http:
+    with outbound.session(TIMEOUT) as http:
         connector = ServiceConnector(registration(platform, school), requests_session=http)
         service = AssignmentsGradesService(connector, {"scope": [SCORE_SCOPE], "lineitem": payload["lineitem"]})
         try:

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 import requests
 from sqlalchemy.exc import IntegrityError
 
+from .. import outbound
 from ..extensions import db
 from ..schools.models import School
 from .models import LtiPlatform
@@ -57,13 +58,17 @@ def tool_configuration(urls: dict[str, str], name: str) -> dict:
     }
 
 
+def _why(error: Exception) -> str:
+    return outbound.reason(error) if isinstance(error, outbound.ForbiddenAddress) else str(error)
+
+
 def fetch_configuration(url: str, session: requests.Session) -> dict:
     try:
         response = session.get(url, timeout=TIMEOUT)
         response.raise_for_status()
         config = response.json()
     except (requests.RequestException, ValueError) as error:
-        raise RegistrationFailed(f"openid-configuration: {error}") from None
+        raise RegistrationFailed(f"openid-configuration: {_why(error)}") from None
     if not isinstance(config, dict):
         raise RegistrationFailed("openid-configuration is not a JSON object")
     issuer = str(config.get("issuer") or "")
@@ -88,7 +93,7 @@ def register(school: School, config: dict, registration_token: str | None, urls:
         response.raise_for_status()
         answer = response.json()
     except (requests.RequestException, ValueError) as error:
-        raise RegistrationFailed(f"registration: {error}") from None
+        raise RegistrationFailed(f"registration: {_why(error)}") from None
     client_id = str(answer.get("client_id") or "") if isinstance(answer, dict) else ""
     if not client_id:
         raise RegistrationFailed("the platform's answer has no client_id")

@@ -9,11 +9,12 @@ from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.service_connector import ServiceConnector
 from requests import RequestException
 
+from .. import outbound
 from ..catalog.models import Course
 from ..extensions import db
 from ..progress.services import enrol, enrolment_for
 from ..schools.models import School
-from .ags import _TimedSession
+from .ags import TIMEOUT
 from .models import LtiContext, LtiPlatform
 from .services import ROLES_CLAIM, LaunchRefused, account_for, display_name
 from .tool import registration
@@ -34,7 +35,7 @@ class RosterReport:
 def fetch_members(platform: LtiPlatform, context: LtiContext, school: School) -> list[dict]:
     if not context.memberships_url:
         raise RosterUnavailable("no memberships URL")
-    with _TimedSession() as http:
+    with outbound.session(TIMEOUT) as http:
         connector = ServiceConnector(registration(platform, school), requests_session=http)
         service = NamesRolesProvisioningService(connector, {"context_memberships_url": context.memberships_url,
                                                             "service_versions": ["2.0"]})

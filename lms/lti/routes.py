@@ -27,6 +27,7 @@ from pylti1p3.lineitem import LineItem
 from ..accounts.sessions import open_session
 from ..catalog.models import Course
 from ..certificates.signing import public_jwk, published, signing_key
+from .. import outbound
 from ..config import is_development
 from ..db import utcnow
 from ..extensions import db
@@ -39,6 +40,7 @@ from . import services as lti
 from .admin import tool_urls
 from .forms import LOOPBACK, RegistrationForm
 from .models import LtiContext, LtiPlatform
+from .ags import TIMEOUT
 from .tool import ToolConf, find_platform, services
 
 log = logging.getLogger("lms.lti")
@@ -101,7 +103,8 @@ def launch():
     if school is None:
         return refused(_("This site has no school yet."), 404)
     flask_request = FlaskRequest()
-    message = FlaskMessageLaunch(flask_request, ToolConf(school), **services(flask_request))
+    message = FlaskMessageLaunch(flask_request, ToolConf(school), **services(flask_request),
+                                 requests_session=outbound.session(TIMEOUT))  # the platform's key set
     # iat is token_problem's, with its leeway (PyJWT's own check, when its version has one, allows none); the
     # audience is pylti1p3's registration lookup and token_problem's.
     message.set_jwt_verify_options({"verify_aud": False, "verify_iat": False})
@@ -179,7 +182,8 @@ def _deep_link_launch():
     launch_id = str(waiting.get("launch") or "")
     flask_request = FlaskRequest()
     try:
-        return FlaskMessageLaunch.from_cache(launch_id, flask_request, ToolConf(school), **services(flask_request))
+        return FlaskMessageLaunch.from_cache(launch_id, flask_request, ToolConf(school), **services(flask_request),
+                                             requests_session=outbound.session(TIMEOUT))
     except LtiException:
         return None
 
@@ -280,7 +284,7 @@ def confirm_registration():
 
 def _http() -> requests.Session:
     """The HTTP session of one registration's calls to the platform (a test gives its own)."""
-    return requests.Session()
+    return outbound.session(registration.TIMEOUT)
 
 
 def _framed() -> bool:

@@ -21,6 +21,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from .. import outbound
 from ..extensions import cache
 from ..i18n import _
 
@@ -84,12 +85,13 @@ def _timeout() -> int:
 
 def _get_json(url: str) -> dict:
     try:
-        with requests.get(url, timeout=_timeout(), stream=True, headers={"Accept": "application/json"}) as response:
+        with outbound.session(_timeout()) as http, \
+                http.get(url, stream=True, headers={"Accept": "application/json"}) as response:
             body = response.raw.read(MAX_DOCUMENT_BYTES + 1, decode_content=True)
             status = response.status_code
     except requests.RequestException as error:
         raise ProviderBroken(_("The provider at %(url)s cannot be reached (%(reason)s).", url=url,
-                               reason=type(error).__name__)) from None
+                               reason=outbound.reason(error))) from None
     if status != 200 or len(body) > MAX_DOCUMENT_BYTES:
         raise ProviderBroken(_("The provider at %(url)s answered with an error (HTTP %(status)d).", url=url,
                                status=status))
@@ -294,6 +296,7 @@ def finish(client: Client, redirect_uri: str, code: str, verifier: str, nonce: s
     method = "client_secret_basic" if "client_secret_basic" in methods else "client_secret_post"
     with OAuth2Session(client.client_id, client.client_secret, token_endpoint_auth_method=method,
                        redirect_uri=redirect_uri, default_timeout=_timeout()) as session:
+        outbound.guard(session)
         token = _exchange(session, document["token_endpoint"], code, verifier)
         if not isinstance(token.get("id_token"), str) or not token["id_token"]:
             raise ProviderBroken(_("The provider sent no identity token."))

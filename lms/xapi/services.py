@@ -6,13 +6,13 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.error import HTTPError, URLError
-from urllib.parse import urlencode, urlsplit
-from urllib.request import Request, urlopen
+from urllib.parse import urlsplit
 
+import requests
 from flask import current_app
 from sqlalchemy import delete, select
 
+from .. import outbound
 from ..config import is_development
 from ..db import utcnow
 from ..extensions import db
@@ -94,21 +94,20 @@ def send(payload: dict) -> None:
         raise Retry(str(error)) from None
     statement = payload["statement"]
     token = base64.b64encode(f"{store.key}:{password}".encode()).decode()
-    request = Request(store.endpoint + "statements?" + urlencode({"statementId": statement["id"]}),
-                      data=json.dumps(statement).encode(), method="PUT",
-                      headers={**HEADERS, "Authorization": f"Basic {token}"})
     try:
-        with urlopen(request, timeout=current_app.config["LMS_XAPI_TIMEOUT"]) as response:
-            response.read()
-    except HTTPError as error:
-        with error:
-            detail = error.read(200).decode(errors="replace")
-        if error.code == 409:
-            return  # a statement with this id is stored already: this one, sent before a crash
-        message = f"the record store answered {error.code}: {detail}"
-        raise Reject(message) if error.code in REFUSED else Retry(message)
-    except (URLError, OSError) as error:
-        raise Retry(f"the record store could not be reached: {getattr(error, 'reason', error)}") from None
+        with outbound.session(current_app.config["LMS_XAPI_TIMEOUT"]) as http, \
+                http.put(store.endpoint + "statements", params={"statementId": statement["id"]},
+                         data=json.dumps(statement).encode(), allow_redirects=False, stream=True,
+                         headers={**HEADERS, "Authorization": f"Basic {token}"}) as response:
+            status = response.status_code
+            detail = response.raw.read(200, decode_content=True).decode(errors="replace") if status >= 300 else ""
+    except requests.RequestException as error:
+        raise Retry(f"the record store could not be reached: {outbound.reason(error)}") from None
+    if status == 409:
+        return  # a statement with this id is stored already: this one, sent before a crash
+    if status >= 300:  # a redirect is not followed: a PUT of credentials goes to the address the admin gave only
+        message = f"the record store answered {status}: {detail}"
+        raise Reject(message) if status in REFUSED else Retry(message)
 
 
 @dataclass(frozen=True)
