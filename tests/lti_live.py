@@ -3,19 +3,17 @@ from __future__ import annotations
 
 import html
 import re
-import threading
 import time
 from http.cookiejar import DefaultCookiePolicy
 
 import pytest
 import requests
-from werkzeug.serving import make_server
 
 from lms.extensions import db
 from lms.lti.models import LtiDeployment, LtiPlatform
 from lms.schools.services import current_school
 
-from .browser.conftest import whole_bodies
+from .browser.conftest import serving
 from .quiz_support import answers_form, questions, sync, write_quiz
 
 LEARNER = {"sub": "learner-1", "name": "Ada Learner", "email": "ada@example.com",
@@ -38,15 +36,8 @@ def conductor(app, content_dir, monkeypatch, quiz_text):
     monkeypatch.setattr(DefaultCookiePolicy, "return_ok_secure", _secure_on_loopback)
     write_quiz(content_dir, text=quiz_text)
     sync(app)
-    server = make_server("127.0.0.1", 0, whole_bodies(app), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with serving(app) as base:
+        yield base
 
 
 def register_both(app, platform, base: str) -> dict:

@@ -84,12 +84,17 @@ def _timeout() -> int:
 
 
 def _get_json(url: str) -> dict:
+    with outbound.session(_timeout()) as http:
+        return _json_from(http, url)
+
+
+def _json_from(http: requests.Session, url: str) -> dict:
+    """A provider's JSON object at ``url`` (at most ``MAX_DOCUMENT_BYTES``), or ``ProviderBroken`` saying why."""
     try:
-        with outbound.session(_timeout()) as http, \
-                http.get(url, stream=True, headers={"Accept": "application/json"}) as response:
+        with http.get(url, timeout=_timeout(), stream=True, headers={"Accept": "application/json"}) as response:
             body = response.raw.read(MAX_DOCUMENT_BYTES + 1, decode_content=True)
             status = response.status_code
-    except requests.RequestException as error:
+    except (AuthlibBaseError, requests.RequestException) as error:
         raise ProviderBroken(_("The provider at %(url)s cannot be reached (%(reason)s).", url=url,
                                reason=outbound.reason(error))) from None
     if status != 200 or len(body) > MAX_DOCUMENT_BYTES:
@@ -267,23 +272,7 @@ def _exchange(session: OAuth2Session, endpoint: str, code: str, verifier: str) -
 
 def _userinfo(session: OAuth2Session, endpoint: str) -> dict:
     """The userinfo endpoint's claims: a provider that lists the endpoint answers it with a JSON object."""
-    try:
-        with session.get(endpoint, timeout=_timeout(), stream=True, headers={"Accept": "application/json"}) as response:
-            body = response.raw.read(MAX_DOCUMENT_BYTES + 1, decode_content=True)
-            status = response.status_code
-    except (AuthlibBaseError, requests.RequestException) as error:
-        raise ProviderBroken(_("The provider at %(url)s cannot be reached (%(reason)s).", url=endpoint,
-                               reason=type(error).__name__)) from None
-    if status != 200 or len(body) > MAX_DOCUMENT_BYTES:
-        raise ProviderBroken(_("The provider at %(url)s answered with an error (HTTP %(status)d).", url=endpoint,
-                               status=status))
-    try:
-        info = json.loads(body)
-    except ValueError:
-        info = None
-    if not isinstance(info, dict):
-        raise ProviderBroken(_("The provider at %(url)s did not answer with a JSON document.", url=endpoint))
-    return info
+    return _json_from(session, endpoint)
 
 
 def finish(client: Client, redirect_uri: str, code: str, verifier: str, nonce: str,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,9 +31,10 @@ def whole_bodies(app):
     return wsgi
 
 
-@pytest.fixture()
-def live_server(synced):
-    server = make_server("127.0.0.1", 0, whole_bodies(synced), threaded=True)
+@contextmanager
+def serving(app):
+    """``app`` served on 127.0.0.1 at a free port, in a thread: its base URL."""
+    server = make_server("127.0.0.1", 0, whole_bodies(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -41,6 +43,12 @@ def live_server(synced):
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+
+
+@pytest.fixture()
+def live_server(synced):
+    with serving(synced) as base:
+        yield base
 
 
 @pytest.fixture()
