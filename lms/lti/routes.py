@@ -46,9 +46,12 @@ bp = Blueprint("lti", __name__, template_folder="templates", url_prefix="/lti")
 DEEP_LINK = "lti_deep_link"  # the session key naming a deep-linking launch awaiting the instructor's choice
 
 
-def refused(message: str, status: int = 400, site_link: str | None = None, title: str | None = None):
+def refused(message: str, status: int = 400, site_link: str | None = None, title: str | None = None,
+            detail: str | None = None):
+    """The refusal page; ``detail``: the technical reason, shown apart from the message, as it came (in English)."""
     db.session.rollback()
-    return render_template("lti/refused.html", message=message, site_link=site_link, title=title), status
+    return render_template("lti/refused.html", message=message, site_link=site_link, title=title,
+                           detail=detail), status
 
 
 def _unacceptable():
@@ -297,8 +300,10 @@ def _unusable():
 
 def _failed(error: Exception):
     log.info("LTI dynamic registration failed: %s", error)
-    return refused(_("The platform’s registration could not be completed: %(reason)s", reason=str(error)), 502,
-                   title=_("Registration refused"))
+    return refused(_("Conductor could not complete the registration: the platform refused it, could not be reached "
+                     "or gave a configuration Conductor cannot use. Start the registration again from the platform: "
+                     "each registration it starts can be confirmed once."), 502,
+                   title=_("Registration refused"), detail=str(error))
 
 
 def _allowed_address(url: str) -> bool:

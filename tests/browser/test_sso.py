@@ -90,6 +90,12 @@ def test_an_account_without_a_password_confirms_with_the_provider_and_downloads_
         found[path + " (no password)"] = violations(page)
         assert page.get_by_label("Your password").count() == 0, path
         assert page.get_by_role("button", name="Confirm it is you: Sign in with Université A").count(), path
+    page.goto(live_server + "/account/data/")  # the button confirming stands apart from the one it unlocks
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        confirm = page.get_by_role("button", name="Confirm it is you: Sign in with Université A").first.bounding_box()
+        download = page.get_by_role("button", name="Download my data").bounding_box()
+        assert download["y"] - (confirm["y"] + confirm["height"]) >= 16, width
     page.get_by_role("button", name="Confirm it is you: Sign in with Université A").first.click()
     page.get_by_label("E-mail address").fill("mallory@example.org")  # someone else at the provider: refused
     page.get_by_role("button", name="Sign in").click()
