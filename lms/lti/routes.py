@@ -268,11 +268,11 @@ def confirm_registration():
     except registration.RegistrationConflict as error:
         log.info("LTI dynamic registration refused: %s", error)
         if error.ours:
-            message = _("This school has a registration of this platform with the client ID it answered already: "
-                        "nothing was overwritten. Edit that registration under Admin → LTI platforms.")
+            message = _("This school already has this platform registered with the client ID the platform sent "
+                        "back: nothing was overwritten. Edit that registration under Admin → LTI platforms.")
         else:
-            message = _("The platform answered with a client ID registered for another school: nothing was "
-                        "changed. Ask the platform for a new registration.")
+            message = _("The platform sent back a client ID registered for another school: nothing was changed. "
+                        "Start a new registration from the platform.")
         return refused(message, 409, title=_("Registration refused"))
     except registration.RegistrationFailed as error:
         return _failed(error)
