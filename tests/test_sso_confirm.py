@@ -194,3 +194,23 @@ def test_an_account_without_a_password_logs_out_another_device_once_confirmed(ap
     assert ended.status_code == 302
     assert phone.get("/dashboard").status_code == 302  # sent to log in
     assert laptop.get("/dashboard").status_code == 200
+
+
+def test_an_account_without_a_password_is_offered_to_set_one_not_to_change_it(app, oidc_provider):
+    """It has no current password to give: the password page sends it to the e-mailed link that sets one."""
+    provider_id = register_provider(app, oidc_provider(), creates_accounts=True)
+    client = app.test_client()
+    assert sign_in(client, provider_id, "grace@example.org")[0].status_code == 302
+    page = client.get("/account/password").get_data(as_text=True)
+    assert "Current password" not in page and 'href="/account/reset"' in page
+    assert "Get a link to set a password" in page
+    for path in ("/account/profile", "/account/sessions"):
+        page = client.get(path).get_data(as_text=True)
+        assert "Set a password" in page and "Change your password" not in page, path
+
+
+def test_an_account_with_a_password_still_changes_it(app, make_user, auth):
+    make_user()
+    auth.login()
+    assert "Current password" in auth.client.get("/account/password").get_data(as_text=True)
+    assert "Change your password" in auth.client.get("/account/profile").get_data(as_text=True)
