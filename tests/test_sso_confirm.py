@@ -214,3 +214,20 @@ def test_an_account_with_a_password_still_changes_it(app, make_user, auth):
     auth.login()
     assert "Current password" in auth.client.get("/account/password").get_data(as_text=True)
     assert "Change your password" in auth.client.get("/account/profile").get_data(as_text=True)
+
+
+def test_the_pages_with_a_confirmation_button_let_their_form_reach_the_provider(app, oidc_provider):
+    """The button's POST answers with a redirect to the provider's authorization endpoint, and a page's
+    form-action covers its forms' redirects: each page offering the button names that origin, no other page does."""
+    provider = oidc_provider()
+    provider_id = register_provider(app, provider, creates_accounts=True)
+    client = app.test_client()
+    assert sign_in(client, provider_id, "grace@example.org")[0].status_code == 302
+    assert sign_in(app.test_client(), provider_id, "grace@example.org")[0].status_code == 302  # another device
+    issuer = urlsplit(provider.issuer)
+    for path in ("/account/data/", "/account/profile", "/account/sessions"):
+        response = client.get(path)
+        assert CONFIRM in response.get_data(as_text=True), path
+        policy = response.headers["Content-Security-Policy"]
+        assert f"form-action 'self' {issuer.scheme}://{issuer.netloc};" in policy, (path, policy)
+    assert "form-action 'self';" in client.get("/dashboard").headers["Content-Security-Policy"]

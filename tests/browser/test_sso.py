@@ -115,3 +115,26 @@ def test_an_account_without_a_password_confirms_with_the_provider_and_downloads_
     page.goto(live_server + "/account/profile")
     found["/account/profile (confirmed)"] = violations(page)
     assert found == {key: [] for key in found}
+
+
+def test_the_confirmation_button_works_under_the_sites_own_content_security_policy(live_server, browser, synced,
+                                                                                    oidc_provider):
+    """No bypass_csp here: the page's form-action must let the button's POST go on to the provider."""
+    provider = oidc_provider(redirect_uris=[live_server + "/account/sso/callback"])
+    register_provider(synced, provider, creates_accounts=True)
+    strict = browser.new_context()
+    try:
+        page = strict.new_page()
+        page.goto(live_server + "/account/login")
+        page.get_by_role("link", name="Sign in with Université A").click()
+        page.get_by_label("E-mail address").fill("grace@example.org")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(live_server + "/dashboard")
+        page.goto(live_server + "/account/data/")
+        page.get_by_role("button", name="Confirm it is you: Sign in with Université A").first.click()
+        page.get_by_label("E-mail address").fill("grace@example.org")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(live_server + "/account/data/")
+        assert "you can go on without a password" in page.inner_text("main")
+    finally:
+        strict.close()
