@@ -194,3 +194,40 @@ def test_an_account_without_a_password_logs_out_another_device_once_confirmed(ap
     assert ended.status_code == 302
     assert phone.get("/dashboard").status_code == 302  # sent to log in
     assert laptop.get("/dashboard").status_code == 200
+
+
+def test_an_account_without_a_password_is_offered_to_set_one_not_to_change_it(app, oidc_provider):
+    """It has no current password to give: the password page sends it to the e-mailed link that sets one."""
+    provider_id = register_provider(app, oidc_provider(), creates_accounts=True)
+    client = app.test_client()
+    assert sign_in(client, provider_id, "grace@example.org")[0].status_code == 302
+    page = client.get("/account/password").get_data(as_text=True)
+    assert "Current password" not in page and 'href="/account/reset"' in page
+    assert "Get a link to set a password" in page
+    for path in ("/account/profile", "/account/sessions"):
+        page = client.get(path).get_data(as_text=True)
+        assert "Set a password" in page and "Change your password" not in page, path
+
+
+def test_an_account_with_a_password_still_changes_it(app, make_user, auth):
+    make_user()
+    auth.login()
+    assert "Current password" in auth.client.get("/account/password").get_data(as_text=True)
+    assert "Change your password" in auth.client.get("/account/profile").get_data(as_text=True)
+
+
+def test_the_pages_with_a_confirmation_button_let_their_form_reach_the_provider(app, oidc_provider):
+    """The button's POST answers with a redirect to the provider's authorization endpoint, and a page's
+    form-action covers its forms' redirects: each page offering the button names that origin, no other page does."""
+    provider = oidc_provider()
+    provider_id = register_provider(app, provider, creates_accounts=True)
+    client = app.test_client()
+    assert sign_in(client, provider_id, "grace@example.org")[0].status_code == 302
+    assert sign_in(app.test_client(), provider_id, "grace@example.org")[0].status_code == 302  # another device
+    issuer = urlsplit(provider.issuer)
+    for path in ("/account/data/", "/account/profile", "/account/sessions"):
+        response = client.get(path)
+        assert CONFIRM in response.get_data(as_text=True), path
+        policy = response.headers["Content-Security-Policy"]
+        assert f"form-action 'self' {issuer.scheme}://{issuer.netloc};" in policy, (path, policy)
+    assert "form-action 'self';" in client.get("/dashboard").headers["Content-Security-Policy"]

@@ -169,6 +169,8 @@ def logout():
 def change_password():
     if not services.keeps_password(current_user):
         return _passwords_off()
+    if not services.has_password(current_user):  # made by single sign-on or invited: no current password to give
+        return render_template("accounts/change_password.html", form=None)
     form = ChangePasswordForm()
     if form.validate_on_submit():
         with transaction(services.AccountError, success=_("Your password is changed. Other devices have been logged out."),
@@ -207,7 +209,8 @@ def login_sessions():
             return redirect(url_for("accounts.login_sessions"))
         (form.current.errors if form.current is not None else form.form_errors).append(str(done.error))
     return render_template("accounts/sessions.html", form=form, rows=rows, device=sessions.device,
-                           current=current_user.session_key, others=others)
+                           current=current_user.session_key, others=others,
+                           has_password=services.has_password(current_user))
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -277,7 +280,8 @@ def _profile(name_form: NameForm | None = None, email_form: EmailChangeForm | No
                            email_form=email_form or reauth.fitted(EmailChangeForm(), current_user),
                            language_form=language_form or ProfileLanguageForm(language=current_user.locale or ""),
                            reminders_form=reminders_form or RemindersForm(formdata=None, reminders=not current_user.reminders_off),
-                           outdated=len(outdated_certificates(current_user))), status
+                           outdated=len(outdated_certificates(current_user)),
+                           has_password=services.has_password(current_user)), status
 
 
 @bp.get("/profile")

@@ -48,9 +48,12 @@ bp = Blueprint("lti", __name__, template_folder="templates", url_prefix="/lti")
 DEEP_LINK = "lti_deep_link"  # the session key naming a deep-linking launch awaiting the instructor's choice
 
 
-def refused(message: str, status: int = 400, site_link: str | None = None, title: str | None = None):
+def refused(message: str, status: int = 400, site_link: str | None = None, title: str | None = None,
+            detail: str | None = None):
+    """The refusal page; ``detail``: the technical reason, shown apart from the message, as it came (in English)."""
     db.session.rollback()
-    return render_template("lti/refused.html", message=message, site_link=site_link, title=title), status
+    return render_template("lti/refused.html", message=message, site_link=site_link, title=title,
+                           detail=detail), status
 
 
 def _unacceptable():
@@ -269,11 +272,11 @@ def confirm_registration():
     except registration.RegistrationConflict as error:
         log.info("LTI dynamic registration refused: %s", error)
         if error.ours:
-            message = _("This school has a registration of this platform with the client ID it answered already: "
-                        "nothing was overwritten. Edit that registration under Admin → LTI platforms.")
+            message = _("This school already has this platform registered with the client ID the platform sent "
+                        "back: nothing was overwritten. Edit that registration under Admin → LTI platforms.")
         else:
-            message = _("The platform answered with a client ID registered for another school: nothing was "
-                        "changed. Ask the platform for a new registration.")
+            message = _("The platform sent back a client ID registered for another school: nothing was changed. "
+                        "Start a new registration from the platform.")
         return refused(message, 409, title=_("Registration refused"))
     except registration.RegistrationFailed as error:
         return _failed(error)
@@ -301,8 +304,10 @@ def _unusable():
 
 def _failed(error: Exception):
     log.info("LTI dynamic registration failed: %s", error)
-    return refused(_("The platform’s registration could not be completed: %(reason)s", reason=str(error)), 502,
-                   title=_("Registration refused"))
+    return refused(_("Conductor could not complete the registration: the platform refused it, could not be reached "
+                     "or gave a configuration Conductor cannot use. Start the registration again from the platform: "
+                     "each registration it starts can be confirmed once."), 502,
+                   title=_("Registration refused"), detail=str(error))
 
 
 def _allowed_address(url: str) -> bool:

@@ -2,9 +2,11 @@
 ``lms.accounts.reauth``), and the account's page of linked providers."""
 from __future__ import annotations
 
+import re
 import time
+from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session
 from flask_login import current_user, login_required, login_user
 from flask_wtf import FlaskForm
 
@@ -21,6 +23,8 @@ bp = Blueprint("sso", __name__, url_prefix="/account/sso", template_folder="temp
 PENDING = "lms_sso"  # the session key of the sign-ins under way in this browser
 PENDING_SECONDS = 600  # a sign-in not back from the provider within 10 minutes is forgotten
 MAX_PENDING = 5
+FORM_TARGETS = "lms_sso_form_targets"  # g: the providers' origins a page's confirmation buttons send the browser to
+_ORIGIN = re.compile(r"https?://[A-Za-z0-9.\-]+(:\d+)?")
 
 
 def sign_in_buttons() -> list:
@@ -33,7 +37,32 @@ def confirming_providers() -> list:
     """The providers the logged-in account, if it has no password, can confirm it is them with."""
     if not current_user.is_authenticated or has_password(current_user):
         return []
-    return services.confirming_providers(current_user)
+    providers = services.confirming_providers(current_user)
+    g.setdefault(FORM_TARGETS, set()).update(_authorization_origin(provider) for provider in providers)
+    return providers
+
+
+def _authorization_origin(provider) -> str:
+    """Where a confirmation's POST redirects the browser: the origin of the provider's authorization endpoint (of
+    its issuer when the discovery document cannot be read now; the button's POST then shows the refusal)."""
+    try:
+        url = oidc.discover(provider.issuer)["authorization_endpoint"]
+    except oidc.SignInFailed:
+        url = provider.issuer
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@bp.after_app_request
+def confirmation_form_targets(response):
+    """A page showing "Confirm it is you" buttons lets their forms go on to the providers: form-action covers the
+    redirects of a form's submission, and the button's POST answers with a redirect to the provider."""
+    origins = sorted(origin for origin in g.get(FORM_TARGETS, ()) if _ORIGIN.fullmatch(origin))
+    policy = response.headers.get("Content-Security-Policy", "")
+    if origins and "form-action 'self';" in policy:
+        response.headers["Content-Security-Policy"] = policy.replace(
+            "form-action 'self';", f"form-action 'self' {' '.join(origins)};", 1)
+    return response
 
 
 bp.app_context_processor(lambda: {"sso_buttons": sign_in_buttons, "sso_confirmations": confirming_providers,

@@ -27,16 +27,19 @@ SCHEMES = ("light", "dark")
 WIDTHS = (320, 1280)
 
 
-def violations(page) -> list[str]:
+def violations(page, frame=None) -> list[str]:
+    """axe's serious and critical findings on the page, or on one of its frames (``frame``: a Playwright Frame, such
+    as an LTI platform's iframe showing Conductor), in each scheme at each width."""
     if not AXE.exists():
         pytest.fail("axe-core is missing: run `npm install` (make test does)")
-    page.evaluate(AXE.read_text(encoding="utf-8"))
+    document = frame or page
+    document.evaluate(AXE.read_text(encoding="utf-8"))
     found = []
     for scheme in SCHEMES:
         page.emulate_media(color_scheme=scheme)
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 800})
-            result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+            result = document.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
             found += [f"{scheme} {width}px: {v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
                       for v in result["violations"] if v["impact"] in ("serious", "critical")]
     page.emulate_media(color_scheme="light")

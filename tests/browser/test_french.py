@@ -92,3 +92,20 @@ def test_french_pages_have_no_serious_violations(content_dir, make_user, app, li
         page.goto(live_server + path)
         found["admin " + path] = violations(page)
     assert found == {key: [] for key in found}
+
+
+def test_french_pages_never_scroll_sideways_on_a_phone(make_user, live_server, french):
+    """The header's search box and its longer French button (« Rechercher ») fit 320 px, logged out and in."""
+    make_user(email="admin@example.com", name="Adèle Roux", role="admin")
+    page = french.new_page()
+    page.set_viewport_size({"width": 320, "height": 800})
+    wide = []
+    for path in ("/", "/account/login"):
+        page.goto(live_server + path)
+        wide += [path] if page.evaluate("document.documentElement.scrollWidth > window.innerWidth") else []
+    connect(page, live_server, "admin@example.com")
+    for path in ("/dashboard", "/account/profile", "/admin/lti/"):
+        page.goto(live_server + path)
+        wide += [path] if page.evaluate("document.documentElement.scrollWidth > window.innerWidth") else []
+    assert page.get_by_role("button", name="Rechercher").is_visible()
+    assert wide == []

@@ -76,15 +76,33 @@ def test_an_account_without_a_password_confirms_with_the_provider_and_downloads_
                                                                                          oidc_provider):
     provider = oidc_provider(redirect_uris=[live_server + "/account/sso/callback"])
     register_provider(synced, provider, creates_accounts=True)
-    page = context.new_page()
-    page.goto(live_server + "/account/login")
-    page.get_by_role("link", name="Sign in with Université A").click()
-    page.get_by_label("E-mail address").fill("grace@example.org")
+    phone = context.browser.new_context()  # another device, which /account/sessions offers to log out of
+    for page in (phone.new_page(), context.new_page()):
+        page.goto(live_server + "/account/login")
+        page.get_by_role("link", name="Sign in with Université A").click()
+        page.get_by_label("E-mail address").fill("grace@example.org")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(live_server + "/dashboard")
+    phone.close()
+    found = {}
+    for path in ("/account/data/", "/account/profile", "/account/sessions"):
+        page.goto(live_server + path)
+        found[path + " (no password)"] = violations(page)
+        assert page.get_by_label("Your password").count() == 0, path
+        assert page.get_by_role("button", name="Confirm it is you: Sign in with Université A").count(), path
+    page.goto(live_server + "/account/data/")  # the button confirming stands apart from the one it unlocks
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        confirm = page.get_by_role("button", name="Confirm it is you: Sign in with Université A").first.bounding_box()
+        download = page.get_by_role("button", name="Download my data").bounding_box()
+        assert download["y"] - (confirm["y"] + confirm["height"]) >= 16, width
+    page.get_by_role("button", name="Confirm it is you: Sign in with Université A").first.click()
+    page.get_by_label("E-mail address").fill("mallory@example.org")  # someone else at the provider: refused
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(live_server + "/dashboard")
+    page.get_by_role("heading", name="Confirmation refused").wait_for()
+    assert "someone other than the person linked" in page.inner_text("main")
+    found["Confirmation refused"] = violations(page)
     page.goto(live_server + "/account/data/")
-    found = {"/account/data/ (no password)": violations(page)}
-    assert page.get_by_label("Your password").count() == 0
     page.get_by_role("button", name="Confirm it is you: Sign in with Université A").first.click()
     page.get_by_label("E-mail address").fill("grace@example.org")  # the provider asks again (prompt=login)
     page.get_by_role("button", name="Sign in").click()
@@ -95,5 +113,28 @@ def test_an_account_without_a_password_confirms_with_the_provider_and_downloads_
         page.get_by_role("button", name="Download my data").click()
     assert download.value.suggested_filename == "conductor-my-data.zip"
     page.goto(live_server + "/account/profile")
-    found["/account/profile (no password)"] = violations(page)
+    found["/account/profile (confirmed)"] = violations(page)
     assert found == {key: [] for key in found}
+
+
+def test_the_confirmation_button_works_under_the_sites_own_content_security_policy(live_server, browser, synced,
+                                                                                    oidc_provider):
+    """No bypass_csp here: the page's form-action must let the button's POST go on to the provider."""
+    provider = oidc_provider(redirect_uris=[live_server + "/account/sso/callback"])
+    register_provider(synced, provider, creates_accounts=True)
+    strict = browser.new_context()
+    try:
+        page = strict.new_page()
+        page.goto(live_server + "/account/login")
+        page.get_by_role("link", name="Sign in with Université A").click()
+        page.get_by_label("E-mail address").fill("grace@example.org")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(live_server + "/dashboard")
+        page.goto(live_server + "/account/data/")
+        page.get_by_role("button", name="Confirm it is you: Sign in with Université A").first.click()
+        page.get_by_label("E-mail address").fill("grace@example.org")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(live_server + "/account/data/")
+        assert "you can go on without a password" in page.inner_text("main")
+    finally:
+        strict.close()
