@@ -7,6 +7,7 @@ from lms.lti import roster
 from lms.lti.models import LtiAccount, LtiContext
 from lms.progress.models import Enrolment
 
+from .conftest import Auth
 from .lti_support import LEARNER, register_platform
 from .quiz_support import sync, write_quiz
 
@@ -46,3 +47,8 @@ def test_a_member_linked_to_another_schools_account_is_skipped_and_reported(app,
         enrolled = db.session.scalars(db.select(User.name).join(Enrolment, Enrolment.user_id == User.id)).all()
         assert enrolled == ["New Member"]  # the other school's account is neither enrolled nor changed
         assert db.session.get(User, stranger_id).school_id == other_id
+    make_user(email="admin@example.com", name="Adèle Admin", role="admin")
+    admin = Auth(app.test_client())
+    assert admin.login(email="admin@example.com").status_code == 302
+    page = admin.client.get(f"/admin/lti/{platform}").get_data(as_text=True)  # the platform's users, this school's
+    assert "New Member" in page and "stray@example.org" not in page and "Stray Stranger" not in page

@@ -92,7 +92,8 @@ def edit(platform_id: int):
 
 def _edit_page(form: PlatformForm, platform: LtiPlatform, link_form: LinkAccountForm, status: int, linking=None):
     accounts = db.session.execute(db.select(LtiAccount, User).join(User, User.id == LtiAccount.user_id)
-                                  .where(LtiAccount.platform_id == platform.id)
+                                  .where(LtiAccount.platform_id == platform.id,
+                                         User.school_id == platform.school_id)  # another school's person: never
                                   .order_by(LtiAccount.created_at.desc(), LtiAccount.id.desc()).limit(200)).all()
     return render_template("lti/admin_platform.html", form=form, platform=platform, accounts=accounts,
                            link_form=link_form, linking=linking), status
