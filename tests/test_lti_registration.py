@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import pytest
 
 from lms.extensions import db
-from lms.lti import routes
+from lms.lti import register_routes
 from lms.lti.models import LtiPlatform
 
 ISSUER = "https://platform.example.org"
@@ -58,7 +58,7 @@ class StandInPlatform:
 @pytest.fixture()
 def platform(monkeypatch):
     stand_in = StandInPlatform()
-    monkeypatch.setattr(routes, "_http", lambda: stand_in)
+    monkeypatch.setattr(register_routes, "_http", lambda: stand_in)
     return stand_in
 
 

@@ -6,7 +6,7 @@ import pytest
 import requests
 
 from lms.extensions import db
-from lms.lti import routes
+from lms.lti import register_routes
 from lms.lti.models import LtiAccount, LtiPlatform
 
 from ..lti_live import (CONTEXT, TEACHER, conductor, deep_link_quiz, learner_launch, quiz_text,  # noqa: F401
@@ -190,7 +190,7 @@ def test_dynamic_registration_pages_have_no_serious_violations(app, conductor, l
         found["502"] = checked(tab)
 
         monkeypatch.setattr(SameClientId, "client_id", first)  # a new registration answering the same client id
-        monkeypatch.setattr(routes, "_http", SameClientId)
+        monkeypatch.setattr(register_routes, "_http", SameClientId)
         tab.goto(lti_platform.start_dynamic_registration(f"{conductor}/lti/register")["url"])
         with tab.expect_response(lambda response: response.request.method == "POST") as posted:
             tab.get_by_role("button", name="Register this platform").click()
