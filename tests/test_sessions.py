@@ -190,6 +190,7 @@ def test_the_sessions_page_lists_every_device_and_never_shows_a_session_key(app,
     laptop, phone = on_device(app, FIREFOX), on_device(app, PHONE)
     page = laptop.client.get("/account/sessions").get_data(as_text=True)
     assert "Firefox on Windows <strong>(this device)</strong>" in page
+    assert "Changing your password ends every session but this one." in page
     assert "Chrome on Android" in page and "Chrome on Android <strong>" not in page
     for row in sessions_of(app):
         assert row.key not in page  # the key is the credential: the page names sessions by a digest

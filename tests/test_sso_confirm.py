@@ -179,6 +179,7 @@ def test_an_account_without_a_password_logs_out_another_device_once_confirmed(ap
     assert sign_in(phone, provider_id, "grace@example.org")[0].status_code == 302
     page = laptop.get("/account/sessions").get_data(as_text=True)
     assert CONFIRM in page and 'type="password"' not in page
+    assert "Changing your password ends" not in page  # it has none to change
     [other] = session_choices(page)
 
     refused = laptop.post("/account/sessions", data={"csrf_token": Auth(laptop).csrf("/account/sessions"),
