@@ -20,6 +20,14 @@ def context(browser):
     ctx.close()
 
 
+def sign_in_at_provider(page, base: str, email: str) -> None:
+    """On the log-in page already open, click the school's button, log in at the provider, land on the dashboard."""
+    page.get_by_role("link", name="Sign in with Université A").click()
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(base + "/dashboard")
+
+
 def test_a_learner_signs_in_with_the_school_provider_in_the_browser(live_server, context, synced, make_user,
                                                                     oidc_provider):
     provider = oidc_provider(redirect_uris=[live_server + "/account/sso/callback"])
@@ -27,10 +35,7 @@ def test_a_learner_signs_in_with_the_school_provider_in_the_browser(live_server,
     register_provider(synced, provider, links_by_email=True)
     page = context.new_page()
     page.goto(live_server + "/account/login")
-    page.get_by_role("link", name="Sign in with Université A").click()
-    page.get_by_label("E-mail address").fill("ada@example.org")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(live_server + "/dashboard")
+    sign_in_at_provider(page, live_server, "ada@example.org")
     page.goto(live_server + "/account/sso/")
     assert "Sign in with Université A (as ada@example.org)" in page.inner_text("main")
 
@@ -46,10 +51,7 @@ def test_the_single_sign_on_pages_have_no_serious_violations(live_server, contex
     found["refused"] = violations(visitor)
     visitor.goto(live_server + "/account/login")
     found["/account/login (a provider's button)"] = violations(visitor)
-    visitor.get_by_role("link", name="Sign in with Université A").click()
-    visitor.get_by_label("E-mail address").fill("ada@example.org")
-    visitor.get_by_role("button", name="Sign in").click()
-    visitor.wait_for_url(live_server + "/dashboard")
+    sign_in_at_provider(visitor, live_server, "ada@example.org")
     visitor.goto(live_server + "/account/sso/")
     found["/account/sso/"] = violations(visitor)
     admin = context.browser.new_context(bypass_csp=True).new_page()
@@ -79,10 +81,7 @@ def test_an_account_without_a_password_confirms_with_the_provider_and_downloads_
     phone = context.browser.new_context()  # another device, which /account/sessions offers to log out of
     for page in (phone.new_page(), context.new_page()):
         page.goto(live_server + "/account/login")
-        page.get_by_role("link", name="Sign in with Université A").click()
-        page.get_by_label("E-mail address").fill("grace@example.org")
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(live_server + "/dashboard")
+        sign_in_at_provider(page, live_server, "grace@example.org")
     phone.close()
     found = {}
     for path in ("/account/data/", "/account/profile", "/account/sessions"):
@@ -126,10 +125,7 @@ def test_the_confirmation_button_works_under_the_sites_own_content_security_poli
     try:
         page = strict.new_page()
         page.goto(live_server + "/account/login")
-        page.get_by_role("link", name="Sign in with Université A").click()
-        page.get_by_label("E-mail address").fill("grace@example.org")
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url(live_server + "/dashboard")
+        sign_in_at_provider(page, live_server, "grace@example.org")
         page.goto(live_server + "/account/data/")
         page.get_by_role("button", name="Confirm it is you: Sign in with Université A").first.click()
         page.get_by_label("E-mail address").fill("grace@example.org")
